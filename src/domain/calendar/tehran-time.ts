@@ -1,0 +1,95 @@
+/**
+ * Wall-clock time in Tehran. Everything goes through Intl with the IANA zone, never a
+ * fixed +03:30: Iran dropped DST in 2022, but older instants (and any future change
+ * shipped in tzdata) must still come out right.
+ */
+
+export const TEHRAN_TIME_ZONE = 'Asia/Tehran';
+
+/** The Iranian week starts on Saturday. */
+export const WEEKDAYS = ['saturday', 'sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A Gregorian calendar date with no time zone attached. */
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export interface TehranParts extends LocalDate {
+  weekday: Weekday;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const PARTS = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+  timeZone: TEHRAN_TIME_ZONE,
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+});
+
+const DAY_MS = 86_400_000;
+// Date#getUTCDay numbering (0 = Sunday) to the Saturday-first names.
+const BY_JS_DAY: readonly Weekday[] = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+export function weekdayOf(date: LocalDate): Weekday {
+  return BY_JS_DAY[new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay()]!;
+}
+
+/** Calendar arithmetic on dates, independent of any clock change. */
+export function addDays(date: LocalDate, days: number): LocalDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** 'YYYY-MM-DD' */
+export function isoDate(date: LocalDate): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(date.year, 4)}-${pad(date.month)}-${pad(date.day)}`;
+}
+
+export function tehranParts(date: Date): TehranParts {
+  if (Number.isNaN(date.getTime())) throw new RangeError('invalid Date');
+  let year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  for (const p of PARTS.formatToParts(date)) {
+    const n = Number(p.value);
+    if (p.type === 'year') year = n;
+    else if (p.type === 'month') month = n;
+    else if (p.type === 'day') day = n;
+    else if (p.type === 'hour') hour = n;
+    else if (p.type === 'minute') minute = n;
+    else if (p.type === 'second') second = n;
+  }
+  const local = { year, month, day };
+  return { ...local, weekday: weekdayOf(local), hour, minute, second };
+}
+
+export function tehranDate(date: Date): LocalDate {
+  const { year, month, day } = tehranParts(date);
+  return { year, month, day };
+}
+
+/** Tehran's offset from UTC in ms at an instant (positive east of Greenwich). */
+function offsetAt(ms: number): number {
+  const whole = ms - (((ms % 1000) + 1000) % 1000);
+  const p = tehranParts(new Date(whole));
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole;
+}
+
+/**
+ * The instant at which Tehran's clocks show `hour:minute` on `date`. Two passes: the
+ * first guesses the offset at the wall time read as UTC, the second settles it where
+ * an old DST change lies between the guess and the answer.
+ */
+export function tehranInstant(date: LocalDate, hour: number, minute: number): Date {
+  const wall = Date.UTC(date.year, date.month - 1, date.day, hour, minute);
+  const first = wall - offsetAt(wall);
+  return new Date(wall - offsetAt(first));
+}
