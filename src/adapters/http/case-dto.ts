@@ -1,0 +1,104 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import {
+  CASE_CATEGORIES,
+  CASE_CHANNELS,
+  CASE_STATUSES,
+  DISTRICT_COUNT,
+  type Case,
+  type CaseEvent,
+  type CaseWithEvents,
+} from '../../domain/cases/case.js';
+
+/** Schemas and mapping of cases on the wire: camelCase, ISO 8601 dates, no storage keys. */
+
+const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const IsoDate = Type.String({ format: 'date-time' });
+
+export const TrackingNumber = Type.String({
+  pattern: '^[0-9]{8}$',
+  description: '8 digits, the last one a check digit',
+  examples: ['12345674'],
+});
+
+export const District = Type.Integer({ minimum: 1, maximum: DISTRICT_COUNT, description: 'Tehran municipal district' });
+export const Status = Type.Enum(CASE_STATUSES);
+export const Category = Type.Enum(CASE_CATEGORIES);
+
+export const CaseBody = Type.Object(
+  {
+    id: Type.String(),
+    trackingNumber: TrackingNumber,
+    channel: Type.Enum(CASE_CHANNELS),
+    category: nullable(Category),
+    district: nullable(District),
+    callerPhone: nullable(Type.String()),
+    description: nullable(Type.String()),
+    hasRecording: Type.Boolean(),
+    /** Where to fetch the audio; null when the case has no recording. */
+    recordingUrl: nullable(Type.String()),
+    callId: nullable(Type.String()),
+    status: Status,
+    createdAt: IsoDate,
+    updatedAt: IsoDate,
+  },
+  { title: 'Case' },
+);
+
+export const CaseEventBody = Type.Object(
+  {
+    id: Type.String(),
+    at: IsoDate,
+    actor: Type.String(),
+    fromStatus: nullable(Status),
+    toStatus: Status,
+    note: nullable(Type.String()),
+  },
+  { title: 'CaseEvent' },
+);
+
+export const CaseWithEventsBody = Type.Object(
+  { ...CaseBody.properties, events: Type.Array(CaseEventBody) },
+  { title: 'CaseWithEvents' },
+);
+
+export type CaseDto = Static<typeof CaseBody>;
+export type CaseEventDto = Static<typeof CaseEventBody>;
+export type CaseWithEventsDto = Static<typeof CaseWithEventsBody>;
+
+export function recordingUrl(trackingNumber: string): string {
+  return `/api/cases/${trackingNumber}/recording`;
+}
+
+export function toCaseDto(c: Case): CaseDto {
+  return {
+    id: c.id,
+    trackingNumber: c.trackingNumber,
+    channel: c.channel,
+    category: c.category,
+    district: c.district,
+    callerPhone: c.callerPhone,
+    description: c.description,
+    hasRecording: c.recording !== null,
+    recordingUrl: c.recording === null ? null : recordingUrl(c.trackingNumber),
+    callId: c.callId,
+    status: c.status,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+function toCaseEventDto(e: CaseEvent): CaseEventDto {
+  return {
+    id: e.id,
+    at: e.at.toISOString(),
+    actor: e.actor,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    note: e.note,
+  };
+}
+
+export function toCaseWithEventsDto(c: CaseWithEvents): CaseWithEventsDto {
+  return { ...toCaseDto(c), events: c.events.map(toCaseEventDto) };
+}

@@ -1,0 +1,56 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { CaseRepo } from '../../domain/cases/ports.js';
+
+/** Roles the API knows about; only `admin` is issued until users arrive. */
+export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Principal {
+  id: string;
+  role: Role;
+}
+
+/** Resolves a bearer token to who is calling, or null when the token is unknown. */
+export type Authenticate = (token: string) => Principal | null | Promise<Principal | null>;
+
+/** The part of the recording store the API reads; the store itself lives in adapters/db. */
+export interface RecordingReader {
+  stat(key: string): Promise<{ size: number } | null>;
+  createReadStream(key: string): NodeJS.ReadableStream;
+}
+
+export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
+export type HealthCheckName = (typeof HEALTH_CHECKS)[number];
+export type HealthChecks = Record<HealthCheckName, boolean>;
+
+export const HOURS_MODES = ['open', 'closed', 'auto'] as const;
+export type HoursMode = (typeof HOURS_MODES)[number];
+
+export interface HoursStatus {
+  open: boolean;
+  mode: HoursMode;
+  /** ISO 8601; absent while open or when no opening is known. */
+  nextOpening?: string;
+}
+
+export interface HoursService {
+  getOverride(): Promise<HoursMode>;
+  setOverride(mode: HoursMode, actor: string): Promise<void>;
+  status(now: Date): Promise<HoursStatus>;
+}
+
+export interface HttpDeps {
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list'>;
+  recordings: RecordingReader;
+  health: () => Promise<HealthChecks>;
+  hours: HoursService;
+  /** Bearer token of the first admin (HOTLINE_ADMIN_TOKEN). */
+  adminToken: string;
+  /**
+   * Extra token resolution (users and their roles, next issue). Asked only when the
+   * token is not the admin token.
+   */
+  authenticate?: Authenticate;
+  logger: FastifyBaseLogger;
+  now: () => Date;
+}

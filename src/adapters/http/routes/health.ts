@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { HEALTH_CHECKS, type HealthChecks, type HttpDeps } from '../deps.js';
+
+const HealthBody = Type.Object(
+  {
+    status: Type.Enum(['ok', 'degraded']),
+    checks: Type.Object({
+      database: Type.Boolean(),
+      redis: Type.Boolean(),
+      ari: Type.Boolean(),
+      ami: Type.Boolean(),
+    }),
+  },
+  { title: 'Health' },
+);
+
+const ALL_DOWN: HealthChecks = { database: false, redis: false, ari: false, ami: false };
+
+export function healthRoutes(deps: Pick<HttpDeps, 'health'>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/health',
+      {
+        schema: {
+          summary: 'Service health',
+          description: '200 only when the database, Redis, ARI and AMI are all up; 503 otherwise. Public.',
+          tags: ['health'],
+          security: [],
+          response: {
+            200: { ...HealthBody, description: 'Everything is up' },
+            503: { ...HealthBody, description: 'At least one dependency is down' },
+          },
+        },
+      },
+      async (request, reply) => {
+        let checks: HealthChecks;
+        try {
+          checks = await deps.health();
+        } catch (err) {
+          // A health probe that cannot even run means nothing can be vouched for.
+          request.log.error({ err }, 'health check failed');
+          checks = ALL_DOWN;
+        }
+        const ok = HEALTH_CHECKS.every((name) => checks[name] === true);
+        return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
+      },
+    );
+  };
+}

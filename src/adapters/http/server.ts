@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { adminTokenAuthenticator, protect } from './auth.js';
+import type { HttpDeps } from './deps.js';
+import { registerDocs } from './docs.js';
+import { frameworkErrors, registerErrorHandling } from './errors.js';
+import { requestLogger } from './logging.js';
+import { caseRoutes } from './routes/cases.js';
+import { healthRoutes } from './routes/health.js';
+import { hoursRoutes } from './routes/hours.js';
+
+/** Cases are short text; anything bigger is a mistake or an attack. */
+const BODY_LIMIT = 64 * 1024;
+
+const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: requestLogger(deps.logger),
+    bodyLimit: BODY_LIMIT,
+    frameworkErrors,
+    // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
+    genReqId: (req) => {
+      const given = req.headers[REQUEST_ID_HEADER];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  registerErrorHandling(app);
+  await registerDocs(app);
+
+  await app.register(healthRoutes(deps), { prefix: '/api' });
+  await app.register(
+    async (api) => {
+      protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate));
+      await api.register(caseRoutes(deps));
+      await api.register(hoursRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
+
+  return app;
+}

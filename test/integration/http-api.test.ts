@@ -1,0 +1,586 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import type { HealthChecks, HoursService, HttpDeps } from '../../src/adapters/http/deps.js';
+import { buildServer } from '../../src/adapters/http/server.js';
+import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
+import type { SettingsRepo } from '../../src/domain/cases/ports.js';
+import { OfficeHoursService } from '../../src/services/office-hours-service.js';
+
+const TOKEN = 'test-admin-token-3f9c1d7e2b';
+const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
+const NOW = new Date('2025-01-04T10:00:00.000Z'); // a Saturday, 13:30 in Tehran
+const FRIDAY = new Date('2025-01-03T10:00:00.000Z'); // closed all day; Saturday 07:00 Tehran is 03:30Z
+
+type Database = Awaited<ReturnType<typeof openDatabase>>;
+type Repositories = ReturnType<typeof createRepositories>;
+type RecordingStore = ReturnType<typeof createFileRecordingStore>;
+
+let database: Database;
+let repos: Repositories;
+let recordingsDir: string;
+let store: RecordingStore;
+
+/**
+ * The real office-hours service, adapted the way the app wires it. AMI is reported down:
+ * mirroring into AstDB is not what these tests are about, and the service tolerates it.
+ */
+async function officeHours(
+  settings: SettingsRepo,
+  logger: Logger,
+  changes: { mode: string; actor: string }[],
+): Promise<HoursService> {
+  const service = new OfficeHoursService({
+    config: { weekly: DEFAULT_WEEKLY, holidays: [] },
+    settings,
+    ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
+    logger,
+  });
+  await service.load();
+  return {
+    getOverride: async () => service.getOverride(),
+    setOverride: (mode, actor) => {
+      changes.push({ mode, actor });
+      return service.setOverride(mode, actor);
+    },
+    status: async (at) => {
+      const s = service.status(at);
+      return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
+    },
+  };
+}
+
+function capturingLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+/** A valid PCM WAV file: 8 kHz mono 16-bit. */
+function wav(samples: number): Buffer {
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE((i * 97) % 32768, i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'ascii');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'ascii');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16000, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'ascii');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+let app: FastifyInstance;
+let logLines: string[];
+/** Override changes the API asked of the office-hours service, in order. */
+let hoursChanges: { mode: string; actor: string }[];
+let healthResult: () => Promise<HealthChecks>;
+
+async function start(overrides: Partial<HttpDeps> = {}): Promise<FastifyInstance> {
+  const { logger, lines } = capturingLogger();
+  logLines = lines;
+  hoursChanges = [];
+  healthResult = async () => ALL_UP;
+  app = await buildServer({
+    cases: repos.cases,
+    recordings: store,
+    health: () => healthResult(),
+    hours: await officeHours(repos.settings, logger, hoursChanges),
+    adminToken: TOKEN,
+    logger,
+    now: () => NOW,
+    ...overrides,
+  });
+  return app;
+}
+
+function call(options: InjectOptions & { token?: string | null }) {
+  const { token = TOKEN, headers, ...rest } = options;
+  return app.inject({
+    ...rest,
+    headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers },
+  });
+}
+
+let phoneSeq = 1000000;
+/** Each test gets its own caller numbers so list filters see only that test's cases. */
+function freshMobile(): string {
+  phoneSeq += 1;
+  return `0935${phoneSeq}`;
+}
+
+beforeAll(async () => {
+  database = await openDatabase({});
+  repos = createRepositories(database);
+  recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-http-'));
+  store = createFileRecordingStore(recordingsDir);
+});
+
+afterAll(async () => {
+  await database?.close();
+  if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await app?.close();
+});
+
+describe('authentication', () => {
+  it('rejects a missing token with 401 and a Bearer challenge', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases', token: null });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.json()).toEqual({
+      error: { code: 'HOTLINE_ERR_UNAUTHORIZED', message: expect.any(String) },
+    });
+  });
+
+  it.each([
+    ['a wrong token of the same length', TOKEN.replace(/.$/, 'X')],
+    ['a prefix of the token', TOKEN.slice(0, 10)],
+    ['the token with a suffix', `${TOKEN}0`],
+  ])('rejects %s', async (_label, token) => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/hours', token });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_UNAUTHORIZED');
+  });
+
+  it('rejects the right token under another scheme', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/hours', token: null, headers: { authorization: `Basic ${TOKEN}` } });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('accepts the admin token', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/hours' });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('keeps health and docs public', async () => {
+    await start();
+    expect((await call({ method: 'GET', url: '/api/health', token: null })).statusCode).toBe(200);
+    expect((await call({ method: 'GET', url: '/docs/json', token: null })).statusCode).toBe(200);
+  });
+
+  it('asks deps.authenticate about other tokens and enforces roles', async () => {
+    await start({
+      authenticate: (token) => (token === 'agent-token' ? { id: 'agent-7', role: 'agent' } : null),
+    });
+    const read = await call({ method: 'GET', url: '/api/hours', token: 'agent-token' });
+    expect(read.statusCode).toBe(200);
+
+    const override = await call({
+      method: 'PUT',
+      url: '/api/hours/override',
+      token: 'agent-token',
+      payload: { mode: 'closed' },
+    });
+    expect(override.statusCode).toBe(403);
+    expect(override.json().error.code).toBe('HOTLINE_ERR_FORBIDDEN');
+    expect(hoursChanges).toEqual([]);
+
+    const created = await call({
+      method: 'POST',
+      url: '/api/cases',
+      token: 'agent-token',
+      payload: { category: 'other', description: 'taken by an agent' },
+    });
+    expect(created.statusCode).toBe(201);
+    const detail = await call({ method: 'GET', url: `/api/cases/${created.json().trackingNumber}` });
+    expect(detail.json().events[0].actor).toBe('agent-7');
+  });
+});
+
+describe('validation', () => {
+  it.each([
+    ['district above 22', '/api/cases?district=23', 'district'],
+    ['district 0', '/api/cases?district=0', 'district'],
+    ['district not a number', '/api/cases?district=abc', 'district'],
+    ['unknown status', '/api/cases?status=lost', 'status'],
+    ['unknown category', '/api/cases?category=weather', 'category'],
+    ['limit too high', '/api/cases?limit=1000', 'limit'],
+  ])('rejects %s with the field named', async (_label, url, field) => {
+    await start();
+    const res = await call({ method: 'GET', url });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({
+      code: 'HOTLINE_ERR_VALIDATION',
+      details: { in: 'querystring', field },
+    });
+  });
+
+  it('rejects a phone filter that is not an Iranian number', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases?phone=12' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { field: 'phone' } });
+  });
+
+  it('rejects a tracking number that is not 8 digits', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases/1234' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ details: { in: 'params', field: 'trackingNumber' } });
+  });
+
+  it.each([
+    ['a missing description', { category: 'other' }, 'description'],
+    ['an empty description', { category: 'other', description: '' }, 'description'],
+    ['a blank description', { category: 'other', description: '   ' }, 'description'],
+    ['a description over 4000 chars', { category: 'other', description: 'x'.repeat(4001) }, 'description'],
+    ['a missing category', { description: 'pothole' }, 'category'],
+    ['an unknown category', { category: 'weather', description: 'pothole' }, 'category'],
+    ['district 23', { category: 'other', description: 'pothole', district: 23 }, 'district'],
+    ['channel voicebox', { category: 'other', description: 'pothole', channel: 'voicebox' }, 'channel'],
+    ['a caller phone that is no number', { category: 'other', description: 'pothole', callerPhone: 'abc' }, 'callerPhone'],
+  ])('rejects a new case with %s', async (_label, payload, field) => {
+    await start();
+    const res = await call({ method: 'POST', url: '/api/cases', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { in: 'body', field } });
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    await start();
+    const res = await call({
+      method: 'POST',
+      url: '/api/cases',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"category": "other", "description": ',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_VALIDATION');
+  });
+
+  it('rejects an undecodable URL with a JSON 400', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases/%E0%A4%A' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_VALIDATION');
+  });
+
+  it('rejects a body over 64 KiB with 413', async () => {
+    await start();
+    const res = await call({
+      method: 'POST',
+      url: '/api/cases',
+      payload: { category: 'other', description: 'x'.repeat(70 * 1024) },
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('cases', () => {
+  it('creates a case by hand, then reads it back with its history', async () => {
+    await start();
+    const created = await call({
+      method: 'POST',
+      url: '/api/cases',
+      payload: {
+        category: 'streets_lighting',
+        district: 7,
+        callerPhone: '+98 912 123 4567',
+        description: '  Street light out on Shariati  ',
+      },
+    });
+    expect(created.statusCode).toBe(201);
+    const body = created.json();
+    expect(body).toMatchObject({
+      trackingNumber: expect.stringMatching(/^\d{8}$/),
+      channel: 'manual',
+      category: 'streets_lighting',
+      district: 7,
+      callerPhone: '09121234567',
+      description: 'Street light out on Shariati',
+      status: 'new',
+      hasRecording: false,
+      recordingUrl: null,
+    });
+    expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
+
+    const detail = await call({ method: 'GET', url: `/api/cases/${body.trackingNumber}` });
+    expect(detail.statusCode).toBe(200);
+    const full = detail.json();
+    expect(full).toMatchObject({ id: body.id, trackingNumber: body.trackingNumber });
+    expect(full.events).toHaveLength(1);
+    expect(full.events[0]).toMatchObject({ actor: 'admin', fromStatus: null, toStatus: 'new' });
+    expect(new Date(full.events[0].at).toISOString()).toBe(full.events[0].at);
+  });
+
+  it('keeps the channel the operator gives', async () => {
+    await start();
+    const res = await call({
+      method: 'POST',
+      url: '/api/cases',
+      payload: { category: 'other', description: 'from the web form', channel: 'web' },
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ channel: 'web', district: null, callerPhone: null });
+  });
+
+  it('answers 404 for an unknown tracking number', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases/00000000' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_CASE_NOT_FOUND');
+  });
+
+  it('filters the list by phone, district, category and status', async () => {
+    await start();
+    const phone = freshMobile();
+    const make = async (category: string, district: number) => {
+      const res = await call({
+        method: 'POST',
+        url: '/api/cases',
+        payload: { category, district, callerPhone: phone, description: `${category} in ${district}` },
+      });
+      expect(res.statusCode).toBe(201);
+      return res.json().trackingNumber as string;
+    };
+    const a = await make('parks_trees', 3);
+    const b = await make('parks_trees', 4);
+    const c = await make('cleaning_waste', 3);
+
+    const list = async (query: string) => {
+      const res = await call({ method: 'GET', url: `/api/cases?${query}` });
+      expect(res.statusCode).toBe(200);
+      return (res.json().cases as { trackingNumber: string }[]).map((x) => x.trackingNumber).sort();
+    };
+    // The same number written another way must find the same caller.
+    const spaced = encodeURIComponent(`+98 ${phone.slice(1, 4)} ${phone.slice(4)}`);
+    expect(await list(`phone=${spaced}`)).toEqual([a, b, c].sort());
+    expect(await list(`phone=${phone}&district=3`)).toEqual([a, c].sort());
+    expect(await list(`phone=${phone}&category=parks_trees`)).toEqual([a, b].sort());
+    expect(await list(`phone=${phone}&category=parks_trees&district=4`)).toEqual([b]);
+    expect(await list(`phone=${phone}&status=new`)).toEqual([a, b, c].sort());
+    expect(await list(`phone=${phone}&status=resolved`)).toEqual([]);
+    expect(await list(`phone=${phone}&limit=2`)).toHaveLength(2);
+    expect(await list(`phone=${phone}&limit=2&offset=2`)).toHaveLength(1);
+  });
+
+  it('masks callers’ numbers in the request log', async () => {
+    await start();
+    await call({ method: 'GET', url: '/api/cases?phone=09121234567&district=1' });
+    const log = logLines.join('');
+    expect(log).toContain('0912***4567');
+    expect(log).not.toContain('09121234567');
+  });
+});
+
+describe('recordings', () => {
+  it('streams a case’s recording as audio/wav', async () => {
+    await start();
+    const audio = wav(8000);
+    const created = await repos.cases.create({
+      channel: 'voicebox',
+      category: 'other',
+      callerPhone: freshMobile(),
+      recording: 'http-test-voicebox.wav',
+      actor: 'ivr',
+    });
+    await store.save('http-test-voicebox.wav', audio);
+
+    const res = await call({ method: 'GET', url: `/api/cases/${created.trackingNumber}/recording` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('audio/wav');
+    expect(res.headers['content-length']).toBe(String(audio.length));
+    expect(res.rawPayload.equals(audio)).toBe(true);
+
+    const detail = await call({ method: 'GET', url: `/api/cases/${created.trackingNumber}` });
+    expect(detail.json()).toMatchObject({
+      hasRecording: true,
+      recordingUrl: `/api/cases/${created.trackingNumber}/recording`,
+    });
+  });
+
+  it('answers 404 when the case has no recording', async () => {
+    await start();
+    const created = await repos.cases.create({ channel: 'manual', category: 'other', actor: 'admin' });
+    const res = await call({ method: 'GET', url: `/api/cases/${created.trackingNumber}/recording` });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_RECORDING_NOT_FOUND');
+  });
+
+  it('answers 404 when the recording file is missing', async () => {
+    await start();
+    const created = await repos.cases.create({
+      channel: 'voicebox',
+      recording: 'http-test-never-written.wav',
+      actor: 'ivr',
+    });
+    const res = await call({ method: 'GET', url: `/api/cases/${created.trackingNumber}/recording` });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_RECORDING_NOT_FOUND');
+  });
+
+  it('answers 404 for the recording of an unknown case', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/cases/00000000/recording' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error.code).toBe('HOTLINE_ERR_CASE_NOT_FOUND');
+  });
+});
+
+describe('health', () => {
+  it('is 200 when everything is up', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/api/health', token: null });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', checks: ALL_UP });
+  });
+
+  it('is 503 and says what is down when one dependency is', async () => {
+    await start();
+    healthResult = async () => ({ ...ALL_UP, ami: false });
+    const res = await call({ method: 'GET', url: '/api/health', token: null });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'degraded', checks: { ...ALL_UP, ami: false } });
+  });
+
+  it('is 503 with everything down when the probe itself fails', async () => {
+    await start();
+    healthResult = async () => {
+      throw new Error('probe crashed');
+    };
+    const res = await call({ method: 'GET', url: '/api/health', token: null });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      status: 'degraded',
+      checks: { database: false, redis: false, ari: false, ami: false },
+    });
+  });
+});
+
+describe('office hours', () => {
+  afterEach(async () => {
+    // The override lives in the shared database; leave it as the next test expects.
+    await repos.settings.set('hours.override', 'auto');
+  });
+
+  it('round-trips an override and records who set it', async () => {
+    await start();
+    const closed = await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'closed' } });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toEqual({ open: false, mode: 'closed' });
+
+    const now = await call({ method: 'GET', url: '/api/hours' });
+    expect(now.json()).toEqual({ open: false, mode: 'closed' });
+    expect(await repos.settings.get('hours.override')).toBe('closed');
+
+    const auto = await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'auto' } });
+    expect(auto.statusCode).toBe(200);
+    expect(auto.json()).toEqual({ open: true, mode: 'auto' });
+    expect(hoursChanges).toEqual([
+      { mode: 'closed', actor: 'admin' },
+      { mode: 'auto', actor: 'admin' },
+    ]);
+  });
+
+  it('forces the hotline open on a Friday and says when it opens again in auto', async () => {
+    await start({ now: () => FRIDAY });
+    expect((await call({ method: 'GET', url: '/api/hours' })).json()).toEqual({
+      open: false,
+      mode: 'auto',
+      nextOpening: '2025-01-04T03:30:00.000Z',
+    });
+    const open = await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'open' } });
+    expect(open.json()).toEqual({ open: true, mode: 'open' });
+  });
+
+  it.each([[{ mode: 'holiday' }], [{}], [{ mode: 1 }]])('rejects override body %j with 400', async (payload) => {
+    await start();
+    const res = await call({ method: 'PUT', url: '/api/hours/override', payload });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { field: 'mode' } });
+    expect(hoursChanges).toEqual([]);
+  });
+});
+
+describe('errors and docs', () => {
+  it('answers unknown routes with a JSON 404', async () => {
+    await start();
+    for (const url of ['/api/nope', '/nope?phone=09121234567']) {
+      const res = await call({ method: 'GET', url });
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('HOTLINE_ERR_NOT_FOUND');
+      expect(res.body).not.toContain('09121234567');
+    }
+  });
+
+  it('hides internal failures behind a 500 and logs them', async () => {
+    const broken = await openDatabase({});
+    await broken.close();
+    await start({ cases: createRepositories(broken).cases });
+    const res = await call({ method: 'GET', url: '/api/cases' });
+    expect(res.statusCode).toBe(500);
+    expect(res.json()).toEqual({ error: { code: 'HOTLINE_ERR_INTERNAL', message: 'Internal server error' } });
+    expect(logLines.some((line) => JSON.parse(line).level === 50)).toBe(true);
+  });
+
+  it('gives every request an id and keeps a safe one from the caller', async () => {
+    await start();
+    const mine = await call({ method: 'GET', url: '/api/health', headers: { 'x-request-id': 'edge-42' } });
+    expect(mine.headers['x-request-id']).toBe('edge-42');
+    const unsafe = await call({ method: 'GET', url: '/api/health', headers: { 'x-request-id': '<script>' } });
+    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('documents every route with summary, tags, responses and the bearer scheme', async () => {
+    await start();
+    const res = await call({ method: 'GET', url: '/docs/json', token: null });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+
+    const expected: Record<string, string[]> = {
+      '/api/health': ['get'],
+      '/api/cases': ['get', 'post'],
+      '/api/cases/{trackingNumber}': ['get'],
+      '/api/cases/{trackingNumber}/recording': ['get'],
+      '/api/hours': ['get'],
+      '/api/hours/override': ['put'],
+    };
+    expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(expected).sort());
+    for (const [route, methods] of Object.entries(expected)) {
+      expect(Object.keys(doc.paths[route]).sort()).toEqual(methods.sort());
+      for (const method of methods) {
+        const op = doc.paths[route][method];
+        expect(op.summary, `${method} ${route}`).toEqual(expect.any(String));
+        expect(op.tags, `${method} ${route}`).toHaveLength(1);
+        expect(Object.keys(op.responses).some((s) => s.startsWith('2')), `${method} ${route}`).toBe(true);
+        const publicRoute = route === '/api/health';
+        expect(op.security, `${method} ${route}`).toEqual(publicRoute ? [] : [{ bearerAuth: [] }]);
+        if (!publicRoute) expect(op.responses['401'], `${method} ${route}`).toBeDefined();
+      }
+    }
+    expect(doc.paths['/api/cases/{trackingNumber}/recording'].get.responses['200'].content).toHaveProperty(
+      'audio/wav',
+    );
+
+    const ui = await call({ method: 'GET', url: '/docs', token: null });
+    expect([200, 302]).toContain(ui.statusCode);
+  });
+});
