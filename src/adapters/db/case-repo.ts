@@ -1,0 +1,145 @@
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
+import type { CaseRepo } from '../../domain/cases/ports.js';
+import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
+import { hotlineError } from '../../domain/errors.js';
+import type { Db } from './database.js';
+import { pageLimit, pageOffset } from './paging.js';
+import { caseEvents, cases } from './schema/index.js';
+
+// 10^7 numbers; even with a million cases a collision needs ~7 unlucky draws in a row.
+const MAX_TRACKING_ATTEMPTS = 8;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type CaseRow = typeof cases.$inferSelect;
+
+function toCase(row: CaseRow): Case {
+  return {
+    id: row.id,
+    trackingNumber: row.trackingNumber,
+    channel: row.channel,
+    category: row.category,
+    district: row.district,
+    callerPhone: row.callerPhone,
+    description: row.description,
+    recording: row.recording,
+    callId: row.callId,
+    status: row.status,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export interface CaseRepoOptions {
+  /** Source of candidate tracking numbers; tests pass one that collides on purpose. */
+  trackingNumber?: () => string;
+}
+
+export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
+  const nextTrackingNumber = opts.trackingNumber ?? (() => generateTrackingNumber());
+
+  async function findByCallId(callId: string): Promise<Case | null> {
+    const [row] = await db.select().from(cases).where(eq(cases.callId, callId)).limit(1);
+    return row ? toCase(row) : null;
+  }
+
+  /** Inserts the case and its first event together, or nothing on any unique conflict. */
+  function tryInsert(input: NewCase, trackingNumber: string): Promise<CaseRow | null> {
+    return db.transaction(async (tx) => {
+      // No conflict target: a taken tracking number and an existing case for the call
+      // both end here, without aborting the transaction; the caller tells them apart.
+      // On PostgreSQL a concurrent insert for the same call waits for that one to commit.
+      const [row] = await tx
+        .insert(cases)
+        .values({
+          trackingNumber,
+          channel: input.channel,
+          category: input.category ?? null,
+          district: input.district ?? null,
+          callerPhone: input.callerPhone ?? null,
+          description: input.description ?? null,
+          recording: input.recording ?? null,
+          callId: input.callId ?? null,
+          status: 'new',
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (!row) return null;
+      await tx.insert(caseEvents).values({
+        caseId: row.id,
+        at: row.createdAt,
+        actor: input.actor,
+        fromStatus: null,
+        toStatus: 'new',
+      });
+      return row;
+    });
+  }
+
+  return {
+    async create(input) {
+      const callId = input.callId ?? null;
+      if (callId) {
+        const existing = await findByCallId(callId);
+        if (existing) return existing;
+      }
+      for (let attempt = 0; attempt < MAX_TRACKING_ATTEMPTS; attempt++) {
+        const row = await tryInsert(input, nextTrackingNumber());
+        if (row) return toCase(row);
+        if (callId) {
+          const existing = await findByCallId(callId);
+          if (existing) return existing;
+        }
+      }
+      throw new Error(`no free tracking number after ${MAX_TRACKING_ATTEMPTS} attempts`);
+    },
+
+    async findByTrackingNumber(trackingNumber) {
+      const [row] = await db.select().from(cases).where(eq(cases.trackingNumber, trackingNumber)).limit(1);
+      if (!row) return null;
+      const events = await db
+        .select()
+        .from(caseEvents)
+        .where(eq(caseEvents.caseId, row.id))
+        .orderBy(asc(caseEvents.at), asc(caseEvents.id));
+      const found: CaseWithEvents = { ...toCase(row), events };
+      return found;
+    },
+
+    async list(filter) {
+      const where: SQL[] = [];
+      if (filter.phone !== undefined) where.push(eq(cases.callerPhone, filter.phone));
+      if (filter.status !== undefined) where.push(eq(cases.status, filter.status));
+      if (filter.district !== undefined) where.push(eq(cases.district, filter.district));
+      if (filter.category !== undefined) where.push(eq(cases.category, filter.category));
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(...where))
+        .orderBy(desc(cases.createdAt), desc(cases.id))
+        .limit(pageLimit(filter.limit))
+        .offset(pageOffset(filter.offset));
+      return rows.map(toCase);
+    },
+
+    async findOpenByPhone(phone) {
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.callerPhone, phone), inArray(cases.status, OPEN_STATUSES)))
+        .orderBy(desc(cases.createdAt), desc(cases.id));
+      return rows.map(toCase);
+    },
+
+    async setRecording(caseId, recording) {
+      const updated = UUID.test(caseId)
+        ? await db
+            .update(cases)
+            .set({ recording, updatedAt: sql`now()` })
+            .where(eq(cases.id, caseId))
+            .returning({ id: cases.id })
+        : [];
+      if (updated.length === 0) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${caseId}`);
+    },
+  };
+}

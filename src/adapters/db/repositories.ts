@@ -1,0 +1,19 @@
+import type { CallRepo, CaseRepo, SettingsRepo } from '../../domain/cases/ports.js';
+import { createCallRepo } from './call-repo.js';
+import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
+import type { Database } from './database.js';
+import { createSettingsRepo } from './settings-repo.js';
+
+export interface Repositories {
+  cases: CaseRepo;
+  calls: CallRepo;
+  settings: SettingsRepo;
+}
+
+export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
+  return {
+    cases: createCaseRepo(database.db, opts),
+    calls: createCallRepo(database.db),
+    settings: createSettingsRepo(database.db),
+  };
+}

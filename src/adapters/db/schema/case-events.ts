@@ -1,0 +1,25 @@
+import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { CASE_STATUSES, type CaseStatus } from '../../../domain/cases/case.js';
+import { oneOf } from './check-in.js';
+import { cases } from './cases.js';
+
+/** The history of a case: every status change, who made it and why. Append-only. */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    fromStatus: text('from_status').$type<CaseStatus>(),
+    toStatus: text('to_status').$type<CaseStatus>().notNull(),
+    note: text('note'),
+  },
+  (t) => [
+    check('case_events_from_status_check', oneOf(t.fromStatus, CASE_STATUSES)),
+    check('case_events_to_status_check', oneOf(t.toStatus, CASE_STATUSES)),
+    index('case_events_case_id_at_idx').on(t.caseId, t.at),
+  ],
+);

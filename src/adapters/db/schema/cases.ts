@@ -1,0 +1,47 @@
+import { check, index, pgTable, smallint, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  CASE_CATEGORIES,
+  CASE_CHANNELS,
+  CASE_STATUSES,
+  DISTRICT_COUNT,
+  type CaseCategory,
+  type CaseChannel,
+  type CaseStatus,
+} from '../../../domain/cases/case.js';
+import { oneOf } from './check-in.js';
+import { calls } from './calls.js';
+
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    trackingNumber: text('tracking_number').notNull().unique(),
+    channel: text('channel').$type<CaseChannel>().notNull(),
+    category: text('category').$type<CaseCategory>(),
+    district: smallint('district'),
+    callerPhone: text('caller_phone'),
+    description: text('description'),
+    /** Key in the recording store, not a path: the files live beside the database. */
+    recording: text('recording'),
+    // Unique so that a retried creation for the same call cannot make a second case.
+    callId: uuid('call_id')
+      .unique()
+      .references((): AnyPgColumn => calls.id, { onDelete: 'set null' }),
+    status: text('status').$type<CaseStatus>().notNull().default('new'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('cases_tracking_number_check', sql`${t.trackingNumber} ~ '^[1-9][0-9]{7}$'`),
+    check('cases_channel_check', oneOf(t.channel, CASE_CHANNELS)),
+    check('cases_category_check', oneOf(t.category, CASE_CATEGORIES)),
+    check('cases_status_check', oneOf(t.status, CASE_STATUSES)),
+    check('cases_district_check', sql`${t.district} between 1 and ${sql.raw(String(DISTRICT_COUNT))}`),
+    index('cases_caller_phone_created_at_idx').on(t.callerPhone, t.createdAt),
+    index('cases_status_idx').on(t.status),
+    index('cases_district_idx').on(t.district),
+    index('cases_category_idx').on(t.category),
+    index('cases_created_at_idx').on(t.createdAt),
+  ],
+);

@@ -1,0 +1,4 @@
+export { calls, CALL_DIRECTIONS } from './calls.js';
+export { cases } from './cases.js';
+export { caseEvents } from './case-events.js';
+export { settings } from './settings.js';
