@@ -1,0 +1,145 @@
+import type { Channel, Client, StasisStart } from 'ari-client';
+import type { Logger } from 'pino';
+import type { AriConnection } from './ari-connection.js';
+import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
+
+export interface StasisAppServices extends CallServices {
+  /** Records the call (idempotent per channel). */
+  callStarted(callUniqueId: string, caller: string | null, at: Date): Promise<void>;
+  /** The caller's newest open case, if any. */
+  findOpenCase(caller: string | null): Promise<{ trackingNumber: string } | null>;
+}
+
+/**
+ * The `hotline` Stasis application: one CallSession per channel, ARI events routed to
+ * it by channel id (global listeners only: per-channel listeners in ari-client leak),
+ * and reconciliation after the WebSocket comes back.
+ */
+export class StasisApp<S extends IvrStateView> {
+  private readonly sessions = new Map<string, CallSession<S>>();
+  private readonly playbackOwner = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      connection: AriConnection;
+      reducer: IvrReducer<S>;
+      services: StasisAppServices;
+      logger: Logger;
+      now: () => Date;
+      /** Context a caller is sent to when the engine shuts down mid-IVR. */
+      shutdownContext?: string;
+    },
+  ) {
+    deps.connection.on('client', (client: Client) => this.attach(client));
+    deps.connection.on('connected', (client: Client, info: { reconnect: boolean }) => {
+      if (info.reconnect) void this.reconcile(client);
+    });
+  }
+
+  get activeCalls(): number {
+    return this.sessions.size;
+  }
+
+  private attach(client: Client): void {
+    const { logger } = this.deps;
+    client.on('StasisStart', (event: StasisStart, channel: Channel) => {
+      void this.startSession(client, channel, ([] as string[]).concat(event.args ?? [])).catch((err: Error) =>
+        logger.error({ err: err.message, channel: channel.id }, 'could not start call session'),
+      );
+    });
+    client.on('StasisEnd', (_event, channel: Channel) => {
+      const session = this.sessions.get(channel.id);
+      if (!session) return;
+      this.sessions.delete(channel.id);
+      void session.onStasisEnd().catch((err: Error) =>
+        logger.error({ err: err.message, channel: channel.id }, 'call session did not end cleanly'),
+      );
+    });
+    client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      this.sessions.get(channel.id)?.onDtmf(event.digit);
+    });
+    client.on('PlaybackStarted', (event) => {
+      const channelId = targetChannel(event.playback.target_uri);
+      if (channelId) this.playbackOwner.set(event.playback.id, channelId);
+    });
+    client.on('PlaybackFinished', (event) => {
+      const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
+      this.playbackOwner.delete(event.playback.id);
+      if (channelId) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
+    });
+    const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
+      const channelId = targetChannel(event.recording.target_uri);
+      if (!channelId) return;
+      this.sessions.get(channelId)?.onRecordingFinished(event.recording.name, event.recording.duration ?? null, failed);
+    };
+    client.on('RecordingFinished', onRecording(false));
+    client.on('RecordingFailed', onRecording(true));
+  }
+
+  private async startSession(client: Client, channel: Channel, args: string[]): Promise<void> {
+    const { logger, services } = this.deps;
+    const caller = channel.caller?.number?.trim() || null;
+    const entry = args[0] === 'queue-exit' ? 'queue-exit' : 'inbound';
+    const log = logger.child({ callId: channel.id });
+    const session = new CallSession<S>({
+      client,
+      channelId: channel.id,
+      caller,
+      reducer: this.deps.reducer,
+      services,
+      logger: log,
+      now: this.deps.now,
+    });
+    this.sessions.set(channel.id, session);
+    log.info({ entry, queueStatus: args[1] }, 'call entered the IVR');
+    await services.callStarted(channel.id, caller, this.deps.now());
+    const openCase = entry === 'inbound' ? await services.findOpenCase(caller).catch(() => null) : null;
+    await session.deliver({ type: 'started', caller, entry, openCase });
+  }
+
+  /**
+   * After a WebSocket outage: channels may have hung up unseen, or (after a restart)
+   * be in Stasis with no session. End the former, start the latter over.
+   */
+  private async reconcile(client: Client): Promise<void> {
+    const { logger } = this.deps;
+    try {
+      const app = await client.applications.get({ applicationName: 'hotline' });
+      const inStasis = new Set(app.channel_ids);
+      for (const [id, session] of this.sessions) {
+        if (inStasis.has(id)) continue;
+        this.sessions.delete(id);
+        await session.onStasisEnd();
+      }
+      for (const id of inStasis) {
+        if (this.sessions.has(id)) continue;
+        const channel = await client.channels.get({ channelId: id });
+        logger.warn({ callId: id }, 'resuming a call found in Stasis without a session');
+        await this.startSession(client, channel, []);
+      }
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'ARI reconciliation failed');
+    }
+  }
+
+  /**
+   * On shutdown, hand every caller still in the IVR back to the dialplan's fallback
+   * (queue or voicebox) rather than dropping them.
+   */
+  async handOffAll(): Promise<void> {
+    const client = this.deps.connection.client;
+    const context = this.deps.shutdownContext ?? 'hotline-fallback';
+    if (!client) return;
+    await Promise.all(
+      [...this.sessions.keys()].map((channelId) =>
+        client.channels
+          .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
+          .catch((err: Error) => this.deps.logger.warn({ err: err.message, callId: channelId }, 'hand-off failed')),
+      ),
+    );
+  }
+}
+
+function targetChannel(uri: string | undefined): string | undefined {
+  return uri?.startsWith('channel:') ? uri.slice('channel:'.length) : undefined;
+}

@@ -1,0 +1,64 @@
+/**
+ * Asterisk's stored recordings over plain ARI HTTP. ari-client's generated API does not
+ * handle binary bodies, and the engine and Asterisk may run on different hosts, so
+ * recordings are fetched over ARI instead of read from Asterisk's disk.
+ */
+export interface StoredRecordingsOptions {
+  url: string;
+  user: string;
+  password: string;
+  timeoutMs?: number;
+}
+
+export interface StoredRecordings {
+  list(): Promise<string[]>;
+  /** The file's bytes, or null when Asterisk has no such recording. */
+  download(name: string): Promise<Buffer | null>;
+  remove(name: string): Promise<void>;
+}
+
+export function createStoredRecordings(opts: StoredRecordingsOptions): StoredRecordings {
+  const auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
+  const base = opts.url.replace(/\/+$/, '') + '/ari/recordings/stored';
+  const timeout = opts.timeoutMs ?? 15_000;
+  const call = (path: string, method = 'GET') =>
+    fetch(base + path, { method, headers: { authorization: auth }, signal: AbortSignal.timeout(timeout) });
+  const encode = (name: string) => '/' + encodeURIComponent(name);
+
+  return {
+    async list() {
+      const res = await call('');
+      if (!res.ok) throw new Error(`ARI list recordings: HTTP ${res.status}`);
+      const body = (await res.json()) as { name: string }[];
+      return body.map((r) => r.name);
+    },
+    async download(name) {
+      const res = await call(encode(name) + '/file');
+      if (res.status === 404) return null;
+      if (!res.ok) throw new Error(`ARI download recording: HTTP ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    async remove(name) {
+      const res = await call(encode(name), 'DELETE');
+      if (!res.ok && res.status !== 404) throw new Error(`ARI delete recording: HTTP ${res.status}`);
+    },
+  };
+}
+
+/** Length in seconds of a PCM WAV file from its header (0 when it is not one). */
+export function wavDurationSeconds(wav: Buffer): number {
+  if (wav.length < 44 || wav.toString('ascii', 0, 4) !== 'RIFF' || wav.toString('ascii', 8, 12) !== 'WAVE') return 0;
+  let offset = 12;
+  let byteRate = 0;
+  while (offset + 8 <= wav.length) {
+    const id = wav.toString('ascii', offset, offset + 4);
+    const size = wav.readUInt32LE(offset + 4);
+    if (id === 'fmt ') byteRate = wav.readUInt32LE(offset + 16);
+    if (id === 'data') {
+      const dataBytes = Math.min(size, wav.length - offset - 8);
+      return byteRate > 0 ? dataBytes / byteRate : 0;
+    }
+    offset += 8 + size + (size % 2);
+  }
+  return 0;
+}

@@ -1,0 +1,177 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { AmiClient } from './adapters/ami/ami-client.js';
+import { AriConnection } from './adapters/ari/ari-connection.js';
+import { StasisApp } from './adapters/ari/stasis-app.js';
+import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
+import { openDatabase, type Database } from './adapters/db/database.js';
+import { createFileRecordingStore } from './adapters/db/recording-store.js';
+import { createRepositories } from './adapters/db/repositories.js';
+import { buildServer } from './adapters/http/server.js';
+import type { Config } from './config.js';
+import { parseHolidays } from './domain/calendar/holidays.js';
+import { DEFAULT_WEEKLY } from './domain/calendar/office-hours.js';
+import * as ivr from './domain/ivr/engine.js';
+import { importFallbackMessages } from './services/fallback-import.js';
+import { createIvrCallServices } from './services/ivr-call-services.js';
+import { OfficeHoursService } from './services/office-hours-service.js';
+
+export interface Hotline {
+  http: FastifyInstance;
+  database: Database;
+  ari: AriConnection;
+  ami: AmiClient;
+  redis: Redis;
+  hours: OfficeHoursService;
+  stasis: StasisApp<ivr.IvrState>;
+  /** Imports voice messages the dialplan recorded while the engine was away. */
+  importFallback(): Promise<number>;
+  /** The URL the HTTP API listens on (after start). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const FALLBACK_SWEEP_MS = 60_000;
+const ASTDB_SYNC_MS = 6 * 60 * 60_000;
+
+/**
+ * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
+ * service comes up even while Asterisk or Redis is down (health says which) and
+ * connects when they appear; only the database is required to start.
+ */
+export async function startHotline(
+  config: Config,
+  opts: { logger?: Logger; now?: () => Date; listen?: boolean } = {},
+): Promise<Hotline> {
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const now = opts.now ?? (() => new Date());
+
+  await mkdir(config.dataDir, { recursive: true });
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
+  );
+  const repos = createRepositories(database);
+  const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
+  const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+
+  const redis = new Redis(config.redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 250, 5000),
+  });
+  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis error'));
+  redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet'));
+
+  const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
+  const hours = new OfficeHoursService({
+    config: { weekly: DEFAULT_WEEKLY, holidays },
+    settings: repos.settings,
+    ami,
+    logger: logger.child({ component: 'hours' }),
+  });
+  await hours.load();
+  ami.on('connected', () => {
+    hours.syncToAsterisk(now()).catch((err: Error) => logger.warn({ err: err.message }, 'AstDB sync failed'));
+  });
+  ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
+
+  const stored = createStoredRecordings(config.ari);
+  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
+  const services = createIvrCallServices({
+    cases: repos.cases,
+    calls: repos.calls,
+    recordings,
+    stored,
+    officeOpen: (at) => hours.isOpen(at),
+    logger: logger.child({ component: 'ivr' }),
+  });
+  const stasis = new StasisApp({ connection: ari, reducer: ivr, services, logger, now });
+
+  let importing: Promise<number> | undefined;
+  const importFallback = () => {
+    importing ??= importFallbackMessages({
+      stored,
+      recordings,
+      cases: repos.cases,
+      calls: repos.calls,
+      isCallActive: async (uniqueId) => {
+        const client = ari.client;
+        if (!client) throw new Error('ARI is not connected');
+        return client.channels.get({ channelId: uniqueId }).then(
+          () => true,
+          (err: Error) => {
+            if (/not found/i.test(err.message)) return false;
+            throw err;
+          },
+        );
+      },
+      logger,
+    }).finally(
+      () => (importing = undefined),
+    );
+    return importing;
+  };
+  ari.on('connected', () => {
+    importFallback().catch((err: Error) => logger.warn({ err: err.message }, 'fallback import failed'));
+  });
+  ari.start();
+
+  const sweep = setInterval(() => {
+    if (ari.isConnected()) importFallback().catch(() => undefined);
+  }, FALLBACK_SWEEP_MS);
+  const astdbSync = setInterval(() => {
+    if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);
+  }, ASTDB_SYNC_MS);
+  sweep.unref();
+  astdbSync.unref();
+
+  const health = async () => ({
+    database: await database.ping().then(
+      () => true,
+      () => false,
+    ),
+    redis: redis.status === 'ready' && (await redis.ping().then((r) => r === 'PONG', () => false)),
+    ari: ari.isConnected(),
+    ami: ami.isConnected(),
+  });
+
+  const http = await buildServer({
+    cases: repos.cases,
+    recordings,
+    health,
+    hours: {
+      getOverride: async () => hours.getOverride(),
+      setOverride: (mode, actor) => hours.setOverride(mode, actor),
+      status: async (at) => {
+        const s = hours.status(at);
+        return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
+      },
+    },
+    adminToken: config.adminToken,
+    logger,
+    now,
+  });
+
+  let url = '';
+  if (opts.listen !== false) url = await http.listen({ host: config.host, port: config.port });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(sweep);
+      clearInterval(astdbSync);
+      await http.close();
+      await stasis.handOffAll();
+      await ari.close();
+      await ami.close();
+      redis.disconnect();
+      await database.close();
+    })();
+    return stopping;
+  };
+
+  return { http, database, ari, ami, redis, hours, stasis, importFallback, url, stop };
+}

@@ -1,0 +1,32 @@
+import 'dotenv/config';
+import pino from 'pino';
+import { startHotline } from './app.js';
+import { loadConfig } from './config.js';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const hotline = await startHotline(config, { logger });
+  logger.info(`hotline-137 is up: API ${hotline.url}/api  docs ${hotline.url}/docs`);
+  // Plain lines as well, for the person who ran `npm start`.
+  console.log(`\n  hotline-137 API:  ${hotline.url}/api/health\n  OpenAPI docs:     ${hotline.url}/docs\n`);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    hotline.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error({ err: err.message }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  logger.fatal({ err: err.message, code: (err as { code?: string }).code }, 'hotline-137 could not start');
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import ari, { type Client } from 'ari-client';
+
+/**
+ * A scripted citizen on the real Asterisk sandbox. A Local channel dials 137 in
+ * `from-pstn`: its `;2` half is the call the hotline answers, its `;1` half sits in a
+ * test Stasis application we drive — press keys (DTMF travels to the hotline side),
+ * speak (a sound played on our half is what the hotline hears and records), hang up.
+ * With subscribeAll we also see what Asterisk plays to the hotline half.
+ */
+export const CITIZEN_APP = 'hotline-citizen';
+
+export interface AriEvent {
+  type: string;
+  channel?: { id: string; state?: string };
+  playback?: { id: string; media_uri: string; target_uri: string; state?: string };
+  recording?: { name: string; target_uri: string; state?: string };
+  digit?: string;
+  [key: string]: unknown;
+}
+
+export class CitizenLine {
+  private readonly events = new EventEmitter();
+
+  private constructor(private readonly client: Client) {
+    this.events.setMaxListeners(100);
+    (client as unknown as EventEmitter).on('*', (event: AriEvent) => this.events.emit('event', event));
+  }
+
+  static async connect(env: NodeJS.ProcessEnv = process.env): Promise<CitizenLine> {
+    const client = await ari.connect(env.ARI_URL ?? 'http://127.0.0.1:8088', env.ARI_USER!, env.ARI_PASSWORD!);
+    const line = new CitizenLine(client);
+    await client.start(CITIZEN_APP, true);
+    return line;
+  }
+
+  /** Dials 137 as `caller`; resolves once our half is up in the test application. */
+  async dial(caller: string): Promise<CitizenCall> {
+    const id = `citizen-${randomUUID()}`;
+    const call = new CitizenCall(this.client, this.events, id, `${id}-hotline`);
+    const up = call.waitFor((e) => e.type === 'StasisStart' && e.channel?.id === id, 20_000);
+    await this.client.channels.originate({
+      endpoint: 'Local/137@from-pstn/n',
+      app: CITIZEN_APP,
+      callerId: `"Citizen" <${caller}>`,
+      channelId: id,
+      otherChannelId: call.hotlineId,
+      timeout: 15,
+    });
+    await up;
+    return call;
+  }
+
+  close(): void {
+    (this.client as unknown as EventEmitter).removeAllListeners();
+    this.client.stop();
+  }
+}
+
+export class CitizenCall {
+  /** Every ARI event about the hotline half, in order. */
+  readonly log: AriEvent[] = [];
+  private readonly collector: (e: AriEvent) => void;
+
+  constructor(
+    private readonly client: Client,
+    private readonly events: EventEmitter,
+    readonly citizenId: string,
+    /** The channel the hotline sees: its id is the call's Asterisk uniqueid in our tables. */
+    readonly hotlineId: string,
+  ) {
+    this.collector = (e) => {
+      if (this.concernsHotline(e)) this.log.push(e);
+    };
+    events.on('event', this.collector);
+  }
+
+  private concernsHotline(e: AriEvent): boolean {
+    const target = `channel:${this.hotlineId}`;
+    return e.channel?.id === this.hotlineId || e.playback?.target_uri === target || e.recording?.target_uri === target;
+  }
+
+  /** Prompt ids Asterisk has started playing to the hotline half so far. */
+  get promptsHeard(): string[] {
+    return this.log
+      .filter((e) => (e.type === 'PlaybackStarted' || e.type === 'PlaybackContinuing') && e.playback)
+      .map((e) => e.playback!.media_uri.replace(/^sound:/, ''));
+  }
+
+  /** Resolves with the first event (past or future) matching `predicate`. */
+  waitFor(predicate: (e: AriEvent) => boolean, timeoutMs = 30_000, includePast = true): Promise<AriEvent> {
+    const past = includePast ? this.log.find(predicate) : undefined;
+    if (past) return Promise.resolve(past);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('event', listener);
+        reject(new Error(`timed out waiting for an event; heard so far: ${this.promptsHeard.join(' ')}`));
+      }, timeoutMs);
+      const listener = (e: AriEvent) => {
+        if (!predicate(e)) return;
+        clearTimeout(timer);
+        this.events.off('event', listener);
+        resolve(e);
+      };
+      this.events.on('event', listener);
+    });
+  }
+
+  /** Waits until the hotline starts playing the prompt `id` (counting only new playbacks when `fresh`). */
+  waitForPrompt(id: string, timeoutMs = 30_000, fresh = false): Promise<AriEvent> {
+    return this.waitFor(
+      (e) =>
+        (e.type === 'PlaybackStarted' || e.type === 'PlaybackContinuing') &&
+        e.playback?.target_uri === `channel:${this.hotlineId}` &&
+        e.playback.media_uri === `sound:${id}`,
+      timeoutMs,
+      !fresh,
+    );
+  }
+
+  waitForRecordingStarted(timeoutMs = 30_000): Promise<AriEvent> {
+    return this.waitFor((e) => e.type === 'RecordingStarted' && e.recording?.target_uri === `channel:${this.hotlineId}`, timeoutMs);
+  }
+
+  /** Resolves when the hotline half is gone (hung up) or has left the IVR for the dialplan. */
+  waitForHotlineHangup(timeoutMs = 30_000): Promise<AriEvent> {
+    return this.waitFor((e) => e.type === 'ChannelDestroyed' && e.channel?.id === this.hotlineId, timeoutMs);
+  }
+
+  async press(digits: string): Promise<void> {
+    await this.client.channels.sendDTMF({ channelId: this.citizenId, dtmf: digits, between: 150, duration: 120 });
+  }
+
+  /** Plays a sound on our half: the hotline hears it (and records it). Resolves when it ends. */
+  async speak(media = 'sound:demo-congrats'): Promise<void> {
+    const playbackId = randomUUID();
+    const done = new Promise<void>((resolve) => {
+      const listener = (e: AriEvent) => {
+        if (e.type === 'PlaybackFinished' && e.playback?.id === playbackId) {
+          this.events.off('event', listener);
+          resolve();
+        }
+      };
+      this.events.on('event', listener);
+    });
+    await this.client.channels.play({ channelId: this.citizenId, media, playbackId, lang: 'en' });
+    await done;
+  }
+
+  async hangup(): Promise<void> {
+    await this.client.channels.hangup({ channelId: this.citizenId }).catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.events.off('event', this.collector);
+  }
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { startHotline, type Hotline } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { createTestPostgresDatabase } from './database.js';
+
+export interface TestEngine {
+  hotline: Hotline;
+  config: Config;
+  /** Stops the engine (if still running) and drops its data folder and database. */
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * Starts the whole engine in-process against the real sandbox (ARI/AMI/Redis from the
+ * environment the test script exports), with its own data folder and a fresh
+ * PostgreSQL database — production's database, not the embedded one.
+ * Pass `reuse` to start a second engine on the same data (an engine restart).
+ */
+export async function startTestEngine(reuse?: Config): Promise<TestEngine> {
+  let config: Config;
+  let dispose: () => Promise<void>;
+  if (reuse) {
+    config = reuse;
+    dispose = async () => undefined;
+  } else {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-e2e-'));
+    const database = await createTestPostgresDatabase();
+    config = loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: database.url });
+    dispose = async () => {
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+  }
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+  const hotline = await startHotline(config, { logger });
+  await Promise.all([hotline.ari.waitConnected(20_000), hotline.ami.waitConnected(20_000)]);
+  return {
+    hotline,
+    config,
+    cleanup: async () => {
+      await hotline.stop();
+      await dispose();
+    },
+  };
+}
+
+/** A separate AMI connection for the test's own questions to Asterisk. */
+export async function testAmi(): Promise<AmiClient> {
+  const config = loadConfig({ ...process.env, PORT: '0' });
+  const ami = new AmiClient({ ...config.ami, logger: pino({ level: 'silent' }) });
+  await ami.start();
+  return ami;
+}
