@@ -20,7 +20,9 @@ export interface FallbackMessage {
  */
 export function parseFallbackName(storedName: string): FallbackMessage | null {
   if (!storedName.startsWith(FALLBACK_PREFIX)) return null;
-  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-([0-9.]+)-(\d+|unknown)$/.exec(
+  // The uniqueid is whatever stands between the time and the last dash: Asterisk's own
+  // ids are digits and dots, but channels created over ARI may carry any id.
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})-([A-Za-z0-9._-]+)-(\d+|unknown)$/.exec(
     storedName.slice(FALLBACK_PREFIX.length),
   );
   if (!m) return null;
