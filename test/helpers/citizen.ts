@@ -14,7 +14,7 @@ export const CITIZEN_APP = 'hotline-citizen';
 export interface AriEvent {
   type: string;
   channel?: { id: string; state?: string };
-  playback?: { id: string; media_uri: string; target_uri: string; state?: string };
+  playback?: { id: string; media_uri: string; next_media_uri?: string; target_uri: string; state?: string };
   recording?: { name: string; target_uri: string; state?: string };
   digit?: string;
   [key: string]: unknown;
@@ -83,9 +83,7 @@ export class CitizenCall {
 
   /** Prompt ids Asterisk has started playing to the hotline half so far. */
   get promptsHeard(): string[] {
-    return this.log
-      .filter((e) => (e.type === 'PlaybackStarted' || e.type === 'PlaybackContinuing') && e.playback)
-      .map((e) => e.playback!.media_uri.replace(/^sound:/, ''));
+    return this.log.map(startedPrompt).filter((p): p is string => p !== undefined);
   }
 
   /** Resolves with the first event (past or future) matching `predicate`. */
@@ -110,10 +108,7 @@ export class CitizenCall {
   /** Waits until the hotline starts playing the prompt `id` (counting only new playbacks when `fresh`). */
   waitForPrompt(id: string, timeoutMs = 30_000, fresh = false): Promise<AriEvent> {
     return this.waitFor(
-      (e) =>
-        (e.type === 'PlaybackStarted' || e.type === 'PlaybackContinuing') &&
-        e.playback?.target_uri === `channel:${this.hotlineId}` &&
-        e.playback.media_uri === `sound:${id}`,
+      (e) => e.playback?.target_uri === `channel:${this.hotlineId}` && startedPrompt(e) === id,
       timeoutMs,
       !fresh,
     );
@@ -155,4 +150,12 @@ export class CitizenCall {
   dispose(): void {
     this.events.off('event', this.collector);
   }
+}
+
+/**
+ * The prompt an event says has just begun. Asterisk sends PlaybackStarted for every
+ * item of a list playback (PlaybackContinuing only marks the step between two items).
+ */
+function startedPrompt(e: AriEvent): string | undefined {
+  return e.type === 'PlaybackStarted' ? e.playback?.media_uri.replace(/^sound:/, '') : undefined;
 }
