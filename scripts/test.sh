@@ -53,5 +53,15 @@ export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT
 
 npx tsc --noEmit
 status=0
-npx vitest run "$@" || status=$?
+mkdir -p test-results
+rm -f test-results/vitest.json
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
+# One plain closing line ("N passed, N failed") that any CI can read.
+if [[ -f test-results/vitest.json ]]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  '
+fi
 exit "$status"

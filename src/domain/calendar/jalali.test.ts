@@ -14,7 +14,9 @@ describe('jalaliParts (Tehran time)', () => {
     expect(jalaliParts(new Date(utc))).toEqual(expected);
   });
 
-  it('agrees with Intl’s Persian calendar in Tehran (1925-2200)', () => {
+  // jalaali-js and ICU compute leap years differently from 1503 AP (March 2124) on: a
+  // day-by-day scan finds them equal on every day before that, so the property stops there.
+  it('agrees with Intl’s Persian calendar in Tehran (1925-2124)', () => {
     const intl = new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', {
       timeZone: 'Asia/Tehran',
       year: 'numeric',
@@ -22,7 +24,7 @@ describe('jalaliParts (Tehran time)', () => {
       day: 'numeric',
     });
     fc.assert(
-      fc.property(fc.integer({ min: Date.UTC(1925, 3, 1), max: Date.UTC(2200, 0, 1) }), (ms) => {
+      fc.property(fc.integer({ min: Date.UTC(1925, 3, 1), max: Date.UTC(2124, 2, 1) }), (ms) => {
         const parts = Object.fromEntries(intl.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
         expect(jalaliParts(new Date(ms))).toEqual({
           jy: parseInt(parts.year!, 10),
