@@ -1,72 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions } from 'fastify';
-import pino, { type Logger } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
-import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
-import type { HealthChecks, HoursService, HttpDeps } from '../../src/adapters/http/deps.js';
-import { buildServer } from '../../src/adapters/http/server.js';
-import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
-import type { SettingsRepo } from '../../src/domain/cases/ports.js';
-import { OfficeHoursService } from '../../src/services/office-hours-service.js';
+import type { HealthChecks, HttpDeps } from '../../src/adapters/http/deps.js';
+import {
+  ALL_UP,
+  TEST_ADMIN_TOKEN as TOKEN,
+  openHttpBackend,
+  startHttpApp,
+  type HttpBackend,
+  type RecordingStore,
+  type Repositories,
+} from '../helpers/http-app.js';
 
-const TOKEN = 'test-admin-token-3f9c1d7e2b';
-const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
 const NOW = new Date('2025-01-04T10:00:00.000Z'); // a Saturday, 13:30 in Tehran
 const FRIDAY = new Date('2025-01-03T10:00:00.000Z'); // closed all day; Saturday 07:00 Tehran is 03:30Z
 
-type Database = Awaited<ReturnType<typeof openDatabase>>;
-type Repositories = ReturnType<typeof createRepositories>;
-type RecordingStore = ReturnType<typeof createFileRecordingStore>;
-
-let database: Database;
+let backend: HttpBackend;
 let repos: Repositories;
-let recordingsDir: string;
 let store: RecordingStore;
-
-/**
- * The real office-hours service, adapted the way the app wires it. AMI is reported down:
- * mirroring into AstDB is not what these tests are about, and the service tolerates it.
- */
-async function officeHours(
-  settings: SettingsRepo,
-  logger: Logger,
-  changes: { mode: string; actor: string }[],
-): Promise<HoursService> {
-  const service = new OfficeHoursService({
-    config: { weekly: DEFAULT_WEEKLY, holidays: [] },
-    settings,
-    ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
-    logger,
-  });
-  await service.load();
-  return {
-    getOverride: async () => service.getOverride(),
-    setOverride: (mode, actor) => {
-      changes.push({ mode, actor });
-      return service.setOverride(mode, actor);
-    },
-    status: async (at) => {
-      const s = service.status(at);
-      return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
-    },
-  };
-}
-
-function capturingLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 /** A valid PCM WAV file: 8 kHz mono 16-bit. */
 function wav(samples: number): Buffer {
@@ -95,20 +47,9 @@ let hoursChanges: { mode: string; actor: string }[];
 let healthResult: () => Promise<HealthChecks>;
 
 async function start(overrides: Partial<HttpDeps> = {}): Promise<FastifyInstance> {
-  const { logger, lines } = capturingLogger();
-  logLines = lines;
-  hoursChanges = [];
   healthResult = async () => ALL_UP;
-  app = await buildServer({
-    cases: repos.cases,
-    recordings: store,
-    health: () => healthResult(),
-    hours: await officeHours(repos.settings, logger, hoursChanges),
-    adminToken: TOKEN,
-    logger,
-    now: () => NOW,
-    ...overrides,
-  });
+  const started = await startHttpApp(backend, { health: () => healthResult(), now: () => NOW, ...overrides });
+  ({ app, logLines, hoursChanges } = started);
   return app;
 }
 
@@ -128,15 +69,12 @@ function freshMobile(): string {
 }
 
 beforeAll(async () => {
-  database = await openDatabase({});
-  repos = createRepositories(database);
-  recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-http-'));
-  store = createFileRecordingStore(recordingsDir);
+  backend = await openHttpBackend();
+  ({ repos, store } = backend);
 });
 
 afterAll(async () => {
-  await database?.close();
-  if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+  await backend?.close();
 });
 
 afterEach(async () => {
@@ -574,6 +512,7 @@ describe('errors and docs', () => {
         const publicRoute = route === '/api/health';
         expect(op.security, `${method} ${route}`).toEqual(publicRoute ? [] : [{ bearerAuth: [] }]);
         if (!publicRoute) expect(op.responses['401'], `${method} ${route}`).toBeDefined();
+        expect(op.responses['429'], `${method} ${route}`).toBeDefined();
       }
     }
     expect(doc.paths['/api/cases/{trackingNumber}/recording'].get.responses['200'].content).toHaveProperty(

@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { CaseRepo } from '../../domain/cases/ports.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
@@ -39,6 +40,12 @@ export interface HoursService {
   status(now: Date): Promise<HoursStatus>;
 }
 
+/** At most `max` requests per client IP in each window of `timeWindowMs`. */
+export interface RateLimit {
+  max: number;
+  timeWindowMs: number;
+}
+
 export interface HttpDeps {
   cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list'>;
   recordings: RecordingReader;
@@ -53,4 +60,20 @@ export interface HttpDeps {
   authenticate?: Authenticate;
   logger: FastifyBaseLogger;
   now: () => Date;
+  /** Per-IP limit over every /api route except health; 300 a minute by default. */
+  rateLimit?: RateLimit;
+  /** Per-IP limit on GET /api/health, kept apart so monitoring never eats the API's budget; 600 a minute by default. */
+  healthRateLimit?: RateLimit;
+  /**
+   * Shares the API's counters between service instances. It should fail fast when
+   * Redis is down (a finite `maxRetriesPerRequest`): the limiter then lets requests
+   * through rather than fail them. Health counters stay per instance, as each instance
+   * is polled on its own.
+   */
+  rateLimitRedis?: Redis;
+  /**
+   * Fastify's `trustProxy`: behind a reverse proxy, which X-Forwarded-For hops to believe,
+   * so the limit applies to each client and not to the proxy's address. Off by default.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { BEARER_SCHEME } from './auth.js';
+import { allowDocsPage } from './security-headers.js';
 
 /** OpenAPI from the routes' TypeBox schemas: UI at /docs, the document at /docs/json. */
 export async function registerDocs(app: FastifyInstance): Promise<void> {
@@ -25,5 +26,9 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // A scope of its own so the page's looser CSP reaches the UI routes and nothing else.
+  await app.register(async (docs) => {
+    allowDocsPage(docs);
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
 }

@@ -19,6 +19,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Not allowed for this role (HOTLINE_ERR_FORBIDDEN)',
   404: 'Not found',
   413: 'Body too large (HOTLINE_ERR_PAYLOAD_TOO_LARGE)',
+  429: 'Too many requests from this address; see Retry-After (HOTLINE_ERR_RATE_LIMITED)',
 };
 
 /** Response schemas for the error statuses a route can answer with (for OpenAPI). */

@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminTokenAuthenticator, protect } from './auth.js';
-import type { HttpDeps } from './deps.js';
+import type { HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { frameworkErrors, registerErrorHandling } from './errors.js';
 import { requestLogger } from './logging.js';
+import { limitRequests } from './rate-limit.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -16,11 +18,17 @@ const BODY_LIMIT = 64 * 1024;
 const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** A busy supervisor dashboard stays well under this; a script hammering the API does not. */
+const DEFAULT_API_LIMIT: RateLimit = { max: 300, timeWindowMs: 60_000 };
+/** Generous: load balancers and monitors poll health every few seconds, several at once. */
+const DEFAULT_HEALTH_LIMIT: RateLimit = { max: 600, timeWindowMs: 60_000 };
+
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger),
     bodyLimit: BODY_LIMIT,
     frameworkErrors,
+    trustProxy: deps.trustProxy ?? false,
     // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
     genReqId: (req) => {
       const given = req.headers[REQUEST_ID_HEADER];
@@ -33,11 +41,19 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  await registerSecurityHeaders(app);
   await registerDocs(app);
 
-  await app.register(healthRoutes(deps), { prefix: '/api' });
+  await app.register(
+    async (health) => {
+      await limitRequests(health, { limit: deps.healthRateLimit ?? DEFAULT_HEALTH_LIMIT, name: 'health' });
+      await health.register(healthRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
   await app.register(
     async (api) => {
+      await limitRequests(api, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'api' });
       protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate));
       await api.register(caseRoutes(deps));
       await api.register(hoursRoutes(deps));

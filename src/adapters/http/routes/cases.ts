@@ -95,7 +95,7 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
           description: 'The caller\'s message as WAV audio, streamed.',
           tags: ['cases'],
           params: TrackingParams,
-          produces: ['audio/wav'],
+          // No `produces`: it would list the JSON error answers as audio/wav too.
           response: {
             200: {
               description: 'The recording',

@@ -1,0 +1,68 @@
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Per-route helmet options: @fastify/helmet reads them from the route config at each request. */
+    helmet?: Omit<FastifyHelmetOptions, 'global'>;
+  }
+}
+
+/**
+ * The API only ever answers JSON and audio, which a browser never needs to run or style,
+ * so its policy allows nothing at all: a response rendered as a page by mistake
+ * (a sniffed error body, a framed URL) can load no script, style or frame.
+ */
+const API_CSP = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
+ * What the swagger-ui page at /docs loads, read from the HTML it serves: its own CSS,
+ * scripts and favicons under /docs/static (no inline <script>; swagger-ui's csp.json has
+ * no hashes to allow), the OpenAPI document and "try it out" calls by fetch to this
+ * origin, and `data:` images its CSS embeds (icons as SVG/PNG data URLs).
+ * Inline styles stay allowed because swagger-ui renders markdown descriptions that may
+ * carry style attributes; scripts stay 'self' only.
+ * No `upgrade-insecure-requests` (unlike helmet's defaults): the service itself speaks
+ * plain HTTP (127.0.0.1:3000), and upgrading /docs/static/* to https would break the page.
+ */
+const DOCS_CSP = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'connect-src': ["'self'"],
+  'font-src': ["'self'", 'data:'],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+};
+
+/** Helmet's headers on every response, with the strict API policy unless a route says otherwise. */
+export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    // Agrees with frame-ancestors 'none' for browsers that only know X-Frame-Options.
+    frameguard: { action: 'deny' },
+  });
+}
+
+/**
+ * Gives every route registered later in `scope` (and its children) the docs page policy.
+ * Set through route config, which @fastify/helmet reads per request, so every other
+ * helmet header stays as configured globally.
+ */
+export function allowDocsPage(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = {
+      ...route.config,
+      helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
+    };
+  });
+}

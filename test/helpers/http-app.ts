@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { openDatabase } from '../../src/adapters/db/database.js';
+import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import type { HealthChecks, HoursService, HttpDeps } from '../../src/adapters/http/deps.js';
+import { buildServer } from '../../src/adapters/http/server.js';
+import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
+import type { SettingsRepo } from '../../src/domain/cases/ports.js';
+import { OfficeHoursService } from '../../src/services/office-hours-service.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
+export const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
+
+export type Database = Awaited<ReturnType<typeof openDatabase>>;
+export type Repositories = ReturnType<typeof createRepositories>;
+export type RecordingStore = ReturnType<typeof createFileRecordingStore>;
+
+/**
+ * The real office-hours service, adapted the way the app wires it. AMI is reported down:
+ * mirroring into AstDB is not what the HTTP tests are about, and the service tolerates it.
+ */
+export async function officeHours(
+  settings: SettingsRepo,
+  logger: Logger,
+  changes: { mode: string; actor: string }[],
+): Promise<HoursService> {
+  const service = new OfficeHoursService({
+    config: { weekly: DEFAULT_WEEKLY, holidays: [] },
+    settings,
+    ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
+    logger,
+  });
+  await service.load();
+  return {
+    getOverride: async () => service.getOverride(),
+    setOverride: (mode, actor) => {
+      changes.push({ mode, actor });
+      return service.setOverride(mode, actor);
+    },
+    status: async (at) => {
+      const s = service.status(at);
+      return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
+    },
+  };
+}
+
+export function capturingLogger() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, stream), lines };
+}
+
+/** A PGlite database, its repositories and a recording store in a temporary folder. */
+export interface HttpBackend {
+  database: Database;
+  repos: Repositories;
+  store: RecordingStore;
+  close(): Promise<void>;
+}
+
+export async function openHttpBackend(): Promise<HttpBackend> {
+  const database = await openDatabase({});
+  const recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-http-'));
+  return {
+    database,
+    repos: createRepositories(database),
+    store: createFileRecordingStore(recordingsDir),
+    async close() {
+      await database.close();
+      await rm(recordingsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpApp {
+  app: FastifyInstance;
+  logLines: string[];
+  /** Override changes the API asked of the office-hours service, in order. */
+  hoursChanges: { mode: string; actor: string }[];
+}
+
+/** buildServer over the real repositories, everything reported up, unless `overrides` says otherwise. */
+export async function startHttpApp(backend: HttpBackend, overrides: Partial<HttpDeps> = {}): Promise<HttpApp> {
+  const { logger, lines } = capturingLogger();
+  const hoursChanges: { mode: string; actor: string }[] = [];
+  const app = await buildServer({
+    cases: backend.repos.cases,
+    recordings: backend.store,
+    health: async () => ALL_UP,
+    hours: await officeHours(backend.repos.settings, logger, hoursChanges),
+    adminToken: TEST_ADMIN_TOKEN,
+    logger,
+    now: () => new Date(),
+    ...overrides,
+  });
+  return { app, logLines: lines, hoursChanges };
+}
