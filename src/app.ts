@@ -86,6 +86,7 @@ export async function startHotline(
     recordings,
     stored,
     officeOpen: (at) => hours.isOpen(at),
+    now,
     logger: logger.child({ component: 'ivr' }),
   });
   const stasis = new StasisApp({ connection: ari, reducer: ivr, services, logger, now });
@@ -151,6 +152,8 @@ export async function startHotline(
       },
     },
     adminToken: config.adminToken,
+    // Several service instances behind one address share the API budget through Redis.
+    rateLimitRedis: redis,
     logger,
     now,
   });

@@ -35,6 +35,13 @@ export function parseFallbackName(storedName: string): FallbackMessage | null {
   };
 }
 
+/** The name the dialplan fallback would give a message of this call (see parseFallbackName). */
+export function fallbackName(at: Date, uniqueId: string, caller: string | null): string {
+  const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const digits = (caller ?? '').replace(/\D/g, '') || 'unknown';
+  return `${FALLBACK_PREFIX}${stamp}-${uniqueId}-${digits}`;
+}
+
 /**
  * Turns voice messages the dialplan recorded while the engine was down into cases.
  * Idempotent: the call row is keyed by the Asterisk uniqueid and the case by the call,

@@ -6,7 +6,9 @@ import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { isValidTrackingNumber } from '../domain/cases/tracking-number.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
+import { fallbackName } from './fallback-import.js';
 import { importRecording } from './recording-import.js';
+import { voiceboxRecordingPrefix } from '../adapters/ari/call-session.js';
 
 /**
  * What the IVR sessions ask of the engine: call rows, case lookups and voicebox cases.
@@ -18,9 +20,49 @@ export function createIvrCallServices(deps: {
   recordings: RecordingStore;
   stored: StoredRecordings;
   officeOpen: (now: Date) => boolean;
+  now: () => Date;
   logger: Logger;
 }): StasisAppServices {
   const { cases, calls, logger } = deps;
+
+  async function createCase({
+    callUniqueId,
+    caller,
+    category,
+    district,
+    recordingName,
+  }: Parameters<StasisAppServices['createVoiceboxCase']>[0]): Promise<{ trackingNumber: string }> {
+    const call = await calls.findByUniqueId(callUniqueId);
+    const recording = recordingName
+      ? await importRecording(deps.stored, deps.recordings, recordingName, `voicebox-${callUniqueId}`, logger)
+      : null;
+    const created = await cases.create({
+      channel: 'voicebox',
+      category,
+      district,
+      callerPhone: caller ? normalizePhone(caller) : null,
+      recording,
+      callId: call?.id ?? null,
+      actor: 'ivr',
+    });
+    if (call) await calls.update(callUniqueId, { caseId: created.id, outcome: 'voicebox' });
+    if (recordingName && recording) {
+      // Only once the case holds its own copy is Asterisk's file removed.
+      await deps.stored.remove(recordingName).catch((err: Error) => logger.warn({ err: err.message }, 'stored recording not removed'));
+    }
+    logger.info({ trackingNumber: created.trackingNumber, caller: caller ? maskPhone(caller) : null }, 'voicebox case created');
+    return { trackingNumber: created.trackingNumber };
+  }
+
+  /** Takes the caller did not keep ("record again", too short) must not pile up in Asterisk. */
+  async function removeLeftoverRecordings(callUniqueId: string): Promise<void> {
+    const prefix = voiceboxRecordingPrefix(callUniqueId);
+    try {
+      for (const name of await deps.stored.list()) if (name.startsWith(prefix)) await deps.stored.remove(name);
+    } catch (err) {
+      logger.warn({ err: (err as Error).message }, 'leftover voicebox recordings not removed');
+    }
+  }
 
   return {
     officeOpen: deps.officeOpen,
@@ -42,28 +84,23 @@ export function createIvrCallServices(deps: {
       return found ? { status: found.status, updatedAt: found.updatedAt } : null;
     },
 
-    async createVoiceboxCase({ callUniqueId, caller, category, district, recordingName }) {
-      const call = await calls.findByUniqueId(callUniqueId);
-      const recording = recordingName
-        ? await importRecording(deps.stored, deps.recordings, recordingName, `voicebox-${callUniqueId}`, logger)
-        : null;
-      const created = await cases.create({
-        channel: 'voicebox',
-        category,
-        district,
-        callerPhone: caller ? normalizePhone(caller) : null,
-        recording,
-        callId: call?.id ?? null,
-        actor: 'ivr',
-      });
-      if (call) await calls.update(callUniqueId, { caseId: created.id, outcome: 'voicebox' });
-      if (recordingName && recording) {
-        // Only once the case holds its own copy is Asterisk's file removed.
-        await deps.stored.remove(recordingName).catch((err: Error) => logger.warn({ err: err.message }, 'stored recording not removed'));
+    async createVoiceboxCase(input) {
+      try {
+        return await createCase(input);
+      } catch (err) {
+        // The database (or the import) failed: keep the caller's message where the
+        // fallback importer will find it once things are back, rather than lose it.
+        if (input.recordingName) {
+          const keep = fallbackName(deps.now(), input.callUniqueId, input.caller);
+          await deps.stored
+            .copy(input.recordingName, keep)
+            .then(() => logger.warn({ storedName: keep }, 'voicebox message kept for a later import'))
+            .catch((copyErr: Error) => logger.error({ err: copyErr.message }, 'voicebox message could not be kept'));
+        }
+        throw err;
       }
-      logger.info({ trackingNumber: created.trackingNumber, caller: caller ? maskPhone(caller) : null }, 'voicebox case created');
-      return { trackingNumber: created.trackingNumber };
     },
+
 
     async saveProgress(callUniqueId, view: IvrStateView) {
       await calls.update(callUniqueId, { ivrPath: view.path, category: view.category, district: view.district });
@@ -79,6 +116,7 @@ export function createIvrCallServices(deps: {
           : view.path.some((p) => p.startsWith('followup'))
             ? 'followup'
             : 'hangup';
+      if (!queued) await removeLeftoverRecordings(callUniqueId);
       await calls.update(callUniqueId, {
         ivrPath: view.path,
         category: view.category,

@@ -201,7 +201,7 @@ export class CallSession<S extends IvrStateView> {
         return;
       case 'record': {
         if (afterEnd) return;
-        const storedName = `hotline-voicebox-${safeName(channelId)}-${safeName(command.name)}`;
+        const storedName = voiceboxRecordingPrefix(channelId) + safeName(command.name);
         let done!: ActiveRecording['done'];
         const finished = new Promise<{ duration: number | null; failed: boolean }>((resolve) => (done = resolve));
         const rec: ActiveRecording = {
@@ -246,7 +246,7 @@ export class CallSession<S extends IvrStateView> {
       }
       case 'createCase': {
         const recordingName = command.recording
-          ? `hotline-voicebox-${safeName(channelId)}-${safeName(command.recording)}`
+          ? voiceboxRecordingPrefix(channelId) + safeName(command.recording)
           : null;
         try {
           const created = await this.deps.services.createVoiceboxCase({
@@ -306,6 +306,11 @@ function ignoreGone(err: unknown): void {
   const message = (err as Error)?.message ?? '';
   if (/not found|404/i.test(message)) return;
   throw err;
+}
+
+/** Asterisk's name for every voicebox take of one call starts with this. */
+export function voiceboxRecordingPrefix(channelId: string): string {
+  return `hotline-voicebox-${safeName(channelId)}-`;
 }
 
 function safeName(s: string): string {

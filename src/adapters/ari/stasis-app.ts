@@ -43,16 +43,21 @@ export class StasisApp<S extends IvrStateView> {
   private attach(client: Client): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
-      void this.startSession(client, channel, ([] as string[]).concat(event.args ?? [])).catch((err: Error) =>
-        logger.error({ err: err.message, channel: channel.id }, 'could not start call session'),
-      );
+      void this.startSession(client, channel, ([] as string[]).concat(event.args ?? [])).catch((err: Error) => {
+        // The engine cannot serve this call (its database is down…): the dialplan's own
+        // fallback still can, so the caller is not left in silence.
+        logger.error({ err: err.message, callId: channel.id }, 'could not start call session; handing the call to the dialplan fallback');
+        this.sessions.delete(channel.id);
+        this.handOff(client, channel.id);
+      });
     });
     client.on('StasisEnd', (_event, channel: Channel) => {
       const session = this.sessions.get(channel.id);
       if (!session) return;
       this.sessions.delete(channel.id);
-      void session.onStasisEnd().catch((err: Error) =>
-        logger.error({ err: err.message, channel: channel.id }, 'call session did not end cleanly'),
+      void session.onStasisEnd().then(
+        () => logger.info({ callId: channel.id }, 'call left the IVR'),
+        (err: Error) => logger.error({ err: err.message, callId: channel.id }, 'call session did not end cleanly'),
       );
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
@@ -128,15 +133,15 @@ export class StasisApp<S extends IvrStateView> {
    */
   async handOffAll(): Promise<void> {
     const client = this.deps.connection.client;
-    const context = this.deps.shutdownContext ?? 'hotline-fallback';
     if (!client) return;
-    await Promise.all(
-      [...this.sessions.keys()].map((channelId) =>
-        client.channels
-          .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
-          .catch((err: Error) => this.deps.logger.warn({ err: err.message, callId: channelId }, 'hand-off failed')),
-      ),
-    );
+    await Promise.all([...this.sessions.keys()].map((channelId) => this.handOff(client, channelId)));
+  }
+
+  private handOff(client: Client, channelId: string): Promise<void> {
+    const context = this.deps.shutdownContext ?? 'hotline-fallback';
+    return client.channels
+      .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
+      .catch((err: Error) => this.deps.logger.warn({ err: err.message, callId: channelId }, 'hand-off failed'));
   }
 }
 

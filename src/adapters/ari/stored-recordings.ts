@@ -15,6 +15,7 @@ export interface StoredRecordings {
   /** The file's bytes, or null when Asterisk has no such recording. */
   download(name: string): Promise<Buffer | null>;
   remove(name: string): Promise<void>;
+  copy(name: string, destination: string): Promise<void>;
 }
 
 export function createStoredRecordings(opts: StoredRecordingsOptions): StoredRecordings {
@@ -37,6 +38,10 @@ export function createStoredRecordings(opts: StoredRecordingsOptions): StoredRec
       if (res.status === 404) return null;
       if (!res.ok) throw new Error(`ARI download recording: HTTP ${res.status}`);
       return Buffer.from(await res.arrayBuffer());
+    },
+    async copy(name, destination) {
+      const res = await call(`${encode(name)}/copy?destinationRecordingName=${encodeURIComponent(destination)}`, 'POST');
+      if (!res.ok) throw new Error(`ARI copy recording: HTTP ${res.status}`);
     },
     async remove(name) {
       const res = await call(encode(name), 'DELETE');
