@@ -169,6 +169,7 @@ export async function startHotline(
       await http.close();
       await stasis.handOffAll();
       await ari.close();
+      await stasis.drain();
       await ami.close();
       redis.disconnect();
       await database.close();

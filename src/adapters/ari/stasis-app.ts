@@ -18,6 +18,8 @@ export interface StasisAppServices extends CallServices {
 export class StasisApp<S extends IvrStateView> {
   private readonly sessions = new Map<string, CallSession<S>>();
   private readonly playbackOwner = new Map<string, string>();
+  /** Sessions still writing their last rows after the call left Stasis. */
+  private readonly ending = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -55,10 +57,12 @@ export class StasisApp<S extends IvrStateView> {
       const session = this.sessions.get(channel.id);
       if (!session) return;
       this.sessions.delete(channel.id);
-      void session.onStasisEnd().then(
+      const ended = session.onStasisEnd().then(
         () => logger.info({ callId: channel.id }, 'call left the IVR'),
         (err: Error) => logger.error({ err: err.message, callId: channel.id }, 'call session did not end cleanly'),
       );
+      this.ending.add(ended);
+      void ended.finally(() => this.ending.delete(ended));
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
       this.sessions.get(channel.id)?.onDtmf(event.digit);
@@ -137,11 +141,20 @@ export class StasisApp<S extends IvrStateView> {
     await Promise.all([...this.sessions.keys()].map((channelId) => this.handOff(client, channelId)));
   }
 
+  /** Resolves once every ended call has written its rows (before the database closes). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.ending]);
+  }
+
   private handOff(client: Client, channelId: string): Promise<void> {
     const context = this.deps.shutdownContext ?? 'hotline-fallback';
     return client.channels
       .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
-      .catch((err: Error) => this.deps.logger.warn({ err: err.message, callId: channelId }, 'hand-off failed'));
+      .catch((err: Error) => {
+        // A caller who hung up meanwhile needs no hand-off.
+        const gone = /not found/i.test(err.message);
+        this.deps.logger[gone ? 'debug' : 'warn']({ err: err.message, callId: channelId }, 'hand-off failed');
+      });
   }
 }
 
