@@ -33,9 +33,9 @@ export class StasisApp<S extends IvrStateView> {
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
-    deps.connection.on('connected', (client: Client, info: { reconnect: boolean }) => {
-      if (info.reconnect) void this.reconcile(client);
-    });
+    // On every connection, the first one too: after a crash or a restart of the engine,
+    // callers may still be waiting in Stasis with nobody serving them.
+    deps.connection.on('connected', (client: Client) => void this.reconcile(client));
   }
 
   get activeCalls(): number {
@@ -108,7 +108,8 @@ export class StasisApp<S extends IvrStateView> {
 
   /**
    * After a WebSocket outage: channels may have hung up unseen, or (after a restart)
-   * be in Stasis with no session. End the former, start the latter over.
+   * be in Stasis with no session. End the former; start the latter over from the
+   * welcome (their call row is kept: it is keyed by the channel).
    */
   private async reconcile(client: Client): Promise<void> {
     const { logger } = this.deps;

@@ -44,3 +44,44 @@ describe('Asterisk restarts under a running engine', () => {
     }
   });
 });
+
+describe('the engine dies mid-call', () => {
+  it('a restarted engine finds the caller still in Stasis and serves them again', async () => {
+    const line = await CitizenLine.connect();
+    const call = await line.dial('09121112233');
+    try {
+      await call.waitForPrompt('main-menu');
+      // A crash: the WebSocket is gone without the shutdown hand-off to the dialplan.
+      await engine.hotline.ari.close();
+      const heardBefore = call.promptsHeard.length;
+      const restarted = await startTestEngine(engine.config);
+      const first = engine;
+      engine = { ...restarted, cleanup: async () => (await restarted.cleanup(), await first.cleanup()) };
+
+      await call.waitFor(
+        (e) => e.type === 'PlaybackStarted' && e.playback?.media_uri === 'sound:welcome' && call.log.indexOf(e) >= heardBefore,
+        30_000,
+        false,
+      );
+      await call.waitForPrompt('main-menu', 30_000, true);
+      await call.press('2');
+      await call.waitForPrompt('tracking-prompt', 30_000, true);
+    } finally {
+      await call.hangup();
+      call.dispose();
+      line.close();
+    }
+    const row = await waitForEnd(call.hotlineId);
+    expect(row.ivrPath).toContain('menu:2');
+  });
+});
+
+async function waitForEnd(uniqueId: string) {
+  const { createRepositories } = await import('../../src/adapters/db/repositories.js');
+  const repos = createRepositories(engine.hotline.database);
+  for (;;) {
+    const row = await repos.calls.findByUniqueId(uniqueId);
+    if (row?.endedAt) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
