@@ -10,8 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=lib/env.sh
 . scripts/lib/env.sh
+# shellcheck source=lib/services.sh
+. scripts/lib/services.sh
 
-started=()
 service_pid=""
 
 cleanup() {
@@ -23,32 +24,15 @@ cleanup() {
     kill -TERM "$service_pid" 2>/dev/null || true
     wait "$service_pid" 2>/dev/null || true
   fi
-  local i
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    case "${started[i]}" in
-      sandbox) bash scripts/asterisk-sandbox.sh stop || true ;;
-      redis) bash scripts/redis.sh stop || true ;;
-    esac
-  done
+  hotline_stop_started
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Marked before starting, so an interrupted start is still cleaned up.
-if ! bash scripts/redis.sh status >/dev/null; then
-  started+=(redis)
-  bash scripts/redis.sh start
-fi
-if ! bash scripts/asterisk-sandbox.sh status >/dev/null; then
-  started+=(sandbox)
-  bash scripts/asterisk-sandbox.sh start
-else
-  # Reused, but with this checkout's dialplan, sounds and .env accounts.
-  hotline_log "reusing the running Asterisk sandbox"
-  bash scripts/asterisk-sandbox.sh reload
-fi
+hotline_ensure redis
+hotline_ensure sandbox
 
 # The service runs in its own session, so a Ctrl-C reaches it once, forwarded below,
 # rather than also straight from the terminal. npm forwards the same Ctrl-C again, so

@@ -10,44 +10,24 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # shellcheck source=lib/env.sh
 . scripts/lib/env.sh
-
-started=()
+# shellcheck source=lib/services.sh
+. scripts/lib/services.sh
 
 cleanup() {
   local rc=$?
   trap - EXIT
   trap '' INT TERM
-  local i
-  for ((i = ${#started[@]} - 1; i >= 0; i--)); do
-    case "${started[i]}" in
-      sandbox) bash scripts/asterisk-sandbox.sh stop || true ;;
-      postgres) bash scripts/postgres.sh stop || true ;;
-      redis) bash scripts/redis.sh stop || true ;;
-    esac
-  done
+  hotline_stop_started
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Each service is marked before it is started, so an interrupted start is cleaned up.
-if ! bash scripts/redis.sh status >/dev/null; then
-  started+=(redis)
-  bash scripts/redis.sh start
-fi
-if ! bash scripts/postgres.sh status >/dev/null; then
-  started+=(postgres)
-fi
-TEST_DATABASE_URL="$(bash scripts/postgres.sh start)"
-if ! bash scripts/asterisk-sandbox.sh status >/dev/null; then
-  started+=(sandbox)
-  bash scripts/asterisk-sandbox.sh start
-else
-  # Reused, but with this checkout's dialplan, sounds and .env accounts.
-  hotline_log "reusing the running Asterisk sandbox"
-  bash scripts/asterisk-sandbox.sh reload
-fi
+hotline_ensure redis
+hotline_ensure postgres
+hotline_ensure sandbox
+TEST_DATABASE_URL="$(bash scripts/postgres.sh url)"
 HOTLINE_SANDBOX_ROOT="$(bash scripts/asterisk-sandbox.sh root)"
 export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT
 

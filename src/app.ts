@@ -63,6 +63,9 @@ export async function startHotline(
     retryStrategy: (times) => Math.min(times * 250, 5000),
   });
   redis.on('error', (err) => logger.debug({ err: err.message }, 'redis error'));
+  const rateLimitRedis = redis.duplicate({ enableOfflineQueue: false });
+  rateLimitRedis.on('error', () => undefined);
+  rateLimitRedis.connect().catch(() => undefined);
   redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet'));
 
   const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
@@ -153,7 +156,9 @@ export async function startHotline(
     },
     adminToken: config.adminToken,
     // Several service instances behind one address share the API budget through Redis.
-    rateLimitRedis: redis,
+    // Its own client, failing fast: with Redis down a request must not wait in
+    // ioredis's offline queue (the limiter then lets it through).
+    rateLimitRedis: rateLimitRedis,
     logger,
     now,
   });
@@ -172,6 +177,7 @@ export async function startHotline(
       await stasis.drain();
       await ami.close();
       redis.disconnect();
+      rateLimitRedis.disconnect();
       await database.close();
     })();
     return stopping;

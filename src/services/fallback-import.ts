@@ -27,9 +27,12 @@ export function parseFallbackName(storedName: string): FallbackMessage | null {
   );
   if (!m) return null;
   const [, y, mo, d, h, mi, s, uniqueId, caller] = m;
+  const recordedAt = new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!));
+  // Date.UTC rolls impossible fields over (month 13 → next year): refuse those.
+  if (recordedAt.toISOString().replace(/[-:T]/g, '').slice(0, 14) !== `${y}${mo}${d}${h}${mi}${s}`) return null;
   return {
     storedName,
-    recordedAt: new Date(Date.UTC(+y!, +mo! - 1, +d!, +h!, +mi!, +s!)),
+    recordedAt,
     uniqueId: uniqueId!,
     caller: caller === 'unknown' ? null : caller!,
   };
