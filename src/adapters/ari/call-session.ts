@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'ari-client';
 import type { Logger } from 'pino';
-import type { CaseCategory, QueueName } from '../../domain/cases/case.js';
+import type { CaseCategory, CaseStatus, QueueName } from '../../domain/cases/case.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
 
 /** The minimum the adapter reads from the reducer's state. */
@@ -19,7 +19,7 @@ export interface IvrReducer<S extends IvrStateView> {
 /** What a call needs from the rest of the engine (cases, calls, hours). */
 export interface CallServices {
   officeOpen(now: Date): boolean;
-  lookupCase(trackingNumber: string): Promise<{ status: import('../../domain/cases/case.js').CaseStatus; updatedAt: Date } | null>;
+  lookupCase(trackingNumber: string): Promise<{ status: CaseStatus; updatedAt: Date } | null>;
   /** Creates (idempotently per call) the voicebox case; imports the recording from Asterisk. */
   createVoiceboxCase(input: {
     callUniqueId: string;
