@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { randomMobile, settledCall } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
 import type { Hotline } from '../../src/app.js';
@@ -11,17 +12,7 @@ const cleanups: (() => Promise<void>)[] = [];
 let line: CitizenLine;
 let repos: ReturnType<typeof createRepositories>;
 
-function phone(): string {
-  return '0935' + String(Math.floor(1_000_000 + Math.random() * 8_999_999));
-}
-
-async function settledCall(uniqueId: string) {
-  for (;;) {
-    const row = await repos.calls.findByUniqueId(uniqueId);
-    if (row?.endedAt) return row;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const phone = () => randomMobile('0935');
 
 beforeAll(async () => {
   const engine = await startTestEngine();
@@ -112,7 +103,7 @@ describe('a hang-up at any IVR step', () => {
         await script(call);
         await call.hangup();
         await call.waitForHotlineHangup();
-        const row = await settledCall(call.hotlineId);
+        const row = await settledCall(repos.calls, call.hotlineId);
         expect(row.outcome).toBe(expected.outcome);
         for (const step of expected.path) expect(row.ivrPath).toContain(step);
         expect(row.endedAt!.getTime()).toBeGreaterThanOrEqual(row.startedAt.getTime());

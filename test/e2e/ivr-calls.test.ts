@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { wavDurationSeconds } from '../../src/adapters/ari/stored-recordings.js';
+import { randomMobile, settledCall } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
 import type { Hotline } from '../../src/app.js';
@@ -21,9 +22,7 @@ const calls: CitizenCall[] = [];
 /** A spoken-length sound from Asterisk's English core sounds: what the citizen "says". */
 const SPEECH = 'sound:auth-incorrect';
 
-function phone(): string {
-  return '0912' + String(Math.floor(1_000_000 + Math.random() * 8_999_999));
-}
+const phone = () => randomMobile('0912');
 
 async function dial(caller: string): Promise<CitizenCall> {
   const call = await line.dial(caller);
@@ -35,14 +34,7 @@ async function api(path: string): Promise<Response> {
   return fetch(hotline.url + path, { headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` } });
 }
 
-/** Waits for the engine to have written the call's final state. */
-async function settledCall(uniqueId: string) {
-  for (;;) {
-    const row = await repos.calls.findByUniqueId(uniqueId);
-    if (row && (row.endedAt || row.outcome === 'queued')) return row;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const settled = (uniqueId: string) => settledCall(repos.calls, uniqueId, { queuedCounts: true });
 
 beforeAll(async () => {
   ({ hotline, cleanup } = await startTestEngine());
@@ -85,7 +77,7 @@ describe('after hours: the voicebox', () => {
     await call.waitForPrompt('goodbye', 60_000);
     await call.waitForHotlineHangup();
 
-    const row = await settledCall(call.hotlineId);
+    const row = await settled(call.hotlineId);
     expect(row.outcome).toBe('voicebox');
     expect(row.caseId).not.toBeNull();
 
@@ -122,7 +114,7 @@ describe('after hours: the voicebox', () => {
     await call.hangup();
     await call.waitForHotlineHangup();
 
-    const row = await settledCall(call.hotlineId);
+    const row = await settled(call.hotlineId);
     expect(row.outcome).toBe('voicebox');
     const [created] = await repos.cases.list({ phone: caller });
     expect(created?.recording).toBeTruthy();
@@ -158,7 +150,7 @@ describe('follow-up and repeat callers', () => {
     await call.waitForPrompt(`month-${month}`);
     await call.hangup();
     await call.waitForHotlineHangup();
-    const row = await settledCall(call.hotlineId);
+    const row = await settled(call.hotlineId);
     expect(row.outcome).toBe('followup');
     expect(row.endedAt).not.toBeNull();
   });
@@ -186,7 +178,7 @@ describe('office hours: the queue hand-off', () => {
     await call.press('#');
     await call.waitForPrompt('queue-transfer');
 
-    const row = await settledCall(call.hotlineId);
+    const row = await settled(call.hotlineId);
     expect(row.outcome).toBe('queued');
     expect(row.queue).toBe('parks_trees');
     expect(row.category).toBe('parks_trees');

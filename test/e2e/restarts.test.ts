@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { settledCall } from '../helpers/call-rows.js';
 import { CitizenLine } from '../helpers/citizen.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
@@ -71,17 +73,7 @@ describe('the engine dies mid-call', () => {
       call.dispose();
       line.close();
     }
-    const row = await waitForEnd(call.hotlineId);
+    const row = await settledCall(createRepositories(engine.hotline.database).calls, call.hotlineId);
     expect(row.ivrPath).toContain('menu:2');
   });
 });
-
-async function waitForEnd(uniqueId: string) {
-  const { createRepositories } = await import('../../src/adapters/db/repositories.js');
-  const repos = createRepositories(engine.hotline.database);
-  for (;;) {
-    const row = await repos.calls.findByUniqueId(uniqueId);
-    if (row?.endedAt) return row;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
