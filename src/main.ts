@@ -26,6 +26,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+// One stray rejected promise must not drop every call in progress: log it loudly and
+// keep serving (Asterisk's fallback covers the calls if the process does die).
+process.on('unhandledRejection', (reason) => {
+  logger.error({ err: reason instanceof Error ? reason.message : String(reason) }, 'unhandled promise rejection');
+});
+
 main().catch((err: Error) => {
   logger.fatal({ err: err.message, code: (err as { code?: string }).code }, 'hotline-137 could not start');
   process.exit(1);
