@@ -7,7 +7,10 @@ import ari, { type Client } from 'ari-client';
  * `from-pstn`: its `;2` half is the call the hotline answers, its `;1` half sits in a
  * test Stasis application we drive — press keys (DTMF travels to the hotline side),
  * speak (a sound played on our half is what the hotline hears and records), hang up.
- * With subscribeAll we also see what Asterisk plays to the hotline half.
+ * Subscribed to every channel (not `subscribeAll`), we also see what Asterisk plays to
+ * the hotline half. Why not subscribeAll: it adds device-state subscriptions, and
+ * Asterisk 22 can deadlock ARI when such an application's WebSocket closes
+ * (asterisk/asterisk#2170) — seen here as a wedged sandbox after a test's line closed.
  */
 export const CITIZEN_APP = 'hotline-citizen';
 
@@ -31,7 +34,9 @@ export class CitizenLine {
   static async connect(env: NodeJS.ProcessEnv = process.env): Promise<CitizenLine> {
     const client = await ari.connect(env.ARI_URL ?? 'http://127.0.0.1:8088', env.ARI_USER!, env.ARI_PASSWORD!);
     const line = new CitizenLine(client);
-    await client.start(CITIZEN_APP, true);
+    await client.start(CITIZEN_APP);
+    // "channel:" with no id is every channel (the channel part of subscribeAll).
+    await client.applications.subscribe({ applicationName: CITIZEN_APP, eventSource: 'channel:' });
     return line;
   }
 

@@ -83,10 +83,14 @@ export class CallSession<S extends IvrStateView> {
 
   /** Queue an event: events are handled strictly one after another. */
   deliver(event: IvrEvent): Promise<void> {
-    this.chain = this.chain.then(
-      () => this.handle(event),
-      () => this.handle(event),
-    );
+    return this.enqueue(() => this.handle(event));
+  }
+
+  /** Runs `work` after everything queued before it; a failure is logged, never thrown. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.chain = this.chain.then(work).catch((err: Error) => {
+      this.deps.logger.error({ err: err.message }, 'IVR event handling failed');
+    });
     return this.chain;
   }
 
@@ -117,7 +121,7 @@ export class CallSession<S extends IvrStateView> {
     if (this.queued) {
       this.over = true;
       this.clearTimer();
-      await this.chain.catch(() => undefined);
+      await this.chain;
       await this.deps.services.finish(this.deps.channelId, { queued: this.queued, view: this.state, endedAt: null });
       return;
     }
@@ -140,11 +144,7 @@ export class CallSession<S extends IvrStateView> {
   }
 
   private deliverAfterEnd(event: IvrEvent): Promise<void> {
-    this.chain = this.chain.then(
-      () => this.handle(event, true),
-      () => this.handle(event, true),
-    );
-    return this.chain;
+    return this.enqueue(() => this.handle(event, true));
   }
 
   private async handle(event: IvrEvent, afterEnd = false): Promise<void> {
