@@ -7,8 +7,11 @@ export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
+  /** User id ('admin' for the HOTLINE_ADMIN_TOKEN). */
   id: string;
   role: Role;
+  /** For role `district`: the one district (1..22) this user may see and act on. */
+  district?: number | null;
 }
 
 /** Resolves a bearer token to who is calling, or null when the token is unknown. */
