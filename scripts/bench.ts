@@ -36,6 +36,7 @@ import { initialState, step } from '../src/domain/ivr/engine.js';
 import type { IvrState } from '../src/domain/ivr/state.js';
 import type { IvrEvent, StepContext } from '../src/domain/ivr/types.js';
 import { OfficeHoursService } from '../src/services/office-hours-service.js';
+import { createAccounts } from '../src/services/auth-service.js';
 
 const SELF = fileURLToPath(import.meta.url);
 // The parent makes one up and hands it to the server half through the environment.
@@ -243,6 +244,7 @@ async function serve(): Promise<void> {
       health: async () => ({ database: true, redis: true, ari: true, ami: true }),
       hours,
       adminToken: ADMIN_TOKEN,
+      accounts: createAccounts(repos, () => new Date()),
       logger,
       now: () => new Date(),
       // The limiter still runs (its cost is part of every request) but never says 429.

@@ -18,6 +18,7 @@ import * as ivr from './domain/ivr/engine.js';
 import { importFallbackMessages } from './services/fallback-import.js';
 import { createIvrCallServices } from './services/ivr-call-services.js';
 import { OfficeHoursService } from './services/office-hours-service.js';
+import { createAccounts } from './services/auth-service.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -155,6 +156,7 @@ export async function startHotline(
       },
     },
     adminToken: config.adminToken,
+    accounts: createAccounts(repos, now),
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then lets it through).

@@ -12,6 +12,7 @@ import { buildServer } from '../../src/adapters/http/server.js';
 import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
 import type { SettingsRepo } from '../../src/domain/cases/ports.js';
 import { OfficeHoursService } from '../../src/services/office-hours-service.js';
+import { createAccounts } from '../../src/services/auth-service.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
 export const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
@@ -99,6 +100,7 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
     health: async () => ALL_UP,
     hours: await officeHours(backend.repos.settings, logger, hoursChanges),
     adminToken: TEST_ADMIN_TOKEN,
+    accounts: createAccounts(backend.repos, () => new Date()),
     logger,
     now: () => new Date(),
     ...overrides,

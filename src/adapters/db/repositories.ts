@@ -3,11 +3,15 @@ import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createSettingsRepo } from './settings-repo.js';
+import { createSessionRepo, createUserRepo } from './user-repo.js';
+import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 
 export interface Repositories {
   cases: CaseRepo;
   calls: CallRepo;
   settings: SettingsRepo;
+  users: UserRepo;
+  sessions: SessionRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -15,5 +19,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     cases: createCaseRepo(database.db, opts),
     calls: createCallRepo(database.db),
     settings: createSettingsRepo(database.db),
+    users: createUserRepo(database.db),
+    sessions: createSessionRepo(database.db),
   };
 }

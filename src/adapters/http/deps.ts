@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
+import type { AuthService } from '../../services/auth-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -57,10 +59,14 @@ export interface HttpDeps {
   /** Bearer token of the first admin (HOTLINE_ADMIN_TOKEN). */
   adminToken: string;
   /**
-   * Extra token resolution (users and their roles, next issue). Asked only when the
-   * token is not the admin token.
+   * Resolves tokens that are not the admin token. Defaults to users' sessions; tests
+   * hand in their own principals here.
    */
   authenticate?: Authenticate;
+  /** Users, their sessions and sign-in. */
+  accounts: { auth: AuthService; users: UserRepo; sessions: Pick<SessionRepo, 'deleteForUser'> };
+  /** Per-IP limit on POST /api/auth/login; 60 a minute by default (a call centre signs in behind one NAT). */
+  loginRateLimit?: RateLimit;
   logger: FastifyBaseLogger;
   now: () => Date;
   /** Per-IP limit over every /api route except health; 300 a minute by default. */

@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminTokenAuthenticator, protect } from './auth.js';
-import type { HttpDeps, RateLimit } from './deps.js';
+import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { frameworkErrors, registerErrorHandling } from './errors.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
+import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
+import { userRoutes } from './routes/users.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
@@ -22,6 +24,8 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const DEFAULT_API_LIMIT: RateLimit = { max: 300, timeWindowMs: 60_000 };
 /** Generous: load balancers and monitors poll health every few seconds, several at once. */
 const DEFAULT_HEALTH_LIMIT: RateLimit = { max: 600, timeWindowMs: 60_000 };
+/** Throttles password guessing; still lets a whole shift sign in from one office NAT. */
+const DEFAULT_LOGIN_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -52,9 +56,22 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   await app.register(
+    async (login) => {
+      await limitRequests(login, { limit: deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, redis: deps.rateLimitRedis, name: 'login' });
+      await login.register(loginRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
+  const sessionAuthenticator: Authenticate = async (token) => {
+    const user = await deps.accounts.auth.authenticate(token);
+    return user ? { id: user.id, role: user.role, district: user.district } : null;
+  };
+  await app.register(
     async (api) => {
       await limitRequests(api, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'api' });
-      protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate));
+      protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate ?? sessionAuthenticator));
+      await api.register(sessionRoutes(deps));
+      await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
       await api.register(hoursRoutes(deps));
     },
