@@ -21,13 +21,39 @@ function toCall(row: CallRow): Call {
     category: row.category,
     district: row.district,
     caseId: row.caseId,
+    queueRecord: {
+      queueJoinedAt: row.queueJoinedAt,
+      queueLeftAt: row.queueLeftAt,
+      queueResult: row.queueResult,
+      waitSeconds: row.waitSeconds,
+      agentId: row.agentId,
+      answeredAt: row.answeredAt,
+      talkSeconds: row.talkSeconds,
+      wrapUpSeconds: row.wrapUpSeconds,
+    },
   };
 }
 
 const callNotFound = (uniqueId: string) =>
   hotlineError('HOTLINE_ERR_NOT_FOUND', `No call with uniqueid ${uniqueId}`);
 
-const PATCHABLE = ['ivrPath', 'outcome', 'queue', 'category', 'district', 'caseId', 'endedAt'] as const;
+const PATCHABLE = [
+  'ivrPath',
+  'outcome',
+  'queue',
+  'category',
+  'district',
+  'caseId',
+  'endedAt',
+  'queueJoinedAt',
+  'queueLeftAt',
+  'queueResult',
+  'waitSeconds',
+  'agentId',
+  'answeredAt',
+  'talkSeconds',
+  'wrapUpSeconds',
+] as const;
 
 export function createCallRepo(db: Db): CallRepo {
   async function findByUniqueId(uniqueId: string): Promise<Call | null> {
@@ -70,6 +96,11 @@ export function createCallRepo(db: Db): CallRepo {
     },
 
     findByUniqueId,
+
+    async findById(id) {
+      const [row] = await db.select().from(calls).where(eq(calls.id, id)).limit(1);
+      return row ? toCall(row) : null;
+    },
 
     async list(filter) {
       const rows = await db

@@ -3,6 +3,8 @@ import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createSettingsRepo } from './settings-repo.js';
+import { createAgentRepo } from './agent-repo.js';
+import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 
@@ -12,6 +14,7 @@ export interface Repositories {
   settings: SettingsRepo;
   users: UserRepo;
   sessions: SessionRepo;
+  agents: AgentRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -21,5 +24,6 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     settings: createSettingsRepo(database.db),
     users: createUserRepo(database.db),
     sessions: createSessionRepo(database.db),
+    agents: createAgentRepo(database.db),
   };
 }

@@ -53,6 +53,15 @@ export type CaseChannel = (typeof CASE_CHANNELS)[number];
 export const QUEUES = ['general', 'complaints', ...CATEGORY_IDS] as const;
 export type QueueName = (typeof QUEUES)[number];
 
+/** queues.conf reserves [general] for its options, so our `general` queue is `general_queue` there. */
+export function asteriskQueue(queue: QueueName): string {
+  return queue === 'general' ? 'general_queue' : queue;
+}
+export function queueFromAsterisk(name: string): QueueName | null {
+  const queue = name === 'general_queue' ? 'general' : name;
+  return (QUEUES as readonly string[]).includes(queue) ? (queue as QueueName) : null;
+}
+
 export interface Case {
   id: string;
   trackingNumber: string;

@@ -43,6 +43,24 @@ export interface Call {
   category: CaseCategory | null;
   district: number | null;
   caseId: string | null;
+  /** The wait in app_queue, from AMI queue events (null until the call queues). */
+  queueRecord: QueueRecord;
+}
+
+export const QUEUE_RESULTS = ['answered', 'abandoned', 'exited'] as const;
+export type QueueResult = (typeof QUEUE_RESULTS)[number];
+
+export interface QueueRecord {
+  queueJoinedAt: Date | null;
+  queueLeftAt: Date | null;
+  queueResult: QueueResult | null;
+  /** Seconds waited until answered or abandoned (app_queue's HoldTime). */
+  waitSeconds: number | null;
+  /** The agent's user id. */
+  agentId: string | null;
+  answeredAt: Date | null;
+  talkSeconds: number | null;
+  wrapUpSeconds: number | null;
 }
 
 export interface NewCall {
@@ -53,7 +71,7 @@ export interface NewCall {
 }
 
 export type CallPatch = Partial<
-  Pick<Call, 'ivrPath' | 'outcome' | 'queue' | 'category' | 'district' | 'caseId' | 'endedAt'>
+  Pick<Call, 'ivrPath' | 'outcome' | 'queue' | 'category' | 'district' | 'caseId' | 'endedAt'> & QueueRecord
 >;
 
 export interface CallRepo {
@@ -61,6 +79,7 @@ export interface CallRepo {
   start(call: NewCall): Promise<Call>;
   update(uniqueId: string, patch: CallPatch): Promise<Call>;
   findByUniqueId(uniqueId: string): Promise<Call | null>;
+  findById(id: string): Promise<Call | null>;
   list(filter: { caller?: string; limit?: number }): Promise<Call[]>;
 }
 

@@ -1,11 +1,14 @@
-import { check, index, jsonb, pgTable, smallint, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, smallint, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { CASE_CATEGORIES, DISTRICT_COUNT, QUEUES, type CaseCategory, type QueueName } from '../../../domain/cases/case.js';
-import { CALL_OUTCOMES, type CallOutcome } from '../../../domain/cases/ports.js';
+import { CALL_OUTCOMES, QUEUE_RESULTS, type CallOutcome, type QueueResult } from '../../../domain/cases/ports.js';
 import { oneOf } from './check-in.js';
 import { cases } from './cases.js';
+import { users } from './users.js';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
+
+
 
 /** One row per call, keyed by Asterisk's channel uniqueid. */
 export const calls = pgTable(
@@ -23,6 +26,16 @@ export const calls = pgTable(
     category: text('category').$type<CaseCategory>(),
     district: smallint('district'),
     caseId: uuid('case_id').references((): AnyPgColumn => cases.id, { onDelete: 'set null' }),
+    // From AMI queue events: the supervisor statistics are computed from these.
+    queueJoinedAt: timestamp('queue_joined_at', { withTimezone: true }),
+    queueLeftAt: timestamp('queue_left_at', { withTimezone: true }),
+    queueResult: text('queue_result').$type<QueueResult>(),
+    /** Seconds in queue until answered or abandoned (app_queue's HoldTime). */
+    waitSeconds: integer('wait_seconds'),
+    agentId: uuid('agent_id').references((): AnyPgColumn => users.id, { onDelete: 'set null' }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    talkSeconds: integer('talk_seconds'),
+    wrapUpSeconds: integer('wrap_up_seconds'),
   },
   (t) => [
     check('calls_direction_check', oneOf(t.direction, CALL_DIRECTIONS)),
@@ -33,5 +46,7 @@ export const calls = pgTable(
     check('calls_ivr_path_check', sql`jsonb_typeof(${t.ivrPath}) = 'array'`),
     index('calls_caller_started_at_idx').on(t.caller, t.startedAt),
     index('calls_started_at_idx').on(t.startedAt),
+    check('calls_queue_result_check', oneOf(t.queueResult, QUEUE_RESULTS)),
+    index('calls_agent_id_idx').on(t.agentId),
   ],
 );
