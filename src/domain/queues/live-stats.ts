@@ -182,10 +182,24 @@ export function effective(device: Device | undefined, m: Membership, at: Date): 
   return m.shown;
 }
 
+/** Wrap-ups that ended by the clock before `at` become what followed them, from the data as it stood. */
+function settle(state: LiveState, at: Date): LiveState {
+  let changed = false;
+  const queues = mapQueues(state, (q) => {
+    let members = q.members;
+    for (const [iface, m] of Object.entries(q.members)) {
+      const shown = effective(state.devices[iface], m, at);
+      if (shown !== m.shown) members = { ...members, [iface]: { ...m, shown } };
+    }
+    changed ||= members !== q.members;
+    return members === q.members ? q : { ...q, members };
+  });
+  return changed ? { ...state, queues } : state;
+}
+
 function reshown(device: Device | undefined, m: Membership, at: Date): Membership {
   const next = derive(device, m, at);
-  const before = effective(device, m, at);
-  if (next === before.state) return before === m.shown ? m : { ...m, shown: before };
+  if (next === m.shown.state) return m;
   let since = at;
   if (next === 'paused' && m.pausedSince) since = m.pausedSince;
   if (next === 'wrapUp' && device?.lastCallAt) since = device.lastCallAt;
@@ -273,7 +287,7 @@ function member(state: LiveState, queue: QueueName, info: MemberInfo, at: Date, 
 }
 
 export function apply(state: LiveState, event: QueueEvent): LiveState {
-  const s = rollTo(state, event.at);
+  const s = settle(rollTo(state, event.at), event.at);
   const { queue, at } = event;
   switch (event.kind) {
     case 'callerJoined':
@@ -345,7 +359,7 @@ export function apply(state: LiveState, event: QueueEvent): LiveState {
  * change keeps their time in state.
  */
 export function seedFromStatus(state: LiveState, events: readonly QueueStatusEvent[], at: Date): LiveState {
-  const s0 = rollTo(state, at);
+  const s0 = settle(rollTo(state, at), at);
   const listed = new Set(events.filter((e) => e.kind === 'queueMember').map((e) => `${e.queue}\n${e.member.iface}`));
   // Calls and rings we followed may have ended unseen; QueueStatus says who is in a call.
   const devices = Object.fromEntries(Object.entries(s0.devices).map(([iface, d]) => [iface, { ...d, call: null, ring: null }]));
