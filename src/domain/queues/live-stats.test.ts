@@ -96,7 +96,7 @@ describe("today's figures from a recorded morning (worked by hand)", () => {
   });
 
   it('a queue wrap-up setting changes AHT', () => {
-    const longWrap = replay(initialState(defaultConfig({ wrapUpSec: { general: 60 } as never }), t('08:00:00')), morning);
+    const longWrap = replay(initialState(defaultConfig({ wrapUpSec: { general: 60 } }), t('08:00:00')), morning);
     // A: 100 + 60, B keeps its own 10 s: (160 + 210) / 2
     expect(snapshot(longWrap, t('10:05:00')).queues.general.today.ahtSec).toBeCloseTo(185, 10);
   });

@@ -21,7 +21,9 @@ export interface StatsConfig {
 
 export const DEFAULT_WRAP_UP_SEC = 15;
 
-export function defaultConfig(overrides: Partial<StatsConfig> = {}): StatsConfig {
+export type StatsConfigOverrides = Partial<Omit<StatsConfig, 'wrapUpSec'>> & { wrapUpSec?: Partial<Record<QueueName, number>> };
+
+export function defaultConfig(overrides: StatsConfigOverrides = {}): StatsConfig {
   const wrapUpSec = Object.fromEntries(QUEUES.map((q) => [q, DEFAULT_WRAP_UP_SEC])) as Record<QueueName, number>;
   return { answerWithinSec: 20, abandonAfterSec: 5, ...overrides, wrapUpSec: { ...wrapUpSec, ...overrides.wrapUpSec } };
 }
