@@ -22,7 +22,9 @@ export type IneligibleReason =
   | 'invalid_phone'
   | 'do_not_call';
 
-export type PhoneCheck = { ok: true; phone: string } | { ok: false; reason: 'no_phone' | 'invalid_phone' | 'do_not_call' };
+export type PhoneCheck =
+  | { ok: true; phone: string }
+  | { ok: false; reason: 'no_phone' | 'invalid_phone' | 'do_not_call' };
 
 /**
  * The number to dial in canonical form, or why not. The list holds canonical numbers

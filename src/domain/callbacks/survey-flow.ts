@@ -178,6 +178,8 @@ export function shouldReopen(result: Pick<SurveyResult, 'solved' | 'rating'>): b
 // ─── the reducer ──────────────────────────────────────────────────────────────────
 
 type Result = SurveyStepResult;
+type QuestionPhase = Extract<SurveyPhase, { kind: 'question' }>;
+type RecordingPhase = Extract<SurveyPhase, { kind: 'recording' }>;
 
 export function step(state: SurveyState, event: SurveyEvent, ctx: SurveyContext): Result {
   if (isSurveyOver(state)) return stay(state);
@@ -253,16 +255,18 @@ function onIntro(state: SurveyState, event: SurveyEvent): Result {
 }
 
 function ask(state: SurveyState, question: Question, attempts: number, before: string[]): Result {
-  return goTo(state, { kind: 'question', question, attempts, timer: null }, play([...before, QUESTIONS[question].prompt]));
+  const phase: QuestionPhase = { kind: 'question', question, attempts, timer: null };
+  return goTo(state, phase, play([...before, QUESTIONS[question].prompt]));
 }
 
-function onQuestion(state: SurveyState, phase: Extract<SurveyPhase, { kind: 'question' }>, event: SurveyEvent): Result {
+function onQuestion(state: SurveyState, phase: QuestionPhase, event: SurveyEvent): Result {
   switch (event.type) {
     case 'playbackDone': {
       if (phase.timer) return stay(state);
       const timerSeq = state.timerSeq + 1;
       const name = `input-${timerSeq}`;
-      return goTo({ ...state, timerSeq }, { ...phase, timer: name }, { type: 'startTimer', name, ms: TIMING.noInputMs });
+      const wait: SurveyCommand = { type: 'startTimer', name, ms: TIMING.noInputMs };
+      return goTo({ ...state, timerSeq }, { ...phase, timer: name }, wait);
     }
     case 'timer':
       return event.name === phase.timer ? miss(state, phase, 'no-input') : stay(state);
@@ -279,7 +283,7 @@ function onQuestion(state: SurveyState, phase: Extract<SurveyPhase, { kind: 'que
   }
 }
 
-function miss(state: SurveyState, phase: Extract<SurveyPhase, { kind: 'question' }>, reason: 'no-input' | 'invalid'): Result {
+function miss(state: SurveyState, phase: QuestionPhase, reason: 'no-input' | 'invalid'): Result {
   const feedback = reason === 'no-input' ? 'no-input' : 'invalid-option';
   const missed = log(state, `${phase.question}:${reason}`);
   if (phase.attempts >= SURVEY_LIMITS.questionAttempts) {
@@ -311,7 +315,7 @@ function startRecording(state: SurveyState): Result {
   });
 }
 
-function onRecording(state: SurveyState, phase: Extract<SurveyPhase, { kind: 'recording' }>, event: SurveyEvent): Result {
+function onRecording(state: SurveyState, phase: RecordingPhase, event: SurveyEvent): Result {
   if (event.type === 'failed' && event.command === 'record') return thank(log(state, 'comment:failed'));
   if (event.type !== 'recordingDone' || event.name !== phase.name) return stay(state);
   const kept = event.durationSeconds >= COMMENT_RECORDING.minSeconds;
