@@ -19,6 +19,8 @@ import { importFallbackMessages } from './services/fallback-import.js';
 import { createIvrCallServices } from './services/ivr-call-services.js';
 import { OfficeHoursService } from './services/office-hours-service.js';
 import { createAccounts } from './services/auth-service.js';
+import { createAgentModule } from './services/agent-module.js';
+import { createCallCases } from './services/agent-desk.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -28,6 +30,7 @@ export interface Hotline {
   redis: Redis;
   hours: OfficeHoursService;
   stasis: StasisApp<ivr.IvrState>;
+  agents: ReturnType<typeof createAgentModule>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -80,6 +83,18 @@ export async function startHotline(
   ami.on('connected', () => {
     hours.syncToAsterisk(now()).catch((err: Error) => logger.warn({ err: err.message }, 'AstDB sync failed'));
   });
+  const agents = createAgentModule({
+    repos,
+    ami,
+    config: config.agents,
+    now,
+    logger: logger.child({ component: 'agents' }),
+  });
+  await agents.service.refresh();
+  ami.on('connected', () => {
+    agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
+  });
+  ami.on('event', (event: Record<string, unknown>) => void agents.onAmiEvent(event));
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
   const stored = createStoredRecordings(config.ari);
@@ -157,6 +172,8 @@ export async function startHotline(
     },
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
+    agents: agents.desk,
+    callCases: createCallCases(repos),
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then lets it through).
@@ -177,6 +194,7 @@ export async function startHotline(
       await stasis.handOffAll();
       await ari.close();
       await stasis.drain();
+      agents.stop();
       await ami.close();
       redis.disconnect();
       rateLimitRedis.disconnect();
@@ -185,5 +203,5 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, hours, stasis, importFallback, url, stop };
+  return { http, database, ari, ami, redis, hours, stasis, agents, importFallback, url, stop };
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { QUEUES, type QueueName } from './domain/cases/case.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
 export interface Config {
@@ -12,6 +13,16 @@ export interface Config {
   adminToken: string;
   holidaysFile: string;
   logLevel: string;
+  agents: AgentsConfig;
+}
+
+export interface AgentsConfig {
+  /** After-call work per queue, seconds (HOTLINE_WRAPUP_SECONDS, HOTLINE_QUEUE_WRAPUP). */
+  wrapUpSeconds: Partial<Record<QueueName, number>> & { default: number };
+  /** Unanswered rings in a row before an agent is paused with reason `missed`. */
+  maxMissedInARow: number;
+  /** Where agents' phones register (the Asterisk host as phones see it). */
+  sipDomain: string;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +43,30 @@ function port(env: Env, key: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${key} is not a port: ${raw}`);
   return n;
+}
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${key} must be an integer from ${min} to ${max}: ${raw}`);
+  return n;
+}
+
+/** `complaints=30,general=10`: per-queue wrap-up seconds over the default. */
+function queueWrapUps(env: Env): Partial<Record<QueueName, number>> {
+  const raw = env.HOTLINE_QUEUE_WRAPUP?.trim();
+  const out: Partial<Record<QueueName, number>> = {};
+  if (!raw) return out;
+  for (const part of raw.split(',')) {
+    const [queue, seconds] = part.split('=').map((s) => s.trim());
+    const n = Number(seconds);
+    if (!queue || !(QUEUES as readonly string[]).includes(queue) || !Number.isInteger(n) || n < 0 || n > 3600) {
+      throw new ConfigError(`HOTLINE_QUEUE_WRAPUP: "${part}" is not <queue>=<seconds 0..3600>`);
+    }
+    out[queue as QueueName] = n;
+  }
+  return out;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -57,5 +92,10 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: required(env, 'HOTLINE_ADMIN_TOKEN'),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    agents: {
+      wrapUpSeconds: { default: integer(env, 'HOTLINE_WRAPUP_SECONDS', 15, 0, 3600), ...queueWrapUps(env) },
+      maxMissedInARow: integer(env, 'HOTLINE_AGENT_MAX_MISSED', 2, 1, 100),
+      sipDomain: env.HOTLINE_SIP_DOMAIN?.trim() || env.AMI_HOST?.trim() || '127.0.0.1',
+    },
   };
 }

@@ -13,6 +13,11 @@ import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
 import type { SettingsRepo } from '../../src/domain/cases/ports.js';
 import { OfficeHoursService } from '../../src/services/office-hours-service.js';
 import { createAccounts } from '../../src/services/auth-service.js';
+import { createAgentModule } from '../../src/services/agent-module.js';
+import { createCallCases } from '../../src/services/agent-desk.js';
+
+/** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
+const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
 export const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
@@ -101,6 +106,14 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
     hours: await officeHours(backend.repos.settings, logger, hoursChanges),
     adminToken: TEST_ADMIN_TOKEN,
     accounts: createAccounts(backend.repos, () => new Date()),
+    agents: createAgentModule({
+      repos: backend.repos,
+      ami: AMI_DOWN,
+      config: { wrapUpSeconds: { default: 15 }, maxMissedInARow: 2, sipDomain: '127.0.0.1' },
+      now: () => new Date(),
+      logger,
+    }).desk,
+    callCases: createCallCases(backend.repos),
     logger,
     now: () => new Date(),
     ...overrides,

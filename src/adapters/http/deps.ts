@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { CaseRepo } from '../../domain/cases/ports.js';
+import type { CaseRepo, Call } from '../../domain/cases/ports.js';
+import type { Case, CaseCategory } from '../../domain/cases/case.js';
+import type { AgentView, DeskEvent, PauseReason, QueueSkill } from '../../domain/agents/agent.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AuthService } from '../../services/auth-service.js';
 
@@ -51,7 +53,34 @@ export interface RateLimit {
   timeWindowMs: number;
 }
 
+/** Agent state and the agent desktop (services/agent-desk.ts). */
+export interface AgentDesk {
+  list(): Promise<AgentView[]>;
+  get(agentId: string): Promise<AgentView>;
+  saveProfile(agentId: string, profile: { queues: QueueSkill[]; interface?: string | undefined }): Promise<AgentView>;
+  sipAccount(agentId: string): Promise<{ username: string; password: string; domain: string; transport: string }>;
+  login(agentId: string): Promise<AgentView>;
+  logout(agentId: string): Promise<AgentView>;
+  pause(agentId: string, reason: PauseReason): Promise<AgentView>;
+  unpause(agentId: string): Promise<AgentView>;
+  endWrapUp(agentId: string): Promise<AgentView>;
+  /** Desk events of one agent until the returned function is called. */
+  subscribe(agentId: string, listener: (event: DeskEvent) => void): () => void;
+}
+
+/** Cases taken during a call. */
+export interface CallCases {
+  findCall(callId: string): Promise<Call | null>;
+  createFromCall(
+    call: Call,
+    input: { category: CaseCategory; district?: number | undefined; address?: string | undefined; description: string; actor: string },
+  ): Promise<Case>;
+  link(call: Call, trackingNumber: string): Promise<Case>;
+}
+
 export interface HttpDeps {
+  agents: AgentDesk;
+  callCases: CallCases;
   cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list'>;
   recordings: RecordingReader;
   health: () => Promise<HealthChecks>;

@@ -9,6 +9,8 @@ import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
+import { agentRoutes } from './routes/agents.js';
+import { callRoutes } from './routes/calls.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
 import { userRoutes } from './routes/users.js';
@@ -73,6 +75,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
+      await api.register(agentRoutes(deps));
+      await api.register(callRoutes(deps));
       await api.register(hoursRoutes(deps));
     },
     { prefix: '/api' },

@@ -1,0 +1,72 @@
+import type { Logger } from 'pino';
+import type { AgentsConfig } from '../config.js';
+import type { AgentRepo } from '../domain/agents/ports.js';
+import type { QueueName } from '../domain/cases/case.js';
+import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
+import type { UserRepo } from '../domain/users/user.js';
+import { createAgentDesk } from './agent-desk.js';
+import { AgentService, type AgentAmi } from './agent-service.js';
+import { createPjsipProvisioner } from './pjsip-provisioner.js';
+import { createQueueCallRecorder } from './queue-call-recorder.js';
+
+/**
+ * Agents, their phones and the queue call records, wired together. AMI events are
+ * handled strictly in arrival order (one chain), as app_queue emits them.
+ */
+export function createAgentModule(deps: {
+  repos: { agents: AgentRepo; users: UserRepo; calls: CallRepo; cases: CaseRepo };
+  ami: AgentAmi;
+  config: AgentsConfig;
+  now: () => Date;
+  logger: Logger;
+}) {
+  const wrapUpSeconds = (queue: QueueName) => deps.config.wrapUpSeconds[queue] ?? deps.config.wrapUpSeconds.default;
+  const service = new AgentService({
+    repo: deps.repos.agents,
+    ami: deps.ami,
+    config: { wrapUpSeconds, maxMissedInARow: deps.config.maxMissedInARow },
+    now: deps.now,
+    logger: deps.logger,
+  });
+  const desk = createAgentDesk({
+    users: deps.repos.users,
+    repo: deps.repos.agents,
+    service,
+    provisioner: createPjsipProvisioner({ ami: deps.ami, logger: deps.logger }),
+    ami: deps.ami,
+    sipDomain: deps.config.sipDomain,
+    logger: deps.logger,
+  });
+  const recorder = createQueueCallRecorder({
+    calls: deps.repos.calls,
+    cases: deps.repos.cases,
+    agentIdByInterface: (iface) => service.agentIdByInterface(iface),
+    wrapUpSeconds,
+    toDesk: (agentId, event) => service.desk.emit(agentId, event),
+    now: deps.now,
+    logger: deps.logger,
+  });
+
+  let chain: Promise<void> = Promise.resolve();
+  const onAmiEvent = (event: Record<string, unknown>): Promise<void> => {
+    chain = chain
+      .then(async () => {
+        await recorder.onEvent(event);
+        await service.onAmiEvent(event);
+      })
+      .catch((err: Error) => deps.logger.warn({ err: err.message, event: event.event }, 'queue event handling failed'));
+    return chain;
+  };
+
+  /** After every AMI connection: phones into Asterisk, members back into their queues. */
+  const onAmiConnected = async (): Promise<void> => {
+    try {
+      await desk.provision();
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'agent phones not written to Asterisk');
+    }
+    await service.resync();
+  };
+
+  return { desk, service, onAmiEvent, onAmiConnected, idle: () => chain, stop: () => service.stop() };
+}

@@ -1,0 +1,337 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { AgentState, AgentView, DeskEvent, PauseReason } from '../domain/agents/agent.js';
+import type { AgentRecord, AgentRepo, AgentStatePatch } from '../domain/agents/ports.js';
+import { asteriskQueue, queueFromAsterisk, type QueueName } from '../domain/cases/case.js';
+import { hotlineError } from '../domain/errors.js';
+
+/** The AMI calls agent state needs (AmiClient satisfies it). */
+export interface AgentAmi {
+  action(fields: Record<string, string | number | undefined>): Promise<Record<string, unknown>>;
+  isConnected(): boolean;
+}
+
+export interface AgentServiceConfig {
+  /** Seconds of after-call work per queue (the engine's own wrap-up, see below). */
+  wrapUpSeconds: (queue: QueueName) => number;
+  /** Calls an agent may let ring out in a row before being paused with reason `missed`. */
+  maxMissedInARow: number;
+}
+
+interface Live {
+  ringing: boolean;
+  onCallId: string | null;
+  onCallQueue: QueueName | null;
+}
+
+type AmiEvent = Record<string, unknown>;
+
+/**
+ * Agent state, driven by the engine over AMI: login = QueueAdd to each of the agent's
+ * queues, logout = QueueRemove, pause/unpause = QueuePause with a reason.
+ *
+ * Wrap-up is the engine's, not app_queue's `wrapuptime` (which nobody can end early):
+ * when a call connects the agent is paused with reason `wrapup`; when it completes the
+ * wrap-up clock runs, and at its end (or when the agent ends it) they are unpaused.
+ * Everything that must survive a restart is in the agents table; `resync` puts app_queue
+ * back in line with it after the engine or Asterisk restarts.
+ */
+export class AgentService {
+  readonly desk = new EventEmitter();
+  private readonly live = new Map<string, Live>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private byInterface = new Map<string, string>();
+
+  constructor(
+    private readonly deps: {
+      repo: AgentRepo;
+      ami: AgentAmi;
+      config: AgentServiceConfig;
+      now: () => Date;
+      logger: Logger;
+    },
+  ) {
+    this.desk.setMaxListeners(0);
+  }
+
+  /** Loads the interface → agent map; call at start and after agent profiles change. */
+  async refresh(): Promise<AgentRecord[]> {
+    const all = await this.deps.repo.list();
+    this.byInterface = new Map(all.map((a) => [a.interface, a.userId]));
+    return all;
+  }
+
+  agentIdByInterface(iface: string): string | null {
+    return this.byInterface.get(iface) ?? null;
+  }
+
+  view(agent: AgentRecord): AgentView {
+    const live = this.live.get(agent.userId);
+    const state = this.stateOf(agent, live);
+    return {
+      id: agent.userId,
+      username: agent.username,
+      displayName: agent.displayName,
+      endpoint: agent.endpoint,
+      interface: agent.interface,
+      queues: agent.queues,
+      state,
+      pauseReason: state === 'paused' ? agent.pauseReason : null,
+      since: agent.stateSince.toISOString(),
+      wrapUpUntil: state === 'wrap_up' && agent.wrapUpUntil ? agent.wrapUpUntil.toISOString() : null,
+      missedInARow: agent.missedInARow,
+      currentCallId: live?.onCallId ?? null,
+    };
+  }
+
+  private stateOf(agent: AgentRecord, live: Live | undefined): AgentState {
+    if (!agent.loggedIn) return 'logged_out';
+    if (live?.onCallId) return 'on_call';
+    if (live?.ringing) return 'ringing';
+    if (agent.pauseReason === 'wrapup') return agent.wrapUpUntil ? 'wrap_up' : 'on_call';
+    if (agent.pauseReason) return 'paused';
+    return 'available';
+  }
+
+  async list(): Promise<AgentView[]> {
+    return (await this.deps.repo.list()).map((a) => this.view(a));
+  }
+
+  async get(agentId: string): Promise<AgentView> {
+    return this.view(await this.record(agentId));
+  }
+
+  private async record(agentId: string): Promise<AgentRecord> {
+    const agent = await this.deps.repo.findByUserId(agentId);
+    if (!agent) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No agent has this id');
+    return agent;
+  }
+
+  private requireAmi(): void {
+    if (!this.deps.ami.isConnected()) {
+      throw hotlineError('HOTLINE_ERR_DEPENDENCY_DOWN', 'Asterisk (AMI) is not connected; the agent state was not changed');
+    }
+  }
+
+  async login(agentId: string): Promise<AgentView> {
+    const agent = await this.record(agentId);
+    if (!agent.active) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'This account is disabled');
+    if (agent.queues.length === 0) throw hotlineError('HOTLINE_ERR_CONFLICT', 'The agent serves no queue');
+    this.requireAmi();
+    for (const skill of agent.queues) await this.queueAdd(agent, skill.queue, skill.penalty, null);
+    return this.save(agent, { loggedIn: true, pauseReason: null, wrapUpUntil: null, missedInARow: 0 });
+  }
+
+  async logout(agentId: string): Promise<AgentView> {
+    const agent = await this.record(agentId);
+    this.requireAmi();
+    for (const skill of agent.queues) await this.queueRemove(agent.interface, skill.queue);
+    this.clearTimer(agentId);
+    this.live.delete(agentId);
+    return this.save(agent, { loggedIn: false, pauseReason: null, wrapUpUntil: null, missedInARow: 0 });
+  }
+
+  async pause(agentId: string, reason: PauseReason): Promise<AgentView> {
+    const agent = await this.record(agentId);
+    if (!agent.loggedIn) throw hotlineError('HOTLINE_ERR_CONFLICT', 'The agent is not logged in');
+    this.requireAmi();
+    await this.queuePause(agent.interface, reason);
+    this.clearTimer(agentId);
+    return this.save(agent, { pauseReason: reason, wrapUpUntil: null });
+  }
+
+  async unpause(agentId: string): Promise<AgentView> {
+    const agent = await this.record(agentId);
+    if (!agent.loggedIn) throw hotlineError('HOTLINE_ERR_CONFLICT', 'The agent is not logged in');
+    this.requireAmi();
+    await this.queuePause(agent.interface, null);
+    this.clearTimer(agentId);
+    return this.save(agent, { pauseReason: null, wrapUpUntil: null, missedInARow: 0 });
+  }
+
+  /** Ends after-call work early; only while in wrap-up (not while still on the call). */
+  async endWrapUp(agentId: string): Promise<AgentView> {
+    const agent = await this.record(agentId);
+    if (this.stateOf(agent, this.live.get(agentId)) !== 'wrap_up') {
+      throw hotlineError('HOTLINE_ERR_CONFLICT', 'The agent is not in wrap-up');
+    }
+    return this.unpause(agentId);
+  }
+
+  /** Persists a state change, tells the agent's desktop, returns the new view. */
+  private async save(agent: AgentRecord, patch: AgentStatePatch, keepSince = false): Promise<AgentView> {
+    const next: AgentRecord = { ...agent, ...patch };
+    const stateChanged = this.stateOf(agent, this.live.get(agent.userId)) !== this.stateOf(next, this.live.get(agent.userId));
+    if (!keepSince && (stateChanged || patch.pauseReason !== undefined)) next.stateSince = this.deps.now();
+    await this.deps.repo.setState(agent.userId, { ...patch, stateSince: next.stateSince });
+    const view = this.view(next);
+    this.emit(agent.userId, { type: 'state', agent: view });
+    return view;
+  }
+
+  private emit(agentId: string, event: DeskEvent): void {
+    this.desk.emit(agentId, event);
+  }
+
+  private async queueAdd(agent: AgentRecord, queue: QueueName, penalty: number, reason: PauseReason | null) {
+    try {
+      await this.deps.ami.action({
+        action: 'QueueAdd',
+        queue: asteriskQueue(queue),
+        interface: agent.interface,
+        penalty,
+        paused: reason ? 'true' : 'false',
+        reason: reason ?? undefined,
+        membername: agent.displayName,
+        stateinterface: agent.interface,
+      });
+    } catch (err) {
+      // Already a member (e.g. the engine restarted while Asterisk kept running): fine,
+      // the pause state is set explicitly afterwards by the caller when it matters.
+      if (!/already/i.test((err as Error).message)) throw err;
+    }
+  }
+
+  private async queueRemove(iface: string, queue: QueueName) {
+    try {
+      await this.deps.ami.action({ action: 'QueueRemove', queue: asteriskQueue(queue), interface: iface });
+    } catch (err) {
+      if (!/not there|not a member|unable to remove/i.test((err as Error).message)) throw err;
+    }
+  }
+
+  private async queuePause(iface: string, reason: PauseReason | null) {
+    await this.deps.ami.action({
+      action: 'QueuePause',
+      interface: iface,
+      paused: reason ? 'true' : 'false',
+      reason: reason ?? undefined,
+    });
+  }
+
+  /**
+   * After AMI (re)connects: every logged-in agent is a member of their queues with their
+   * pause state; everyone else is removed (members a crashed engine left behind).
+   */
+  async resync(): Promise<void> {
+    const all = await this.refresh();
+    for (const agent of all) {
+      try {
+        if (agent.loggedIn && agent.active) {
+          for (const skill of agent.queues) await this.queueAdd(agent, skill.queue, skill.penalty, agent.pauseReason);
+          await this.queuePause(agent.interface, agent.pauseReason);
+          if (agent.pauseReason === 'wrapup') {
+            // A call may have ended while the engine was away: its wrap-up runs from now.
+            const until = agent.wrapUpUntil ?? new Date(this.deps.now().getTime() + 1000 * this.deps.config.wrapUpSeconds('general'));
+            if (!agent.wrapUpUntil) await this.deps.repo.setState(agent.userId, { wrapUpUntil: until });
+            this.scheduleWrapUpEnd(agent.userId, until);
+          }
+        } else {
+          for (const skill of agent.queues) await this.queueRemove(agent.interface, skill.queue);
+        }
+      } catch (err) {
+        this.deps.logger.warn({ err: (err as Error).message, agent: agent.username }, 'agent resync failed');
+      }
+    }
+  }
+
+  /** Feeds app_queue's member events in. Unknown interfaces (not our agents) are ignored. */
+  async onAmiEvent(event: AmiEvent): Promise<void> {
+    const name = String(event.event ?? '').toLowerCase();
+    if (!['agentcalled', 'agentringnoanswer', 'agentconnect', 'agentcomplete', 'agentdump'].includes(name)) return;
+    const agentId = this.agentIdByInterface(String(event.interface ?? ''));
+    if (!agentId) return;
+    const live = this.live.get(agentId) ?? { ringing: false, onCallId: null, onCallQueue: null };
+    this.live.set(agentId, live);
+    const agent = await this.record(agentId);
+
+    switch (name) {
+      case 'agentcalled':
+        live.ringing = true;
+        this.emit(agentId, { type: 'state', agent: this.view(agent) });
+        return;
+      case 'agentdump':
+        live.ringing = false;
+        this.emit(agentId, { type: 'state', agent: this.view(agent) });
+        return;
+      case 'agentringnoanswer': {
+        live.ringing = false;
+        const missed = agent.missedInARow + 1;
+        if (missed >= this.deps.config.maxMissedInARow && agent.loggedIn) {
+          this.deps.logger.info({ agent: agent.username, missed }, 'agent paused after missed calls');
+          await this.queuePause(agent.interface, 'missed').catch((err: Error) =>
+            this.deps.logger.warn({ err: err.message }, 'could not pause agent after missed calls'),
+          );
+          await this.save(agent, { missedInARow: missed, pauseReason: 'missed', wrapUpUntil: null });
+        } else {
+          await this.save(agent, { missedInARow: missed }, true);
+        }
+        return;
+      }
+      case 'agentconnect': {
+        live.ringing = false;
+        live.onCallId = String(event.uniqueid ?? '') || null;
+        live.onCallQueue = queueFromAsterisk(String(event.queue ?? ''));
+        // Paused for the whole call and its wrap-up: no second call can be offered in between.
+        await this.queuePause(agent.interface, 'wrapup').catch((err: Error) =>
+          this.deps.logger.warn({ err: err.message }, 'could not start wrap-up pause'),
+        );
+        await this.save(agent, { pauseReason: 'wrapup', wrapUpUntil: null, missedInARow: 0 });
+        return;
+      }
+      case 'agentcomplete': {
+        const queue = live.onCallQueue ?? queueFromAsterisk(String(event.queue ?? '')) ?? 'general';
+        live.onCallId = null;
+        live.onCallQueue = null;
+        this.emit(agentId, {
+          type: 'call-ended',
+          callId: String(event.uniqueid ?? ''),
+          talkSeconds: Number(event.talktime ?? 0) || 0,
+        });
+        if (agent.pauseReason !== 'wrapup') {
+          this.emit(agentId, { type: 'state', agent: this.view(agent) });
+          return;
+        }
+        const until = new Date(this.deps.now().getTime() + 1000 * this.deps.config.wrapUpSeconds(queue));
+        await this.save(agent, { wrapUpUntil: until });
+        this.scheduleWrapUpEnd(agentId, until);
+        return;
+      }
+    }
+  }
+
+  private scheduleWrapUpEnd(agentId: string, until: Date): void {
+    this.clearTimer(agentId);
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(agentId);
+        void this.finishWrapUp(agentId);
+      },
+      Math.max(0, until.getTime() - this.deps.now().getTime()),
+    );
+    timer.unref();
+    this.timers.set(agentId, timer);
+  }
+
+  private async finishWrapUp(agentId: string): Promise<void> {
+    try {
+      const agent = await this.record(agentId);
+      if (agent.pauseReason !== 'wrapup' || !agent.wrapUpUntil) return;
+      await this.unpause(agentId);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message, agentId }, 'could not end wrap-up; retrying');
+      this.scheduleWrapUpEnd(agentId, new Date(this.deps.now().getTime() + 5000));
+    }
+  }
+
+  private clearTimer(agentId: string): void {
+    clearTimeout(this.timers.get(agentId));
+    this.timers.delete(agentId);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.desk.removeAllListeners();
+  }
+}
