@@ -2,6 +2,8 @@
 # Generates sounds/fa/<id>.wav for every prompt in sounds/fa/manifest.json with espeak-ng's
 # Persian voice and sox: 8 kHz, mono, 16-bit signed PCM (what Asterisk plays as slin).
 # The .wav files are committed, so this only needs to run when the manifest changes.
+# An id may sit in one of Asterisk's own subfolders ("digits/23" -> sounds/fa/digits/23.wav):
+# say.c, and so app_queue's position and hold-time announcements, play numbers from there.
 #
 #   bash scripts/make-sounds.sh            regenerate every prompt
 #   bash scripts/make-sounds.sh --check    exit 1 if any committed .wav differs from a fresh build
@@ -56,7 +58,8 @@ node --input-type=module -e '
   const m = JSON.parse(readFileSync(process.argv[1], "utf8"));
   const seen = new Set();
   for (const p of m.prompts) {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(p.id)) throw new Error(`bad prompt id: ${p.id}`);
+    // Same rule as PROMPT_ID_PATTERN in src/domain/ivr/prompts.ts.
+    if (!/^(digits\/)?[a-z0-9]+(-[a-z0-9]+)*$/.test(p.id)) throw new Error(`bad prompt id: ${p.id}`);
     if (seen.has(p.id)) throw new Error(`duplicate prompt id: ${p.id}`);
     seen.add(p.id);
     const say = (p.speak ?? p.text).replace(/\s+/g, " ").trim();
@@ -71,32 +74,39 @@ declare -A wanted=()
 count=0
 while IFS=$'\t' read -r -d '' id say; do
   wanted["$id"]=1
+  mkdir -p "$(dirname "$work/out/$id")"
   espeak-ng -v "$voice" -s "$SPEED" -w "$work/raw.wav" -- "$say"
-  sox -R -D -V1 "$work/raw.wav" -t wav -r 8000 -c 1 -b 16 -e signed-integer "$work/$id.wav" \
+  sox -R -D -V1 "$work/raw.wav" -t wav -r 8000 -c 1 -b 16 -e signed-integer "$work/out/$id.wav" \
     silence 1 0.02 "$SILENCE_LEVEL" reverse silence 1 0.02 "$SILENCE_LEVEL" reverse \
     rate -v 8000 norm "$PEAK_DB" pad "$PAD_START" "$PAD_END"
   count=$((count + 1))
 done <"$work/prompts"
 rm -f "$work/raw.wav" "$work/prompts"
 
+# Committed prompts as ids ("welcome", "digits/23"), one per line.
+committed_ids() {
+  (cd "$dir" && find . -name '*.wav' -type f | sed -e 's|^\./||' -e 's|\.wav$||' | LC_ALL=C sort)
+}
+
 if [ "$mode" = check ]; then
   status=0
-  for f in "$work"/*.wav; do
-    cmp -s "$f" "$dir/$(basename "$f")" || { echo "differs: sounds/fa/$(basename "$f")" >&2; status=1; }
+  for id in "${!wanted[@]}"; do
+    cmp -s "$work/out/$id.wav" "$dir/$id.wav" || { echo "differs: sounds/fa/$id.wav" >&2; status=1; }
   done
-  for f in "$dir"/*.wav; do
-    [ -e "$f" ] || continue
-    id="$(basename "$f" .wav)"
+  while IFS= read -r id; do
     [ -n "${wanted[$id]:-}" ] || { echo "not in manifest: sounds/fa/$id.wav" >&2; status=1; }
-  done
+  done < <(committed_ids)
   [ $status -eq 0 ] && echo "sounds/fa: $count prompts up to date"
   exit $status
 fi
 
-mv -f "$work"/*.wav "$dir"/
-# A prompt removed from the manifest must not linger (the prompts test rejects strays).
-for f in "$dir"/*.wav; do
-  id="$(basename "$f" .wav)"
-  [ -n "${wanted[$id]:-}" ] || { rm -f "$f"; echo "removed sounds/fa/$id.wav (not in manifest)"; }
+for id in "${!wanted[@]}"; do
+  mkdir -p "$(dirname "$dir/$id")"
+  mv -f "$work/out/$id.wav" "$dir/$id.wav"
 done
+# A prompt removed from the manifest must not linger (the prompts test rejects strays).
+while IFS= read -r id; do
+  [ -n "${wanted[$id]:-}" ] || { rm -f "$dir/$id.wav"; echo "removed sounds/fa/$id.wav (not in manifest)"; }
+done < <(committed_ids)
+find "$dir" -mindepth 1 -type d -empty -delete
 echo "sounds/fa: $count prompts written"

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HotlineError } from '../errors.js';
@@ -60,7 +61,9 @@ describe('sounds/fa/manifest.json', () => {
   });
 
   it('has a wav for every prompt and no wav without a prompt', () => {
-    const wavs = readdirSync(soundsDir)
+    // Recursive: digits/<n>.wav live in a subfolder; a stray there must fail too.
+    const wavs = readdirSync(soundsDir, { recursive: true, encoding: 'utf8' })
+      .map((f) => f.split(sep).join('/'))
       .filter((f) => f.endsWith('.wav'))
       .map((f) => f.slice(0, -'.wav'.length));
     expect([...wavs].sort()).toEqual([...ids].sort());
@@ -69,6 +72,14 @@ describe('sounds/fa/manifest.json', () => {
   it('has every digit and district number the IVR reads out', () => {
     for (let d = 0; d <= 9; d++) expect(ids).toContain(`digit-${d}`);
     for (let n = 1; n <= 22; n++) expect(ids).toContain(`num-${n}`);
+  });
+
+  it("has every file Asterisk's default say.c path plays for 0 to 999 and below zero", () => {
+    // ast_say_number_full_en (the path for a language say.c has no rules for, like fa):
+    // digits/0..19, the tens digits/20..90, digits/<1-9> + digits/hundred, digits/minus.
+    for (let n = 0; n <= 19; n++) expect(ids).toContain(`digits/${n}`);
+    for (let n = 20; n <= 90; n += 10) expect(ids).toContain(`digits/${n}`);
+    for (const word of ['hundred', 'thousand', 'minus']) expect(ids).toContain(`digits/${word}`);
   });
 });
 
@@ -100,6 +111,11 @@ describe('loadPromptManifest', () => {
   const good = { language: 'fa', voice: 'fa', prompts: [{ id: 'welcome', text: 'سلام' }] };
   const withPrompts = (...prompts: unknown[]) => ({ ...good, prompts });
 
+  it("accepts ids in Asterisk's digits/ folder", () => {
+    const m = loadPromptManifest(withPrompts({ id: 'digits/20', text: 'بیست' }, { id: 'digits/hundred', text: 'صد' }));
+    expect(m.prompts.map((p) => p.id)).toEqual(['digits/20', 'digits/hundred']);
+  });
+
   it('keeps ids, texts and optional respellings', () => {
     const m = loadPromptManifest(withPrompts({ id: 'digit-9', text: 'نه', speak: 'نُه' }, { id: 'and', text: 'و' }));
     expect(m.prompts).toEqual([{ id: 'digit-9', text: 'نه', speak: 'نُه' }, { id: 'and', text: 'و' }]);
@@ -113,6 +129,9 @@ describe('loadPromptManifest', () => {
     ['a duplicate id', withPrompts({ id: 'a', text: 'x' }, { id: 'a', text: 'y' }), 'duplicate id "a"'],
     ['a camelCase id', withPrompts({ id: 'mainMenu', text: 'x' }), 'not kebab-case'],
     ['an id with a path', withPrompts({ id: 'fa/welcome', text: 'x' }), 'not kebab-case'],
+    ['an id under digits/ twice', withPrompts({ id: 'digits/digits/1', text: 'x' }), 'not kebab-case'],
+    ['an empty name under digits/', withPrompts({ id: 'digits/', text: 'x' }), 'not kebab-case'],
+    ['an id leaving the folder', withPrompts({ id: 'digits/../welcome', text: 'x' }), 'not kebab-case'],
     ['an empty text', withPrompts({ id: 'a', text: '  ' }), 'has no text'],
     ['an empty speak', withPrompts({ id: 'a', text: 'x', speak: '' }), 'empty speak'],
     ['a misspelt key', withPrompts({ id: 'a', text: 'x', speek: 'y' }), 'unknown key "speek"'],

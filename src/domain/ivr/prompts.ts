@@ -10,8 +10,14 @@ import { HotlineError } from '../errors.js';
 export const BUILTIN_PROMPTS = ['beep'] as const;
 export type BuiltinPrompt = (typeof BUILTIN_PROMPTS)[number];
 
-/** Ids double as file names in Asterisk's sounds folder, so keep them plain. */
-export const PROMPT_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/**
+ * Ids double as file names in Asterisk's sounds folder, so keep them plain. The one
+ * subfolder allowed is Asterisk's own `digits/`: say.c reads numbers out of
+ * `<language>/digits/<n>` (app_queue's position and hold-time announcements use it), so
+ * those files must carry exactly those names. A language folder (`fa/...`) is never part
+ * of an id: Asterisk adds it from the channel's language.
+ */
+export const PROMPT_ID_PATTERN = /^(?:digits\/)?[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export interface PromptEntry {
   id: string;
@@ -55,7 +61,7 @@ function parsePrompt(raw: unknown, index: number): PromptEntry {
   rejectUnknownKeys(raw, PROMPT_KEYS, where);
   const { id, text, speak } = raw;
   if (typeof id !== 'string' || !PROMPT_ID_PATTERN.test(id)) {
-    throw invalid(`${where} id ${JSON.stringify(id)} is not kebab-case`);
+    throw invalid(`${where} id ${JSON.stringify(id)} is not kebab-case (optionally under digits/)`);
   }
   if (!nonEmptyString(text)) throw invalid(`prompt "${id}" has no text`);
   if (speak === undefined) return { id, text };
