@@ -39,6 +39,7 @@ CREATE TABLE "callbacks" (
 	CONSTRAINT "callbacks_queue_check" CHECK ("callbacks"."queue" in ('general', 'complaints', 'cleaning_waste', 'streets_lighting', 'parks_trees', 'building_violations', 'traffic_transport', 'other'))
 );
 --> statement-breakpoint
+ALTER TABLE "calls" DROP CONSTRAINT "calls_outcome_check";--> statement-breakpoint
 ALTER TABLE "calls" ADD COLUMN "queue_joined_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "calls" ADD COLUMN "queue_left_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "calls" ADD COLUMN "queue_result" text;--> statement-breakpoint
@@ -54,4 +55,5 @@ ALTER TABLE "callbacks" ADD CONSTRAINT "callbacks_case_id_cases_id_fk" FOREIGN K
 CREATE INDEX "callbacks_status_idx" ON "callbacks" USING btree ("status","waiting_since");--> statement-breakpoint
 ALTER TABLE "calls" ADD CONSTRAINT "calls_agent_id_users_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "calls_agent_id_idx" ON "calls" USING btree ("agent_id");--> statement-breakpoint
-ALTER TABLE "calls" ADD CONSTRAINT "calls_queue_result_check" CHECK ("calls"."queue_result" in ('answered', 'abandoned', 'exited'));
+ALTER TABLE "calls" ADD CONSTRAINT "calls_queue_result_check" CHECK ("calls"."queue_result" in ('answered', 'abandoned', 'exited'));--> statement-breakpoint
+ALTER TABLE "calls" ADD CONSTRAINT "calls_outcome_check" CHECK ("calls"."outcome" in ('in_ivr', 'queued', 'voicebox', 'followup', 'hangup', 'fallback_queued', 'fallback_voicebox', 'callback', 'failed'));

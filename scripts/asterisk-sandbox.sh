@@ -163,7 +163,12 @@ install_config() {
   for conf in "$HOTLINE_REPO"/dialplan/*.conf; do
     render_config "$conf" >"$staged/$(basename "$conf")"
   done
-  chmod 600 "$staged/ari.conf" "$staged/manager.conf"
+  # pjsip_wizard.conf belongs to the engine once it has written agents' phones into it
+  # (over AMI): a reinstall keeps its copy rather than dropping every phone.
+  if grep -qs '^\[agent-' "$etc/pjsip_wizard.conf"; then
+    cp -a "$etc/pjsip_wizard.conf" "$staged/pjsip_wizard.conf"
+  fi
+  chmod 600 "$staged/ari.conf" "$staged/manager.conf" "$staged/pjsip_wizard.conf"
   rm -rf "$ROOT/etc/asterisk.old"
   mv "$etc" "$ROOT/etc/asterisk.old"
   mv "$staged" "$etc"

@@ -21,6 +21,10 @@ import { OfficeHoursService } from './services/office-hours-service.js';
 import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
+import { createCallbackRepo } from './adapters/db/callback-repo.js';
+import { startCallbackJobs } from './adapters/jobs/callback-jobs.js';
+import { createAriDialler } from './adapters/jobs/ari-dialler.js';
+import { createCallbackService } from './services/callback-service.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -31,6 +35,7 @@ export interface Hotline {
   hours: OfficeHoursService;
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
+  callbackJobs: ReturnType<typeof startCallbackJobs>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -99,16 +104,43 @@ export async function startHotline(
 
   const stored = createStoredRecordings(config.ari);
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
+
+  // BullMQ needs its own connections that wait for Redis instead of failing requests.
+  const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
+  const callbackRepo = createCallbackRepo(database.db);
+  const callbackJobs = startCallbackJobs({
+    connection: jobsConnection,
+    callbacks: callbackRepo,
+    dialler: createAriDialler({ ari, ami, config: config.dialler }),
+    now,
+    logger: logger.child({ component: 'callbacks' }),
+  });
+  const callbacks = createCallbackService({
+    callbacks: callbackRepo,
+    calls: repos.calls,
+    schedule: (id) => callbackJobs.schedule(id),
+    now,
+    logger: logger.child({ component: 'callbacks' }),
+  });
+
   const services = createIvrCallServices({
     cases: repos.cases,
     calls: repos.calls,
     recordings,
     stored,
     officeOpen: (at) => hours.isOpen(at),
+    requestCallback: (input) => callbacks.request(input),
     now,
     logger: logger.child({ component: 'ivr' }),
   });
-  const stasis = new StasisApp({ connection: ari, reducer: ivr, services, logger, now });
+  const stasis = new StasisApp({
+    connection: ari,
+    reducer: ivr,
+    services,
+    logger,
+    now,
+    outbound: { callback: (client, channel, args) => callbacks.answered(client, channel, args[0] ?? '') },
+  });
 
   let importing: Promise<number> | undefined;
   const importFallback = () => {
@@ -195,6 +227,7 @@ export async function startHotline(
       await ari.close();
       await stasis.drain();
       agents.stop();
+      await callbackJobs.close();
       await ami.close();
       redis.disconnect();
       rateLimitRedis.disconnect();
@@ -203,5 +236,5 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, hours, stasis, agents, importFallback, url, stop };
+  return { http, database, ari, ami, redis, hours, stasis, agents, callbackJobs, importFallback, url, stop };
 }

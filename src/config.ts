@@ -14,6 +14,14 @@ export interface Config {
   holidaysFile: string;
   logLevel: string;
   agents: AgentsConfig;
+  dialler: DiallerConfig;
+}
+
+export interface DiallerConfig {
+  /** Where outbound calls go; `{number}` is replaced (HOTLINE_DIAL_TEMPLATE). */
+  endpointTemplate: string;
+  /** Caller ID of the hotline's outbound calls (HOTLINE_CALLER_ID). */
+  callerId: string;
 }
 
 export interface AgentsConfig {
@@ -69,6 +77,11 @@ function queueWrapUps(env: Env): Partial<Record<QueueName, number>> {
   return out;
 }
 
+function dialTemplate(template: string): string {
+  if (!template.includes('{number}')) throw new ConfigError(`HOTLINE_DIAL_TEMPLATE must contain {number}: ${template}`);
+  return template;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   return {
@@ -92,6 +105,10 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: required(env, 'HOTLINE_ADMIN_TOKEN'),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    dialler: {
+      endpointTemplate: dialTemplate(env.HOTLINE_DIAL_TEMPLATE?.trim() || 'PJSIP/{number}@trunk'),
+      callerId: env.HOTLINE_CALLER_ID?.trim() || '137',
+    },
     agents: {
       wrapUpSeconds: { default: integer(env, 'HOTLINE_WRAPUP_SECONDS', 15, 0, 3600), ...queueWrapUps(env) },
       maxMissedInARow: integer(env, 'HOTLINE_AGENT_MAX_MISSED', 2, 1, 100),

@@ -20,6 +20,8 @@ export function createIvrCallServices(deps: {
   recordings: RecordingStore;
   stored: StoredRecordings;
   officeOpen: (now: Date) => boolean;
+  /** Stores a callback request and queues its dialling (services/callback-service.ts). */
+  requestCallback: (input: { callUniqueId: string; caller: string | null }) => Promise<unknown>;
   now: () => Date;
   logger: Logger;
 }): StasisAppServices {
@@ -66,6 +68,10 @@ export function createIvrCallServices(deps: {
 
   return {
     officeOpen: deps.officeOpen,
+
+    async requestCallback(input) {
+      await deps.requestCallback(input);
+    },
 
     async callStarted(callUniqueId, caller, at) {
       await calls.start({ uniqueId: callUniqueId, caller: caller ? (normalizePhone(caller) ?? caller) : null, startedAt: at });

@@ -28,6 +28,8 @@ export interface CallServices {
     district: number | null;
     recordingName: string | null;
   }): Promise<{ trackingNumber: string }>;
+  /** Stores a request to be called back (pressed 1 in the queue) and queues its job. */
+  requestCallback(input: { callUniqueId: string; caller: string | null }): Promise<void>;
   /** Persists the IVR progress of the call (path, choices). */
   saveProgress(callUniqueId: string, view: IvrStateView): Promise<void>;
   /** The call left the IVR: queued (still connected) or ended. */
@@ -277,6 +279,17 @@ export class CallSession<S extends IvrStateView> {
           await client.channels.setChannelVar({ channelId, variable, value });
         }
         await client.channels.continueInDialplan({ channelId, context: 'hotline-queue', extension: command.queue, priority: 1 });
+        return;
+      }
+      case 'requestCallback': {
+        if (afterEnd) return;
+        try {
+          await this.deps.services.requestCallback({ callUniqueId: channelId, caller: this.deps.caller });
+          void this.deliver({ type: 'callbackRegistered' });
+        } catch (err) {
+          this.deps.logger.error({ err: (err as Error).message }, 'callback request failed');
+          void this.deliver({ type: 'failed', command: 'requestCallback', message: (err as Error).message });
+        }
         return;
       }
       case 'hangup':

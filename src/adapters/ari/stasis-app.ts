@@ -30,6 +30,8 @@ export class StasisApp<S extends IvrStateView> {
       now: () => Date;
       /** Context a caller is sent to when the engine shuts down mid-IVR. */
       shutdownContext?: string;
+      /** Flows of calls the engine places itself, by the first Stasis argument (e.g. `callback`). */
+      outbound?: Record<string, (client: Client, channel: Channel, args: string[]) => Promise<void>>;
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
@@ -45,7 +47,17 @@ export class StasisApp<S extends IvrStateView> {
   private attach(client: Client): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
-      void this.startSession(client, channel, ([] as string[]).concat(event.args ?? [])).catch((err: Error) => {
+      const args = ([] as string[]).concat(event.args ?? []);
+      const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
+      if (outbound) {
+        // Our own outbound calls (callbacks…), answered: not IVR sessions.
+        void outbound(client, channel, args.slice(1)).catch((err: Error) => {
+          logger.error({ err: err.message, callId: channel.id, flow: args[0] }, 'outbound call flow failed');
+          client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+        });
+        return;
+      }
+      void this.startSession(client, channel, args).catch((err: Error) => {
         // The engine cannot serve this call (its database is down…): the dialplan's own
         // fallback still can, so the caller is not left in silence.
         logger.error({ err: err.message, callId: channel.id }, 'could not start call session; handing the call to the dialplan fallback');
@@ -103,7 +115,7 @@ export class StasisApp<S extends IvrStateView> {
     log.info({ entry, queueStatus: args[1] }, 'call entered the IVR');
     await services.callStarted(channel.id, caller, this.deps.now());
     const openCase = entry === 'inbound' ? await services.findOpenCase(caller).catch(() => null) : null;
-    await session.deliver({ type: 'started', caller, entry, openCase });
+    await session.deliver({ type: 'started', caller, entry, openCase, queueStatus: entry === 'queue-exit' ? (args[1] ?? null) : null });
   }
 
   /**

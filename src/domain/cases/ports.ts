@@ -24,6 +24,7 @@ export const CALL_OUTCOMES = [
   'hangup',
   'fallback_queued',
   'fallback_voicebox',
+  'callback',
   'failed',
 ] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];

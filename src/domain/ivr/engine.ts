@@ -75,6 +75,10 @@ function startTimer<P extends PhaseOf<'menu'> | PhaseOf<'entry'>>(state: IvrStat
 const onIdle: Handler<'idle'> = (state, _phase, event) => {
   if (event.type !== 'started') return stay(state);
   const started = { ...state, caller: event.caller };
+  if (event.entry === 'queue-exit' && event.queueStatus === 'EXITWITHKEY' && started.caller) {
+    // Pressed 1 while waiting: keep the place in line and call back instead.
+    return goTo(log(started, 'queue-exit', 'callback'), { kind: 'callback' }, { type: 'requestCallback' });
+  }
   if (event.entry === 'queue-exit') {
     // Back from a Queue() nobody answered: the caller already heard the menus, so only
     // the voicebox remains, and "we are closed" would be untrue.
@@ -389,6 +393,15 @@ const onFarewell: Handler<'farewell'> = (state, phase, event) => {
   return stay(state);
 };
 
+const onCallback: Handler<'callback'> = (state, _phase, event) => {
+  if (event.type === 'callbackRegistered') {
+    return closeWith({ ...state, outcome: 'callback' }, ['callback-registered', 'goodbye']);
+  }
+  // The request could not be stored: the caller must not leave with nothing.
+  if (event.type === 'failed') return enterVoicebox(log(state, 'callback-failed'), { afterHours: false }, []);
+  return stay(state);
+};
+
 // ─── endings ──────────────────────────────────────────────────────────────────────
 
 function closeWith(state: IvrState, prompts: string[]): Result {
@@ -439,6 +452,7 @@ const HANDLERS: { [K in PhaseKind]: Handler<K> } = {
   recording: onRecording,
   saving: onSaving,
   farewell: onFarewell,
+  callback: onCallback,
   closing: onClosing,
   done: (state) => stay(state),
 };

@@ -26,6 +26,8 @@ export type Phase =
   | { kind: 'saving' }
   /** The tracking number is being read; hang up when it ends. */
   | { kind: 'farewell'; trackingNumber: string }
+  /** Waiting for `callbackRegistered`. */
+  | { kind: 'callback' }
   /** A last prompt (goodbye, technical error) is playing; hang up when it ends. */
   | { kind: 'closing' }
   /** Terminal: enqueued, hung up by us or by the caller. No more commands. */
@@ -33,7 +35,7 @@ export type Phase =
 
 export type PhaseKind = Phase['kind'];
 
-export type IvrOutcome = Extract<CallOutcome, 'in_ivr' | 'queued' | 'voicebox' | 'followup' | 'hangup' | 'failed'>;
+export type IvrOutcome = Extract<CallOutcome, 'in_ivr' | 'queued' | 'voicebox' | 'followup' | 'hangup' | 'failed' | 'callback'>;
 
 export interface VoiceMessage {
   name: string;

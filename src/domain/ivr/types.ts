@@ -24,6 +24,8 @@ export type IvrEvent =
       type: 'started';
       caller: string | null;
       entry: 'inbound' | 'queue-exit';
+      /** For `queue-exit`: app_queue's QUEUESTATUS (TIMEOUT, JOINEMPTY, EXITWITHKEY = pressed 1…). */
+      queueStatus?: string | null;
       /** The caller's newest open case, looked up by the adapter before `started`. */
       openCase: { trackingNumber: string } | null;
     }
@@ -49,6 +51,8 @@ export type IvrEvent =
       durationSeconds: number;
       reason: 'dtmf' | 'silence' | 'maxDuration' | 'hangup';
     }
+  /** Answer to `requestCallback`: the request is stored and its job queued. */
+  | { type: 'callbackRegistered' }
   /** Answer to `createCase`. */
   | { type: 'caseCreated'; trackingNumber: string }
   /** A command failed in the adapter (lookup/createCase/record error). */
@@ -78,6 +82,8 @@ export type IvrCommand =
       /** Name of the recording (as given to `record`), if the case carries one. */
       recording: string | null;
     }
+  /** Store a request to call the caller back (they pressed 1 while waiting in a queue). */
+  | { type: 'requestCallback' }
   /** Leave Stasis for the dialplan Queue(); the reducer is done with this call. */
   | { type: 'enqueue'; queue: QueueName; category: CaseCategory | null; district: number | null }
   | { type: 'hangup' };

@@ -1,0 +1,84 @@
+import type { Channel, Client } from 'ari-client';
+import type { Logger } from 'pino';
+import type { CallbackRepo } from '../adapters/db/callback-repo.js';
+import type { CallRepo } from '../domain/cases/ports.js';
+import { maskPhone, normalizePhone } from '../domain/phone.js';
+
+/** A callback goes ahead of callers who are only now joining: it kept its place. */
+export const CALLBACK_QUEUE_PRIORITY = 10;
+
+/**
+ * "Keep your place, get called back": stores the request of a caller who pressed 1 in a
+ * queue, and when the dialler's call is answered, greets them and puts them back in that
+ * queue ahead of newer callers.
+ */
+export function createCallbackService(deps: {
+  callbacks: CallbackRepo;
+  calls: Pick<CallRepo, 'findByUniqueId' | 'start' | 'update'>;
+  /** Queues the dialling job (BullMQ). */
+  schedule: (callbackId: string) => Promise<void>;
+  now: () => Date;
+  logger: Logger;
+}) {
+  return {
+    async request(input: { callUniqueId: string; caller: string | null }): Promise<string> {
+      const phone = input.caller ? normalizePhone(input.caller) : null;
+      if (!phone) throw new Error('no number to call back');
+      const call = await deps.calls.findByUniqueId(input.callUniqueId);
+      const existing = await deps.callbacks.findOpenByPhone(phone);
+      const callback =
+        existing ??
+        (await deps.callbacks.create({
+          phone,
+          queue: call?.queue ?? 'general',
+          callId: call?.id ?? null,
+          caseId: call?.caseId ?? null,
+          waitingSince: call?.queueRecord.queueJoinedAt ?? deps.now(),
+        }));
+      await deps.schedule(callback.id);
+      deps.logger.info({ callbackId: callback.id, caller: maskPhone(phone), queue: callback.queue }, 'callback requested');
+      return callback.id;
+    },
+
+    /** The citizen answered our call: greet, then wait in the queue with priority. */
+    async answered(client: Client, channel: Channel, callbackId: string): Promise<void> {
+      const callback = await deps.callbacks.findById(callbackId);
+      if (!callback) {
+        await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+        return;
+      }
+      await deps.calls.start({ uniqueId: channel.id, caller: callback.phone, direction: 'outbound', startedAt: deps.now() });
+      await deps.calls.update(channel.id, { outcome: 'queued', queue: callback.queue, caseId: callback.caseId });
+      const played = new Promise<void>((resolve) => {
+        const playbackId = `callback-intro-${channel.id}`;
+        const done = (_e: unknown, playback: { id: string }) => {
+          if (playback.id !== playbackId) return;
+          client.removeListener('PlaybackFinished', done);
+          resolve();
+        };
+        client.on('PlaybackFinished', done);
+        client.channels
+          .play({ channelId: channel.id, media: 'sound:callback-intro', playbackId, lang: 'fa' })
+          .catch(() => {
+            client.removeListener('PlaybackFinished', done);
+            resolve();
+          });
+      });
+      await played;
+      const variables: Record<string, string> = {
+        HOTLINE_CALL_ID: channel.id,
+        HOTLINE_QUEUE: callback.queue,
+        HOTLINE_CALLBACK_ID: callback.id,
+        QUEUE_PRIO: String(CALLBACK_QUEUE_PRIORITY),
+      };
+      for (const [variable, value] of Object.entries(variables)) {
+        await client.channels.setChannelVar({ channelId: channel.id, variable, value });
+      }
+      await client.channels.continueInDialplan({ channelId: channel.id, context: 'hotline-queue', extension: callback.queue, priority: 1 });
+      await deps.callbacks.setStatus(callback.id, 'connected', 'answered');
+      deps.logger.info({ callbackId, queue: callback.queue }, 'callback answered and queued with priority');
+    },
+  };
+}
+
+export type CallbackService = ReturnType<typeof createCallbackService>;
