@@ -59,26 +59,30 @@ export function createPjsipProvisioner(deps: { ami: ConfigAmi; logger: Logger })
 
   return {
     async sync(agents: AgentRecord[]): Promise<void> {
-      const current = (await existingSections()).filter((s) => s.startsWith(AGENT_SECTION_PREFIX));
-      const fields: Record<string, string> = {
-        action: 'UpdateConfig',
-        srcfilename: WIZARD_FILE,
-        dstfilename: WIZARD_FILE,
-        reload: 'res_pjsip.so',
-      };
-      let n = 0;
-      const add = (step: Record<string, string>) => {
-        for (const [k, v] of Object.entries(step)) fields[`${k}-${pad(n)}`] = v;
-        n++;
-      };
-      for (const section of new Set(current)) add({ action: 'DelCat', cat: section });
-      for (const agent of agents.filter((a) => a.active)) {
-        add({ action: 'NewCat', cat: agent.endpoint });
-        for (const [name, value] of wizardSection(agent)) add({ action: 'Append', cat: agent.endpoint, var: name, value });
+      const current = [...new Set((await existingSections()).filter((s) => s.startsWith(AGENT_SECTION_PREFIX)))];
+      // AMI refuses messages of more than 128 header lines: one message per agent, the
+      // removals in chunks, and the reload only with the last one.
+      const batches: Record<string, string>[][] = [];
+      for (let i = 0; i < current.length; i += 40) {
+        batches.push(current.slice(i, i + 40).map((section) => ({ action: 'DelCat', cat: section })));
       }
-      if (n === 0) return;
-      await deps.ami.action(fields);
-      deps.logger.info({ agents: agents.length, removed: current.length }, 'agent phones written to pjsip_wizard.conf');
+      for (const agent of agents.filter((a) => a.active)) {
+        batches.push([
+          { action: 'NewCat', cat: agent.endpoint },
+          ...wizardSection(agent).map(([name, value]) => ({ action: 'Append', cat: agent.endpoint, var: name, value })),
+        ]);
+      }
+      for (const [i, steps] of batches.entries()) {
+        const fields: Record<string, string> = { action: 'UpdateConfig', srcfilename: WIZARD_FILE, dstfilename: WIZARD_FILE };
+        if (i === batches.length - 1) fields.reload = 'res_pjsip.so';
+        steps.forEach((step, n) => {
+          for (const [k, v] of Object.entries(step)) fields[`${k}-${pad(n)}`] = v;
+        });
+        await deps.ami.action(fields);
+      }
+      if (batches.length > 0) {
+        deps.logger.info({ agents: agents.length, removed: current.length }, 'agent phones written to pjsip_wizard.conf');
+      }
     },
   };
 }

@@ -26,9 +26,15 @@ export interface AriEvent {
 export class CitizenLine {
   private readonly events = new EventEmitter();
 
+  private readonly legLog: AriEvent[] = [];
+  private readonly takenLegs = new Set<string>();
+
   private constructor(private readonly client: Client) {
     this.events.setMaxListeners(100);
-    (client as unknown as EventEmitter).on('*', (event: AriEvent) => this.events.emit('event', event));
+    (client as unknown as EventEmitter).on('*', (event: AriEvent) => {
+      if (event.type === 'StasisStart' && Array.isArray(event.args) && event.args.length > 0) this.legLog.push(event);
+      this.events.emit('event', event);
+    });
   }
 
   static async connect(env: NodeJS.ProcessEnv = process.env): Promise<CitizenLine> {
@@ -55,6 +61,64 @@ export class CitizenLine {
     });
     await up;
     return call;
+  }
+
+  /**
+   * Channels Asterisk sent into the test application with `appArgs` role (e.g. the
+   * `agent` legs app_queue rings through hotline-test-agents, or `callee` for calls the
+   * hotline places): resolves with the first (past or future) whose dialplan extension
+   * is `exten`.
+   */
+  waitForLeg(role: string, exten: string, timeoutMs = 30_000): Promise<string> {
+    const matches = (e: AriEvent) =>
+      e.type === 'StasisStart' &&
+      Array.isArray(e.args) &&
+      e.args[0] === role &&
+      (e.channel as { dialplan?: { exten?: string } } | undefined)?.dialplan?.exten === exten &&
+      !this.takenLegs.has(e.channel!.id);
+    const past = this.legLog.find(matches);
+    if (past) {
+      this.takenLegs.add(past.channel!.id);
+      return Promise.resolve(past.channel!.id);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('event', listener);
+        reject(new Error(`no ${role} leg for ${exten} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (e: AriEvent) => {
+        if (!matches(e)) return;
+        clearTimeout(timer);
+        this.events.off('event', listener);
+        this.takenLegs.add(e.channel!.id);
+        resolve(e.channel!.id);
+      };
+      this.events.on('event', listener);
+    });
+  }
+
+  /** True when a leg for `exten` arrived and was not taken yet. */
+  hasLeg(role: string, exten: string): boolean {
+    return this.legLog.some(
+      (e) =>
+        Array.isArray(e.args) &&
+        e.args[0] === role &&
+        (e.channel as { dialplan?: { exten?: string } } | undefined)?.dialplan?.exten === exten &&
+        !this.takenLegs.has(e.channel!.id),
+    );
+  }
+
+  async answer(channelId: string): Promise<void> {
+    await this.client.channels.answer({ channelId });
+  }
+
+  async hangupChannel(channelId: string, reason?: string): Promise<void> {
+    await this.client.channels.hangup({ channelId, ...(reason ? { reason } : {}) }).catch(() => undefined);
+  }
+
+  /** Presses keys on any channel of the test application (e.g. a callee answering a survey). */
+  async pressOn(channelId: string, digits: string): Promise<void> {
+    await this.client.channels.sendDTMF({ channelId, dtmf: digits, between: 150, duration: 120 });
   }
 
   close(): void {

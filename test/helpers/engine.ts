@@ -20,7 +20,7 @@ export interface TestEngine {
  * PostgreSQL database — production's database, not the embedded one.
  * Pass `reuse` to start a second engine on the same data (an engine restart).
  */
-export async function startTestEngine(reuse?: Config): Promise<TestEngine> {
+export async function startTestEngine(reuse?: Config, env: Record<string, string> = {}): Promise<TestEngine> {
   let config: Config;
   let dispose: () => Promise<void>;
   if (reuse) {
@@ -29,7 +29,7 @@ export async function startTestEngine(reuse?: Config): Promise<TestEngine> {
   } else {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-e2e-'));
     const database = await createTestPostgresDatabase();
-    config = loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: database.url });
+    config = loadConfig({ ...process.env, ...env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: database.url });
     dispose = async () => {
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });

@@ -42,7 +42,9 @@ export function startCallbackJobs(deps: {
           async (job, token) => {
             const callback = await deps.callbacks.findById(job.data.callbackId);
             if (!callback || callback.status !== 'pending') return 'nothing to do';
-            if ((await deps.dialler.availableAgents(asteriskQueue(callback.queue as QueueName))) < 1) {
+            const available = await deps.dialler.availableAgents(asteriskQueue(callback.queue as QueueName));
+            if (available < 1) {
+              deps.logger.debug({ callbackId: callback.id, queue: callback.queue }, 'no agent free yet; callback waits');
               await job.moveToDelayed(Date.now() + AGENT_POLL_MS, token);
               throw new DelayedError();
             }
@@ -59,6 +61,10 @@ export function startCallbackJobs(deps: {
           { connection: deps.connection, prefix, concurrency: 5 },
         );
   worker?.on('error', (err) => deps.logger.warn({ err: err.message }, 'callback worker error'));
+  worker?.on('failed', (job, err) =>
+    deps.logger.warn({ err: err.message, callbackId: job?.data.callbackId, attempt: job?.attemptsMade }, 'callback dialling failed'),
+  );
+  worker?.on('completed', (job, result) => deps.logger.info({ callbackId: job.data.callbackId, result }, 'callback job done'));
 
   return {
     queue,
