@@ -1,13 +1,16 @@
-import type { CallRepo, CaseRepo, SettingsRepo } from '../../domain/cases/ports.js';
+import type { CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo } from '../../domain/cases/ports.js';
 import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
+import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
 
 export interface Repositories {
   cases: CaseRepo;
   calls: CallRepo;
   settings: SettingsRepo;
+  districts: DistrictRepo;
+  dispatches: DispatchRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -15,5 +18,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     cases: createCaseRepo(database.db, opts),
     calls: createCallRepo(database.db),
     settings: createSettingsRepo(database.db),
+    districts: createDistrictRepo(database.db),
+    dispatches: createDispatchRepo(database.db),
   };
 }

@@ -22,9 +22,12 @@ export const DEFAULT_SLA_HOURS: SlaHours = Object.freeze({
 
 const HOUR_MS = 3_600_000;
 
+export function slaHoursFor(category: CaseCategory | null, hours: SlaHours = DEFAULT_SLA_HOURS): number {
+  return category === null ? UNCATEGORISED_SLA_HOURS : hours[category];
+}
+
 export function dueAt(category: CaseCategory | null, from: Date, hours: SlaHours = DEFAULT_SLA_HOURS): Date {
-  const h = category === null ? UNCATEGORISED_SLA_HOURS : hours[category];
-  return new Date(from.getTime() + h * HOUR_MS);
+  return new Date(from.getTime() + slaHoursFor(category, hours) * HOUR_MS);
 }
 
 /**
