@@ -496,8 +496,9 @@ describe('errors and docs', () => {
     const expected: Record<string, string[]> = {
       '/api/health': ['get'],
       '/api/cases': ['get', 'post'],
-      '/api/cases/{trackingNumber}': ['get'],
+      '/api/cases/{trackingNumber}': ['get', 'patch'],
       '/api/cases/{trackingNumber}/recording': ['get'],
+      '/api/dispatch/{jobId}/retry': ['post'],
       '/api/hours': ['get'],
       '/api/hours/override': ['put'],
     };

@@ -8,6 +8,7 @@ import { frameworkErrors, registerErrorHandling } from './errors.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
 import { caseRoutes } from './routes/cases.js';
+import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -57,6 +58,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate));
       await api.register(caseRoutes(deps));
       await api.register(hoursRoutes(deps));
+      await api.register(dispatchRoutes(deps));
     },
     { prefix: '/api' },
   );
