@@ -1,6 +1,5 @@
 /** BullMQ queue names, job ids and payloads shared by producers and workers. */
 import type { ConnectionOptions } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
 
 export const DISPATCH_QUEUE = 'dispatch';
 export const SLA_QUEUE = 'sla';
@@ -22,11 +21,10 @@ export function dispatchJobId(caseId: string, district: number): string {
 }
 
 /**
- * A connection for BullMQ: workers block on Redis and must retry forever instead of
- * failing a command after a few reconnects (`maxRetriesPerRequest: null`).
+ * Connection options for BullMQ from REDIS_URL. Options rather than a client: each
+ * queue and worker then opens (and closes) its own connections, and BullMQ sets
+ * `maxRetriesPerRequest: null` on the blocking ones itself.
  */
-export function queueConnection(redisUrl: string, extra: RedisOptions = {}): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, ...extra });
+export function queueConnection(redisUrl: string): ConnectionOptions {
+  return { url: redisUrl };
 }
-
-export type QueueConnection = ConnectionOptions;
