@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/adapters/db/database.js';
 import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
-import { caseEvents } from '../../src/adapters/db/schema/index.js';
+import { caseEvents, cases } from '../../src/adapters/db/schema/index.js';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { startDispatch, type Dispatch, type DispatchDeps } from '../../src/adapters/jobs/dispatch.js';
 import { dispatchJobId, DISPATCH_QUEUE, queueConnection, SLA_QUEUE } from '../../src/adapters/jobs/queues.js';
@@ -139,7 +139,8 @@ describe('dispatch to a district', () => {
 
     // The same case and district again: the job id makes it a no-op.
     await d.enqueue((await repos.cases.findById(created.id))!);
-    expect(await d.queue.getJobCounts('waiting', 'delayed', 'active')).toEqual({ waiting: 0, delayed: 0, active: 0 });
+    const pending = await d.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized']);
+    expect(pending.filter((j) => j.name === 'deliver')).toEqual([]);
     expect(server.received).toHaveLength(4);
   });
 
@@ -181,6 +182,18 @@ describe('dispatch to a district', () => {
     expect((await repos.cases.findById(created.id))?.status).toBe('dispatched');
   });
 
+  it('queues by its sweep a case whose job was never added (Redis down at creation)', async () => {
+    const server = await webhook(() => 200);
+    const missed = await repos.cases.create(newCase()); // the plain repository: no job
+    const fresh = await repos.cases.create(newCase()); // too young: may still be on its way
+    await database.db.update(cases).set({ createdAt: new Date(Date.now() - 180_000) }).where(eq(cases.id, missed.id));
+    const d = dispatch({ sweepEveryMs: 100 });
+    await settled(d, dispatchJobId(missed.id, 7));
+    expect(server.received).toHaveLength(1);
+    expect(JSON.parse(server.received[0]!.body).case.id).toBe(missed.id);
+    expect(await d.queue.getJob(dispatchJobId(fresh.id, 7))).toBeUndefined();
+  });
+
   it('sends a phone case at night at once', async () => {
     await webhook(() => 200);
     const d = dispatch({ now: () => SAT_NIGHT });
@@ -194,7 +207,8 @@ describe('dispatch to a district', () => {
     const d = dispatch();
     const repo = routed(d);
     const created = await repo.create(newCase({ district: null }));
-    expect(await d.queue.getJobCounts('waiting', 'delayed', 'active', 'completed')).toMatchObject({ waiting: 0, completed: 0 });
+    const jobs = await d.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'completed']);
+    expect(jobs.filter((j) => j.name === 'deliver')).toEqual([]);
 
     const to7 = settled(d, dispatchJobId(created.id, 7));
     await repo.transition({ caseId: created.id, from: 'new', district: 7, actor: 'agent-1' });
@@ -269,7 +283,7 @@ describe('SLA escalation', () => {
     await repos.cases.transition({ caseId: closedLate.id, from: 'new', to: 'rejected', actor: 'agent-1', note: 'not ours' });
 
     const later = new Date(Date.now() + 25 * 3_600_000);
-    const sla: Sla = await startSla({ connection, prefix, cases: repos.cases, logger, now: () => later, everyMs: 150 });
+    const sla: Sla = startSla({ connection, prefix, cases: repos.cases, logger, now: () => later, everyMs: 150 });
     closers.push(() => sla.close());
     const results: number[] = [];
     await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
 import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
@@ -209,6 +209,16 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         if (events.length > 0) await tx.insert(caseEvents).values(events);
         return toCase(row!);
       });
+    },
+
+    async listUndispatched(before, limit) {
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.status, 'new'), isNotNull(cases.district), isNull(cases.dispatchFailedAt), lt(cases.createdAt, before)))
+        .orderBy(asc(cases.createdAt))
+        .limit(limit);
+      return rows.map(toCase);
     },
 
     async escalateOverdue(now) {

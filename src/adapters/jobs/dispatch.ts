@@ -14,6 +14,10 @@ import { postWebhook } from './webhook.js';
 import { DEFAULT_QUEUE_PREFIX, DISPATCH_QUEUE, dispatchJobId, type DispatchJobData } from './queues.js';
 
 export const INBOX_TARGET = 'inbox';
+const SWEEP_JOB = 'sweep';
+const SWEEP_SCHEDULER_ID = 'dispatch-sweep';
+const SWEEP_GRACE_MS = 60_000;
+const SWEEP_BATCH = 200;
 
 export interface DispatchOptions {
   /** Tries per job, the first included (8). */
@@ -33,9 +37,17 @@ const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
 export interface DispatchDeps {
   /** BullMQ connection: options, or an ioredis client with `maxRetriesPerRequest: null`. */
   connection: ConnectionOptions;
+  /**
+   * Connection of the producer side (adding jobs) if not `connection`: the service
+   * gives one with `enableOfflineQueue: false`, so that with Redis down creating a case
+   * does not wait on it; the sweep queues what was missed.
+   */
+  producerConnection?: ConnectionOptions;
+  /** How often cases left without a job are queued again (60 s); 0 turns the sweep off. */
+  sweepEveryMs?: number;
   /** Key prefix in Redis; tests use a fresh one each. */
   prefix?: string;
-  cases: Pick<CaseRepo, 'findById' | 'transition'>;
+  cases: Pick<CaseRepo, 'findById' | 'transition' | 'listUndispatched'>;
   districts: Pick<DistrictRepo, 'get'>;
   dispatches: DispatchRepo;
   holidays: readonly Holiday[];
@@ -83,7 +95,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
   const opts = { ...DEFAULT_DISPATCH_OPTIONS, ...deps.options };
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = deps.logger.child({ component: 'dispatch' });
-  const queue = new Queue<DispatchJobData>(DISPATCH_QUEUE, { connection: deps.connection, prefix });
+  const queue = new Queue<DispatchJobData>(DISPATCH_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'dispatch queue error'));
 
   async function deliver(job: Job<DispatchJobData>): Promise<string> {
@@ -132,11 +144,50 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     }
   }
 
+  async function sweep(): Promise<string> {
+    // Younger cases may still be on their way into the queue from their creation.
+    const missed = await deps.cases.listUndispatched(new Date(deps.now().getTime() - SWEEP_GRACE_MS), SWEEP_BATCH);
+    for (const c of missed) await enqueue(c);
+    return `${missed.length} checked`;
+  }
+
+  async function enqueue(c: Case): Promise<void> {
+    if (c.district === null || !isRoutable(c.status)) return;
+    const district = await deps.districts.get(c.district);
+    if (!district) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No district ${c.district}`);
+    const now = deps.now();
+    const delay = Math.max(0, deliveryTime(c.channel, district, deps.holidays, now).getTime() - now.getTime());
+    const job = await queue.add(
+      'deliver',
+      { caseId: c.id, district: c.district },
+      {
+        jobId: dispatchJobId(c.id, c.district),
+        delay,
+        attempts: opts.attempts,
+        backoff: { type: 'exponential', delay: opts.backoffMs },
+        removeOnComplete: KEEP_COMPLETED,
+        // Kept for supervisors to replay.
+        removeOnFail: false,
+      },
+    );
+    logger.debug({ jobId: job.id, delayMs: delay }, 'dispatch queued');
+  }
+
+  const sweepEvery = deps.sweepEveryMs ?? 60_000;
+  const scheduling =
+    sweepEvery > 0
+      ? keepTrying(
+          () => queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEvery }, { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } }),
+          logger,
+        )
+      : null;
+
   let worker: Worker<DispatchJobData> | null = null;
   if (deps.worker !== false) {
     worker = new Worker<DispatchJobData>(
       DISPATCH_QUEUE,
       async (job) => {
+        if (job.name === SWEEP_JOB) return sweep();
         try {
           return await deliver(job);
         } catch (err) {
@@ -167,27 +218,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     queue,
     worker,
 
-    async enqueue(c) {
-      if (c.district === null || !isRoutable(c.status)) return;
-      const district = await deps.districts.get(c.district);
-      if (!district) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No district ${c.district}`);
-      const now = deps.now();
-      const delay = Math.max(0, deliveryTime(c.channel, district, deps.holidays, now).getTime() - now.getTime());
-      await queue.add(
-        'deliver',
-        { caseId: c.id, district: c.district },
-        {
-          jobId: dispatchJobId(c.id, c.district),
-          delay,
-          attempts: opts.attempts,
-          backoff: { type: 'exponential', delay: opts.backoffMs },
-          removeOnComplete: KEEP_COMPLETED,
-          // Kept for supervisors to replay.
-          removeOnFail: false,
-        },
-      );
-      logger.info({ caseId: c.id, district: c.district, delayMs: delay }, 'dispatch queued');
-    },
+    enqueue,
 
     async retry(jobId, actor) {
       const job = await queue.getJob(jobId);
@@ -203,8 +234,33 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     },
 
     async close() {
+      scheduling?.stop();
       await worker?.close();
       await queue.close();
+    },
+  };
+}
+
+/**
+ * Retries a start-up step that needs Redis until it succeeds: the service starts while
+ * Redis is down, and the schedule must exist once Redis is back.
+ */
+export function keepTrying(step: () => Promise<unknown>, logger: Logger, delayMs = 5_000): { stop(): void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const attempt = () => {
+    step().catch((err: Error) => {
+      if (stopped) return;
+      logger.warn({ err: err.message }, 'queue scheduler not set up yet; retrying');
+      timer = setTimeout(attempt, delayMs);
+      timer.unref();
+    });
+  };
+  attempt();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
     },
   };
 }

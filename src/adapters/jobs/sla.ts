@@ -5,6 +5,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import { keepTrying } from './dispatch.js';
 import { DEFAULT_QUEUE_PREFIX, SLA_QUEUE } from './queues.js';
 
 export const SLA_SCHEDULER_ID = 'sla-escalation';
@@ -27,16 +28,20 @@ export interface Sla {
   close(): Promise<void>;
 }
 
-export async function startSla(deps: SlaDeps): Promise<Sla> {
+export function startSla(deps: SlaDeps): Sla {
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = deps.logger.child({ component: 'sla' });
   const queue = new Queue(SLA_QUEUE, { connection: deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'sla queue error'));
   // Upserted by every instance at start: one schedule, whatever the number of replicas.
-  await queue.upsertJobScheduler(
-    SLA_SCHEDULER_ID,
-    { every: deps.everyMs ?? 60_000 },
-    { name: 'escalate', opts: { removeOnComplete: true, removeOnFail: 100 } },
+  const scheduling = keepTrying(
+    () =>
+      queue.upsertJobScheduler(
+        SLA_SCHEDULER_ID,
+        { every: deps.everyMs ?? 60_000 },
+        { name: 'escalate', opts: { removeOnComplete: true, removeOnFail: 100 } },
+      ),
+    logger,
   );
 
   let worker: Worker | null = null;
@@ -60,6 +65,7 @@ export async function startSla(deps: SlaDeps): Promise<Sla> {
     queue,
     worker,
     async close() {
+      scheduling.stop();
       await worker?.close();
       await queue.close();
     },

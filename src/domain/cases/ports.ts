@@ -29,6 +29,12 @@ export interface CaseRepo {
    * escalated once.
    */
   escalateOverdue(now: Date): Promise<Case[]>;
+  /**
+   * Cases with a district still waiting for their first delivery (status `new`, not
+   * flagged as failed), created before `before`, oldest first: the dispatch sweep
+   * queues them again in case their job was never added (Redis down at the time).
+   */
+  listUndispatched(before: Date, limit: number): Promise<Case[]>;
 }
 
 /** Districts as data (see the `districts` table). */
