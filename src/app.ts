@@ -11,6 +11,8 @@ import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { buildServer } from './adapters/http/server.js';
+import { routeOnDistrict } from './adapters/jobs/routing.js';
+import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
 import { DEFAULT_WEEKLY } from './domain/calendar/office-hours.js';
@@ -25,6 +27,8 @@ export interface Hotline {
   ari: AriConnection;
   ami: AmiClient;
   redis: Redis;
+  /** District dispatch and SLA escalation (BullMQ). */
+  jobs: Jobs;
   hours: OfficeHoursService;
   stasis: StasisApp<ivr.IvrState>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
@@ -53,9 +57,22 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const repos = createRepositories(database);
+  const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
   const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+
+  const jobs = startJobs({
+    redisUrl: config.redisUrl,
+    prefix: config.jobs.prefix,
+    runWorkers: config.jobs.runWorkers,
+    dispatch: config.jobs.dispatch,
+    repos,
+    holidays,
+    logger,
+    now,
+  });
+  // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
+  const cases = routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }));
 
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -84,7 +101,7 @@ export async function startHotline(
   const stored = createStoredRecordings(config.ari);
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
   const services = createIvrCallServices({
-    cases: repos.cases,
+    cases,
     calls: repos.calls,
     recordings,
     stored,
@@ -99,7 +116,7 @@ export async function startHotline(
     importing ??= importFallbackMessages({
       stored,
       recordings,
-      cases: repos.cases,
+      cases,
       calls: repos.calls,
       isCallActive: async (uniqueId) => {
         const client = ari.client;
@@ -143,7 +160,8 @@ export async function startHotline(
   });
 
   const http = await buildServer({
-    cases: repos.cases,
+    cases,
+    dispatch: jobs.dispatch,
     recordings,
     health,
     hours: {
@@ -176,6 +194,7 @@ export async function startHotline(
       await ari.close();
       await stasis.drain();
       await ami.close();
+      await jobs.close(redis.status !== 'ready');
       redis.disconnect();
       rateLimitRedis.disconnect();
       await database.close();
@@ -183,5 +202,5 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, hours, stasis, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, importFallback, url, stop };
 }

@@ -79,7 +79,8 @@ export interface Dispatch {
   enqueue(c: Case): Promise<void>;
   /** Re-runs a job that failed for good (POST /api/dispatch/:jobId/retry). */
   retry(jobId: string, actor: string): Promise<RetryResult>;
-  close(): Promise<void>;
+  /** `force`: do not wait for running jobs (nor for an unreachable Redis); they are retried. */
+  close(force?: boolean): Promise<void>;
 }
 
 /** A webhook URL in logs and notes: its origin only, as a query may carry a token. */
@@ -177,7 +178,10 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
   const scheduling =
     sweepEvery > 0
       ? keepTrying(
-          () => queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEvery }, { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } }),
+          async () => {
+            await queue.waitUntilReady();
+            await queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEvery }, { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } });
+          },
           logger,
         )
       : null;
@@ -233,9 +237,9 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
       return { jobId, caseId: job.data.caseId, trackingNumber: found?.trackingNumber ?? null };
     },
 
-    async close() {
+    async close(force = false) {
       scheduling?.stop();
-      await worker?.close();
+      await worker?.close(force);
       await queue.close();
     },
   };

@@ -25,7 +25,7 @@ export interface SlaDeps {
 export interface Sla {
   queue: Queue;
   worker: Worker | null;
-  close(): Promise<void>;
+  close(force?: boolean): Promise<void>;
 }
 
 export function startSla(deps: SlaDeps): Sla {
@@ -64,9 +64,9 @@ export function startSla(deps: SlaDeps): Sla {
   return {
     queue,
     worker,
-    async close() {
+    async close(force = false) {
       scheduling.stop();
-      await worker?.close();
+      await worker?.close(force);
       await queue.close();
     },
   };
