@@ -11,6 +11,8 @@ import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { buildServer } from './adapters/http/server.js';
+import { routeOnDistrict } from './adapters/jobs/routing.js';
+import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
 import { DEFAULT_WEEKLY } from './domain/calendar/office-hours.js';
@@ -32,6 +34,8 @@ export interface Hotline {
   ari: AriConnection;
   ami: AmiClient;
   redis: Redis;
+  /** District dispatch and SLA escalation (BullMQ). */
+  jobs: Jobs;
   hours: OfficeHoursService;
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
@@ -62,9 +66,22 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const repos = createRepositories(database);
+  const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
   const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+
+  const jobs = startJobs({
+    redisUrl: config.redisUrl,
+    prefix: config.jobs.prefix,
+    runWorkers: config.jobs.runWorkers,
+    dispatch: config.jobs.dispatch,
+    repos,
+    holidays,
+    logger,
+    now,
+  });
+  // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
+  const cases = routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }));
 
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -110,6 +127,8 @@ export async function startHotline(
   const callbackRepo = createCallbackRepo(database.db);
   const callbackJobs = startCallbackJobs({
     connection: jobsConnection,
+    prefix: config.jobs.prefix,
+    work: config.jobs.runWorkers,
     callbacks: callbackRepo,
     dialler: createAriDialler({ ari, ami, config: config.dialler }),
     now,
@@ -124,7 +143,7 @@ export async function startHotline(
   });
 
   const services = createIvrCallServices({
-    cases: repos.cases,
+    cases,
     calls: repos.calls,
     recordings,
     stored,
@@ -147,7 +166,7 @@ export async function startHotline(
     importing ??= importFallbackMessages({
       stored,
       recordings,
-      cases: repos.cases,
+      cases,
       calls: repos.calls,
       isCallActive: async (uniqueId) => {
         const client = ari.client;
@@ -191,7 +210,8 @@ export async function startHotline(
   });
 
   const http = await buildServer({
-    cases: repos.cases,
+    cases,
+    dispatch: jobs.dispatch,
     recordings,
     health,
     hours: {
@@ -205,7 +225,7 @@ export async function startHotline(
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     agents: agents.desk,
-    callCases: createCallCases(repos),
+    callCases: createCallCases({ calls: repos.calls, cases }),
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then lets it through).
@@ -229,6 +249,7 @@ export async function startHotline(
       agents.stop();
       await callbackJobs.close();
       await ami.close();
+      await jobs.close(redis.status !== 'ready');
       redis.disconnect();
       rateLimitRedis.disconnect();
       await database.close();
@@ -236,5 +257,5 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, hours, stasis, agents, callbackJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, callbackJobs, importFallback, url, stop };
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
+import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
 export interface Config {
@@ -15,6 +16,14 @@ export interface Config {
   logLevel: string;
   agents: AgentsConfig;
   dialler: DiallerConfig;
+  /** SLA per case category, in hours (SLA_HOURS overrides the defaults). */
+  slaHours: SlaHours;
+  /** BullMQ queues: key prefix, whether this process runs workers, dispatch retries. */
+  jobs: {
+    prefix: string;
+    runWorkers: boolean;
+    dispatch: { attempts: number; backoffMs: number; timeoutMs: number };
+  };
 }
 
 export interface DiallerConfig {
@@ -32,6 +41,7 @@ export interface AgentsConfig {
   /** Where agents' phones register (the Asterisk host as phones see it). */
   sipDomain: string;
 }
+
 
 export class ConfigError extends Error {
   readonly code = 'HOTLINE_ERR_CONFIG';
@@ -82,6 +92,22 @@ function dialTemplate(template: string): string {
   return template;
 }
 
+function positiveInt(env: Env, key: string, fallback: number): number {
+  const raw = env[key]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${key} must be a whole number above 0: ${raw}`);
+  return n;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key]?.trim().toLowerCase();
+  if (!raw) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${key} must be true or false: ${raw}`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   return {
@@ -114,5 +140,23 @@ export function loadConfig(env: Env = process.env): Config {
       maxMissedInARow: integer(env, 'HOTLINE_AGENT_MAX_MISSED', 2, 1, 100),
       sipDomain: env.HOTLINE_SIP_DOMAIN?.trim() || env.AMI_HOST?.trim() || '127.0.0.1',
     },
+    slaHours: slaHours(env.SLA_HOURS),
+    jobs: {
+      prefix: env.QUEUE_PREFIX?.trim() || 'hotline',
+      runWorkers: bool(env, 'RUN_WORKERS', true),
+      dispatch: {
+        attempts: positiveInt(env, 'DISPATCH_ATTEMPTS', 8),
+        backoffMs: positiveInt(env, 'DISPATCH_BACKOFF_MS', 30_000),
+        timeoutMs: positiveInt(env, 'DISPATCH_TIMEOUT_MS', 10_000),
+      },
+    },
   };
+}
+
+function slaHours(spec: string | undefined): SlaHours {
+  try {
+    return parseSlaHours(spec);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }

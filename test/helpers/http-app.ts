@@ -66,6 +66,21 @@ export function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
+/** Accounts, agents (AMI down) and call cases over real repositories: what every HTTP test server needs. */
+export function peopleDeps(repos: Repositories, logger: Logger) {
+  return {
+    accounts: createAccounts(repos, () => new Date()),
+    agents: createAgentModule({
+      repos,
+      ami: AMI_DOWN,
+      config: { wrapUpSeconds: { default: 15 }, maxMissedInARow: 2, sipDomain: '127.0.0.1' },
+      now: () => new Date(),
+      logger,
+    }).desk,
+    callCases: createCallCases(repos),
+  };
+}
+
 /** A PGlite database, its repositories and a recording store in a temporary folder. */
 export interface HttpBackend {
   database: Database;

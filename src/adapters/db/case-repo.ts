@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
+import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
 import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
 import { hotlineError } from '../../domain/errors.js';
@@ -12,8 +13,9 @@ const MAX_TRACKING_ATTEMPTS = 8;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type CaseRow = typeof cases.$inferSelect;
+type NewEventRow = typeof caseEvents.$inferInsert;
 
-function toCase(row: CaseRow): Case {
+export function toCase(row: CaseRow): Case {
   return {
     id: row.id,
     trackingNumber: row.trackingNumber,
@@ -25,6 +27,10 @@ function toCase(row: CaseRow): Case {
     recording: row.recording,
     callId: row.callId,
     status: row.status,
+    dueAt: row.dueAt,
+    escalatedAt: row.escalatedAt,
+    dispatchFailedAt: row.dispatchFailedAt,
+    duplicateOf: row.duplicateOf,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -33,10 +39,13 @@ function toCase(row: CaseRow): Case {
 export interface CaseRepoOptions {
   /** Source of candidate tracking numbers; tests pass one that collides on purpose. */
   trackingNumber?: () => string;
+  /** SLA per category, for the due time of new cases. */
+  slaHours?: SlaHours;
 }
 
 export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
   const nextTrackingNumber = opts.trackingNumber ?? (() => generateTrackingNumber());
+  const slaHours = opts.slaHours ?? DEFAULT_SLA_HOURS;
 
   async function findByCallId(callId: string): Promise<Case | null> {
     const [row] = await db.select().from(cases).where(eq(cases.callId, callId)).limit(1);
@@ -61,6 +70,8 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           recording: input.recording ?? null,
           callId: input.callId ?? null,
           status: 'new',
+          // From the database's clock, like created_at, so the two always agree.
+          dueAt: sql`now() + ${slaHoursFor(input.category ?? null, slaHours) * 3600} * interval '1 second'`,
         })
         .onConflictDoNothing()
         .returning();
@@ -140,6 +151,100 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
             .returning({ id: cases.id })
         : [];
       if (updated.length === 0) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${caseId}`);
+    },
+
+    async findById(id) {
+      if (!UUID.test(id)) return null;
+      const [row] = await db.select().from(cases).where(eq(cases.id, id)).limit(1);
+      return row ? toCase(row) : null;
+    },
+
+    async transition(change) {
+      if (!UUID.test(change.caseId)) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${change.caseId}`);
+      return db.transaction(async (tx) => {
+        // The row lock makes the status check and the write one step: a concurrent
+        // change either committed before (the status no longer matches) or waits for us.
+        const [before] = await tx
+          .select()
+          .from(cases)
+          .where(eq(cases.id, change.caseId))
+          .for('update')
+          .limit(1);
+        if (!before) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${change.caseId}`);
+        if (before.status !== change.from) {
+          throw hotlineError('HOTLINE_ERR_CONFLICT', 'The case changed meanwhile; reload it and try again', {
+            expected: change.from,
+            actual: before.status,
+          });
+        }
+        const to = change.to ?? before.status;
+        const districtChanged = change.district !== undefined && change.district !== before.district;
+        const at = change.at ?? new Date();
+        const [row] = await tx
+          .update(cases)
+          .set({
+            status: to,
+            ...(districtChanged ? { district: change.district } : {}),
+            ...(change.to === 'duplicate' ? { duplicateOf: change.duplicateOf ?? null } : {}),
+            updatedAt: at,
+          })
+          .where(eq(cases.id, change.caseId))
+          .returning();
+        const events: NewEventRow[] = [];
+        const note = change.note?.trim() || null;
+        if (districtChanged) {
+          events.push({
+            caseId: before.id,
+            kind: 'district',
+            at,
+            actor: change.actor,
+            fromStatus: before.status,
+            toStatus: before.status,
+            note: `district: ${before.district ?? '-'} → ${change.district}` + (change.to ? '' : note ? ` (${note})` : ''),
+          });
+        }
+        if (change.to) {
+          events.push({ caseId: before.id, kind: 'status', at, actor: change.actor, fromStatus: before.status, toStatus: to, note });
+        }
+        if (events.length > 0) await tx.insert(caseEvents).values(events);
+        return toCase(row!);
+      });
+    },
+
+    async listUndispatched(before, limit) {
+      const rows = await db
+        .select()
+        .from(cases)
+        .where(and(eq(cases.status, 'new'), isNotNull(cases.district), isNull(cases.dispatchFailedAt), lt(cases.createdAt, before)))
+        .orderBy(asc(cases.createdAt))
+        .limit(limit);
+      return rows.map(toCase);
+    },
+
+    async escalateOverdue(now) {
+      return db.transaction(async (tx) => {
+        // `escalated_at is null` is re-checked after any row lock, so two sweeps at once
+        // escalate each case once.
+        const rows = await tx
+          .update(cases)
+          .set({ escalatedAt: now })
+          .where(and(isNull(cases.escalatedAt), lte(cases.dueAt, now), inArray(cases.status, OPEN_STATUSES)))
+          .returning();
+        if (rows.length > 0) {
+          await tx.insert(caseEvents).values(
+            rows.map((r) => ({
+              caseId: r.id,
+              kind: 'escalated' as const,
+              at: now,
+              actor: 'sla',
+              fromStatus: r.status,
+              toStatus: r.status,
+              note: `overdue: due ${r.dueAt!.toISOString()}`,
+            })),
+          );
+        }
+        return rows.map(toCase);
+      });
     },
   };
 }

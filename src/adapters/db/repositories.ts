@@ -1,7 +1,8 @@
-import type { CallRepo, CaseRepo, SettingsRepo } from '../../domain/cases/ports.js';
+import type { CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo } from '../../domain/cases/ports.js';
 import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
+import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
 import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
@@ -15,6 +16,8 @@ export interface Repositories {
   users: UserRepo;
   sessions: SessionRepo;
   agents: AgentRepo;
+  districts: DistrictRepo;
+  dispatches: DispatchRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -25,5 +28,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     users: createUserRepo(database.db),
     sessions: createSessionRepo(database.db),
     agents: createAgentRepo(database.db),
+    districts: createDistrictRepo(database.db),
+    dispatches: createDispatchRepo(database.db),
   };
 }

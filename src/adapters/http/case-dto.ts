@@ -2,8 +2,10 @@ import { Type, type Static, type TSchema } from 'typebox';
 import {
   CASE_CATEGORIES,
   CASE_CHANNELS,
+  CASE_EVENT_KINDS,
   CASE_STATUSES,
   DISTRICT_COUNT,
+  isOpen,
   type Case,
   type CaseEvent,
   type CaseWithEvents,
@@ -39,6 +41,15 @@ export const CaseBody = Type.Object(
     recordingUrl: nullable(Type.String()),
     callId: nullable(Type.String()),
     status: Status,
+    /** When the SLA of its category runs out. */
+    dueAt: nullable(IsoDate),
+    /** Open and past its due time: set once by the SLA sweep. */
+    overdue: Type.Boolean(),
+    escalatedAt: nullable(IsoDate),
+    /** Delivery to the district failed for good; a supervisor should retry it. */
+    dispatchFailedAt: nullable(IsoDate),
+    /** For a `duplicate`: the id of the case it repeats. */
+    duplicateOf: nullable(Type.String()),
     createdAt: IsoDate,
     updatedAt: IsoDate,
   },
@@ -48,6 +59,9 @@ export const CaseBody = Type.Object(
 export const CaseEventBody = Type.Object(
   {
     id: Type.String(),
+    kind: Type.Enum(CASE_EVENT_KINDS, {
+      description: 'status: a status change; district: routed; escalated: SLA breached; dispatch_failed / dispatch_retried',
+    }),
     at: IsoDate,
     actor: Type.String(),
     fromStatus: nullable(Status),
@@ -83,6 +97,11 @@ export function toCaseDto(c: Case): CaseDto {
     recordingUrl: c.recording === null ? null : recordingUrl(c.trackingNumber),
     callId: c.callId,
     status: c.status,
+    dueAt: c.dueAt?.toISOString() ?? null,
+    overdue: c.escalatedAt !== null && isOpen(c.status),
+    escalatedAt: c.escalatedAt?.toISOString() ?? null,
+    dispatchFailedAt: c.dispatchFailedAt?.toISOString() ?? null,
+    duplicateOf: c.duplicateOf,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -91,6 +110,7 @@ export function toCaseDto(c: Case): CaseDto {
 function toCaseEventDto(e: CaseEvent): CaseEventDto {
   return {
     id: e.id,
+    kind: e.kind,
     at: e.at.toISOString(),
     actor: e.actor,
     fromStatus: e.fromStatus,

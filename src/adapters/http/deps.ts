@@ -78,10 +78,17 @@ export interface CallCases {
   link(call: Call, trackingNumber: string): Promise<Case>;
 }
 
+/** Replays of dispatch jobs that failed for good (adapters/jobs/dispatch.ts). */
+export interface DispatchControl {
+  retry(jobId: string, actor: string): Promise<{ jobId: string; caseId: string; trackingNumber: string | null }>;
+}
+
 export interface HttpDeps {
   agents: AgentDesk;
   callCases: CallCases;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition'>;
+  /** Absent when the service runs without queues: the retry endpoint then answers 503. */
+  dispatch?: DispatchControl;
   recordings: RecordingReader;
   health: () => Promise<HealthChecks>;
   hours: HoursService;

@@ -11,13 +11,14 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: {
         title: 'hotline-137',
-        description: "API of Tehran's 137 citizen hotline: cases, recordings, office hours.",
+        description: "API of Tehran's 137 citizen hotline: cases, recordings, office hours, district dispatch.",
         version: '0.1.0',
       },
       tags: [
         { name: 'health', description: 'Liveness of the service and what it depends on' },
         { name: 'cases', description: 'Citizen reports and their history' },
         { name: 'hours', description: 'Office hours and supervisor overrides' },
+        { name: 'dispatch', description: 'Delivery of cases to the districts' },
       ],
       components: {
         securitySchemes: {

@@ -11,6 +11,7 @@ import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { agentRoutes } from './routes/agents.js';
 import { callRoutes } from './routes/calls.js';
+import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
 import { userRoutes } from './routes/users.js';
@@ -78,6 +79,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(agentRoutes(deps));
       await api.register(callRoutes(deps));
       await api.register(hoursRoutes(deps));
+      await api.register(dispatchRoutes(deps));
     },
     { prefix: '/api' },
   );

@@ -61,6 +61,12 @@ export function queueFromAsterisk(name: string): QueueName | null {
   const queue = name === 'general_queue' ? 'general' : name;
   return (QUEUES as readonly string[]).includes(queue) ? (queue as QueueName) : null;
 }
+/**
+ * What a case_events row records: a status change, or something supervisors must see
+ * that leaves the status alone (routing to a district, an SLA breach, a failed dispatch).
+ */
+export const CASE_EVENT_KINDS = ['status', 'district', 'escalated', 'dispatch_failed', 'dispatch_retried'] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
 export interface Case {
   id: string;
@@ -75,6 +81,14 @@ export interface Case {
   /** The call that created the case; creation is idempotent per call. */
   callId: string | null;
   status: CaseStatus;
+  /** When the SLA of its category runs out (null for cases older than SLAs). */
+  dueAt: Date | null;
+  /** Set once, when an open case passed its due time. */
+  escalatedAt: Date | null;
+  /** Set when delivery to the district failed for good; cleared when retried. */
+  dispatchFailedAt: Date | null;
+  /** For status `duplicate`: the case this one repeats. */
+  duplicateOf: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -82,6 +96,7 @@ export interface Case {
 export interface CaseEvent {
   id: string;
   caseId: string;
+  kind: CaseEventKind;
   at: Date;
   actor: string;
   fromStatus: CaseStatus | null;
@@ -103,6 +118,22 @@ export interface NewCase {
   callId?: string | null;
   /** Who registered it: "ivr", "fallback-import", "admin", a user id… */
   actor: string;
+}
+
+/** One atomic change of a case; see CaseRepo.transition. */
+export interface CaseChange {
+  caseId: string;
+  /** The status the caller saw; if the case has moved on since, nothing changes. */
+  from: CaseStatus;
+  /** New status; absent when only the district changes. */
+  to?: CaseStatus;
+  /** New district (routing); absent to leave it. */
+  district?: number;
+  /** For `to: 'duplicate'`: the id of the case this one repeats. */
+  duplicateOf?: string;
+  actor: string;
+  note?: string | null;
+  at?: Date;
 }
 
 export interface CaseFilter {

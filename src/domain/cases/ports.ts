@@ -1,4 +1,5 @@
-import type { Case, CaseFilter, CaseWithEvents, NewCase, QueueName, CaseCategory } from './case.js';
+import type { Case, CaseChange, CaseFilter, CaseWithEvents, NewCase, QueueName, CaseCategory } from './case.js';
+import type { District } from './district.js';
 
 /** What the services need from storage. Implemented in adapters/db. */
 export interface CaseRepo {
@@ -14,6 +15,44 @@ export interface CaseRepo {
   findOpenByPhone(phone: string): Promise<Case[]>;
   /** Sets the recording key of a case (import of a recording after creation). */
   setRecording(caseId: string, recording: string): Promise<void>;
+  findById(id: string): Promise<Case | null>;
+  /**
+   * Applies a status change and/or a new district, with its case_events rows, in one
+   * transaction, only if the case is still in `change.from` (compare-and-set): a
+   * concurrent change makes it throw HOTLINE_ERR_CONFLICT and nothing is written.
+   * The caller has checked the lifecycle rules (src/domain/cases/lifecycle.ts).
+   */
+  transition(change: CaseChange): Promise<Case>;
+  /**
+   * Flags every open case past its due time that is not flagged yet, with one
+   * `escalated` event each, and returns them. Safe to run concurrently: a case is
+   * escalated once.
+   */
+  escalateOverdue(now: Date): Promise<Case[]>;
+  /**
+   * Cases with a district still waiting for their first delivery (status `new`, not
+   * flagged as failed), created before `before`, oldest first: the dispatch sweep
+   * queues them again in case their job was never added (Redis down at the time).
+   */
+  listUndispatched(before: Date, limit: number): Promise<Case[]>;
+}
+
+/** Districts as data (see the `districts` table). */
+export interface DistrictRepo {
+  list(): Promise<District[]>;
+  get(id: number): Promise<District | null>;
+  update(id: number, patch: Partial<Omit<District, 'id'>>): Promise<District>;
+}
+
+/** Delivery bookkeeping of the dispatch jobs. */
+export interface DispatchRepo {
+  /** Targets ('inbox' or a webhook URL) the case was already delivered to in this district. */
+  deliveredTargets(caseId: string, district: number): Promise<string[]>;
+  recordDelivery(caseId: string, district: number, target: string, at: Date): Promise<void>;
+  /** Flags the case for supervisors (dispatch_failed_at) with a `dispatch_failed` event. */
+  flagFailed(caseId: string, at: Date, note: string): Promise<void>;
+  /** Clears the flag with a `dispatch_retried` event when someone retries the job. */
+  clearFailed(caseId: string, actor: string, at: Date): Promise<void>;
 }
 
 export const CALL_OUTCOMES = [

@@ -1,9 +1,9 @@
 import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { CASE_STATUSES, type CaseStatus } from '../../../domain/cases/case.js';
+import { CASE_EVENT_KINDS, CASE_STATUSES, type CaseEventKind, type CaseStatus } from '../../../domain/cases/case.js';
 import { oneOf } from './check-in.js';
 import { cases } from './cases.js';
 
-/** The history of a case: every status change, who made it and why. Append-only. */
+/** The history of a case: every status change (and routing, escalation, failed delivery), who and why. Append-only. */
 export const caseEvents = pgTable(
   'case_events',
   {
@@ -11,6 +11,7 @@ export const caseEvents = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => cases.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<CaseEventKind>().notNull().default('status'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     actor: text('actor').notNull(),
     fromStatus: text('from_status').$type<CaseStatus>(),
@@ -18,6 +19,7 @@ export const caseEvents = pgTable(
     note: text('note'),
   },
   (t) => [
+    check('case_events_kind_check', oneOf(t.kind, CASE_EVENT_KINDS)),
     check('case_events_from_status_check', oneOf(t.fromStatus, CASE_STATUSES)),
     check('case_events_to_status_check', oneOf(t.toStatus, CASE_STATUSES)),
     index('case_events_case_id_at_idx').on(t.caseId, t.at),

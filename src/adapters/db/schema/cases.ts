@@ -29,6 +29,10 @@ export const cases = pgTable(
       .unique()
       .references((): AnyPgColumn => calls.id, { onDelete: 'set null' }),
     status: text('status').$type<CaseStatus>().notNull().default('new'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
+    dispatchFailedAt: timestamp('dispatch_failed_at', { withTimezone: true }),
+    duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => cases.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -43,5 +47,7 @@ export const cases = pgTable(
     index('cases_district_idx').on(t.district),
     index('cases_category_idx').on(t.category),
     index('cases_created_at_idx').on(t.createdAt),
+    // The SLA sweep only ever looks at cases not yet escalated.
+    index('cases_due_at_idx').on(t.dueAt).where(sql`${t.escalatedAt} is null`),
   ],
 );

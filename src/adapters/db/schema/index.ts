@@ -6,3 +6,5 @@ export { users } from './users.js';
 export { sessions } from './sessions.js';
 export { agents, agentQueues } from './agents.js';
 export { callbacks, CALLBACK_STATUSES } from './callbacks.js';
+export { districts } from './districts.js';
+export { caseDispatches } from './case-dispatches.js';

@@ -1,0 +1,30 @@
+/** BullMQ queue names, job ids and payloads shared by producers and workers. */
+import type { ConnectionOptions } from 'bullmq';
+
+export const DISPATCH_QUEUE = 'dispatch';
+export const SLA_QUEUE = 'sla';
+
+/** Key prefix of every queue in Redis (BullMQ's default is `bull`). */
+export const DEFAULT_QUEUE_PREFIX = 'hotline';
+
+export interface DispatchJobData {
+  caseId: string;
+  district: number;
+}
+
+/**
+ * One job per case and district: adding it again while it waits, runs, failed or
+ * recently completed is a no-op. (BullMQ ids must not contain ':'.)
+ */
+export function dispatchJobId(caseId: string, district: number): string {
+  return `case-${caseId}-district-${district}`;
+}
+
+/**
+ * Connection options for BullMQ from REDIS_URL. Options rather than a client: each
+ * queue and worker then opens (and closes) its own connections, and BullMQ sets
+ * `maxRetriesPerRequest: null` on the blocking ones itself.
+ */
+export function queueConnection(redisUrl: string): ConnectionOptions {
+  return { url: redisUrl };
+}

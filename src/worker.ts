@@ -1,0 +1,60 @@
+/**
+ * A process that only works the queues (district dispatch, SLA escalation): run more
+ * of them, on any machine reaching the same Redis and database, to scale dispatch out.
+ */
+import 'dotenv/config';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { openDatabase } from './adapters/db/database.js';
+import { createRepositories } from './adapters/db/repositories.js';
+import { startJobs } from './adapters/jobs/start-jobs.js';
+import { loadConfig } from './config.js';
+import { parseHolidays } from './domain/calendar/holidays.js';
+
+const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
+  );
+  if (database.kind === 'pglite') {
+    logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');
+  }
+  const repos = createRepositories(database, { slaHours: config.slaHours });
+  const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+  const jobs = startJobs({
+    redisUrl: config.redisUrl,
+    prefix: config.jobs.prefix,
+    runWorkers: true,
+    dispatch: config.jobs.dispatch,
+    repos,
+    holidays,
+    logger,
+    now: () => new Date(),
+  });
+  logger.info({ prefix: config.jobs.prefix }, 'hotline-137 worker is up');
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'worker shutting down');
+    // Workers finish their current jobs before closing; what is left stays in Redis.
+    jobs
+      .close()
+      .then(() => database.close())
+      .then(
+        () => process.exit(0),
+        (err: Error) => {
+          logger.error({ err: err.message }, 'unclean worker shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  logger.fatal({ err: err.message, code: (err as { code?: string }).code }, 'hotline-137 worker could not start');
+  process.exit(1);
+});
