@@ -119,16 +119,19 @@ export function createIvrCallServices(deps: {
         ? 'queued'
         : call.caseId
           ? 'voicebox'
-          : view.path.some((p) => p.startsWith('followup'))
-            ? 'followup'
-            : 'hangup';
+          : view.path.includes('callback')
+            ? 'callback'
+            : view.path.some((p) => p.startsWith('followup'))
+              ? 'followup'
+              : 'hangup';
       if (!queued) await removeLeftoverRecordings(callUniqueId);
       await calls.update(callUniqueId, {
         ivrPath: view.path,
         category: view.category,
         district: view.district,
         outcome,
-        queue: queued,
+        // Back from a queue (timeout, key 1): the row keeps the queue it waited in.
+        ...(queued ? { queue: queued } : {}),
         ...(endedAt ? { endedAt } : {}),
       });
     },

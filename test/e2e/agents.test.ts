@@ -226,7 +226,8 @@ describe('agents answer the queues', () => {
 
     // Nobody is free yet; A comes back and the dialler calls the citizen.
     clearDesk();
-    await api('POST', `/api/agents/${a.id}/unpause`, tokens.get(a.id)!);
+    const back = await api('POST', `/api/agents/${a.id}/unpause`, tokens.get(a.id)!);
+    expect(back.json()).toMatchObject({ state: 'available' });
     const callee = await line.waitForLeg('callee', caller, 40_000);
     await line.answer(callee);
     const legA = await line.waitForLeg('agent', a.endpoint, 40_000);
