@@ -12,6 +12,10 @@ export interface Config {
   adminToken: string;
   holidaysFile: string;
   logLevel: string;
+  /** Keys of the Open311 clients allowed to file requests; empty: Open311 is read-only. */
+  open311ApiKeys: string[];
+  /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
+  smsWebhookToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +36,24 @@ function port(env: Env, key: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${key} is not a port: ${raw}`);
   return n;
+}
+
+/** Long enough that guessing one under the rate limit is hopeless. */
+const MIN_SECRET_LENGTH = 16;
+
+function secret(key: string, value: string): string {
+  if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`${key}: a secret must have at least ${MIN_SECRET_LENGTH} characters`);
+  return value;
+}
+
+function secretList(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => secret(key, s));
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -57,5 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminToken: required(env, 'HOTLINE_ADMIN_TOKEN'),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
+    smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
   };
 }

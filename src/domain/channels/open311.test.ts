@@ -201,3 +201,15 @@ describe('parseListQuery', () => {
     expect(parseListQuery(query, NOW)).toMatchObject({ ok: false, error: { code: 400 } });
   });
 });
+
+describe('parseListQuery windows', () => {
+  it('takes a start alone as open-ended, and an end alone as its 90 days', () => {
+    const start = '2025-02-01T00:00:00Z';
+    expect(parseListQuery({ start_date: start }, NOW)).toEqual({ ok: true, filter: { createdFrom: new Date(start) } });
+    const end = new Date('2024-12-31T00:00:00Z');
+    expect(parseListQuery({ end_date: end.toISOString() }, NOW)).toEqual({
+      ok: true,
+      filter: { createdFrom: new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000), createdTo: end },
+    });
+  });
+});

@@ -290,12 +290,14 @@ export function parseListQuery(
 
   const start = blankToNull(query.start_date);
   const end = blankToNull(query.end_date);
-  const to = end === null ? now : parseDate(end, 'end_date');
-  if (!(to instanceof Date)) return { ok: false, error: to };
-  const from = start === null ? new Date(to.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000) : parseDate(start, 'start_date');
-  if (!(from instanceof Date)) return { ok: false, error: from };
-  if (from > to) return bad('start_date is after end_date');
-  filter.createdFrom = from;
-  if (end !== null) filter.createdTo = to;
+  const from = start === null ? null : parseDate(start, 'start_date');
+  if (from !== null && !(from instanceof Date)) return { ok: false, error: from };
+  const to = end === null ? null : parseDate(end, 'end_date');
+  if (to !== null && !(to instanceof Date)) return { ok: false, error: to };
+  if (from && to && from > to) return bad('start_date is after end_date');
+  if (from) filter.createdFrom = from;
+  // Without a start: the 90 days before the end (or before now).
+  else filter.createdFrom = new Date((to ?? now).getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
+  if (to) filter.createdTo = to;
   return { ok: true, filter };
 }

@@ -45,6 +45,8 @@ describe('parseSmsText', () => {
     expect(parseSmsText(`  ${text} `)).toEqual({ kind: 'report', text });
     expect(parseSmsText(`${VALID} چاله در خیابان`)).toEqual({ kind: 'report', text: `${VALID} چاله در خیابان` });
     expect(parseSmsText('پیگیری')).toEqual({ kind: 'report', text: 'پیگیری' });
+    // The zero-width non-joiner is Persian spelling, not noise.
+    expect(parseSmsText('آب\u200cگرفتگی')).toEqual({ kind: 'report', text: 'آب\u200cگرفتگی' });
   });
 
   it('sees an empty or blank text as empty', () => {

@@ -18,17 +18,18 @@ export type SmsIntent =
 
 // Words people put before the number: «پیگیری ۱۲۳۴۵۶۷۴», «کد رهگیری: ...». ی/ك variants included.
 const LEAD_WORDS = /^(?:(?:شماره|کد|كد)\s*)?(?:پیگیری|پيگيري|رهگیری|رهگيري)\s*[:：.-]?\s*/;
+// Ignored when deciding what a text is; a report keeps them, as the ZWNJ is part of Persian spelling.
 const INVISIBLE = /[\u200c\u200e\u200f\u202a-\u202e\ufeff]/g;
 
 export function parseSmsText(raw: string): SmsIntent {
-  const text = raw.replace(INVISIBLE, ' ').trim();
-  if (text === '') return { kind: 'empty' };
-  const rest = toAsciiDigits(text).replace(LEAD_WORDS, '');
+  const probe = raw.replace(INVISIBLE, ' ').trim();
+  if (probe === '') return { kind: 'empty' };
+  const rest = toAsciiDigits(probe).replace(LEAD_WORDS, '');
   const digits = rest.replace(/[\s\-_.#]/g, '');
   if (/^\d+$/.test(digits)) {
     return isValidTrackingNumber(digits) ? { kind: 'status', trackingNumber: digits } : { kind: 'bad-tracking-number', digits };
   }
-  return { kind: 'report', text };
+  return { kind: 'report', text: raw.trim() };
 }
 
 const SIGNATURE = 'سامانه ۱۳۷ شهرداری تهران';
