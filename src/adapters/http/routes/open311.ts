@@ -19,6 +19,7 @@ import { maskPhone, toAsciiDigits } from '../../../domain/phone.js';
 import { recordingUrl } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { acceptFormBodies } from '../form-body.js';
+import { RATE_LIMIT_HEADERS } from '../rate-limit.js';
 import { secretLabel, secretMatcher } from '../shared-secret.js';
 
 /**
@@ -43,7 +44,7 @@ const ERRORS = {
   404: ErrorList('No such service or request'),
   413: ErrorList('Body too large'),
   415: ErrorList('Neither form-encoded nor JSON'),
-  429: ErrorList('Too many requests from this address; see Retry-After'),
+  429: { ...ErrorList('Too many requests from this address; see Retry-After'), headers: RATE_LIMIT_HEADERS },
 };
 const errors = (...statuses: (keyof typeof ERRORS)[]) => Object.fromEntries(statuses.map((s) => [s, ERRORS[s]]));
 

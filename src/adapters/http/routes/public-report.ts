@@ -83,7 +83,7 @@ export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAs
             `\`${HONEYPOT_FIELD}\` must be absent or empty: a filled one is answered like a success and nothing is created.`,
           tags: ['public'],
           body: PublicCase,
-          response: { 201: Registered, ...errorResponses(400, 413, 429) },
+          response: { 201: Registered, ...errorResponses(400, 413) },
         },
         // Before validation: a bot gets its "success" however wrong the rest of its form is.
         preValidation: async (request, reply) => {
