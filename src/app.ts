@@ -155,6 +155,8 @@ export async function startHotline(
       },
     },
     adminToken: config.adminToken,
+    open311ApiKeys: config.open311ApiKeys,
+    smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then lets it through).
