@@ -30,6 +30,7 @@ export const REPORT_HTML = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>ثبت درخواست — سامانه ۱۳۷ شهرداری تهران</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="${REPORT_STYLE_PATH}">
   <script src="${REPORT_SCRIPT_PATH}" defer></script>
 </head>
