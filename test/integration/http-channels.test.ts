@@ -197,6 +197,17 @@ for (const kind of TEST_DATABASE_KINDS) {
         expect(posted.statusCode).toBe(201);
         const id: string = posted.json()[0].service_request_id;
 
+        // Clients post their whole form, empty fields included.
+        const emptyFields = await app.inject({
+          method: 'POST',
+          url: '/open311/v2/requests.json',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form({ api_key: OPEN311_KEY, service_code: 'other', lat: '', long: '', address_string: 'پل کریمخان', phone: '' }),
+        });
+        expect(emptyFields.statusCode).toBe(201);
+        const emptyId: string = emptyFields.json()[0].service_request_id;
+        expect(await backend.repos.cases.findByTrackingNumber(emptyId)).toMatchObject({ lat: null, long: null, callerPhone: null });
+
         const both = await app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id},${unusedTrackingNumber()}` });
         expect(both.statusCode).toBe(200);
         expect(both.json()).toHaveLength(1);

@@ -26,6 +26,10 @@ describe('parseFormBody', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('treats empty fields as absent', () => {
+    expect({ ...parseFormBody('lat=&long=&address_string=x&attribute[district]=') }).toEqual({ address_string: 'x' });
+  });
+
   it('gives an empty object for an empty body', () => {
     expect(Object.keys(parseFormBody(''))).toEqual([]);
   });

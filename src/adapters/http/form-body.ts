@@ -5,12 +5,15 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
 
 /**
  * An `application/x-www-form-urlencoded` body as an object: `a[b]=c` becomes
- * `{ a: { b: 'c' } }`; a repeated name keeps its last value. Prototype-polluting
- * names are dropped; the result has no prototype either.
+ * `{ a: { b: 'c' } }`; a repeated name keeps its last value. An empty field counts as
+ * absent, as clients post every field of their form (`lat=&long=&address_string=…`)
+ * and an empty number must not fail validation or become 0. Prototype-polluting names
+ * are dropped; the result has no prototype either.
  */
 export function parseFormBody(body: string): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of new URLSearchParams(body)) {
+    if (value === '') continue;
     const match = BRACKETED.exec(name);
     const [key, sub] = match ? [match[1]!, match[2]!] : [name, undefined];
     if (isUnsafe(key) || (sub !== undefined && isUnsafe(sub))) continue;

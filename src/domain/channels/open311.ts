@@ -197,7 +197,9 @@ export function parseNewRequest(
   const address = blankToNull(fields.address_string);
   if (!hasLat && address === null) {
     return bad(
-      fields.address_id ? 'address_id is not supported: send lat and long or address_string' : 'location was not provided (lat and long, or address_string)',
+      fields.address_id
+        ? 'address_id is not supported: send lat and long or address_string'
+        : 'location was not provided (lat and long, or address_string)',
     );
   }
 

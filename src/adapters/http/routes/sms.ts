@@ -105,7 +105,8 @@ export function smsRoutes(deps: Pick<HttpDeps, 'cases' | 'smsWebhookToken'>): Fa
               actor: 'sms',
             });
             log.info({ trackingNumber: created.trackingNumber }, 'case created from SMS');
-            return { reply: createdReply(created.trackingNumber), action: 'created' as const, trackingNumber: created.trackingNumber };
+            const { trackingNumber } = created;
+            return { reply: createdReply(trackingNumber), action: 'created' as const, trackingNumber };
           }
         }
       },
