@@ -471,6 +471,13 @@ for (const kind of TEST_DATABASE_KINDS) {
         expect(again.json()).toEqual(answer);
         expect(await backend.repos.cases.list({ phone })).toHaveLength(1);
 
+        // A gateway retrying before the first delivery was answered still makes one case.
+        const racePhone = freshMobile();
+        const race = { from: racePhone, text: 'گزارش همزمان', messageId: `gw-${randomInt(1e9)}` };
+        const answers = await Promise.all([sms(app, race), sms(app, race), sms(app, race)]);
+        expect(new Set(answers.map((a) => a.json().trackingNumber)).size).toBe(1);
+        expect(await backend.repos.cases.list({ phone: racePhone })).toHaveLength(1);
+
         // Without a messageId every message is its own case.
         await sms(app, { from: phone, text: 'یک گزارش دیگر' });
         expect(await backend.repos.cases.list({ phone })).toHaveLength(2);
