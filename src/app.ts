@@ -226,6 +226,8 @@ export async function startHotline(
     accounts: createAccounts(repos, now),
     agents: agents.desk,
     callCases: createCallCases({ calls: repos.calls, cases }),
+    open311ApiKeys: config.open311ApiKeys,
+    smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then lets it through).

@@ -24,6 +24,10 @@ export interface Config {
     runWorkers: boolean;
     dispatch: { attempts: number; backoffMs: number; timeoutMs: number };
   };
+  /** Keys of the Open311 clients allowed to file requests; empty: Open311 is read-only. */
+  open311ApiKeys: string[];
+  /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
+  smsWebhookToken: string | undefined;
 }
 
 export interface DiallerConfig {
@@ -108,6 +112,24 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false: ${raw}`);
 }
 
+/** Long enough that guessing one under the rate limit is hopeless. */
+const MIN_SECRET_LENGTH = 16;
+
+function secret(key: string, value: string): string {
+  if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`${key}: a secret must have at least ${MIN_SECRET_LENGTH} characters`);
+  return value;
+}
+
+function secretList(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => secret(key, s));
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   return {
@@ -150,6 +172,8 @@ export function loadConfig(env: Env = process.env): Config {
         timeoutMs: positiveInt(env, 'DISPATCH_TIMEOUT_MS', 10_000),
       },
     },
+    open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
+    smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
   };
 }
 

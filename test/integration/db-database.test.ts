@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,8 +10,10 @@ import { findMigrationsFolder } from '../../src/adapters/db/migrations-folder.js
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { createTestPostgresDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-/** Each migration in migrations/ is applied exactly once, however many times or instances open the database. */
-const MIGRATION_COUNT = readdirSync(new URL('../../migrations/', import.meta.url)).filter((f) => f.endsWith('.sql')).length;
+/** Every migration in the journal is applied exactly once, however often the database is opened. */
+const MIGRATION_COUNT = (
+  JSON.parse(readFileSync(path.join(findMigrationsFolder(), 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+).entries.length;
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cleanups: (() => Promise<void>)[] = [];

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
 import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
@@ -26,6 +26,10 @@ export function toCase(row: CaseRow): Case {
     description: row.description,
     recording: row.recording,
     callId: row.callId,
+    address: row.address,
+    lat: row.lat,
+    long: row.long,
+    externalId: row.externalId,
     status: row.status,
     dueAt: row.dueAt,
     escalatedAt: row.escalatedAt,
@@ -52,6 +56,24 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
     return row ? toCase(row) : null;
   }
 
+  async function findByExternalId(channel: Case['channel'], externalId: string): Promise<Case | null> {
+    const [row] = await db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.channel, channel), eq(cases.externalId, externalId)))
+      .limit(1);
+    return row ? toCase(row) : null;
+  }
+
+  /** The case an earlier creation of the same call or message already made, if any. */
+  async function findEarlier(input: NewCase): Promise<Case | null> {
+    if (input.callId) {
+      const existing = await findByCallId(input.callId);
+      if (existing) return existing;
+    }
+    return input.externalId ? findByExternalId(input.channel, input.externalId) : null;
+  }
+
   /** Inserts the case and its first event together, or nothing on any unique conflict. */
   function tryInsert(input: NewCase, trackingNumber: string): Promise<CaseRow | null> {
     return db.transaction(async (tx) => {
@@ -69,6 +91,10 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           description: input.description ?? null,
           recording: input.recording ?? null,
           callId: input.callId ?? null,
+          address: input.address ?? null,
+          lat: input.lat ?? null,
+          long: input.long ?? null,
+          externalId: input.externalId ?? null,
           status: 'new',
           // From the database's clock, like created_at, so the two always agree.
           dueAt: sql`now() + ${slaHoursFor(input.category ?? null, slaHours) * 3600} * interval '1 second'`,
@@ -89,16 +115,16 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
 
   return {
     async create(input) {
-      const callId = input.callId ?? null;
-      if (callId) {
-        const existing = await findByCallId(callId);
+      const idempotent = Boolean(input.callId || input.externalId);
+      if (idempotent) {
+        const existing = await findEarlier(input);
         if (existing) return existing;
       }
       for (let attempt = 0; attempt < MAX_TRACKING_ATTEMPTS; attempt++) {
         const row = await tryInsert(input, nextTrackingNumber());
         if (row) return toCase(row);
-        if (callId) {
-          const existing = await findByCallId(callId);
+        if (idempotent) {
+          const existing = await findEarlier(input);
           if (existing) return existing;
         }
       }
@@ -123,6 +149,10 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       if (filter.status !== undefined) where.push(eq(cases.status, filter.status));
       if (filter.district !== undefined) where.push(eq(cases.district, filter.district));
       if (filter.category !== undefined) where.push(eq(cases.category, filter.category));
+      if (filter.statuses !== undefined) where.push(inArray(cases.status, filter.statuses));
+      if (filter.trackingNumbers !== undefined) where.push(inArray(cases.trackingNumber, filter.trackingNumbers));
+      if (filter.createdFrom !== undefined) where.push(gte(cases.createdAt, filter.createdFrom));
+      if (filter.createdTo !== undefined) where.push(lte(cases.createdAt, filter.createdTo));
       const rows = await db
         .select()
         .from(cases)
@@ -131,6 +161,19 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         .limit(pageLimit(filter.limit))
         .offset(pageOffset(filter.offset));
       return rows.map(toCase);
+    },
+
+    async latestNotes(caseIds) {
+      const notes = new Map<string, string>();
+      if (caseIds.length === 0) return notes;
+      // One row per case: its latest event (ties broken by id, as the history is read).
+      const rows = await db
+        .selectDistinctOn([caseEvents.caseId], { caseId: caseEvents.caseId, note: caseEvents.note })
+        .from(caseEvents)
+        .where(inArray(caseEvents.caseId, caseIds))
+        .orderBy(caseEvents.caseId, desc(caseEvents.at), desc(caseEvents.id));
+      for (const row of rows) if (row.note !== null) notes.set(row.caseId, row.note);
+      return notes;
     },
 
     async findOpenByPhone(phone) {

@@ -40,6 +40,9 @@ export const CaseBody = Type.Object(
     /** Where to fetch the audio; null when the case has no recording. */
     recordingUrl: nullable(Type.String()),
     callId: nullable(Type.String()),
+    address: nullable(Type.String()),
+    lat: nullable(Type.Number({ minimum: -90, maximum: 90 })),
+    long: nullable(Type.Number({ minimum: -180, maximum: 180 })),
     status: Status,
     /** When the SLA of its category runs out. */
     dueAt: nullable(IsoDate),
@@ -96,6 +99,9 @@ export function toCaseDto(c: Case): CaseDto {
     hasRecording: c.recording !== null,
     recordingUrl: c.recording === null ? null : recordingUrl(c.trackingNumber),
     callId: c.callId,
+    address: c.address,
+    lat: c.lat,
+    long: c.long,
     status: c.status,
     dueAt: c.dueAt?.toISOString() ?? null,
     overdue: c.escalatedAt !== null && isOpen(c.status),

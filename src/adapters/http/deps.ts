@@ -86,7 +86,7 @@ export interface DispatchControl {
 export interface HttpDeps {
   agents: AgentDesk;
   callCases: CallCases;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes'>;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
@@ -107,6 +107,15 @@ export interface HttpDeps {
   now: () => Date;
   /** Per-IP limit over every /api route except health; 300 a minute by default. */
   rateLimit?: RateLimit;
+  /**
+   * Per-IP limit on the public web form's POST /api/public/cases, much stricter than the
+   * API's; 20 per 10 minutes by default (loose enough for a carrier NAT's many citizens).
+   */
+  publicRateLimit?: RateLimit;
+  /** Keys Open311 clients send as `api_key` to POST requests (OPEN311_API_KEYS); none: posting is refused. */
+  open311ApiKeys?: readonly string[];
+  /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */
+  smsWebhookToken?: string;
   /** Per-IP limit on GET /api/health, kept apart so monitoring never eats the API's budget; 600 a minute by default. */
   healthRateLimit?: RateLimit;
   /**

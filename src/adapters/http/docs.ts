@@ -11,18 +11,26 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: {
         title: 'hotline-137',
-        description: "API of Tehran's 137 citizen hotline: cases, recordings, office hours, district dispatch.",
+        description: "API of Tehran's 137 citizen hotline: cases, recordings, office hours, agents, district dispatch, and the web, SMS and Open311 channels.",
         version: '0.1.0',
       },
       tags: [
         { name: 'health', description: 'Liveness of the service and what it depends on' },
         { name: 'cases', description: 'Citizen reports and their history' },
         { name: 'hours', description: 'Office hours and supervisor overrides' },
+        { name: 'auth', description: 'Signing in and out' },
+        { name: 'users', description: 'Accounts (admins)' },
+        { name: 'agents', description: 'Agent state, phones and the agent desktop stream' },
+        { name: 'calls', description: 'Cases taken during a call' },
         { name: 'dispatch', description: 'Delivery of cases to the districts' },
+        { name: 'public', description: "The citizens' web form (no token)" },
+        { name: 'channels', description: 'Webhooks of other channels (SMS gateway)' },
+        { name: 'open311', description: 'Open311 GeoReport v2 (JSON), for civic apps' },
       ],
       components: {
         securitySchemes: {
           [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', description: 'HOTLINE_ADMIN_TOKEN or a user token' },
+          smsWebhookToken: { type: 'http', scheme: 'bearer', description: 'SMS_WEBHOOK_TOKEN (or the X-Webhook-Token header)' },
         },
       },
     },

@@ -14,15 +14,17 @@ export interface LimitOptions {
   name: string;
 }
 
+/** A map of header schemas, which @fastify/swagger turns into a 429 response's headers. */
+export const RATE_LIMIT_HEADERS = {
+  'retry-after': Type.Integer({ description: 'Seconds until the window resets' }),
+  'x-ratelimit-limit': Type.Integer({ description: 'Requests allowed per window' }),
+  'x-ratelimit-remaining': Type.Integer({ description: 'Requests left in this window' }),
+  'x-ratelimit-reset': Type.Integer({ description: 'Seconds until the window resets' }),
+};
+
 const TooManyRequests = {
   ...errorBody('Too many requests from this address (HOTLINE_ERR_RATE_LIMITED)'),
-  // A map of header schemas, which @fastify/swagger turns into the response's headers.
-  headers: {
-    'retry-after': Type.Integer({ description: 'Seconds until the window resets' }),
-    'x-ratelimit-limit': Type.Integer({ description: 'Requests allowed per window' }),
-    'x-ratelimit-remaining': Type.Integer({ description: 'Requests left in this window' }),
-    'x-ratelimit-reset': Type.Integer({ description: 'Seconds until the window resets' }),
-  },
+  headers: RATE_LIMIT_HEADERS,
 };
 
 /**

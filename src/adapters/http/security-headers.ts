@@ -44,6 +44,25 @@ const DOCS_CSP = {
   'style-src': ["'self'", "'unsafe-inline'"],
 };
 
+/**
+ * The citizens' web form: its own script, style sheet and fetch to this origin, nothing
+ * inline and nothing from elsewhere. No form-action beyond 'self' (the script posts with
+ * fetch; a form submitted without it stays on this origin). No upgrade-insecure-requests,
+ * for the same reason as /docs.
+ */
+const REPORT_PAGE_CSP = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  // data: only for the empty favicon, which spares browsers a request for /favicon.ico.
+  'img-src': ["'self'", 'data:'],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+};
+
 /** Helmet's headers on every response, with the strict API policy unless a route says otherwise. */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -59,10 +78,19 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
  * helmet header stays as configured globally.
  */
 export function allowDocsPage(scope: FastifyInstance): void {
+  usePolicy(scope, DOCS_CSP);
+}
+
+/** Like allowDocsPage, for the citizens' web form and its assets. */
+export function allowReportPage(scope: FastifyInstance): void {
+  usePolicy(scope, REPORT_PAGE_CSP);
+}
+
+function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>): void {
   scope.addHook('onRoute', (route) => {
     route.config = {
       ...route.config,
-      helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
+      helmet: { contentSecurityPolicy: { useDefaults: false, directives } },
     };
   });
 }

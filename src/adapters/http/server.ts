@@ -15,7 +15,10 @@ import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
 import { userRoutes } from './routes/users.js';
-import { registerSecurityHeaders } from './security-headers.js';
+import { open311Routes } from './routes/open311.js';
+import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
+import { smsRoutes } from './routes/sms.js';
+import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -29,6 +32,11 @@ const DEFAULT_API_LIMIT: RateLimit = { max: 300, timeWindowMs: 60_000 };
 const DEFAULT_HEALTH_LIMIT: RateLimit = { max: 600, timeWindowMs: 60_000 };
 /** Throttles password guessing; still lets a whole shift sign in from one office NAT. */
 const DEFAULT_LOGIN_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
+/**
+ * Cases from the public web form: a citizen files one or two; a bot files hundreds.
+ * Not lower, as many citizens share one address behind a mobile carrier's NAT.
+ */
+const DEFAULT_PUBLIC_LIMIT: RateLimit = { max: 20, timeWindowMs: 10 * 60_000 };
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -58,6 +66,34 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  // Public and webhook routes: outside the bearer-token scope, each with its own limit.
+  const apiLimit = deps.rateLimit ?? DEFAULT_API_LIMIT;
+  await app.register(async (page) => {
+    await limitRequests(page, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'report-page' });
+    allowReportPage(page);
+    await page.register(reportPageRoutes());
+  });
+  await app.register(
+    async (web) => {
+      await limitRequests(web, { limit: deps.publicRateLimit ?? DEFAULT_PUBLIC_LIMIT, redis: deps.rateLimitRedis, name: 'public' });
+      await web.register(publicCaseRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
+  await app.register(
+    async (sms) => {
+      await limitRequests(sms, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'sms' });
+      await sms.register(smsRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
+  await app.register(
+    async (open311) => {
+      await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'open311' });
+      await open311.register(open311Routes(deps));
+    },
+    { prefix: '/open311/v2' },
+  );
   await app.register(
     async (login) => {
       await limitRequests(login, { limit: deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, redis: deps.rateLimitRedis, name: 'login' });
@@ -71,7 +107,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   };
   await app.register(
     async (api) => {
-      await limitRequests(api, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'api' });
+      await limitRequests(api, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'api' });
       protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate ?? sessionAuthenticator));
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));

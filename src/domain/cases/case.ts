@@ -80,6 +80,16 @@ export interface Case {
   recording: string | null;
   /** The call that created the case; creation is idempotent per call. */
   callId: string | null;
+  /** Where the problem is, as the citizen wrote it (web form, Open311). */
+  address: string | null;
+  /** WGS 84 position when a client sent one (Open311 apps); both or neither. */
+  lat: number | null;
+  long: number | null;
+  /**
+   * The id the channel gave the message that created the case (an SMS gateway's
+   * messageId); creation is idempotent per channel and id.
+   */
+  externalId: string | null;
   status: CaseStatus;
   /** When the SLA of its category runs out (null for cases older than SLAs). */
   dueAt: Date | null;
@@ -116,6 +126,10 @@ export interface NewCase {
   description?: string | null;
   recording?: string | null;
   callId?: string | null;
+  address?: string | null;
+  lat?: number | null;
+  long?: number | null;
+  externalId?: string | null;
   /** Who registered it: "ivr", "fallback-import", "admin", a user id… */
   actor: string;
 }
@@ -139,6 +153,13 @@ export interface CaseChange {
 export interface CaseFilter {
   phone?: string;
   status?: CaseStatus;
+  /** Any of these statuses (ANDed with `status` when both are given). */
+  statuses?: CaseStatus[];
+  trackingNumbers?: string[];
+  /** Created at or after this instant. */
+  createdFrom?: Date;
+  /** Created at or before this instant. */
+  createdTo?: Date;
   district?: number;
   category?: CaseCategory;
   limit?: number;

@@ -6,11 +6,14 @@ export interface CaseRepo {
   /**
    * Creates a case with a fresh unique tracking number, status `new` and a first
    * case_events row. Idempotent per call: when `callId` is set and a case already
-   * exists for that call, returns the existing case unchanged.
+   * exists for that call, returns the existing case unchanged; likewise per channel
+   * when `externalId` is set.
    */
   create(input: NewCase): Promise<Case>;
   findByTrackingNumber(trackingNumber: string): Promise<CaseWithEvents | null>;
   list(filter: CaseFilter): Promise<Case[]>;
+  /** The note of each case's latest event (case id → note), for cases whose latest event has one. */
+  latestNotes(caseIds: string[]): Promise<Map<string, string>>;
   /** Open cases for a caller's number, newest first. */
   findOpenByPhone(phone: string): Promise<Case[]>;
   /** Sets the recording key of a case (import of a recording after creation). */

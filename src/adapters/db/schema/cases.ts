@@ -1,4 +1,15 @@
-import { check, index, pgTable, smallint, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import {
+  check,
+  doublePrecision,
+  index,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  type AnyPgColumn,
+} from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import {
   CASE_CATEGORIES,
@@ -28,6 +39,11 @@ export const cases = pgTable(
     callId: uuid('call_id')
       .unique()
       .references((): AnyPgColumn => calls.id, { onDelete: 'set null' }),
+    address: text('address'),
+    lat: doublePrecision('lat'),
+    long: doublePrecision('long'),
+    /** A channel's own message id (SMS gateway); unique per channel so a redelivery makes no second case. */
+    externalId: text('external_id'),
     status: text('status').$type<CaseStatus>().notNull().default('new'),
     dueAt: timestamp('due_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
@@ -42,6 +58,10 @@ export const cases = pgTable(
     check('cases_category_check', oneOf(t.category, CASE_CATEGORIES)),
     check('cases_status_check', oneOf(t.status, CASE_STATUSES)),
     check('cases_district_check', sql`${t.district} between 1 and ${sql.raw(String(DISTRICT_COUNT))}`),
+    check('cases_lat_check', sql`${t.lat} between -90 and 90`),
+    check('cases_long_check', sql`${t.long} between -180 and 180`),
+    check('cases_position_check', sql`(${t.lat} is null) = (${t.long} is null)`),
+    uniqueIndex('cases_channel_external_id_idx').on(t.channel, t.externalId),
     index('cases_caller_phone_created_at_idx').on(t.callerPhone, t.createdAt),
     index('cases_status_idx').on(t.status),
     index('cases_district_idx').on(t.district),

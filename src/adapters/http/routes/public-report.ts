@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { generateTrackingNumber } from '../../../domain/cases/tracking-number.js';
+import { toPersianDigits } from '../../../domain/cases/wording.js';
+import { maskPhone, normalizePhone } from '../../../domain/phone.js';
+import {
+  HONEYPOT_FIELD,
+  REPORT_CSS,
+  REPORT_HTML,
+  REPORT_JS,
+  REPORT_PATH,
+  REPORT_SCRIPT_PATH,
+  REPORT_STYLE_PATH,
+} from '../../../web/report-page.js';
+import { Category, District } from '../case-dto.js';
+import type { HttpDeps } from '../deps.js';
+import { errorResponses } from '../errors.js';
+import { normalizePhoneOrFail } from '../phone.js';
+
+const text = (type: string, description: string) => ({
+  description,
+  content: { [type]: { schema: Type.String() } },
+});
+
+/** The citizens' form page and its two assets (public, no token). */
+export function reportPageRoutes(): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    const assets: [string, string, string, string][] = [
+      [REPORT_PATH, 'text/html; charset=utf-8', REPORT_HTML, 'The web form for citizens (Persian)'],
+      [REPORT_SCRIPT_PATH, 'text/javascript; charset=utf-8', REPORT_JS, "The form's script"],
+      [REPORT_STYLE_PATH, 'text/css; charset=utf-8', REPORT_CSS, "The form's style sheet"],
+    ];
+    for (const [url, type, body, summary] of assets) {
+      app.get(
+        url,
+        {
+          schema: {
+            summary,
+            tags: ['public'],
+            hide: url !== REPORT_PATH,
+            response: { 200: text(type.split(';')[0]!, summary) },
+          },
+        },
+        async (_request, reply) => reply.type(type).header('cache-control', 'no-cache').send(body),
+      );
+    }
+  };
+}
+
+const PublicCase = Type.Object(
+  {
+    category: Category,
+    district: Type.Optional(District),
+    address: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }),
+    description: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
+    phone: Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] }),
+    [HONEYPOT_FIELD]: Type.Optional(Type.String({ maxLength: 500, description: 'Must stay empty (a trap for bots)' })),
+  },
+  { additionalProperties: false },
+);
+
+const Registered = Type.Object(
+  {
+    trackingNumber: Type.String({ pattern: '^[0-9]{8}$' }),
+    message: Type.String({ description: 'Persian confirmation to show the citizen' }),
+  },
+  { description: 'The case is registered' },
+);
+
+const confirmation = (trackingNumber: string) =>
+  `درخواست شما با شماره پیگیری ${toPersianDigits(trackingNumber)} ثبت شد.`;
+
+/** POST /public/cases: what the web form sends. Rate limited per IP by the enclosing scope. */
+export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/public/cases',
+      {
+        schema: {
+          summary: "Register a citizen's case (web form)",
+          description:
+            `Public, no token; channel \`web\`. Rate limited per address, more strictly than the API. ` +
+            `\`${HONEYPOT_FIELD}\` must be absent or empty: a filled one is answered like a success and nothing is created.`,
+          tags: ['public'],
+          body: PublicCase,
+          response: { 201: Registered, ...errorResponses(400, 413) },
+        },
+        // Before validation: a bot gets its "success" however wrong the rest of its form is.
+        preValidation: async (request, reply) => {
+          const body = request.body as Record<string, unknown> | undefined;
+          const trap = body?.[HONEYPOT_FIELD];
+          if (typeof trap === 'string' && trap.trim() !== '') {
+            const phone = typeof body?.phone === 'string' ? normalizePhone(body.phone) : null;
+            request.log.warn({ ip: request.ip, phone: maskPhone(phone) }, 'web form honeypot filled: nothing created');
+            const fake = generateTrackingNumber();
+            return reply.code(201).send({ trackingNumber: fake, message: confirmation(fake) });
+          }
+        },
+      },
+      async (request, reply) => {
+        const { category, district, address, description, phone } = request.body;
+        const created = await deps.cases.create({
+          channel: 'web',
+          category,
+          district: district ?? null,
+          address: address.trim(),
+          description: description.trim(),
+          callerPhone: normalizePhoneOrFail(phone, 'body', 'phone'),
+          actor: 'web',
+        });
+        request.log.info({ trackingNumber: created.trackingNumber }, 'case created from the web form');
+        return reply.code(201).send({ trackingNumber: created.trackingNumber, message: confirmation(created.trackingNumber) });
+      },
+    );
+  };
+}
