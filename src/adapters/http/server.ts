@@ -12,6 +12,7 @@ import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
 import { userRoutes } from './routes/users.js';
+import { webPageRoutes } from './routes/web-pages.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
@@ -47,6 +48,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
   await registerDocs(app);
+  await app.register(webPageRoutes());
 
   await app.register(
     async (health) => {
