@@ -10,6 +10,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build copies src/web (the agent desktop's HTML, CSS and browser JS) to dist/web.
+COPY scripts/copy-web.ts ./scripts/copy-web.ts
 RUN npm run build
 
 # Production dependencies in their own stage so npm's cache never reaches the runtime layers.

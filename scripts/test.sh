@@ -27,6 +27,7 @@ trap 'exit 143' TERM
 hotline_ensure redis
 hotline_ensure postgres
 hotline_ensure sandbox
+hotline_ensure chromium
 TEST_DATABASE_URL="$(bash scripts/postgres.sh url)"
 HOTLINE_SANDBOX_ROOT="$(bash scripts/asterisk-sandbox.sh root)"
 export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT

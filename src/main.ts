@@ -8,9 +8,11 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 async function main(): Promise<void> {
   const config = loadConfig();
   const hotline = await startHotline(config, { logger });
-  logger.info(`hotline-137 is up: API ${hotline.url}/api  docs ${hotline.url}/docs`);
+  logger.info(`hotline-137 is up: API ${hotline.url}/api  docs ${hotline.url}/docs  agent desktop ${hotline.url}/agent`);
   // Plain lines as well, for the person who ran `npm start`.
-  console.log(`\n  hotline-137 API:  ${hotline.url}/api/health\n  OpenAPI docs:     ${hotline.url}/docs\n`);
+  console.log(
+    `\n  hotline-137 API:  ${hotline.url}/api/health\n  OpenAPI docs:     ${hotline.url}/docs\n  Agent desktop:    ${hotline.url}/agent\n`,
+  );
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

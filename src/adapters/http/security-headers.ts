@@ -63,6 +63,23 @@ const REPORT_PAGE_CSP = {
   'style-src': ["'self'"],
 };
 
+/**
+ * The service's own pages (the agent desktop): scripts and styles from files on this
+ * origin only, no inline script or style (the pages need none), fetch and the event
+ * stream to this origin. `form-action 'none'`: forms are sent by script, so a page
+ * whose script failed cannot post a password anywhere, not even as a GET to itself.
+ */
+const PAGE_CSP = {
+  'default-src': ["'none'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'none'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'"],
+  'script-src': ["'self'"],
+  'style-src': ["'self'"],
+};
+
 /** Helmet's headers on every response, with the strict API policy unless a route says otherwise. */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -91,6 +108,16 @@ function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>)
     route.config = {
       ...route.config,
       helmet: { contentSecurityPolicy: { useDefaults: false, directives } },
+    };
+  });
+}
+
+/** Gives every route registered later in `scope` the policy of the service's own pages. */
+export function allowServicePages(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = {
+      ...route.config,
+      helmet: { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP } },
     };
   });
 }

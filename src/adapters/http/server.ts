@@ -19,6 +19,7 @@ import { open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
 import { smsRoutes } from './routes/sms.js';
 import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
+import { webPageRoutes } from './routes/web-pages.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -58,6 +59,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
   await registerDocs(app);
+  await app.register(webPageRoutes());
 
   await app.register(
     async (health) => {

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { hotlineError } from '../../../domain/errors.js';
+import { allowServicePages } from '../security-headers.js';
+
+/**
+ * src/web beside src/adapters when run by tsx, dist/web beside dist/adapters after
+ * `npm run build` (which copies it there: tsc emits only TypeScript).
+ */
+export const WEB_ROOT = new URL('../../../web/', import.meta.url);
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+};
+
+/** Exactly what the agent desktop loads: nothing else in the folder (tests, typings) is served. */
+export const AGENT_FILES = ['index.html', 'agent.js', 'agent.css', 'format.js', 'sse.js'] as const;
+
+interface Asset {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+async function loadAsset(folder: URL, name: string): Promise<Asset> {
+  const body = await readFile(new URL(name, folder));
+  const extension = name.slice(name.lastIndexOf('.') + 1);
+  const contentType = CONTENT_TYPES[extension];
+  if (!contentType) throw new Error(`no content type for ${name}`);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  return { body, contentType, etag };
+}
+
+/**
+ * The files are not fingerprinted, so browsers keep them but ask every time
+ * (`no-cache`): a 304 costs one round trip, and a new release reaches every agent
+ * at their next page load.
+ */
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
+  reply.header('cache-control', 'no-cache').header('etag', asset.etag);
+  const given = request.headers['if-none-match'];
+  if (given && given.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+    return reply.code(304).send();
+  }
+  return reply.type(asset.contentType).send(asset.body);
+}
+
+const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
+
+/**
+ * The agent desktop at /agent. Public: the page holds no data; everything it shows
+ * comes from the API with the agent's token. Read once at start, so a missing file
+ * stops the service at boot rather than failing an agent mid-shift. Hidden from the
+ * OpenAPI document, which describes the API, not pages.
+ */
+export function webPageRoutes(options: { root?: URL } = {}): FastifyPluginAsyncTypebox {
+  const agentFolder = new URL('agent/', options.root ?? WEB_ROOT);
+  return async (app) => {
+    allowServicePages(app);
+    const assets = new Map<string, Asset>();
+    for (const name of AGENT_FILES) assets.set(name, await loadAsset(agentFolder, name));
+    const index = assets.get('index.html')!;
+
+    app.get('/agent', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
+    app.get('/agent/:file', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+      const file = request.params.file || 'index.html';
+      const asset = assets.get(file);
+      if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
+      return sendAsset(request, reply, asset);
+    });
+  };
+}

@@ -1,0 +1,457 @@
+/**
+ * The agent desktop: sign in, change one's own state, receive screen pops over the
+ * agent's event stream and register the caller's case. Plain DOM, no framework: the
+ * page must be quick on an old office PC and readable without a build step.
+ */
+import {
+  CATEGORY_OPTIONS,
+  DISTRICT_COUNT,
+  USER_PAUSE_REASONS,
+  callOutcomeLabel,
+  caseStatusLabel,
+  categoryLabel,
+  districtLabel,
+  errorMessage,
+  formatDateTime,
+  formatDuration,
+  formatPhone,
+  normalizeTrackingNumber,
+  pauseReasonLabel,
+  queueLabel,
+  secondsSince,
+  secondsUntil,
+  stateLabel,
+  toPersianDigits,
+} from './format.js';
+import { backoffDelay, createSseParser } from './sse.js';
+
+/** sessionStorage: the token lives as long as the tab, and a shared PC forgets it when closed. */
+const TOKEN_KEY = 'hotline137.agent.token';
+/** The server pings well within this; silence longer than it means a dead connection. */
+const STREAM_SILENCE_MS = 60_000;
+
+const $ = (id) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el;
+};
+
+class ApiError extends Error {
+  constructor(code, status) {
+    super(code ?? `HTTP ${status}`);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const session = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  /** AgentView of the signed-in agent, as the server last told it. */
+  agent: null,
+  /** The ScreenPop on show, plus what happened to it on this page. */
+  pop: null,
+  /** Aborts the event stream and its reconnect loop on sign-out. */
+  streamAbort: null,
+};
+
+// ---------------------------------------------------------------- API
+
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
+  if (res.status === 401 && session.token && path !== '/api/auth/login') {
+    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
+    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
+  }
+  if (!res.ok) {
+    const error = await res.json().catch(() => null);
+    throw new ApiError(error?.error?.code, res.status);
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+const agentPath = (action) => `/api/agents/${encodeURIComponent(session.agent.id)}/${action}`;
+
+// ---------------------------------------------------------------- sign-in
+
+function showSignIn(message = '') {
+  stopStream();
+  session.token = null;
+  session.agent = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('desk').hidden = true;
+  $('account').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  $('password').value = '';
+  $('username').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (!form.reportValidity()) return;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  $('sign-in-error').textContent = '';
+  try {
+    const signedIn = await api('POST', '/api/auth/login', {
+      username: $('username').value.trim(),
+      password: $('password').value,
+    });
+    session.token = signedIn.token;
+    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    $('password').value = '';
+    await openDesk();
+  } catch (err) {
+    // Signed in but no desk (not an agent, or the server failed): do not keep the token.
+    if (session.token) showSignIn(errorMessage(err.code));
+    else $('sign-in-error').textContent = errorMessage(err.code);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function signOut() {
+  const token = session.token;
+  showSignIn();
+  if (token) {
+    // Best effort: the token is already forgotten here, and it expires at the end of the shift anyway.
+    await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
+  }
+}
+
+async function openDesk() {
+  const agent = await api('GET', '/api/agents/me');
+  $('sign-in').hidden = true;
+  $('desk').hidden = false;
+  $('account').hidden = false;
+  $('account-name').textContent = agent.displayName;
+  showAgent(agent);
+  startStream(agent.id);
+  $('main').focus();
+}
+
+// ---------------------------------------------------------------- agent state
+
+function showAgent(agent) {
+  session.agent = agent;
+  $('agent-name').textContent = agent.displayName;
+  const state = $('agent-state');
+  state.textContent = stateLabel(agent.state);
+  state.dataset.state = agent.state;
+  $('agent-reason').textContent = agent.state === 'paused' && agent.pauseReason ? `(${pauseReasonLabel(agent.pauseReason)})` : '';
+  const s = agent.state;
+  $('queue-login').disabled = s !== 'logged_out';
+  $('pause').disabled = !['available', 'paused', 'wrap_up'].includes(s);
+  $('pause-reason').disabled = $('pause').disabled;
+  $('unpause').disabled = s !== 'paused';
+  $('end-wrap-up').disabled = s !== 'wrap_up';
+  $('queue-logout').disabled = !['available', 'paused', 'wrap_up'].includes(s);
+  tick();
+}
+
+/** Clocks on the page: time in state and the wrap-up countdown. */
+function tick() {
+  const agent = session.agent;
+  if (!agent) return;
+  const now = Date.now();
+  $('agent-time').textContent = formatDuration(secondsSince(agent.since, now));
+  const wrapping = agent.state === 'wrap_up' && Boolean(agent.wrapUpUntil);
+  $('wrap-up-label').hidden = !wrapping;
+  $('wrap-up-left').hidden = !wrapping;
+  if (wrapping) $('wrap-up-left').textContent = formatDuration(secondsUntil(agent.wrapUpUntil, now));
+}
+
+async function changeState(button, action, body) {
+  $('desk-error').textContent = '';
+  button.disabled = true;
+  try {
+    showAgent(await api('POST', agentPath(action), body));
+  } catch (err) {
+    $('desk-error').textContent = errorMessage(err.code);
+    if (session.agent) showAgent(session.agent);
+  }
+}
+
+// ---------------------------------------------------------------- event stream
+
+function setConnected(connected) {
+  const el = $('connection');
+  el.dataset.connected = String(connected);
+  el.textContent = connected ? 'اتصال به سامانه برقرار است.' : 'اتصال به سامانه قطع است؛ در حال تلاش دوباره…';
+}
+
+function stopStream() {
+  session.streamAbort?.abort();
+  session.streamAbort = null;
+}
+
+function startStream(agentId) {
+  stopStream();
+  const controller = new AbortController();
+  session.streamAbort = controller;
+  void streamLoop(agentId, controller.signal);
+}
+
+function wait(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+  });
+}
+
+/** Keeps one stream open for as long as the agent is signed in, reconnecting with backoff. */
+async function streamLoop(agentId, signal) {
+  let attempt = 0;
+  while (!signal.aborted) {
+    const connection = new AbortController();
+    const abortConnection = () => connection.abort();
+    signal.addEventListener('abort', abortConnection, { once: true });
+    let watchdog;
+    const feedWatchdog = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(abortConnection, STREAM_SILENCE_MS);
+    };
+    try {
+      const res = await fetch(`/api/agents/${encodeURIComponent(agentId)}/events`, {
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${session.token}` },
+        cache: 'no-store',
+        signal: connection.signal,
+      });
+      if (res.status === 401) {
+        showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
+        return;
+      }
+      if (!res.ok || !res.body) throw new Error(`event stream answered HTTP ${res.status}`);
+      setConnected(true);
+      feedWatchdog();
+      // The state may have changed while the stream was down.
+      api('GET', '/api/agents/me').then(showAgent, () => {});
+      const parser = createSseParser((message) => {
+        attempt = 0;
+        onServerEvent(message);
+      });
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        feedWatchdog();
+        parser.push(value);
+      }
+    } catch {
+      // A dropped connection or an aborted one: both end up reconnecting below, unless signed out.
+    } finally {
+      clearTimeout(watchdog);
+      signal.removeEventListener('abort', abortConnection);
+    }
+    if (signal.aborted) return;
+    setConnected(false);
+    await wait(backoffDelay(attempt), signal);
+    attempt += 1;
+  }
+}
+
+function onServerEvent({ event, data }) {
+  let payload;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    return;
+  }
+  if (event === 'state') showAgent(payload);
+  else if (event === 'screen-pop') showPop(payload);
+  else if (event === 'call-ended') callEnded(payload);
+}
+
+// ---------------------------------------------------------------- screen pop
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+/** Empties a history table; a single row says so when there is nothing to list. */
+function clearTable(table, rows, columns) {
+  const body = table.tBodies[0];
+  body.replaceChildren();
+  if (rows.length === 0) cell(body.insertRow(), 'موردی ثبت نشده است.', 'empty').colSpan = columns;
+  return body;
+}
+
+function showHistory(history) {
+  const cases = clearTable($('history-cases'), history.cases, 6);
+  for (const c of history.cases) {
+    const row = cases.insertRow();
+    cell(row, toPersianDigits(c.trackingNumber), 'number');
+    cell(row, caseStatusLabel(c.status));
+    cell(row, categoryLabel(c.category));
+    cell(row, districtLabel(c.district));
+    cell(row, formatDateTime(c.createdAt));
+    cell(row, c.description ?? '—');
+  }
+  const calls = clearTable($('history-calls'), history.calls, 4);
+  for (const call of history.calls) {
+    const row = calls.insertRow();
+    cell(row, formatDateTime(call.startedAt));
+    cell(row, callOutcomeLabel(call.outcome));
+    cell(row, queueLabel(call.queue));
+    cell(row, call.caseTrackingNumber ? toPersianDigits(call.caseTrackingNumber) : '—', 'number');
+  }
+}
+
+function showPop(pop) {
+  session.pop = { ...pop, caseDone: false };
+  $('pop-empty').hidden = true;
+  $('pop-body').hidden = false;
+  $('pop-caller').textContent = formatPhone(pop.caller);
+  $('pop-category').textContent = categoryLabel(pop.category);
+  $('pop-district').textContent = districtLabel(pop.district);
+  $('pop-queue').textContent = queueLabel(pop.queue);
+  $('pop-waited').textContent = formatDuration(pop.waitedSeconds);
+  $('pop-connected').textContent = formatDateTime(pop.connectedAt);
+  $('pop-ended').hidden = true;
+  showHistory(pop.history ?? { calls: [], cases: [] });
+
+  const category = pop.category ?? (CATEGORY_OPTIONS.some((c) => c.id === pop.queue) ? pop.queue : '');
+  $('case-category').value = category;
+  $('case-district').value = pop.district ? String(pop.district) : '';
+  $('case-address').value = '';
+  $('case-description').value = '';
+  $('link-tracking').value = '';
+  $('case-result').replaceChildren();
+  $('case-error').textContent = '';
+  setCaseFormsEnabled(true);
+
+  const parts = [`تماس جدید از ${formatPhone(pop.caller)}`];
+  if (pop.category) parts.push(categoryLabel(pop.category));
+  if (pop.district) parts.push(districtLabel(pop.district));
+  parts.push(`${formatDuration(pop.waitedSeconds)} انتظار`);
+  $('pop-announcement').textContent = parts.join('، ');
+}
+
+function callEnded({ callId, talkSeconds }) {
+  if (!session.pop || session.pop.callId !== callId) return;
+  $('pop-announcement').textContent = '';
+  const ended = $('pop-ended');
+  ended.textContent = `تماس پایان یافت؛ مدت مکالمه ${formatDuration(talkSeconds)}.`;
+  ended.hidden = false;
+}
+
+function closePop() {
+  session.pop = null;
+  $('pop-body').hidden = true;
+  $('pop-empty').hidden = false;
+  $('pop-announcement').textContent = '';
+}
+
+function setCaseFormsEnabled(enabled) {
+  for (const form of [$('case-form'), $('link-form')]) {
+    for (const el of form.elements) el.disabled = !enabled;
+  }
+}
+
+function showCaseResult(created, verb) {
+  session.pop.caseDone = true;
+  setCaseFormsEnabled(false);
+  const strong = document.createElement('strong');
+  strong.id = 'case-tracking';
+  strong.className = 'number';
+  strong.textContent = toPersianDigits(created.trackingNumber);
+  $('case-result').replaceChildren(`پرونده با کد رهگیری `, strong, ` ${verb}.`);
+}
+
+async function submitCase(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (!session.pop || session.pop.caseDone || !form.reportValidity()) return;
+  const description = $('case-description').value.trim();
+  if (!description) {
+    $('case-error').textContent = 'شرح پرونده را بنویسید.';
+    $('case-description').focus();
+    return;
+  }
+  const body = { category: $('case-category').value, description };
+  const district = Number($('case-district').value);
+  if (district) body.district = district;
+  const address = $('case-address').value.trim();
+  if (address) body.address = address;
+  $('case-error').textContent = '';
+  setCaseFormsEnabled(false);
+  try {
+    const created = await api('POST', `/api/calls/${encodeURIComponent(session.pop.callId)}/case`, body);
+    showCaseResult(created, 'ثبت شد');
+  } catch (err) {
+    $('case-error').textContent = errorMessage(err.code);
+    setCaseFormsEnabled(true);
+  }
+}
+
+async function submitLink(event) {
+  event.preventDefault();
+  if (!session.pop || session.pop.caseDone) return;
+  const trackingNumber = normalizeTrackingNumber($('link-tracking').value);
+  if (!trackingNumber) {
+    $('case-error').textContent = 'کد رهگیری باید ۸ رقم باشد.';
+    $('link-tracking').focus();
+    return;
+  }
+  $('case-error').textContent = '';
+  setCaseFormsEnabled(false);
+  try {
+    const linked = await api('POST', `/api/calls/${encodeURIComponent(session.pop.callId)}/link`, { trackingNumber });
+    showCaseResult(linked, 'به این تماس پیوند خورد');
+  } catch (err) {
+    $('case-error').textContent = errorMessage(err.code);
+    setCaseFormsEnabled(true);
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+function option(value, text) {
+  const el = document.createElement('option');
+  el.value = value;
+  el.textContent = text;
+  return el;
+}
+
+function fillSelects() {
+  $('pause-reason').replaceChildren(...USER_PAUSE_REASONS.map((r) => option(r, pauseReasonLabel(r))));
+  $('case-category').replaceChildren(option('', 'انتخاب کنید'), ...CATEGORY_OPTIONS.map((c) => option(c.id, c.fa)));
+  const districts = Array.from({ length: DISTRICT_COUNT }, (_, i) => option(String(i + 1), districtLabel(i + 1)));
+  $('case-district').replaceChildren(option('', 'نامشخص'), ...districts);
+}
+
+function wire() {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', () => void signOut());
+  $('queue-login').addEventListener('click', (e) => void changeState(e.currentTarget, 'login'));
+  $('queue-logout').addEventListener('click', (e) => void changeState(e.currentTarget, 'logout'));
+  $('pause').addEventListener('click', (e) => void changeState(e.currentTarget, 'pause', { reason: $('pause-reason').value }));
+  $('unpause').addEventListener('click', (e) => void changeState(e.currentTarget, 'unpause'));
+  $('end-wrap-up').addEventListener('click', (e) => void changeState(e.currentTarget, 'wrap-up/end'));
+  $('case-form').addEventListener('submit', submitCase);
+  $('link-form').addEventListener('submit', submitLink);
+  $('pop-close').addEventListener('click', closePop);
+  setInterval(tick, 1000);
+}
+
+fillSelects();
+wire();
+if (session.token) {
+  openDesk().catch((err) => {
+    if (session.token) showSignIn(errorMessage(err.code));
+  });
+} else {
+  $('username').focus();
+}

@@ -1,0 +1,108 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
+
+let backend: HttpBackend;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  backend = await openHttpBackend();
+  ({ app } = await startHttpApp(backend));
+});
+afterAll(async () => {
+  await app?.close();
+  await backend?.close();
+});
+
+function directives(csp: string | undefined): Map<string, string> {
+  return new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(/\s+/)[0]!, d.slice(d.indexOf(' ') + 1)]),
+  );
+}
+
+describe('the agent desktop page', () => {
+  it('serves the page in Persian, right to left, without a token', async () => {
+    const res = await app.inject({ method: 'GET', url: '/agent' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<html lang="fa" dir="rtl">');
+    expect(res.body).toBe(await readFile(new URL('../../src/web/agent/index.html', import.meta.url), 'utf8'));
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('lets the page load its own scripts and styles and nothing inline or foreign', async () => {
+    const res = await app.inject({ method: 'GET', url: '/agent' });
+    const csp = directives(res.headers['content-security-policy'] as string);
+    expect(csp.get('default-src')).toBe("'none'");
+    expect(csp.get('script-src')).toBe("'self'");
+    expect(csp.get('style-src')).toBe("'self'");
+    expect(csp.get('connect-src')).toBe("'self'");
+    expect(csp.get('form-action')).toBe("'none'");
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    // The page really has nothing inline that this policy would block.
+    expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(res.body).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    expect(res.body).not.toMatch(/https?:\/\//);
+  });
+
+  it('keeps the strict API policy on the API', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/health' });
+    expect(directives(res.headers['content-security-policy'] as string).get('default-src')).toBe("'none'");
+    expect(directives(res.headers['content-security-policy'] as string).has('script-src')).toBe(false);
+  });
+
+  it.each([
+    ['agent.js', 'text/javascript; charset=utf-8'],
+    ['format.js', 'text/javascript; charset=utf-8'],
+    ['sse.js', 'text/javascript; charset=utf-8'],
+    ['agent.css', 'text/css; charset=utf-8'],
+    ['index.html', 'text/html; charset=utf-8'],
+  ])('serves %s as %s', async (file, type) => {
+    const res = await app.inject({ method: 'GET', url: `/agent/${file}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.body).toBe(await readFile(new URL(`../../src/web/agent/${file}`, import.meta.url), 'utf8'));
+  });
+
+  it('serves every file the page references, and only known files', async () => {
+    const page = (await app.inject({ method: 'GET', url: '/agent' })).body;
+    const script = (await app.inject({ method: 'GET', url: '/agent/agent.js' })).body;
+    const referenced = [
+      ...[...page.matchAll(/(?:src|href)="\/agent\/([^"]+)"/g)].map((m) => m[1]!),
+      ...[...script.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]!),
+    ];
+    expect(referenced).toEqual(expect.arrayContaining(['agent.css', 'agent.js', 'format.js', 'sse.js']));
+    for (const file of referenced) expect(AGENT_FILES, file).toContain(file);
+
+    for (const url of ['/agent/format.test.ts', '/agent/format.d.ts', '/agent/..%2F..%2Fconfig.ts', '/agent/%2e%2e', '/agent/nope.js']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code, url).toBe('HOTLINE_ERR_NOT_FOUND');
+    }
+  });
+
+  it('answers 304 to a browser that already has the file', async () => {
+    const first = await app.inject({ method: 'GET', url: '/agent/agent.js' });
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const again = await app.inject({ method: 'GET', url: '/agent/agent.js', headers: { 'if-none-match': etag } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    const changed = await app.inject({ method: 'GET', url: '/agent/agent.js', headers: { 'if-none-match': '"something-else"' } });
+    expect(changed.statusCode).toBe(200);
+    const otherFile = await app.inject({ method: 'GET', url: '/agent/agent.css', headers: { 'if-none-match': etag } });
+    expect(otherFile.statusCode).toBe(200);
+  });
+
+  it('is not part of the API documentation', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/agent'))).toEqual([]);
+  });
+});
