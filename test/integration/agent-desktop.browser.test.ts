@@ -189,7 +189,8 @@ beforeAll(async () => {
     passwordHash: await hashPassword(PASSWORD),
   });
   accounts = createAccounts(backend.repos, () => new Date());
-  ({ app } = await startHttpApp(backend, { accounts }));
+  // Without the real agent service: the stand-in below serves its routes.
+  ({ app } = await startHttpApp(backend, { accounts, agents: undefined, callCases: undefined }));
   desk = agentApiStandIn(backend, accounts, agentUser);
   await app.register(desk.plugin, { prefix: '/api' });
   await app.listen({ host: '127.0.0.1', port: 0 });

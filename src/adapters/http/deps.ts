@@ -84,8 +84,9 @@ export interface DispatchControl {
 }
 
 export interface HttpDeps {
-  agents: AgentDesk;
-  callCases: CallCases;
+  /** Agent state and desktop; the agent and call routes exist only with it. */
+  agents?: AgentDesk | undefined;
+  callCases?: CallCases | undefined;
   cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes'>;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;

@@ -114,8 +114,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
-      await api.register(agentRoutes(deps));
-      await api.register(callRoutes(deps));
+      if (deps.agents && deps.callCases) {
+        await api.register(agentRoutes({ agents: deps.agents }));
+        await api.register(callRoutes({ callCases: deps.callCases }));
+      }
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));
     },

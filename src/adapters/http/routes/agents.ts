@@ -22,7 +22,7 @@ function mayActOn(request: FastifyRequest, agentId: string): void {
   throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'Agents may only change their own state');
 }
 
-export function agentRoutes(deps: Pick<HttpDeps, 'agents'>): FastifyPluginAsyncTypebox {
+export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/agents',

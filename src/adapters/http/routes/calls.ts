@@ -11,7 +11,7 @@ import { errorResponses } from '../errors.js';
 const CallParams = Type.Object({ callId: Type.String({ format: 'uuid' }) });
 
 /** An agent may only touch the calls they answered; supervisors and admins any call. */
-async function callFor(deps: Pick<HttpDeps, 'callCases'>, request: FastifyRequest, callId: string): Promise<Call> {
+async function callFor(deps: { callCases: NonNullable<HttpDeps['callCases']> }, request: FastifyRequest, callId: string): Promise<Call> {
   const call = await deps.callCases.findCall(callId);
   if (!call) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No call has this id');
   const principal = principalOf(request);
@@ -21,7 +21,7 @@ async function callFor(deps: Pick<HttpDeps, 'callCases'>, request: FastifyReques
   return call;
 }
 
-export function callRoutes(deps: Pick<HttpDeps, 'callCases'>): FastifyPluginAsyncTypebox {
+export function callRoutes(deps: { callCases: NonNullable<HttpDeps['callCases']> }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireRole('admin', 'supervisor', 'agent'));
 
