@@ -37,6 +37,7 @@ import type { IvrState } from '../src/domain/ivr/state.js';
 import type { IvrEvent, StepContext } from '../src/domain/ivr/types.js';
 import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
+import { createReportService } from '../src/services/report-service.js';
 
 const SELF = fileURLToPath(import.meta.url);
 // The parent makes one up and hands it to the server half through the environment.
@@ -243,6 +244,7 @@ async function serve(): Promise<void> {
       recordings: createFileRecordingStore(path.join(dir, 'recordings')),
       health: async () => ({ database: true, redis: true, ari: true, ami: true }),
       hours,
+      reports: createReportService(repos.reports, { now: () => new Date() }),
       adminToken: ADMIN_TOKEN,
       accounts: createAccounts(repos, () => new Date()),
       logger,

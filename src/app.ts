@@ -19,6 +19,7 @@ import { importFallbackMessages } from './services/fallback-import.js';
 import { createIvrCallServices } from './services/ivr-call-services.js';
 import { OfficeHoursService } from './services/office-hours-service.js';
 import { createAccounts } from './services/auth-service.js';
+import { createReportService } from './services/report-service.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -155,6 +156,7 @@ export async function startHotline(
         return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
       },
     },
+    reports: createReportService(repos.reports, { now }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     // Several service instances behind one address share the API budget through Redis.

@@ -13,6 +13,7 @@ import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
 import type { SettingsRepo } from '../../src/domain/cases/ports.js';
 import { OfficeHoursService } from '../../src/services/office-hours-service.js';
 import { createAccounts } from '../../src/services/auth-service.js';
+import { createReportService } from '../../src/services/report-service.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
 export const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
@@ -99,6 +100,7 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
     recordings: backend.store,
     health: async () => ALL_UP,
     hours: await officeHours(backend.repos.settings, logger, hoursChanges),
+    reports: createReportService(backend.repos.reports, { now: () => new Date() }),
     adminToken: TEST_ADMIN_TOKEN,
     accounts: createAccounts(backend.repos, () => new Date()),
     logger,

@@ -3,6 +3,8 @@ import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createSettingsRepo } from './settings-repo.js';
+import { createReportRepo } from './report-repo.js';
+import type { ReportRepo } from '../../domain/reports/ports.js';
 import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
@@ -15,6 +17,7 @@ export interface Repositories {
   users: UserRepo;
   sessions: SessionRepo;
   agents: AgentRepo;
+  reports: ReportRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -25,5 +28,6 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     users: createUserRepo(database.db),
     sessions: createSessionRepo(database.db),
     agents: createAgentRepo(database.db),
+    reports: createReportRepo(database.db),
   };
 }

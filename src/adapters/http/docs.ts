@@ -18,6 +18,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'health', description: 'Liveness of the service and what it depends on' },
         { name: 'cases', description: 'Citizen reports and their history' },
         { name: 'hours', description: 'Office hours and supervisor overrides' },
+        { name: 'reports', description: 'Call and case performance over a Jalali period (JSON or CSV)' },
       ],
       components: {
         securitySchemes: {

@@ -11,6 +11,8 @@ import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
+import { reportPages } from './routes/report-pages.js';
+import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -62,6 +64,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  await app.register(async (pages) => {
+    await limitRequests(pages, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'pages' });
+    await pages.register(reportPages());
+  });
   const sessionAuthenticator: Authenticate = async (token) => {
     const user = await deps.accounts.auth.authenticate(token);
     return user ? { id: user.id, role: user.role, district: user.district } : null;
@@ -74,6 +80,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
       await api.register(hoursRoutes(deps));
+      await api.register(reportRoutes(deps));
     },
     { prefix: '/api' },
   );

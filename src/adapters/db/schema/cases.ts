@@ -43,5 +43,7 @@ export const cases = pgTable(
     index('cases_district_idx').on(t.district),
     index('cases_category_idx').on(t.category),
     index('cases_created_at_idx').on(t.createdAt),
+    // Reports: every column the case report reads, so a year of cases is an index-only scan.
+    index('cases_report_idx').on(t.createdAt, t.category, t.district, t.status, t.id),
   ],
 );
