@@ -33,6 +33,8 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY config ./config
 COPY sounds/fa/manifest.json ./sounds/fa/manifest.json
+# Static pages (plain HTML/JS/CSS, not compiled): found by walking up from dist/.
+COPY src/web ./src/web
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -42,6 +42,7 @@ import { createCallCases } from '../src/services/agent-desk.js';
 
 /** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
 const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
+import { createReportService } from '../src/services/report-service.js';
 
 const SELF = fileURLToPath(import.meta.url);
 // The parent makes one up and hands it to the server half through the environment.
@@ -248,6 +249,7 @@ async function serve(): Promise<void> {
       recordings: createFileRecordingStore(path.join(dir, 'recordings')),
       health: async () => ({ database: true, redis: true, ari: true, ami: true }),
       hours,
+      reports: createReportService(repos.reports, { now: () => new Date() }),
       adminToken: ADMIN_TOKEN,
       accounts: createAccounts(repos, () => new Date()),
       agents: createAgentModule({

@@ -27,6 +27,7 @@ import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { startCallbackJobs } from './adapters/jobs/callback-jobs.js';
 import { createAriDialler } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
+import { createReportService } from './services/report-service.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -222,6 +223,7 @@ export async function startHotline(
         return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
       },
     },
+    reports: createReportService(repos.reports, { now }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     agents: agents.desk,

@@ -18,6 +18,7 @@ import { createCallCases } from '../../src/services/agent-desk.js';
 
 /** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
 const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
+import { createReportService } from '../../src/services/report-service.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
 export const ALL_UP: HealthChecks = { database: true, redis: true, ari: true, ami: true };
@@ -78,6 +79,7 @@ export function peopleDeps(repos: Repositories, logger: Logger) {
       logger,
     }).desk,
     callCases: createCallCases(repos),
+    reports: createReportService(repos.reports, { now: () => new Date() }),
   };
 }
 

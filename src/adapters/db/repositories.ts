@@ -4,6 +4,8 @@ import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
+import { createReportRepo } from './report-repo.js';
+import type { ReportRepo } from '../../domain/reports/ports.js';
 import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
@@ -18,6 +20,7 @@ export interface Repositories {
   agents: AgentRepo;
   districts: DistrictRepo;
   dispatches: DispatchRepo;
+  reports: ReportRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -30,5 +33,6 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     agents: createAgentRepo(database.db),
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
+    reports: createReportRepo(database.db),
   };
 }

@@ -5,6 +5,7 @@ import type { Case, CaseCategory } from '../../domain/cases/case.js';
 import type { AgentView, DeskEvent, PauseReason, QueueSkill } from '../../domain/agents/agent.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AuthService } from '../../services/auth-service.js';
+import type { ReportService } from '../../services/report-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -93,6 +94,8 @@ export interface HttpDeps {
   recordings: RecordingReader;
   health: () => Promise<HealthChecks>;
   hours: HoursService;
+  /** Call and case reports over a Jalali period (GET /api/reports/*, the /reports page). */
+  reports: ReportService;
   /** Bearer token of the first admin (HOTLINE_ADMIN_TOKEN). */
   adminToken: string;
   /**

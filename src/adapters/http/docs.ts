@@ -26,6 +26,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'public', description: "The citizens' web form (no token)" },
         { name: 'channels', description: 'Webhooks of other channels (SMS gateway)' },
         { name: 'open311', description: 'Open311 GeoReport v2 (JSON), for civic apps' },
+        { name: 'reports', description: 'Call and case performance over a Jalali period (JSON or CSV)' },
       ],
       components: {
         securitySchemes: {

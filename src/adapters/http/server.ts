@@ -14,6 +14,8 @@ import { callRoutes } from './routes/calls.js';
 import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
 import { hoursRoutes } from './routes/hours.js';
+import { reportPages } from './routes/report-pages.js';
+import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
 import { open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
@@ -103,6 +105,10 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  await app.register(async (pages) => {
+    await limitRequests(pages, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'pages' });
+    await pages.register(reportPages());
+  });
   const sessionAuthenticator: Authenticate = async (token) => {
     const user = await deps.accounts.auth.authenticate(token);
     return user ? { id: user.id, role: user.role, district: user.district } : null;
@@ -120,6 +126,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       }
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));
+      await api.register(reportRoutes(deps));
     },
     { prefix: '/api' },
   );

@@ -48,5 +48,9 @@ export const calls = pgTable(
     index('calls_started_at_idx').on(t.startedAt),
     check('calls_queue_result_check', oneOf(t.queueResult, QUEUE_RESULTS)),
     index('calls_agent_id_idx').on(t.agentId),
+    // Reports: a covering index over queued calls, so a year's sums are an index-only scan.
+    index('calls_report_idx')
+      .on(t.startedAt, t.queue, t.queueResult, t.waitSeconds, t.talkSeconds, t.wrapUpSeconds, t.district, t.category)
+      .where(sql`${t.queueJoinedAt} is not null`),
   ],
 );

@@ -1,0 +1,3 @@
+CREATE INDEX "calls_report_idx" ON "calls" USING btree ("started_at","queue","queue_result","wait_seconds","talk_seconds","wrap_up_seconds","district","category") WHERE "calls"."queue_joined_at" is not null;--> statement-breakpoint
+CREATE INDEX "case_events_resolved_idx" ON "case_events" USING btree ("case_id","at") WHERE "case_events"."to_status" = 'resolved';--> statement-breakpoint
+CREATE INDEX "cases_report_idx" ON "cases" USING btree ("created_at","category","district","status","id");

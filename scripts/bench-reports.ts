@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:reports`: how long each report takes over a year of data on PostgreSQL.
+ *
+ * Seeds (or reuses) the database `hotline_bench_reports` on the test cluster with
+ * scripts/seed-year.ts (1,000,000 calls, 1,000,000 cases, Jalali year 1404), then runs
+ * every report (calls and cases × day, hour, queue, district, category) for the whole
+ * year through the real report service (SQL aggregation + the domain's figures), once to
+ * warm the cache and then BENCH_RUNS times, and prints the median, min and max.
+ * Also times GET /api/reports/calls?by=day&format=csv through the real HTTP server
+ * (inject), to show what the JSON/CSV layers add.
+ *
+ * Knobs (environment): BENCH_REPORTS_SERVER (postgres://postgres@127.0.0.1:54329/postgres),
+ * BENCH_REPORTS_DATABASE (hotline_bench_reports), BENCH_RUNS (7), SEED_CALLS, SEED_CASES.
+ * The database is kept for the next run; drop it with
+ * `psql postgres://postgres@127.0.0.1:54329/postgres -c 'drop database hotline_bench_reports'`.
+ */
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { openDatabase } from '../src/adapters/db/database.js';
+import { createRepositories } from '../src/adapters/db/repositories.js';
+import { buildServer } from '../src/adapters/http/server.js';
+import { GROUPINGS, REPORT_KINDS } from '../src/domain/reports/definitions.js';
+import { createReportService } from '../src/services/report-service.js';
+import { createAccounts } from '../src/services/auth-service.js';
+import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, seedYear, YEAR } from './seed-year.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const log = (msg: string) => process.stderr.write(`[bench:reports] ${msg}\n`);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await fn();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+const ms = (n: number) => n.toFixed(0);
+
+async function main(): Promise<void> {
+  const server = process.env.BENCH_REPORTS_SERVER ?? DEFAULT_SERVER;
+  const name = process.env.BENCH_REPORTS_DATABASE ?? DEFAULT_DATABASE;
+  const url = await ensureDatabase(server, name);
+  const database = await openDatabase({ url });
+  try {
+    const seedStarted = performance.now();
+    const seeded = await seedYear(database);
+    const seedSec = (performance.now() - seedStarted) / 1000;
+    const count = async (table: string) =>
+      Number(((await database.db.execute(sql.raw(`select count(*) as n from ${table}`))) as unknown as { rows: { n: string }[] }).rows[0]!.n);
+    const sizes = { calls: await count('calls'), cases: await count('cases'), events: await count('case_events') };
+    const version = ((await database.db.execute(sql`show server_version`)) as unknown as { rows: { server_version: string }[] }).rows[0]!.server_version;
+
+    const repos = createRepositories(database);
+    const service = createReportService(repos.reports, { now: () => new Date('2026-03-21T12:00:00Z') });
+    const query = { from: YEAR.jalaliFrom, to: YEAR.jalaliTo };
+    const lines: string[] = [];
+    for (const kind of REPORT_KINDS) {
+      for (const by of GROUPINGS) {
+        const times = await time(() => (kind === 'calls' ? service.calls({ ...query, by }) : service.cases({ ...query, by })));
+        lines.push(`| ${kind} | ${by} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
+        log(`${kind} by ${by}: median ${ms(median(times))} ms`);
+      }
+    }
+
+    const token = 'bench-reports-token';
+    const app = await buildServer({
+      cases: repos.cases,
+      recordings: { stat: async () => null, createReadStream: () => { throw new Error('no recordings in this bench'); } },
+      health: async () => ({ database: true, redis: true, ari: true, ami: true }),
+      hours: { getOverride: async () => 'auto', setOverride: async () => undefined, status: async () => ({ open: true, mode: 'auto' }) },
+      reports: service,
+      adminToken: token,
+      accounts: createAccounts(repos, () => new Date()),
+      logger: pino({ level: 'warn' }),
+      now: () => new Date(),
+      rateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
+    });
+    const httpLines: string[] = [];
+    for (const path of [
+      `/api/reports/calls?from=${query.from}&to=${query.to}&by=day`,
+      `/api/reports/calls?from=${query.from}&to=${query.to}&by=day&format=csv`,
+      `/api/reports/cases?from=${query.from}&to=${query.to}&by=district&format=csv`,
+    ]) {
+      const times = await time(async () => {
+        const res = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
+        if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${res.body}`);
+      });
+      httpLines.push(`| \`GET ${path}\` | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
+    }
+    await app.close();
+
+    process.stdout.write(
+      [
+        '',
+        `## Reports over a year — ${new Date().toISOString()}`,
+        '',
+        `Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, PostgreSQL ${version}`,
+        `Data: ${sizes.calls.toLocaleString('en-US')} calls, ${sizes.cases.toLocaleString('en-US')} cases, ${sizes.events.toLocaleString('en-US')} case events` +
+          (seeded ? ` (seeded in ${seedSec.toFixed(0)} s)` : ' (reused)'),
+        `Period: ${query.from} .. ${query.to} (the whole year); ${RUNS} runs after one warm-up; milliseconds.`,
+        '',
+        '| report | by | median | min | max |',
+        '|---|---|---:|---:|---:|',
+        ...lines,
+        '',
+        '| HTTP (inject, admin token) | median | min | max |',
+        '|---|---:|---:|---:|',
+        ...httpLines,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench:reports] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,140 @@
+/**
+ * The report sums, computed by PostgreSQL over the rows of the range: one aggregate
+ * query per report, grouped by the Tehran day or hour, queue, district or category.
+ * Only sums and counts leave the database; the ratios are the domain's (definitions.ts).
+ * The partial covering indexes of migration report_indexes let a year of a million calls
+ * or cases be read by index-only scans (see docs/benchmarks.md).
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { CASE_CATEGORIES, type CaseCategory, type QueueName } from '../../domain/cases/case.js';
+import { TEHRAN_TIME_ZONE } from '../../domain/calendar/tehran-time.js';
+import type { ReportRange } from '../../domain/reports/date-range.js';
+import type { CallAggregate, CaseAggregate, Grouping } from '../../domain/reports/definitions.js';
+import type { CallThresholds, ReportRepo } from '../../domain/reports/ports.js';
+import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
+import type { Db } from './database.js';
+
+// A constant of ours, not input: inlined so the grouping expression is the same text in
+// SELECT and GROUP BY (a bound parameter would not be).
+const ZONE = sql.raw(`'${TEHRAN_TIME_ZONE.replace(/'/g, "''")}'`);
+
+/** The group key, computed per row (inner query) and turned to text once per group (outer). */
+function keyOf(by: Grouping, at: SQL, columns: { queue: SQL; district: SQL; category: SQL }): { inner: SQL; outer: SQL } {
+  switch (by) {
+    case 'day':
+      return { inner: sql`(${at} at time zone ${ZONE})::date`, outer: sql`to_char(g.key, 'YYYY-MM-DD')` };
+    case 'hour':
+      return { inner: sql`extract(hour from ${at} at time zone ${ZONE})::int`, outer: sql`g.key::text` };
+    case 'queue':
+      return { inner: columns.queue, outer: sql`g.key::text` };
+    case 'district':
+      return { inner: columns.district, outer: sql`g.key::text` };
+    case 'category':
+      return { inner: columns.category, outer: sql`g.key::text` };
+  }
+}
+
+const iso = (d: Date) => d.toISOString();
+const num = (v: unknown): number => Number(v ?? 0);
+
+type Rows = Record<string, unknown>[];
+async function rowsOf(db: Db, query: SQL): Promise<Rows> {
+  const result = (await db.execute(query)) as unknown as { rows?: Rows } | Rows;
+  return Array.isArray(result) ? result : (result.rows ?? []);
+}
+
+export function createReportRepo(db: Db): ReportRepo {
+  return {
+    async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
+      const key = keyOf(by, sql`c.started_at`, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
+      const rows = await rowsOf(
+        db,
+        sql`
+          select ${key.outer} as key, g.queue,
+                 g.offered, g.answered, g.answered_in_time, g.abandoned, g.abandoned_late,
+                 g.hold_sec_answered, g.handled, g.handle_sec, g.handled_without_wrap_up
+          from (
+            select ${key.inner} as key, c.queue,
+                   count(*) as offered,
+                   count(*) filter (where c.queue_result = 'answered') as answered,
+                   count(*) filter (where c.queue_result = 'answered' and c.wait_seconds <= ${t.answerWithinSec}::int) as answered_in_time,
+                   count(*) filter (where c.queue_result = 'abandoned') as abandoned,
+                   count(*) filter (where c.queue_result = 'abandoned' and c.wait_seconds > ${t.abandonAfterSec}::int) as abandoned_late,
+                   coalesce(sum(c.wait_seconds) filter (where c.queue_result = 'answered'), 0) as hold_sec_answered,
+                   count(*) filter (where c.talk_seconds is not null) as handled,
+                   coalesce(sum(c.talk_seconds + coalesce(c.wrap_up_seconds, 0)) filter (where c.talk_seconds is not null), 0) as handle_sec,
+                   count(*) filter (where c.talk_seconds is not null and c.wrap_up_seconds is null) as handled_without_wrap_up
+            from calls c
+            where c.queue_joined_at is not null
+              and c.started_at >= ${iso(range.from)}::timestamptz
+              and c.started_at < ${iso(range.to)}::timestamptz
+            group by 1, 2
+          ) g
+          order by 1, 2`,
+      );
+      return rows.map((r) => ({
+        key: r.key === null ? null : String(r.key),
+        queue: (r.queue ?? null) as QueueName | null,
+        offered: num(r.offered),
+        answered: num(r.answered),
+        answeredInTime: num(r.answered_in_time),
+        abandoned: num(r.abandoned),
+        abandonedLate: num(r.abandoned_late),
+        holdSecAnswered: num(r.hold_sec_answered),
+        handled: num(r.handled),
+        handleSec: num(r.handle_sec),
+        handledWithoutWrapUp: num(r.handled_without_wrap_up),
+      }));
+    },
+
+    async caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]> {
+      // By queue, cases are grouped by category; the domain maps each category to its queue.
+      const key = keyOf(by === 'queue' ? 'category' : by, sql`c.created_at`, {
+        queue: sql`c.category`,
+        district: sql`c.district`,
+        category: sql`c.category`,
+      });
+      const cutoff = (hours: number) => sql`${iso(new Date(now.getTime() - hours * 3_600_000))}::timestamptz`;
+      const dueBefore = sql`case c.category ${sql.join(
+        CASE_CATEGORIES.map((cat) => sql`when ${cat} then ${cutoff(sla[cat])}`),
+        sql` `,
+      )} else ${cutoff(UNCATEGORISED_SLA_HOURS)} end`;
+      const finished = sql.join(
+        FINISHED_STATUSES.map((s) => sql`${s}`),
+        sql`, `,
+      );
+      const rows = await rowsOf(
+        db,
+        sql`
+          select ${key.outer} as key, g.category, g.opened, g.resolved, g.overdue, g.resolve_sec
+          from (
+            select ${key.inner} as key, c.category,
+                   count(*) as opened,
+                   count(r.resolved_at) as resolved,
+                   count(*) filter (where c.status not in (${finished}) and c.created_at < ${dueBefore}) as overdue,
+                   coalesce(sum(extract(epoch from r.resolved_at - c.created_at)), 0) as resolve_sec
+            from cases c
+            left join (
+              -- A case is resolved after it is opened, so older events cannot belong to these cases.
+              select e.case_id, min(e.at) as resolved_at
+              from case_events e
+              where e.to_status = 'resolved' and e.at >= ${iso(range.from)}::timestamptz
+              group by e.case_id
+            ) r on r.case_id = c.id
+            where c.created_at >= ${iso(range.from)}::timestamptz
+              and c.created_at < ${iso(range.to)}::timestamptz
+            group by 1, 2
+          ) g
+          order by 1, 2`,
+      );
+      return rows.map((r) => ({
+        key: r.key === null ? null : String(r.key),
+        category: (r.category ?? null) as CaseCategory | null,
+        opened: num(r.opened),
+        resolved: num(r.resolved),
+        overdue: num(r.overdue),
+        resolveSec: num(r.resolve_sec),
+      }));
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Grouping, CallAggregate, CaseAggregate } from './definitions.js';
+import type { ReportRange } from './date-range.js';
+import type { SlaHours } from './sla.js';
+
+export interface CallThresholds {
+  answerWithinSec: number;
+  abandonAfterSec: number;
+}
+
+/** Raw sums per group, computed where the rows are. Implemented in adapters/db. */
+export interface ReportRepo {
+  /** Queued calls that started in the range, per group and queue. */
+  callAggregates(range: ReportRange, by: Grouping, thresholds: CallThresholds): Promise<CallAggregate[]>;
+  /**
+   * Cases opened in the range, per group and category (`by: 'queue'` groups by category;
+   * the domain maps categories to queues). Overdue is judged at `now` against `sla`.
+   */
+  caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]>;
+}

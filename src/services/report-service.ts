@@ -1,0 +1,53 @@
+import { hotlineError } from '../domain/errors.js';
+import { reportRange, ReportRangeError, type ReportRange } from '../domain/reports/date-range.js';
+import { callReport, caseReport, type CallReport, type CaseReport, type Grouping } from '../domain/reports/definitions.js';
+import type { ReportRepo } from '../domain/reports/ports.js';
+import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
+import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
+
+export interface ReportQuery {
+  /** Jalali dates, both days included. */
+  from: string;
+  to: string;
+  by: Grouping;
+}
+
+export interface ReportService {
+  calls(query: ReportQuery): Promise<CallReport>;
+  cases(query: ReportQuery): Promise<CaseReport>;
+}
+
+export interface ReportServiceOptions {
+  now: () => Date;
+  /** The same thresholds and wrap-up times as the live statistics. */
+  stats?: StatsConfig;
+  sla?: SlaHours;
+}
+
+function rangeOf(query: ReportQuery): ReportRange {
+  try {
+    return reportRange(query.from, query.to);
+  } catch (err) {
+    if (err instanceof ReportRangeError) {
+      throw hotlineError('HOTLINE_ERR_VALIDATION', err.message, { in: 'querystring', field: err.field });
+    }
+    throw err;
+  }
+}
+
+export function createReportService(repo: ReportRepo, opts: ReportServiceOptions): ReportService {
+  const stats = opts.stats ?? defaultConfig();
+  const sla = opts.sla ?? DEFAULT_SLA_HOURS;
+  return {
+    async calls(query) {
+      const range = rangeOf(query);
+      const aggregates = await repo.callAggregates(range, query.by, stats);
+      return callReport(aggregates, query.by, range, stats);
+    },
+    async cases(query) {
+      const range = rangeOf(query);
+      const aggregates = await repo.caseAggregates(range, query.by, opts.now(), sla);
+      return caseReport(aggregates, query.by, range);
+    },
+  };
+}

@@ -1,0 +1,226 @@
+// The supervisors' reports page: sign in, pick a Jalali period, read the charts and the
+// table, download any table as CSV. Talks only to /api on this origin.
+import { columnChart, ratioBars } from './charts.js';
+
+const TOKEN_KEY = 'hotline.reports.token';
+const SERVICE_LEVEL_TARGET = 0.8;
+const $ = (id) => document.getElementById(id);
+
+const toLatin = (s) => s.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
+const faDigits = (s) => String(s).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
+
+function token() {
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+function show(signedIn) {
+  $('sign-in').hidden = signedIn;
+  $('reports').hidden = !signedIn;
+  $('sign-out').hidden = !signedIn;
+}
+
+/** Today in Tehran, Jalali, as YYYY-MM-DD. */
+function jalaliToday() {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-u-ca-persian-nu-latn', { timeZone: 'Asia/Tehran', year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  return { year: parts.year.replace(/\D/g, ''), month: parts.month, day: parts.day };
+}
+
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function api(path, accept = 'application/json') {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}`, accept } });
+  if (res.status === 401) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    show(false);
+    throw new HttpError(401, 'نشست شما پایان یافته است؛ دوباره وارد شوید.');
+  }
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    const message = res.status === 403 ? 'این گزارش فقط برای ناظران و مدیران است.' : (body?.error?.message ?? `خطای ${res.status}`);
+    throw new HttpError(res.status, message);
+  }
+  return res;
+}
+
+function period() {
+  const form = $('range-form');
+  return { from: toLatin(form.from.value.trim()), to: toLatin(form.to.value.trim()) };
+}
+
+function reportUrl(kind, by, format) {
+  const { from, to } = period();
+  const q = new URLSearchParams({ from, to, by, ...(format ? { format } : {}) });
+  return `/api/reports/${kind}?${q}`;
+}
+
+async function report(kind, by) {
+  return (await api(reportUrl(kind, by))).json();
+}
+
+async function downloadCsv(kind, by) {
+  const res = await api(reportUrl(kind, by, 'csv'), 'text/csv');
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}-${by}.csv`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const percent = (v) => (v === null ? '—' : `${faDigits((v * 100).toFixed(1))}٪`);
+const seconds = (v) => (v === null ? '—' : faDigits(v.toFixed(1)));
+const hours = (v) => (v === null ? '—' : faDigits(v.toFixed(1)));
+const count = (v) => faDigits(v.toLocaleString('en-US'));
+
+const COLUMNS = {
+  calls: [
+    ['تماس ورودی به صف', (r) => count(r.offered)],
+    ['پاسخ داده شده', (r) => count(r.answered)],
+    ['رها شده', (r) => count(r.abandoned)],
+    ['سطح خدمت', (r) => percent(r.serviceLevel), (r) => r.serviceLevel !== null && r.serviceLevel < SERVICE_LEVEL_TARGET],
+    ['میانگین انتظار تا پاسخ (ثانیه)', (r) => seconds(r.asaSec)],
+    ['نرخ رهاشدگی', (r) => percent(r.abandonmentRate)],
+    ['میانگین زمان رسیدگی (ثانیه)', (r) => seconds(r.ahtSec)],
+  ],
+  cases: [
+    ['ثبت شده', (r) => count(r.opened)],
+    ['حل شده', (r) => count(r.resolved)],
+    ['معوق', (r) => count(r.overdue), (r) => r.overdue > 0],
+    ['میانگین زمان حل (ساعت)', (r) => hours(r.meanTimeToResolveHours)],
+  ],
+};
+
+const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع' };
+
+function cell(tag, text, className) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function renderTable(data) {
+  const columns = COLUMNS[data.report];
+  const head = document.createElement('tr');
+  head.append(cell('th', GROUP_NAMES[data.by]), ...columns.map(([name]) => cell('th', name)));
+  const row = (label, r, className) => {
+    const tr = document.createElement('tr');
+    if (className) tr.className = className;
+    tr.append(cell('td', label), ...columns.map(([, value, red]) => cell('td', value(r), `num${red?.(r) ? ' red' : ''}`)));
+    return tr;
+  };
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const tbody = document.createElement('tbody');
+  tbody.append(...data.rows.map((r) => row(r.label, r)), row('جمع کل', data.total, 'total'));
+  $('report-table').replaceChildren(thead, tbody);
+  $('table-title').textContent = `${data.report === 'calls' ? 'تماس‌ها' : 'پرونده‌ها'} به تفکیک ${GROUP_NAMES[data.by]} — ${faDigits(data.from)} تا ${faDigits(data.to)}`;
+}
+
+async function refresh() {
+  $('report-error').textContent = '';
+  const form = $('range-form');
+  try {
+    const [hourly, queues, districts, table] = await Promise.all([
+      report('calls', 'hour'),
+      report('calls', 'queue'),
+      report('cases', 'district'),
+      report(form.kind.value, form.by.value),
+    ]);
+    columnChart($('chart-hourly'), {
+      title: 'حجم تماس به تفکیک ساعت',
+      labels: hourly.rows.filter((r) => r.key !== null).map((r) => faDigits(r.key)),
+      series: [
+        { name: 'ورودی', values: hourly.rows.filter((r) => r.key !== null).map((r) => r.offered) },
+        { name: 'پاسخ داده شده', values: hourly.rows.filter((r) => r.key !== null).map((r) => r.answered), className: 'secondary' },
+      ],
+    });
+    ratioBars($('chart-service-level'), {
+      title: 'سطح خدمت به تفکیک صف',
+      labels: queues.rows.map((r) => r.label),
+      values: queues.rows.map((r) => r.serviceLevel),
+      target: SERVICE_LEVEL_TARGET,
+    });
+    const known = districts.rows.filter((r) => r.key !== null);
+    columnChart($('chart-districts'), {
+      title: 'پرونده‌ها به تفکیک منطقه',
+      labels: known.map((r) => faDigits(r.key)),
+      series: [
+        { name: 'ثبت شده', values: known.map((r) => r.opened) },
+        { name: 'معوق', values: known.map((r) => r.overdue), className: 'bad' },
+      ],
+    });
+    renderTable(table);
+  } catch (err) {
+    $('report-error').textContent = err.message;
+  }
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  $('sign-in-error').textContent = '';
+  const res = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: form.username.value, password: form.password.value }),
+  });
+  if (!res.ok) {
+    $('sign-in-error').textContent = res.status === 429 ? 'تلاش‌های زیاد؛ کمی بعد دوباره امتحان کنید.' : 'نام کاربری یا گذرواژه نادرست است.';
+    return;
+  }
+  const body = await res.json();
+  if (!['supervisor', 'admin'].includes(body.user?.role)) {
+    $('sign-in-error').textContent = 'این صفحه فقط برای ناظران و مدیران است.';
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, body.token);
+  form.reset();
+  show(true);
+  await refresh();
+}
+
+function init() {
+  const today = jalaliToday();
+  const form = $('range-form');
+  form.from.value = `${today.year}-${today.month}-01`;
+  form.to.value = `${today.year}-${today.month}-${today.day}`;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    refresh();
+  });
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('token-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, e.target.token.value.trim());
+    e.target.reset();
+    show(true);
+    refresh();
+  });
+  $('sign-out').addEventListener('click', () => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    show(false);
+  });
+  for (const button of document.querySelectorAll('button.csv[data-kind]')) {
+    button.addEventListener('click', () => downloadCsv(button.dataset.kind, button.dataset.by).catch((err) => ($('report-error').textContent = err.message)));
+  }
+  $('table-csv').addEventListener('click', () =>
+    downloadCsv(form.kind.value, form.by.value).catch((err) => ($('report-error').textContent = err.message)),
+  );
+  show(Boolean(token()));
+  if (token()) refresh();
+}
+
+init();
