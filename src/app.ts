@@ -251,7 +251,7 @@ export async function startHotline(
       await ari.close();
       await stasis.drain();
       agents.stop();
-      await callbackJobs.close();
+      await callbackJobs.close(redis.status !== 'ready');
       await ami.close();
       await jobs.close(redis.status !== 'ready');
       redis.disconnect();

@@ -1,4 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { addWaitingRoomMember, installTestDialplan } from '../helpers/test-agents.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { wavDurationSeconds } from '../../src/adapters/ari/stored-recordings.js';
 import { randomMobile, settledCall } from '../helpers/call-rows.js';
@@ -169,6 +170,10 @@ describe('follow-up and repeat callers', () => {
 describe('office hours: the queue hand-off', () => {
   it('puts a report in the category queue with the call ids as channel variables', async () => {
     await hotline.hours.setOverride('open', 'test');
+    // app_queue turns callers away from a queue nobody serves (joinempty): one paused member.
+    await installTestDialplan(ami);
+    const removeMember = await addWaitingRoomMember(ami, 'parks_trees');
+    onTestFinished(removeMember);
     const call = await dial(phone());
     await call.waitForPrompt('main-menu');
     await call.press('1');

@@ -81,8 +81,9 @@ export function startCallbackJobs(deps: {
         },
       );
     },
-    async close(): Promise<void> {
-      await worker?.close();
+    /** `force`: do not wait for running jobs (nor for an unreachable Redis); they are retried. */
+    async close(force = false): Promise<void> {
+      await worker?.close(force);
       await queue.close();
     },
   };

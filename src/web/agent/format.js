@@ -110,6 +110,7 @@ export const CALL_OUTCOME_LABELS = {
   hangup: 'قطع تماس',
   fallback_queued: 'در صف (حالت اضطراری)',
   fallback_voicebox: 'پیام صوتی (حالت اضطراری)',
+  callback: 'درخواست تماس',
   failed: 'ناموفق',
 };
 

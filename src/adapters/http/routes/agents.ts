@@ -157,7 +157,6 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
             'Server-Sent Events: `state` (Agent), `screen-pop` (the call just connected, with the caller\'s history) and `call-ended`. Starts with the current state. Only the agent themselves, supervisors and admins.',
           tags: ['agents'],
           params: IdParams,
-          produces: ['text/event-stream'],
           response: {
             200: { description: 'An event stream', content: { 'text/event-stream': { schema: Type.String() } } },
             ...errorResponses(403, 404),
