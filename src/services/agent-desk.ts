@@ -91,15 +91,13 @@ export function createCallCases(deps: { calls: Pick<CallRepo, 'findById' | 'upda
   return {
     findCall: (id) => deps.calls.findById(id),
     async createFromCall(call, input) {
-      const description = input.address?.trim()
-        ? `${input.description.trim()}\nنشانی: ${input.address.trim()}`
-        : input.description.trim();
       const created = await deps.cases.create({
         channel: 'phone',
         category: input.category,
         district: input.district ?? call.district,
         callerPhone: call.caller,
-        description,
+        description: input.description.trim(),
+        address: input.address?.trim() || null,
         callId: call.id,
         actor: input.actor,
       });
