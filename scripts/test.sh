@@ -28,6 +28,7 @@ hotline_ensure redis
 hotline_ensure postgres
 hotline_ensure sandbox
 hotline_ensure chromium
+hotline_ensure baresip
 TEST_DATABASE_URL="$(bash scripts/postgres.sh url)"
 HOTLINE_SANDBOX_ROOT="$(bash scripts/asterisk-sandbox.sh root)"
 export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT

@@ -3,24 +3,27 @@
 # was already running (that one is reused, the sandbox with this checkout's config).
 HOTLINE_STARTED=()
 
-# Debian's chromium for the browser tests (playwright-core drives it; no browser is
-# downloaded). Only installed, never started: each test launches its own.
-hotline_ensure_chromium() {
-  [[ -x /usr/bin/chromium ]] && return 0
-  [[ "$(id -u)" == 0 ]] || hotline_die "chromium is not installed (apt-get install chromium)"
-  hotline_log "installing chromium"
+# Test tools from Debian's packages, installed when missing, never started here:
+# chromium for the browser tests (playwright-core drives it; no browser is downloaded)
+# and baresip, a real SIP phone that registers as an agent and answers over SIP.
+hotline_ensure_package() {
+  local binary=$1 package=$2
+  [[ -x "$binary" ]] && return 0
+  [[ "$(id -u)" == 0 ]] || hotline_die "$package is not installed (apt-get install $package)"
+  hotline_log "installing $package"
   # Waits for a dpkg lock held by another apt run instead of failing at once.
-  local apt=(apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium)
+  local apt=(apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "$package")
   if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" >/dev/null 2>&1; then
     apt-get -o DPkg::Lock::Timeout=600 update >/dev/null
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" >/dev/null
   fi
-  [[ -x /usr/bin/chromium ]] || hotline_die "chromium was installed but /usr/bin/chromium is missing"
+  [[ -x "$binary" ]] || hotline_die "$package was installed but $binary is missing"
 }
 
 hotline_ensure() {
   local name=$1 script
-  [[ "$name" == chromium ]] && { hotline_ensure_chromium; return; }
+  [[ "$name" == chromium ]] && { hotline_ensure_package /usr/bin/chromium chromium; return; }
+  [[ "$name" == baresip ]] && { hotline_ensure_package /usr/bin/baresip baresip-core; return; }
   case "$name" in
     redis) script=scripts/redis.sh ;;
     postgres) script=scripts/postgres.sh ;;
