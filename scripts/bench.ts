@@ -37,11 +37,6 @@ import type { IvrState } from '../src/domain/ivr/state.js';
 import type { IvrEvent, StepContext } from '../src/domain/ivr/types.js';
 import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
-import { createAgentModule } from '../src/services/agent-module.js';
-import { createCallCases } from '../src/services/agent-desk.js';
-
-/** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
-const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
 import { createReportService } from '../src/services/report-service.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -252,14 +247,6 @@ async function serve(): Promise<void> {
       reports: createReportService(repos.reports, { now: () => new Date() }),
       adminToken: ADMIN_TOKEN,
       accounts: createAccounts(repos, () => new Date()),
-      agents: createAgentModule({
-        repos: repos,
-        ami: AMI_DOWN,
-        config: { wrapUpSeconds: { default: 15 }, maxMissedInARow: 2, sipDomain: '127.0.0.1' },
-        now: () => new Date(),
-        logger,
-      }).desk,
-      callCases: createCallCases(repos),
       logger,
       now: () => new Date(),
       // The limiter still runs (its cost is part of every request) but never says 429.
