@@ -193,6 +193,7 @@ export async function startHotline(
 
   const sweep = setInterval(() => {
     if (ari.isConnected()) importFallback().catch(() => undefined);
+    if (redis.status === 'ready') callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
   }, FALLBACK_SWEEP_MS);
   const astdbSync = setInterval(() => {
     if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);

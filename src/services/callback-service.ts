@@ -6,6 +6,7 @@ import { maskPhone, normalizePhone } from '../domain/phone.js';
 
 /** A callback goes ahead of callers who are only now joining: it kept its place. */
 export const CALLBACK_QUEUE_PRIORITY = 10;
+const SCHEDULE_WAIT_MS = 2_000;
 
 /**
  * "Keep your place, get called back": stores the request of a caller who pressed 1 in a
@@ -35,9 +36,22 @@ export function createCallbackService(deps: {
           caseId: call?.caseId ?? null,
           waitingSince: call?.queueRecord.queueJoinedAt ?? deps.now(),
         }));
-      await deps.schedule(callback.id);
+      // Redis down must not keep the caller waiting in silence: the request is stored, and
+      // the sweep (sweepPending) queues its job once Redis answers.
+      const queued = await Promise.race([
+        deps.schedule(callback.id).then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), SCHEDULE_WAIT_MS).unref()),
+      ]).catch(() => false);
+      if (!queued) deps.logger.warn({ callbackId: callback.id }, 'callback stored; its dialling job will be queued by the sweep');
       deps.logger.info({ callbackId: callback.id, caller: maskPhone(phone), queue: callback.queue }, 'callback requested');
       return callback.id;
+    },
+
+    /** Queues the job of every pending request (idempotent: job ids come from the requests). */
+    async sweepPending(): Promise<number> {
+      const pending = await deps.callbacks.listPending();
+      for (const callback of pending) await deps.schedule(callback.id);
+      return pending.length;
     },
 
     /** The citizen answered our call: greet, then wait in the queue with priority. */

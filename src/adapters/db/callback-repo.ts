@@ -33,6 +33,9 @@ export function createCallbackRepo(db: Db) {
     async setStatus(id: string, status: CallbackStatus, lastResult: string | null): Promise<void> {
       await db.update(callbacks).set({ status, lastResult }).where(eq(callbacks.id, id));
     },
+    async listPending(): Promise<CallbackRow[]> {
+      return db.select().from(callbacks).where(eq(callbacks.status, 'pending')).orderBy(callbacks.waitingSince).limit(500);
+    },
     async countPending(): Promise<number> {
       const [row] = await db.select({ n: count() }).from(callbacks).where(sql`${callbacks.status} in ('pending', 'dialling')`);
       return Number(row?.n ?? 0);

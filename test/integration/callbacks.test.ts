@@ -1,0 +1,64 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
+import { openDatabase, type Database } from '../../src/adapters/db/database.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { createCallbackService } from '../../src/services/callback-service.js';
+
+let database: Database;
+
+beforeAll(async () => {
+  database = await openDatabase({});
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+describe('callback requests', () => {
+  it('keep the place in line, answer the caller even when the job queue hangs, and are queued by the sweep', async () => {
+    const repos = createRepositories(database);
+    const callbacks = createCallbackRepo(database.db);
+    const joinedAt = new Date('2026-11-27T07:00:00Z');
+    await repos.calls.start({ uniqueId: 'cb-1', caller: '09121112233', startedAt: new Date('2026-11-27T06:59:00Z') });
+    await repos.calls.update('cb-1', { queue: 'parks_trees', queueJoinedAt: joinedAt });
+
+    // Redis unreachable: scheduling never settles.
+    const hanging = createCallbackService({
+      callbacks,
+      calls: repos.calls,
+      schedule: () => new Promise(() => undefined),
+      now: () => new Date('2026-11-27T07:01:00Z'),
+      logger: pino({ level: 'silent' }),
+    });
+    const started = Date.now();
+    const id = await hanging.request({ callUniqueId: 'cb-1', caller: '+98 912 111 2233' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await callbacks.findById(id)).toMatchObject({ phone: '09121112233', queue: 'parks_trees', status: 'pending', waitingSince: joinedAt });
+
+    // Pressing 1 again while the first request is open does not make a second one.
+    expect(await hanging.request({ callUniqueId: 'cb-1', caller: '09121112233' })).toBe(id);
+
+    const scheduled: string[] = [];
+    const working = createCallbackService({
+      callbacks,
+      calls: repos.calls,
+      schedule: async (callbackId) => void scheduled.push(callbackId),
+      now: () => new Date(),
+      logger: pino({ level: 'silent' }),
+    });
+    expect(await working.sweepPending()).toBe(1);
+    expect(scheduled).toEqual([id]);
+  });
+
+  it('refuses a caller without a number (nobody to call back)', async () => {
+    const repos = createRepositories(database);
+    const service = createCallbackService({
+      callbacks: createCallbackRepo(database.db),
+      calls: repos.calls,
+      schedule: async () => undefined,
+      now: () => new Date(),
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(service.request({ callUniqueId: 'nobody', caller: null })).rejects.toThrow(/no number/);
+  });
+});
