@@ -164,9 +164,18 @@ function cell(row, text, className) {
   return td;
 }
 
+/** Open cases first, the one due soonest on top (the late ones); finished cases after them, newest first. */
+function byUrgency(a, b) {
+  const openFirst = Number(isOpenStatus(b.status)) - Number(isOpenStatus(a.status));
+  if (openFirst !== 0) return openFirst;
+  if (!isOpenStatus(a.status)) return Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  const due = (c) => (c.dueAt ? Date.parse(c.dueAt) : Number.POSITIVE_INFINITY);
+  return due(a) - due(b) || Date.parse(b.createdAt) - Date.parse(a.createdAt);
+}
+
 function render() {
   const all = showingAll();
-  const shown = session.cases.filter((c) => all || isOpenStatus(c.status));
+  const shown = session.cases.filter((c) => all || isOpenStatus(c.status)).sort(byUrgency);
   const body = $('cases').tBodies[0];
   body.replaceChildren();
   if (shown.length === 0) {
