@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { AGENT_FILES, DISTRICT_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 let backend: HttpBackend;
@@ -104,5 +104,67 @@ describe('the agent desktop page', () => {
   it('is not part of the API documentation', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/agent'))).toEqual([]);
+  });
+});
+
+describe('the district inbox page', () => {
+  it('serves the page in Persian, right to left, without a token, under the pages policy', async () => {
+    const res = await app.inject({ method: 'GET', url: '/district' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<html lang="fa" dir="rtl">');
+    expect(res.body).toBe(await readFile(new URL('../../src/web/district/index.html', import.meta.url), 'utf8'));
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const csp = directives(res.headers['content-security-policy'] as string);
+    expect(csp.get('default-src')).toBe("'none'");
+    expect(csp.get('script-src')).toBe("'self'");
+    expect(csp.get('style-src')).toBe("'self'");
+    expect(csp.get('form-action')).toBe("'none'");
+    expect(res.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(res.body).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
+    expect(res.body).not.toMatch(/https?:\/\//);
+  });
+
+  it.each([
+    ['district.js', 'text/javascript; charset=utf-8'],
+    ['inbox.js', 'text/javascript; charset=utf-8'],
+    ['district.css', 'text/css; charset=utf-8'],
+    ['index.html', 'text/html; charset=utf-8'],
+  ])('serves %s as %s', async (file, type) => {
+    const res = await app.inject({ method: 'GET', url: `/district/${file}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.body).toBe(await readFile(new URL(`../../src/web/district/${file}`, import.meta.url), 'utf8'));
+  });
+
+  it('serves every file the page and its modules reference, and only known files', async () => {
+    const page = (await app.inject({ method: 'GET', url: '/district' })).body;
+    const modules = await Promise.all(
+      ['district.js', 'inbox.js'].map(async (f) => (await app.inject({ method: 'GET', url: `/district/${f}` })).body),
+    );
+    const own = [...page.matchAll(/(?:src|href)="\/district\/([^"]+)"/g)].map((m) => m[1]!);
+    const imports = modules.flatMap((m) => [...m.matchAll(/from '(\.\.?\/[^']+)'/g)].map((i) => i[1]!));
+    expect(own).toEqual(expect.arrayContaining(['district.css', 'district.js']));
+    expect(imports).toEqual(expect.arrayContaining(['./inbox.js', '../agent/format.js']));
+    for (const file of own) expect(DISTRICT_FILES, file).toContain(file);
+    // The browser resolves each import against /district/; every one must be served.
+    for (const specifier of imports) {
+      const url = new URL(specifier, 'http://host/district/').pathname;
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type'], url).toBe('text/javascript; charset=utf-8');
+    }
+
+    for (const url of ['/district/inbox.test.ts', '/district/inbox.d.ts', '/district/format.js', '/district/..%2Fagent%2Fagent.js', '/district/nope.js']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code, url).toBe('HOTLINE_ERR_NOT_FOUND');
+    }
+  });
+
+  it('is not part of the API documentation', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/district'))).toEqual([]);
   });
 });

@@ -21,6 +21,15 @@ const CONTENT_TYPES: Record<string, string> = {
 /** Exactly what the agent desktop loads: nothing else in the folder (tests, typings) is served. */
 export const AGENT_FILES = ['index.html', 'agent.js', 'agent.css', 'format.js', 'sse.js'] as const;
 
+/** What the district inbox loads from its own folder; it imports format.js from /agent. */
+export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inbox.js'] as const;
+
+/** Each page: its URL and folder name under src/web, and the files it may serve. */
+const PAGES: readonly { name: string; files: readonly string[] }[] = [
+  { name: 'agent', files: AGENT_FILES },
+  { name: 'district', files: DISTRICT_FILES },
+];
+
 interface Asset {
   body: Buffer;
   contentType: string;
@@ -53,25 +62,29 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
 const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
 
 /**
- * The agent desktop at /agent. Public: the page holds no data; everything it shows
- * comes from the API with the agent's token. Read once at start, so a missing file
- * stops the service at boot rather than failing an agent mid-shift. Hidden from the
- * OpenAPI document, which describes the API, not pages.
+ * The service's own pages: the agent desktop at /agent, the district inbox at /district.
+ * Public: a page holds no data; everything it shows comes from the API with the user's
+ * token. Read once at start, so a missing file stops the service at boot rather than
+ * failing a user mid-shift. Hidden from the OpenAPI document, which describes the API,
+ * not pages.
  */
 export function webPageRoutes(options: { root?: URL } = {}): FastifyPluginAsyncTypebox {
-  const agentFolder = new URL('agent/', options.root ?? WEB_ROOT);
+  const root = options.root ?? WEB_ROOT;
   return async (app) => {
     allowServicePages(app);
-    const assets = new Map<string, Asset>();
-    for (const name of AGENT_FILES) assets.set(name, await loadAsset(agentFolder, name));
-    const index = assets.get('index.html')!;
+    for (const page of PAGES) {
+      const folder = new URL(`${page.name}/`, root);
+      const assets = new Map<string, Asset>();
+      for (const name of page.files) assets.set(name, await loadAsset(folder, name));
+      const index = assets.get('index.html')!;
 
-    app.get('/agent', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
-    app.get('/agent/:file', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
-      const file = request.params.file || 'index.html';
-      const asset = assets.get(file);
-      if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
-      return sendAsset(request, reply, asset);
-    });
+      app.get(`/${page.name}`, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
+      app.get(`/${page.name}/:file`, { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+        const file = request.params.file || 'index.html';
+        const asset = assets.get(file);
+        if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
+        return sendAsset(request, reply, asset);
+      });
+    }
   };
 }

@@ -1,0 +1,323 @@
+/**
+ * The district inbox: a district user signs in, sees their district's cases with the
+ * time left on each SLA, and acknowledges, starts and resolves them. Plain DOM, no
+ * framework, no build step, like the agent desktop whose helpers it shares.
+ */
+import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
+import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
+
+/** sessionStorage: the token lives as long as the tab, and a shared PC forgets it when closed. */
+const TOKEN_KEY = 'hotline137.district.token';
+/** New cases reach the district at any time; half a minute is fresh enough for a work list. */
+const REFRESH_MS = 30_000;
+/** The API's page limit: far more than a district's open cases. */
+const LIST_LIMIT = 200;
+
+const $ = (id) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el;
+};
+
+class ApiError extends Error {
+  constructor(code, status) {
+    super(code ?? `HTTP ${status}`);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const session = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  district: null,
+  /** The cases as last listed, newest first. */
+  cases: [],
+  refreshTimer: null,
+  /** The case whose resolve dialog is open. */
+  resolving: null,
+};
+
+// ---------------------------------------------------------------- API
+
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    cache: 'no-store',
+  });
+  if (res.status === 401 && session.token && path !== '/api/auth/login') {
+    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
+    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
+  }
+  if (!res.ok) {
+    const error = await res.json().catch(() => null);
+    throw new ApiError(error?.error?.code, res.status);
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+// ---------------------------------------------------------------- sign-in
+
+/** Best effort: a token this page will not use should not stay valid until the end of the shift. */
+function forgetToken() {
+  const token = session.token;
+  session.token = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  if (token) fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
+}
+
+function showSignIn(message = '') {
+  clearInterval(session.refreshTimer);
+  session.refreshTimer = null;
+  session.token = null;
+  session.district = null;
+  session.cases = [];
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('inbox').hidden = true;
+  $('account').hidden = true;
+  $('district-name').textContent = '';
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  $('password').value = '';
+  $('username').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (!form.reportValidity()) return;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  $('sign-in-error').textContent = '';
+  try {
+    const signedIn = await api('POST', '/api/auth/login', {
+      username: $('username').value.trim(),
+      password: $('password').value,
+    });
+    session.token = signedIn.token;
+    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    $('password').value = '';
+    await openInbox();
+  } catch (err) {
+    // Signed in but no inbox (the server failed after sign-in): do not keep the token.
+    if (session.token) {
+      forgetToken();
+      showSignIn(inboxErrorMessage(err.code));
+    } else {
+      $('sign-in-error').textContent = inboxErrorMessage(err.code);
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function signOut() {
+  forgetToken();
+  showSignIn();
+}
+
+/** Only district users have an inbox: anyone else is told so and their token dropped. */
+async function openInbox() {
+  const me = await api('GET', '/api/auth/me');
+  if (me.role !== 'district' || !Number.isInteger(me.district)) {
+    forgetToken();
+    showSignIn('این صفحه ویژهٔ کاربران مناطق است؛ با حساب کاربری منطقه وارد شوید.');
+    return;
+  }
+  session.district = me.district;
+  $('district-name').textContent = toPersianDigits(me.district);
+  $('account-name').textContent = `${me.user?.displayName ?? me.id} — ${districtLabel(me.district)}`;
+  $('sign-in').hidden = true;
+  $('account').hidden = false;
+  $('inbox').hidden = false;
+  $('main').focus();
+  await refresh();
+  clearInterval(session.refreshTimer);
+  session.refreshTimer = setInterval(() => void refresh(), REFRESH_MS);
+}
+
+// ---------------------------------------------------------------- the list
+
+const showingAll = () => document.querySelector('input[name="filter"]:checked')?.value === 'all';
+
+async function refresh() {
+  if (!session.token || session.district === null) return;
+  try {
+    const { cases } = await api('GET', `/api/cases?limit=${LIST_LIMIT}`);
+    session.cases = cases;
+    $('inbox-error').textContent = '';
+    $('updated').textContent = `آخرین به‌روزرسانی: ${formatDateTime(new Date().toISOString())}`;
+    render();
+  } catch (err) {
+    if (session.token) $('inbox-error').textContent = inboxErrorMessage(err.code);
+  }
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+/** Open cases first, the one due soonest on top (the late ones); finished cases after them, newest first. */
+function byUrgency(a, b) {
+  const openFirst = Number(isOpenStatus(b.status)) - Number(isOpenStatus(a.status));
+  if (openFirst !== 0) return openFirst;
+  if (!isOpenStatus(a.status)) return Date.parse(b.createdAt) - Date.parse(a.createdAt);
+  const due = (c) => (c.dueAt ? Date.parse(c.dueAt) : Number.POSITIVE_INFINITY);
+  return due(a) - due(b) || Date.parse(b.createdAt) - Date.parse(a.createdAt);
+}
+
+function render() {
+  const all = showingAll();
+  const shown = session.cases.filter((c) => all || isOpenStatus(c.status)).sort(byUrgency);
+  const body = $('cases').tBodies[0];
+  body.replaceChildren();
+  if (shown.length === 0) {
+    cell(body.insertRow(), all ? 'پرونده‌ای برای این منطقه ثبت نشده است.' : 'پروندهٔ بازی ندارید.', 'empty').colSpan = 8;
+  }
+  for (const c of shown) {
+    const row = body.insertRow();
+    row.dataset.trackingNumber = c.trackingNumber;
+    row.dataset.status = c.status;
+    const tracking = cell(row, toPersianDigits(c.trackingNumber), 'number');
+    if (c.overdue) {
+      const flag = document.createElement('span');
+      flag.className = 'flag';
+      flag.textContent = 'معوق';
+      tracking.append(flag);
+    }
+    cell(row, categoryLabel(c.category));
+    cell(row, c.address ?? '—');
+    cell(row, c.description ?? '—', 'description');
+    cell(row, caseStatusLabel(c.status), 'status');
+    cell(row, formatDateTime(c.createdAt));
+    const countdown = cell(row, '', 'countdown number');
+    countdown.dataset.dueAt = c.dueAt ?? '';
+    // Only open cases run against their SLA; a finished one shows no clock.
+    countdown.dataset.running = String(isOpenStatus(c.status));
+    const actions = cell(row, '', 'actions');
+    const allowed = allowedActions(c.status);
+    for (const action of DISTRICT_ACTIONS) {
+      if (!allowed.includes(action.status)) continue;
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.textContent = action.label;
+      button.className = action.status === 'resolved' ? 'primary' : '';
+      button.addEventListener('click', () => void act(c, action, button));
+      actions.append(button);
+    }
+  }
+  const open = session.cases.filter((c) => isOpenStatus(c.status));
+  const overdue = open.filter((c) => c.overdue || formatCountdown(c.dueAt, Date.now()).overdue).length;
+  $('summary').textContent =
+    `${toPersianDigits(open.length)} پروندهٔ باز` + (overdue ? `، ${toPersianDigits(overdue)} پرونده با مهلت گذشته` : '');
+  tick();
+}
+
+/** Every second: the countdowns, and a row turns red the moment its due time passes. */
+function tick() {
+  const now = Date.now();
+  for (const row of $('cases').tBodies[0].rows) {
+    const countdown = row.querySelector('td.countdown');
+    if (!countdown) continue;
+    const c = session.cases.find((x) => x.trackingNumber === row.dataset.trackingNumber);
+    if (countdown.dataset.running !== 'true') {
+      countdown.textContent = '—';
+      row.classList.remove('overdue');
+      continue;
+    }
+    const left = formatCountdown(countdown.dataset.dueAt, now);
+    countdown.textContent = left.text;
+    row.classList.toggle('overdue', left.overdue || Boolean(c?.overdue));
+  }
+}
+
+// ---------------------------------------------------------------- actions
+
+async function changeStatus(c, status, note) {
+  const body = note === undefined ? { status } : { status, note };
+  await api('PATCH', `/api/cases/${encodeURIComponent(c.trackingNumber)}`, body);
+}
+
+async function act(c, action, button) {
+  $('inbox-error').textContent = '';
+  if (action.needsNote) {
+    openResolve(c);
+    return;
+  }
+  button.disabled = true;
+  try {
+    await changeStatus(c, action.status);
+  } catch (err) {
+    $('inbox-error').textContent = inboxErrorMessage(err.code);
+  }
+  await refresh();
+}
+
+function openResolve(c) {
+  session.resolving = c;
+  $('resolve-tracking').textContent = toPersianDigits(c.trackingNumber);
+  $('resolve-note').value = '';
+  $('resolve-error').textContent = '';
+  $('resolve-dialog').showModal();
+  $('resolve-note').focus();
+}
+
+async function submitResolve(event) {
+  event.preventDefault();
+  const c = session.resolving;
+  if (!c) return;
+  const note = $('resolve-note').value.trim();
+  if (!note) {
+    $('resolve-error').textContent = 'شرح اقدام انجام‌شده را بنویسید.';
+    $('resolve-note').focus();
+    return;
+  }
+  const button = event.currentTarget.querySelector('button[type="submit"]');
+  button.disabled = true;
+  try {
+    await changeStatus(c, 'resolved', note);
+    session.resolving = null;
+    $('resolve-dialog').close();
+    await refresh();
+  } catch (err) {
+    $('resolve-error').textContent = inboxErrorMessage(err.code);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function cancelResolve() {
+  session.resolving = null;
+  $('resolve-dialog').close();
+}
+
+// ---------------------------------------------------------------- start
+
+function wire() {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('refresh').addEventListener('click', () => void refresh());
+  for (const radio of document.querySelectorAll('input[name="filter"]')) radio.addEventListener('change', render);
+  $('resolve-form').addEventListener('submit', submitResolve);
+  $('resolve-cancel').addEventListener('click', cancelResolve);
+  $('resolve-dialog').addEventListener('close', () => {
+    session.resolving = null;
+  });
+  setInterval(tick, 1000);
+}
+
+wire();
+if (session.token) {
+  openInbox().catch((err) => {
+    if (session.token) showSignIn(inboxErrorMessage(err.code));
+  });
+} else {
+  $('username').focus();
+}
