@@ -178,6 +178,15 @@ export async function seedYear(database: Database, counts = { calls: envInt('SEE
       ) as e(at, from_status, to_status, happened)
       where e.happened`,
     );
+    // What the engine keeps on the case at its first resolution (case-repo transition).
+    await timed(
+      'cases.resolved_at',
+      tx,
+      sql`
+      update cases set resolved_at = r.at
+      from (select case_id, min(at) as at from case_events where to_status = 'resolved' group by case_id) r
+      where r.case_id = cases.id`,
+    );
   });
 
   // Index-only scans need the visibility map; a live database gets it from autovacuum.

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +129,23 @@ describe('PATCH /api/cases/:trackingNumber', () => {
     ]);
     const self = await as('agent').patch(`/api/cases/${original.trackingNumber}`, { status: 'duplicate', duplicateOf: original.trackingNumber });
     expect(self.statusCode).toBe(400);
+  });
+});
+
+describe('time to resolve', () => {
+  it('keeps the first resolution on the case, through a reopen and a second resolution', async () => {
+    const repo = backend.repos.cases;
+    const c = await caseIn('in_progress');
+    const first = new Date('2026-11-20T08:00:00Z');
+    await repo.transition({ caseId: c.id, from: 'in_progress', to: 'resolved', actor: 'd', note: 'fixed', at: first });
+    await repo.transition({ caseId: c.id, from: 'resolved', to: 'reopened', actor: 's', note: 'not fixed', at: new Date('2026-11-21T08:00:00Z') });
+    const again = await repo.transition({ caseId: c.id, from: 'reopened', to: 'dispatched', actor: 'j', at: new Date('2026-11-21T09:00:00Z') });
+    expect(again.status).toBe('dispatched');
+    await repo.transition({ caseId: c.id, from: 'dispatched', to: 'acknowledged', actor: 'd', at: new Date('2026-11-21T10:00:00Z') });
+    await repo.transition({ caseId: c.id, from: 'acknowledged', to: 'resolved', actor: 'd', note: 'fixed again', at: new Date('2026-11-22T08:00:00Z') });
+    const rows = await backend.database.db.execute(sql`select resolved_at from cases where id = ${c.id}`);
+    const resolvedAt = (Array.isArray(rows) ? rows : (rows as { rows: { resolved_at: unknown }[] }).rows)[0]!.resolved_at;
+    expect(new Date(String(resolvedAt instanceof Date ? resolvedAt.toISOString() : resolvedAt)).toISOString()).toBe(first.toISOString());
   });
 });
 

@@ -99,6 +99,9 @@ async function seed(database: Database): Promise<void> {
   );
   for (const [i, c] of CASES.entries()) {
     const createdAt = new Date(c.at);
+    // As the case repo keeps it: the first time the case reached `resolved`.
+    const firstResolved = (c.history ?? []).find(([, to]) => to === 'resolved');
+    const resolvedAt = firstResolved ? new Date(createdAt.getTime() + firstResolved[0] * 3_600_000) : null;
     const [row] = await database.db
       .insert(cases)
       .values({
@@ -107,6 +110,7 @@ async function seed(database: Database): Promise<void> {
         category: c.category,
         district: c.district,
         status: c.status,
+        resolvedAt,
         createdAt,
         updatedAt: createdAt,
       })

@@ -229,6 +229,8 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
             status: to,
             ...(districtChanged ? { district: change.district } : {}),
             ...(change.to === 'duplicate' ? { duplicateOf: change.duplicateOf ?? null } : {}),
+            // The first resolution counts; a reopened and re-resolved case keeps it.
+            ...(to === 'resolved' && to !== before.status ? { resolvedAt: sql`coalesce(${cases.resolvedAt}, ${at.toISOString()}::timestamptz)` } : {}),
             updatedAt: at,
           })
           .where(eq(cases.id, change.caseId))

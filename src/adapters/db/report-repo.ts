@@ -110,17 +110,10 @@ export function createReportRepo(db: Db): ReportRepo {
           from (
             select ${key.inner} as key, c.category,
                    count(*) as opened,
-                   count(r.resolved_at) as resolved,
+                   count(c.resolved_at) as resolved,
                    count(*) filter (where c.status not in (${finished}) and c.created_at < ${dueBefore}) as overdue,
-                   coalesce(sum(extract(epoch from r.resolved_at - c.created_at)), 0) as resolve_sec
+                   coalesce(sum(extract(epoch from c.resolved_at - c.created_at)), 0) as resolve_sec
             from cases c
-            left join (
-              -- A case is resolved after it is opened, so older events cannot belong to these cases.
-              select e.case_id, min(e.at) as resolved_at
-              from case_events e
-              where e.to_status = 'resolved' and e.at >= ${iso(range.from)}::timestamptz
-              group by e.case_id
-            ) r on r.case_id = c.id
             where c.created_at >= ${iso(range.from)}::timestamptz
               and c.created_at < ${iso(range.to)}::timestamptz
             group by 1, 2

@@ -46,6 +46,8 @@ export const cases = pgTable(
     externalId: text('external_id'),
     status: text('status').$type<CaseStatus>().notNull().default('new'),
     dueAt: timestamp('due_at', { withTimezone: true }),
+    /** First time the case reached `resolved`: reports measure time to resolve from it. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     dispatchFailedAt: timestamp('dispatch_failed_at', { withTimezone: true }),
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => cases.id, { onDelete: 'set null' }),
@@ -70,6 +72,6 @@ export const cases = pgTable(
     // The SLA sweep only ever looks at cases not yet escalated.
     index('cases_due_at_idx').on(t.dueAt).where(sql`${t.escalatedAt} is null`),
     // Reports: every column the case report reads, so a year of cases is an index-only scan.
-    index('cases_report_idx').on(t.createdAt, t.category, t.district, t.status, t.id),
+    index('cases_report_idx').on(t.createdAt, t.category, t.district, t.status, t.resolvedAt),
   ],
 );
