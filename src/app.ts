@@ -27,6 +27,11 @@ import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { startCallbackJobs } from './adapters/jobs/callback-jobs.js';
 import { createAriDialler } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
+import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
+import { startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
+import { createSurveyService, type SurveyService } from './services/survey-service.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
 import { createReportService } from './services/report-service.js';
 
 export interface Hotline {
@@ -41,6 +46,9 @@ export interface Hotline {
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
   callbackJobs: ReturnType<typeof startCallbackJobs>;
+  /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
+  surveys: SurveyService;
+  surveyJobs: SurveyJobs;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -82,7 +90,12 @@ export async function startHotline(
     now,
   });
   // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
-  const cases = routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }));
+  // Every closure, whoever makes it, schedules the case's satisfaction survey.
+  const cases = surveyOnClose(
+    routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
+    (c, closedAt) => surveys.onCaseClosed(c, closedAt),
+    logger.child({ component: 'surveys' }),
+  );
 
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -141,6 +154,35 @@ export async function startHotline(
     schedule: (id) => callbackJobs.schedule(id),
     now,
     logger: logger.child({ component: 'callbacks' }),
+  });
+
+  const surveyRepo = createSurveyRepo(database.db);
+  const doNotCall = createDoNotCallRepo(database.db);
+  const surveys: SurveyService = createSurveyService({
+    surveys: surveyRepo,
+    doNotCall,
+    cases: repos.cases,
+    schedule: (job) => surveyJobs.schedule(job),
+    callOver: (surveyId) => surveyJobs.callOver(surveyId),
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
+    now,
+    logger,
+  });
+  const surveyJobs: SurveyJobs = startSurveyJobs({
+    connection: jobsConnection,
+    producerConnection: { ...jobsConnection, enableOfflineQueue: false },
+    prefix: config.jobs.prefix,
+    work: config.jobs.runWorkers,
+    maxConcurrent: config.surveys.maxConcurrent,
+    surveys: surveyRepo,
+    cases: repos.cases,
+    doNotCall,
+    dialler: createAriSurveyDialler({ ari, config: config.dialler }),
+    window: config.surveys.window,
+    holidays,
+    callEnded: (input) => surveys.onCallEnded(input),
+    now,
+    logger,
   });
 
   const services = createIvrCallServices({
@@ -214,6 +256,7 @@ export async function startHotline(
   const http = await buildServer({
     cases,
     dispatch: jobs.dispatch,
+    surveys,
     recordings,
     health,
     hours: {
@@ -253,6 +296,7 @@ export async function startHotline(
       await stasis.drain();
       agents.stop();
       await callbackJobs.close(redis.status !== 'ready');
+      await surveyJobs.close(redis.status !== 'ready');
       await ami.close();
       await jobs.close(redis.status !== 'ready');
       redis.disconnect();
@@ -262,5 +306,5 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, callbackJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, callbackJobs, surveys, surveyJobs, importFallback, url, stop };
 }

@@ -27,3 +27,37 @@ describe('channel secrets in the config', () => {
     expect(() => loadConfig({ ...BASE, SMS_WEBHOOK_TOKEN: 'short' })).toThrow(/SMS_WEBHOOK_TOKEN/);
   });
 });
+
+describe('survey config', () => {
+  it('defaults to 10 calls at once, Saturday–Thursday 09:00–20:00, 2 h after closing', () => {
+    const { surveys } = loadConfig(BASE);
+    expect(surveys.maxConcurrent).toBe(10);
+    expect(surveys.window.firstAttemptDelayMs).toBe(2 * 3_600_000);
+    expect(surveys.window.weekly.friday).toBeNull();
+    expect(surveys.window.weekly.saturday).toEqual({ open: '09:00', close: '20:00' });
+  });
+
+  it('reads the keys', () => {
+    const { surveys } = loadConfig({
+      ...BASE,
+      SURVEY_MAX_CONCURRENT: '4',
+      SURVEY_FIRST_DELAY_HOURS: '0.5',
+      SURVEY_CALLING_DAYS: 'sunday,tuesday',
+      SURVEY_CALLING_HOURS: '10:00-12:30',
+    });
+    expect(surveys.maxConcurrent).toBe(4);
+    expect(surveys.window.firstAttemptDelayMs).toBe(30 * 60_000);
+    expect(surveys.window.weekly.sunday).toEqual({ open: '10:00', close: '12:30' });
+    expect(surveys.window.weekly.saturday).toBeNull();
+  });
+
+  it.each([
+    ['SURVEY_MAX_CONCURRENT', '0'],
+    ['SURVEY_FIRST_DELAY_HOURS', '-1'],
+    ['SURVEY_CALLING_DAYS', 'weekdays'],
+    ['SURVEY_CALLING_HOURS', '20:00-09:00'],
+    ['SURVEY_CALLING_HOURS', '09:00'],
+  ])('refuses %s=%s', (key, value) => {
+    expect(() => loadConfig({ ...BASE, [key]: value })).toThrow(ConfigError);
+  });
+});

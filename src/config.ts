@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
+import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './domain/callbacks/dialling-window.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
 export interface Config {
@@ -16,6 +17,7 @@ export interface Config {
   logLevel: string;
   agents: AgentsConfig;
   dialler: DiallerConfig;
+  surveys: SurveysConfig;
   /** SLA per case category, in hours (SLA_HOURS overrides the defaults). */
   slaHours: SlaHours;
   /** BullMQ queues: key prefix, whether this process runs workers, dispatch retries. */
@@ -35,6 +37,16 @@ export interface DiallerConfig {
   endpointTemplate: string;
   /** Caller ID of the hotline's outbound calls (HOTLINE_CALLER_ID). */
   callerId: string;
+}
+
+export interface SurveysConfig {
+  /** Survey calls at once across all workers: the trunk's share for surveys (SURVEY_MAX_CONCURRENT). */
+  maxConcurrent: number;
+  /**
+   * When surveys may be dialled: SURVEY_CALLING_DAYS ('saturday-thursday'),
+   * SURVEY_CALLING_HOURS ('09:00-20:00', Tehran) and SURVEY_FIRST_DELAY_HOURS (2).
+   */
+  window: DiallingWindowConfig;
 }
 
 export interface AgentsConfig {
@@ -94,6 +106,22 @@ function queueWrapUps(env: Env): Partial<Record<QueueName, number>> {
 function dialTemplate(template: string): string {
   if (!template.includes('{number}')) throw new ConfigError(`HOTLINE_DIAL_TEMPLATE must contain {number}: ${template}`);
   return template;
+}
+
+function surveyWindow(env: Env): DiallingWindowConfig {
+  const hours = env.SURVEY_CALLING_HOURS?.trim() || '09:00-20:00';
+  const [open, close, ...rest] = hours.split('-').map((h) => h.trim());
+  if (!open || !close || rest.length > 0) throw new ConfigError(`SURVEY_CALLING_HOURS must look like 09:00-20:00: ${hours}`);
+  const delayHours = Number(env.SURVEY_FIRST_DELAY_HOURS?.trim() || '2');
+  if (!Number.isFinite(delayHours) || delayHours < 0 || delayHours > 24 * 14) {
+    throw new ConfigError(`SURVEY_FIRST_DELAY_HOURS must be a number of hours from 0 to 336: ${env.SURVEY_FIRST_DELAY_HOURS}`);
+  }
+  try {
+    const days = parseCallingDays(env.SURVEY_CALLING_DAYS?.trim() || 'saturday-thursday');
+    return { weekly: diallingWeekly(days, open, close), firstAttemptDelayMs: Math.round(delayHours * 3_600_000) };
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function positiveInt(env: Env, key: string, fallback: number): number {
@@ -156,6 +184,10 @@ export function loadConfig(env: Env = process.env): Config {
     dialler: {
       endpointTemplate: dialTemplate(env.HOTLINE_DIAL_TEMPLATE?.trim() || 'PJSIP/{number}@trunk'),
       callerId: env.HOTLINE_CALLER_ID?.trim() || '137',
+    },
+    surveys: {
+      maxConcurrent: integer(env, 'SURVEY_MAX_CONCURRENT', 10, 1, 1000),
+      window: surveyWindow(env),
     },
     agents: {
       wrapUpSeconds: { default: integer(env, 'HOTLINE_WRAPUP_SECONDS', 15, 0, 3600), ...queueWrapUps(env) },

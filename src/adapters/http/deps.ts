@@ -6,6 +6,7 @@ import type { AgentView, DeskEvent, PauseReason, QueueSkill } from '../../domain
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
+import type { SurveyService } from '../../services/survey-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -92,6 +93,8 @@ export interface HttpDeps {
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
+  /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
+  surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall'> | undefined;
   health: () => Promise<HealthChecks>;
   hours: HoursService;
   /** Call and case reports over a Jalali period (GET /api/reports/*, the /reports page). */

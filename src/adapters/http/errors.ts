@@ -20,6 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   413: 'Body too large (HOTLINE_ERR_PAYLOAD_TOO_LARGE)',
   429: 'Too many requests from this address; see Retry-After (HOTLINE_ERR_RATE_LIMITED)',
+  503: 'A required service is unavailable (HOTLINE_ERR_DEPENDENCY_DOWN)',
 };
 
 /** Response schemas for the error statuses a route can answer with (for OpenAPI). */

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { adminTokenAuthenticator, protect } from './auth.js';
 import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
+import { surveyRoutes } from './routes/surveys.js';
 import { frameworkErrors, registerErrorHandling } from './errors.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
@@ -126,6 +127,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       }
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));
+      await api.register(surveyRoutes(deps));
       await api.register(reportRoutes(deps));
     },
     { prefix: '/api' },

@@ -8,3 +8,5 @@ export { agents, agentQueues } from './agents.js';
 export { callbacks, CALLBACK_STATUSES } from './callbacks.js';
 export { districts } from './districts.js';
 export { caseDispatches } from './case-dispatches.js';
+export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
+export { doNotCall } from './do-not-call.js';

@@ -1,0 +1,118 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
+import type { Db } from './database.js';
+import { doNotCall } from './schema/do-not-call.js';
+import { surveyAttempts, surveys, type SurveyRecordStatus } from './schema/surveys.js';
+
+export type SurveyRow = typeof surveys.$inferSelect;
+export type SurveyAttemptRow = typeof surveyAttempts.$inferSelect;
+export type DoNotCallRow = typeof doNotCall.$inferSelect;
+
+/** The three-way status the eligibility rules reason about. */
+export function eligibilityStatus(status: SurveyRecordStatus): SurveyStatus {
+  if (status === 'pending' || status === 'dialling') return 'pending';
+  // Someone picked up (and maybe asked not to be called again): the case had its survey.
+  if (status === 'answered' || status === 'opted_out') return 'answered';
+  return 'unanswered';
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+export function createSurveyRepo(db: Db) {
+  return {
+    /** A new pending survey; null when the case already has that survey or one under way. */
+    async create(input: { caseId: string; surveyNumber: number; phone: string; scheduledAt: Date }): Promise<SurveyRow | null> {
+      try {
+        const [row] = await db.insert(surveys).values(input).onConflictDoNothing().returning();
+        return row ?? null;
+      } catch (err) {
+        if (isUniqueViolation(err)) return null;
+        throw err;
+      }
+    },
+    async findById(id: string): Promise<SurveyRow | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+      const [row] = await db.select().from(surveys).where(eq(surveys.id, id)).limit(1);
+      return row ?? null;
+    },
+    async listForCase(caseId: string): Promise<SurveyRow[]> {
+      return db.select().from(surveys).where(eq(surveys.caseId, caseId)).orderBy(asc(surveys.surveyNumber));
+    },
+    async attempts(surveyIds: string[]): Promise<SurveyAttemptRow[]> {
+      if (surveyIds.length === 0) return [];
+      return db
+        .select()
+        .from(surveyAttempts)
+        .where(inArray(surveyAttempts.surveyId, surveyIds))
+        .orderBy(asc(surveyAttempts.surveyId), asc(surveyAttempts.attempt));
+    },
+    /**
+     * Starts attempt `attempt` if the survey is still pending (compare-and-set, so a
+     * job redelivered after a stall does not place a second call); false otherwise.
+     */
+    async startAttempt(id: string, attempt: number, at: Date): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const updated = await tx
+          .update(surveys)
+          .set({ status: 'dialling', attempts: attempt, updatedAt: at })
+          .where(and(eq(surveys.id, id), eq(surveys.status, 'pending'), eq(surveys.attempts, attempt - 1)))
+          .returning({ id: surveys.id });
+        if (updated.length === 0) return false;
+        await tx.insert(surveyAttempts).values({ surveyId: id, attempt, startedAt: at });
+        return true;
+      });
+    },
+    /** Ends the attempt in progress; false when it already ended (a repeated report). */
+    async endAttempt(
+      id: string,
+      attempt: number,
+      end: { at: Date; cause: number | null; causeName: string | null; outcome: string },
+    ): Promise<boolean> {
+      const rows = await db
+        .update(surveyAttempts)
+        .set({ endedAt: end.at, hangupCause: end.cause, hangupCauseName: end.causeName, outcome: end.outcome })
+        .where(and(eq(surveyAttempts.surveyId, id), eq(surveyAttempts.attempt, attempt), sql`${surveyAttempts.endedAt} is null`))
+        .returning({ id: surveyAttempts.id });
+      return rows.length > 0;
+    },
+    async update(
+      id: string,
+      patch: Partial<Pick<SurveyRow, 'status' | 'scheduledAt' | 'endReason' | 'answeredAt' | 'solved' | 'rating' | 'commentRecording' | 'flaggedAt'>> & {
+        updatedAt: Date;
+      },
+    ): Promise<void> {
+      await db.update(surveys).set(patch).where(eq(surveys.id, id));
+    },
+  };
+}
+
+export function createDoNotCallRepo(db: Db) {
+  return {
+    async list(): Promise<DoNotCallRow[]> {
+      return db.select().from(doNotCall).orderBy(desc(doNotCall.createdAt));
+    },
+    async has(phone: string): Promise<boolean> {
+      const [row] = await db.select({ phone: doNotCall.phone }).from(doNotCall).where(eq(doNotCall.phone, phone)).limit(1);
+      return row !== undefined;
+    },
+    /** Adds the number (canonical form); an entry already there is kept as it was. */
+    async add(input: { phone: string; reason: string; actor: string; at: Date }): Promise<DoNotCallRow> {
+      await db
+        .insert(doNotCall)
+        .values({ phone: input.phone, reason: input.reason, actor: input.actor, createdAt: input.at })
+        .onConflictDoNothing();
+      const [row] = await db.select().from(doNotCall).where(eq(doNotCall.phone, input.phone)).limit(1);
+      return row!;
+    },
+    async remove(phone: string): Promise<boolean> {
+      const rows = await db.delete(doNotCall).where(eq(doNotCall.phone, phone)).returning({ phone: doNotCall.phone });
+      return rows.length > 0;
+    },
+  };
+}
+
+export type SurveyRepo = ReturnType<typeof createSurveyRepo>;
+export type DoNotCallRepo = ReturnType<typeof createDoNotCallRepo>;

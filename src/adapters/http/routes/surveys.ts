@@ -1,0 +1,164 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { hotlineError } from '../../../domain/errors.js';
+import { principalOf, requireRole } from '../auth.js';
+import { TrackingNumber } from '../case-dto.js';
+import type { HttpDeps } from '../deps.js';
+import { errorResponses } from '../errors.js';
+import { normalizePhoneOrFail } from '../phone.js';
+import type { SurveyWithAttempts } from '../../../services/survey-service.js';
+import { SURVEY_RECORD_STATUSES } from '../../db/schema/surveys.js';
+import { ATTEMPT_OUTCOMES } from '../../../domain/callbacks/retry-policy.js';
+import { normalizePhone } from '../../../domain/phone.js';
+
+const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
+const Instant = Type.String({ format: 'date-time' });
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+const DoNotCallEntry = Type.Object(
+  {
+    phone: Type.String({ description: 'Canonical form (as the hotline dials it)' }),
+    reason: Type.String(),
+    actor: Type.String({ description: "User id, or 'survey' when the citizen pressed 9 in a survey" }),
+    createdAt: Instant,
+  },
+  { title: 'DoNotCallEntry' },
+);
+
+const NewDoNotCall = Type.Object(
+  { phone: Phone, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+const Attempt = Type.Object(
+  {
+    attempt: Type.Integer({ minimum: 1 }),
+    startedAt: Instant,
+    endedAt: Nullable(Instant),
+    hangupCause: Type.Union([Type.Integer(), Type.Null()], { description: 'Q.850 cause from Asterisk' }),
+    hangupCauseName: Nullable(Type.String()),
+    outcome: Type.Union([Type.Enum(ATTEMPT_OUTCOMES), Type.Null()], { description: 'null while the call is on' }),
+  },
+  { title: 'SurveyAttempt' },
+);
+
+const Survey = Type.Object(
+  {
+    id: Type.String(),
+    surveyNumber: Type.Integer({ minimum: 1 }),
+    status: Type.Enum(SURVEY_RECORD_STATUSES),
+    scheduledAt: Instant,
+    endReason: Nullable(Type.String()),
+    answeredAt: Nullable(Instant),
+    solved: Type.Union([Type.Boolean(), Type.Null()]),
+    rating: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
+    commentRecording: Nullable(Type.String()),
+    flaggedAt: Type.Union([Instant, Type.Null()], { description: 'Set when the answers reopened the case for a supervisor' }),
+    attempts: Type.Array(Attempt),
+  },
+  { title: 'Survey' },
+);
+
+function toSurveyDto(s: SurveyWithAttempts) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    id: s.id,
+    surveyNumber: s.surveyNumber,
+    status: s.status,
+    scheduledAt: s.scheduledAt.toISOString(),
+    endReason: s.endReason,
+    answeredAt: iso(s.answeredAt),
+    solved: s.solved,
+    rating: s.rating,
+    commentRecording: s.commentRecording,
+    flaggedAt: iso(s.flaggedAt),
+    attempts: s.attemptHistory.map((a) => ({
+      attempt: a.attempt,
+      startedAt: a.startedAt.toISOString(),
+      endedAt: iso(a.endedAt),
+      hangupCause: a.hangupCause,
+      hangupCauseName: a.hangupCauseName,
+      outcome: a.outcome as (typeof ATTEMPT_OUTCOMES)[number] | null,
+    })),
+  };
+}
+
+export function surveyRoutes(deps: Pick<HttpDeps, 'surveys'>): FastifyPluginAsyncTypebox {
+  const surveys = () => {
+    if (!deps.surveys) throw hotlineError('HOTLINE_ERR_DEPENDENCY_DOWN', 'Surveys are not running');
+    return deps.surveys;
+  };
+  const entry = (r: { phone: string; reason: string; actor: string; createdAt: Date }) => ({ ...r, createdAt: r.createdAt.toISOString() });
+
+  return async (app) => {
+    app.get(
+      '/do-not-call',
+      {
+        schema: {
+          summary: 'List the numbers the hotline never calls back',
+          description: 'Surveys and callbacks skip these numbers; newest first.',
+          tags: ['surveys'],
+          response: { 200: Type.Array(DoNotCallEntry), ...errorResponses(403, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async () => (await surveys().doNotCall.list()).map(entry),
+    );
+
+    app.post(
+      '/do-not-call',
+      {
+        schema: {
+          summary: 'Add a number to the do-not-call list',
+          description: 'The number is normalised (`+98 912…` and `0912…` are one entry); adding it again keeps the first entry.',
+          tags: ['surveys'],
+          body: NewDoNotCall,
+          response: { 201: DoNotCallEntry, ...errorResponses(400, 403, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async (request, reply) => {
+        const phone = normalizePhoneOrFail(request.body.phone, 'body', 'phone');
+        const added = await surveys().doNotCall.add(phone, request.body.reason?.trim() || 'requested', principalOf(request).id);
+        return reply.code(201).send(entry(added));
+      },
+    );
+
+    app.delete(
+      '/do-not-call/:phone',
+      {
+        schema: {
+          summary: 'Remove a number from the do-not-call list',
+          description: 'Any spelling of the number is accepted; it is normalised first.',
+          tags: ['surveys'],
+          params: Type.Object({ phone: Phone }),
+          response: { 204: Type.Null({ description: 'Removed' }), ...errorResponses(400, 403, 404, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async (request, reply) => {
+        const phone = normalizePhone(request.params.phone);
+        if (phone === null) {
+          throw hotlineError('HOTLINE_ERR_VALIDATION', 'params/phone is not a phone number', { in: 'params', field: 'phone' });
+        }
+        await surveys().doNotCall.remove(phone);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/cases/:trackingNumber/surveys',
+      {
+        schema: {
+          summary: 'Satisfaction surveys of a case',
+          description: 'Each survey with its attempt history (hangup causes) and the answers, oldest first.',
+          tags: ['surveys'],
+          params: Type.Object({ trackingNumber: TrackingNumber }),
+          response: { 200: Type.Array(Survey), ...errorResponses(403, 404, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async (request) => (await surveys().listForCase(request.params.trackingNumber)).map(toSurveyDto),
+    );
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * Survey calls on BullMQ: one delayed job per attempt. A job stays active until its
+ * call is over, so the queue's global concurrency caps the survey calls on the trunk at
+ * once across every worker process (not an in-process counter).
+ */
+import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Holiday } from '../../domain/calendar/holidays.js';
+import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/callbacks/dialling-window.js';
+import { checkBeforeDialling } from '../../domain/callbacks/survey-eligibility.js';
+import type { Case } from '../../domain/cases/case.js';
+import type { CaseRepo } from '../../domain/cases/ports.js';
+import { normalizePhone } from '../../domain/phone.js';
+import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
+import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
+import { keepTrying } from './dispatch.js';
+import { DEFAULT_QUEUE_PREFIX } from './queues.js';
+
+export const SURVEY_QUEUE = 'surveys';
+
+export interface SurveyJobData {
+  surveyId: string;
+  attempt: number;
+}
+
+export interface SurveyDialler {
+  /** Originates the call into the `hotline` Stasis app with appArgs `survey,<surveyId>`. */
+  originate(input: { phone: string; surveyId: string }): Promise<void>;
+}
+
+export interface SurveyJobsDeps {
+  connection: ConnectionOptions;
+  /** Producer side (adding jobs): fails fast while Redis is down, like dispatch's. */
+  producerConnection?: ConnectionOptions;
+  prefix?: string;
+  /** Survey calls at once across all workers (SURVEY_MAX_CONCURRENT). */
+  maxConcurrent: number;
+  /** Run a worker in this process (default true). */
+  work?: boolean;
+  surveys: Pick<SurveyRepo, 'findById' | 'startAttempt' | 'update'>;
+  cases: Pick<CaseRepo, 'findById'>;
+  doNotCall: Pick<DoNotCallRepo, 'has'>;
+  dialler: SurveyDialler;
+  window: DiallingWindowConfig;
+  holidays: readonly Holiday[];
+  /**
+   * Reports an attempt that ended without word from the ARI side (the originate failed,
+   * or the call outlived maxCallMs): SurveyService.onCallEnded, bound late.
+   */
+  callEnded: (input: SurveyCallEnded) => Promise<unknown>;
+  now: () => Date;
+  logger: Logger;
+  /** Longest a call may take, ringing included, before its slot is given back (10 min). */
+  maxCallMs?: number;
+  /** How often a worker looks in the database for a call ended in another process (2 s). */
+  pollMs?: number;
+}
+
+const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
+
+export function startSurveyJobs(deps: SurveyJobsDeps) {
+  const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
+  const logger = deps.logger.child({ component: 'survey-jobs' });
+  const maxCallMs = deps.maxCallMs ?? 10 * 60_000;
+  const pollMs = deps.pollMs ?? 2_000;
+  const queue = new Queue<SurveyJobData>(SURVEY_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
+  queue.on('error', (err) => logger.warn({ err: err.message }, 'survey queue error'));
+
+  /** Workers of this process waiting for their call to end, by survey id. */
+  const waiting = new Map<string, () => void>();
+
+  /** Resolves 'ended' when the attempt is over (here or in another process), 'timeout' otherwise. */
+  function callOver(surveyId: string, attempt: number): { done: Promise<'ended' | 'timeout'>; cancel(): void } {
+    let finish: (how: 'ended' | 'timeout') => void = () => undefined;
+    const done = new Promise<'ended' | 'timeout'>((resolve) => (finish = resolve));
+    const stopAll = () => {
+      clearInterval(poll);
+      clearTimeout(timeout);
+      waiting.delete(surveyId);
+    };
+    const poll = setInterval(() => {
+      deps.surveys
+        .findById(surveyId)
+        .then((s) => {
+          if (!s || s.status !== 'dialling' || s.attempts !== attempt) end('ended');
+        })
+        .catch(() => undefined);
+    }, pollMs);
+    const timeout = setTimeout(() => end('timeout'), maxCallMs);
+    const end = (how: 'ended' | 'timeout') => {
+      stopAll();
+      finish(how);
+    };
+    waiting.set(surveyId, () => end('ended'));
+    return { done, cancel: stopAll };
+  }
+
+  async function dial(data: SurveyJobData, moveToDelayed: (at: number) => Promise<void>): Promise<string> {
+    const { surveyId, attempt } = data;
+    const survey = await deps.surveys.findById(surveyId);
+    if (!survey || survey.status !== 'pending' || survey.attempts !== attempt - 1) return 'nothing to do';
+    const now = deps.now();
+    const c = await deps.cases.findById(survey.caseId);
+    const phone = normalizePhone(c?.callerPhone);
+    const blocked = phone !== null && (await deps.doNotCall.has(phone));
+    const check = c
+      ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: new Set(blocked && phone ? [phone] : []) })
+      : ({ ok: false, reason: 'case_gone' } as const);
+    if (!check.ok) {
+      await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, updatedAt: now });
+      return `cancelled: ${check.reason}`;
+    }
+    if (!isInsideWindow(now, deps.window, deps.holidays)) {
+      // A job that ran late (workers down, a long queue) waits for the next window.
+      const next = nextCallTime(now, deps.window, deps.holidays);
+      await deps.surveys.update(surveyId, { scheduledAt: next, updatedAt: now });
+      await moveToDelayed(next.getTime() - now.getTime());
+      throw new DelayedError();
+    }
+    if (!(await deps.surveys.startAttempt(surveyId, attempt, now))) return 'already dialled';
+    const over = callOver(surveyId, attempt);
+    try {
+      await deps.dialler.originate({ phone: check.phone, surveyId });
+    } catch (err) {
+      over.cancel();
+      logger.warn({ surveyId, attempt, err: (err as Error).message }, 'survey originate failed');
+      await deps.callEnded({ surveyId, answered: false, cause: null });
+      return 'originate failed';
+    }
+    const how = await over.done;
+    if (how === 'timeout') {
+      logger.warn({ surveyId, attempt }, 'no end reported for the survey call; attempt recorded as failed');
+      await deps.callEnded({ surveyId, answered: false, cause: null });
+    }
+    return how;
+  }
+
+  const worker =
+    deps.work === false
+      ? null
+      : new Worker<SurveyJobData>(
+          SURVEY_QUEUE,
+          (job, token) =>
+            dial(job.data, async (delayMs) => {
+              await job.moveToDelayed(Date.now() + delayMs, token);
+            }),
+          // The global cap decides; a local one as high lets one worker use all of it.
+          { connection: deps.connection, prefix, concurrency: deps.maxConcurrent, autorun: false },
+        );
+  worker?.on('error', (err) => logger.warn({ err: err.message }, 'survey worker error'));
+  worker?.on('failed', (job, err) => logger.warn({ surveyId: job?.data.surveyId, err: err.message }, 'survey job failed'));
+
+  // The cap is set before this worker takes a job; while Redis is down, keep trying.
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const setup = keepTrying(async () => {
+    await queue.setGlobalConcurrency(deps.maxConcurrent);
+    if (worker && !worker.isRunning()) void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'survey worker stopped'));
+    markReady();
+  }, logger);
+
+  return {
+    queue,
+    worker,
+    /** Resolves once the global cap is set and the worker (if any) runs. */
+    ready,
+    async schedule(job: SurveyJob): Promise<void> {
+      const delay = Math.max(0, job.at.getTime() - deps.now().getTime());
+      await queue.add(
+        'dial',
+        { surveyId: job.surveyId, attempt: job.attempt },
+        {
+          jobId: job.jobId,
+          delay,
+          // Database or Redis trouble only: a call placed is never placed again (startAttempt).
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 30_000 },
+          removeOnComplete: KEEP_COMPLETED,
+          removeOnFail: { age: 30 * 24 * 3600 },
+        },
+      );
+    },
+    /** SurveyService calls this after recording an ended call: the waiting worker lets go of its slot. */
+    callOver(surveyId: string): void {
+      waiting.get(surveyId)?.();
+    },
+    async close(force = false): Promise<void> {
+      setup.stop();
+      for (const end of [...waiting.values()]) end();
+      await worker?.close(force);
+      await queue.close();
+    },
+  };
+}
+
+export type SurveyJobs = ReturnType<typeof startSurveyJobs>;
+
+/**
+ * Every way a case is closed (agents, supervisors, the API) schedules its survey: the
+ * case repository is wrapped like routeOnDistrict wraps it for dispatch. The closure is
+ * stored first; a failure to schedule is logged, never undoes it.
+ */
+export function surveyOnClose<R extends Pick<CaseRepo, 'transition'>>(
+  repo: R,
+  onClosed: (c: Case, closedAt: Date | undefined) => Promise<unknown>,
+  logger: Logger,
+  waitMs = 2_000,
+): R {
+  return {
+    ...repo,
+    async transition(change) {
+      const changed = await repo.transition(change);
+      if (change.to === 'closed') {
+        let timer: NodeJS.Timeout | undefined;
+        const scheduled = onClosed(changed, change.at).then(
+          () => true,
+          (err: Error) => {
+            logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled');
+            return true;
+          },
+        );
+        const gaveUp = new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), waitMs);
+          timer.unref();
+        });
+        const done = await Promise.race([scheduled, gaveUp]);
+        clearTimeout(timer);
+        if (!done) logger.warn({ caseId: changed.id }, 'survey not scheduled yet (Redis?)');
+      }
+      return changed;
+    },
+  };
+}

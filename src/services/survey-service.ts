@@ -1,0 +1,200 @@
+/**
+ * Satisfaction surveys: the one place that decides what a closed case's survey does.
+ * The case hook (closing) and the ARI side (a call ended) are thin ways in; BullMQ
+ * (adapters/jobs/survey-jobs.ts) only decides when a call is placed.
+ */
+import type { Logger } from 'pino';
+import { firstCallTime } from '../domain/callbacks/dialling-window.js';
+import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/callbacks/retry-policy.js';
+import { shouldReopen, type SurveyResult } from '../domain/callbacks/survey-flow.js';
+import { checkSurveyEligibility, surveyJobId } from '../domain/callbacks/survey-eligibility.js';
+import type { Case } from '../domain/cases/case.js';
+import type { CaseRepo } from '../domain/cases/ports.js';
+import { hotlineError, isHotlineError } from '../domain/errors.js';
+import { maskPhone, normalizePhone } from '../domain/phone.js';
+import type { DoNotCallRepo, DoNotCallRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
+import { eligibilityStatus } from '../adapters/db/survey-repo.js';
+
+/** What the ARI side reports when a survey call is over (or never got through). */
+export interface SurveyCallEnded {
+  surveyId: string;
+  /** Whether the channel was answered (it entered Stasis with the survey flow). */
+  answered: boolean;
+  /** Q.850 hangup cause (ChannelDestroyed.cause); null when the originate itself failed. */
+  cause: number | null;
+  /** surveyResult(state) of the survey reducer; absent for an unanswered call. */
+  result?: SurveyResult | undefined;
+}
+
+export interface SurveyJob {
+  jobId: string;
+  surveyId: string;
+  attempt: number;
+  /** When the attempt may be placed (inside the dialling window). */
+  at: Date;
+}
+
+export interface SurveyWithAttempts extends SurveyRow {
+  attemptHistory: SurveyAttemptRow[];
+}
+
+export const OPT_OUT_REASON = 'survey_opt_out';
+export const SURVEY_ACTOR = 'survey';
+
+/** Job id of attempt `attempt` (the first keeps the eligibility id, so a case queues it once). */
+export function surveyAttemptJobId(caseId: string, surveyNumber: number, attempt: number): string {
+  const base = surveyJobId(caseId, surveyNumber);
+  return attempt === 1 ? base : `${base}-attempt-${attempt}`;
+}
+
+/** How a survey that got no answers ended, by the last attempt's outcome. */
+function unansweredStatus(outcome: AttemptOutcome): 'no_answer' | 'failed' {
+  return outcome === 'no_answer' || outcome === 'busy' || outcome === 'rejected' ? 'no_answer' : 'failed';
+}
+
+function reopenNote(surveyId: string, result: SurveyResult): string {
+  const parts = [
+    result.solved === false ? 'problem not solved' : null,
+    result.rating !== null ? `rating ${result.rating}/5` : null,
+  ].filter(Boolean);
+  return `Reopened by satisfaction survey ${surveyId}: ${parts.join(', ')}`;
+}
+
+export function createSurveyService(deps: {
+  surveys: SurveyRepo;
+  doNotCall: DoNotCallRepo;
+  cases: Pick<CaseRepo, 'findById' | 'findByTrackingNumber' | 'transition'>;
+  /** Adds the delayed BullMQ job of an attempt (same job id twice: one job). */
+  schedule: (job: SurveyJob) => Promise<void>;
+  /** Tells a worker waiting on this survey's call that it is over (frees its concurrency slot). */
+  callOver?: (surveyId: string) => void;
+  policy: RetryPolicyConfig;
+  now: () => Date;
+  logger: Logger;
+}) {
+  const logger = deps.logger.child({ component: 'surveys' });
+
+  async function onCaseClosed(c: Case, closedAt?: Date): Promise<SurveyRow | null> {
+    const previous = (await deps.surveys.listForCase(c.id)).map((s) => ({ status: eligibilityStatus(s.status) }));
+    const phone = normalizePhone(c.callerPhone);
+    const blocked = phone !== null && (await deps.doNotCall.has(phone));
+    const eligibility = checkSurveyEligibility({
+      caseId: c.id,
+      status: c.status,
+      phone: c.callerPhone,
+      previous,
+      doNotCall: new Set(blocked && phone ? [phone] : []),
+    });
+    if (!eligibility.eligible) {
+      logger.debug({ caseId: c.id, reason: eligibility.reason }, 'no survey for this closure');
+      return null;
+    }
+    const at = firstCallTime(closedAt ?? deps.now(), deps.policy.window, deps.policy.holidays);
+    const survey = await deps.surveys.create({ caseId: c.id, surveyNumber: eligibility.surveyNumber, phone: eligibility.phone, scheduledAt: at });
+    // A concurrent report of the same closure won the insert; it queues the job.
+    if (!survey) return null;
+    try {
+      await deps.schedule({ jobId: eligibility.jobId, surveyId: survey.id, attempt: 1, at });
+    } catch (err) {
+      // Left pending, the case could never get a survey; cancelled counts as never answered.
+      await deps.surveys.update(survey.id, { status: 'cancelled', endReason: 'not_queued', updatedAt: deps.now() });
+      throw err;
+    }
+    logger.info({ caseId: c.id, surveyId: survey.id, at: at.toISOString(), phone: maskPhone(eligibility.phone) }, 'survey scheduled');
+    return survey;
+  }
+
+  async function reopen(survey: SurveyRow, result: SurveyResult, at: Date): Promise<void> {
+    const c = await deps.cases.findById(survey.caseId);
+    if (!c) return;
+    if (c.status === 'closed') {
+      try {
+        await deps.cases.transition({ caseId: c.id, from: 'closed', to: 'reopened', actor: SURVEY_ACTOR, note: reopenNote(survey.id, result), at });
+      } catch (err) {
+        if (!isHotlineError(err) || err.code !== 'HOTLINE_ERR_CONFLICT') throw err;
+        logger.warn({ caseId: c.id, surveyId: survey.id }, 'case changed meanwhile; not reopened by the survey');
+      }
+    }
+    // Flagged even when someone reopened it first: the supervisor should see the answers.
+    await deps.surveys.update(survey.id, { flaggedAt: at, updatedAt: at });
+  }
+
+  /**
+   * Records how the attempt in progress ended, stores answers, and applies the retry
+   * policy. A second report of the same attempt is ignored (returns null).
+   */
+  async function onCallEnded(input: SurveyCallEnded): Promise<NextStep | null> {
+    try {
+      const survey = await deps.surveys.findById(input.surveyId);
+      if (!survey || survey.status !== 'dialling') return null;
+      const now = deps.now();
+      const attempt = survey.attempts;
+      const outcome = outcomeOf({ answered: input.answered, cause: input.cause });
+      const recorded = await deps.surveys.endAttempt(survey.id, attempt, {
+        at: now,
+        cause: input.cause,
+        causeName: input.cause === null ? null : causeName(input.cause),
+        outcome,
+      });
+      if (!recorded) return null;
+      const next = decideNext(attempt, outcome, now, deps.policy);
+      const log = logger.child({ surveyId: survey.id, caseId: survey.caseId, attempt });
+      if (next.kind === 'done') {
+        const result: SurveyResult = input.result ?? { answered: true, solved: null, rating: null, commentRecording: null, optOut: false };
+        await deps.surveys.update(survey.id, {
+          status: result.optOut ? 'opted_out' : 'answered',
+          answeredAt: now,
+          solved: result.solved,
+          rating: result.rating,
+          commentRecording: result.commentRecording,
+          updatedAt: now,
+        });
+        if (result.optOut) await deps.doNotCall.add({ phone: survey.phone, reason: OPT_OUT_REASON, actor: SURVEY_ACTOR, at: now });
+        if (shouldReopen(result)) await reopen(survey, result, now);
+        log.info({ solved: result.solved, rating: result.rating, optOut: result.optOut }, 'survey answered');
+      } else if (next.kind === 'retry') {
+        await deps.surveys.update(survey.id, { status: 'pending', scheduledAt: next.at, updatedAt: now });
+        await deps.schedule({
+          jobId: surveyAttemptJobId(survey.caseId, survey.surveyNumber, attempt + 1),
+          surveyId: survey.id,
+          attempt: attempt + 1,
+          at: next.at,
+        });
+        log.info({ outcome, cause: input.cause, retryAt: next.at.toISOString() }, 'survey not answered; retry scheduled');
+      } else {
+        await deps.surveys.update(survey.id, {
+          status: next.reason === 'invalid_number' ? 'failed' : unansweredStatus(outcome),
+          endReason: next.reason,
+          updatedAt: now,
+        });
+        log.info({ outcome, cause: input.cause, reason: next.reason }, 'survey given up');
+      }
+      return next;
+    } finally {
+      deps.callOver?.(input.surveyId);
+    }
+  }
+
+  async function listForCase(trackingNumber: string): Promise<SurveyWithAttempts[]> {
+    const c = await deps.cases.findByTrackingNumber(trackingNumber);
+    if (!c) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with tracking number ${trackingNumber}`);
+    const rows = await deps.surveys.listForCase(c.id);
+    const attempts = await deps.surveys.attempts(rows.map((r) => r.id));
+    return rows.map((r) => ({ ...r, attemptHistory: attempts.filter((a) => a.surveyId === r.id) }));
+  }
+
+  return {
+    onCaseClosed,
+    onCallEnded,
+    listForCase,
+    doNotCall: {
+      list: (): Promise<DoNotCallRow[]> => deps.doNotCall.list(),
+      add: (phone: string, reason: string, actor: string) => deps.doNotCall.add({ phone, reason, actor, at: deps.now() }),
+      async remove(phone: string): Promise<void> {
+        if (!(await deps.doNotCall.remove(phone))) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'This number is not on the do-not-call list');
+      },
+    },
+  };
+}
+
+export type SurveyService = ReturnType<typeof createSurveyService>;

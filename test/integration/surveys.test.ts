@@ -1,0 +1,434 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Queue } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Database } from '../../src/adapters/db/database.js';
+import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
+import { buildServer } from '../../src/adapters/http/server.js';
+import { queueConnection } from '../../src/adapters/jobs/queues.js';
+import { startSurveyJobs, SURVEY_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
+import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
+import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
+import type { Case } from '../../src/domain/cases/case.js';
+import { createSurveyService, type SurveyService } from '../../src/services/survey-service.js';
+import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
+import { ALL_UP, officeHours, peopleDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+
+const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+const logger = pino({ level: 'silent' });
+const HOUR = 3_600_000;
+
+/* Tehran = UTC+03:30; the week of Wed 2026-04-29 (1405/02/09) has no holidays. */
+const WED_1000 = new Date('2026-04-29T06:30:00Z');
+const WED_1200 = new Date('2026-04-29T08:30:00Z');
+const THU_1200 = new Date('2026-04-30T08:30:00Z');
+const THU_1900 = new Date('2026-04-30T15:30:00Z');
+const FRI_1200 = new Date('2026-05-01T08:30:00Z');
+const SAT_0900 = new Date('2026-05-02T05:30:00Z');
+const NO_DELAY: DiallingWindowConfig = { ...DEFAULT_DIALLING_WINDOW, firstAttemptDelayMs: 0 };
+
+const PHONE = '09121234567';
+const ANSWERED_OK: SurveyResult = { answered: true, solved: true, rating: 5, commentRecording: null, optOut: false };
+
+let testDb: TestDatabase;
+let database: Database;
+let repos: Repositories;
+let prefix: string;
+let clock: Date;
+const closers: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  testDb = await openTestDatabase('postgres');
+  database = testDb.database;
+});
+
+afterAll(async () => {
+  await testDb?.cleanup();
+});
+
+beforeEach(async () => {
+  await truncateAll(database);
+  await database.db.execute(sql`truncate table do_not_call`);
+  repos = createRepositories(database);
+  prefix = `test-${randomBytes(6).toString('hex')}`;
+  clock = WED_1000;
+});
+
+afterEach(async () => {
+  while (closers.length) await closers.pop()!().catch(() => undefined);
+  const q = new Queue(SURVEY_QUEUE, { connection, prefix });
+  await q.obliterate({ force: true });
+  await q.close();
+});
+
+/**
+ * Stands in for ARI: records each originate and keeps the call "on" until the test
+ * ends it, counting the calls in flight at once.
+ */
+function standInDialler() {
+  const events = new EventEmitter();
+  const calls: { phone: string; surveyId: string }[] = [];
+  const onLine = new Set<string>();
+  let maxInFlight = 0;
+  const dialler: SurveyDialler = {
+    async originate(input) {
+      calls.push(input);
+      onLine.add(input.surveyId);
+      maxInFlight = Math.max(maxInFlight, onLine.size);
+      events.emit('call');
+    },
+  };
+  return {
+    dialler,
+    calls,
+    onLine,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    /** Resolves once `n` calls in all were placed. */
+    placed(n: number): Promise<void> {
+      return new Promise((resolve) => {
+        const check = () => {
+          if (calls.length >= n) {
+            events.off('call', check);
+            resolve();
+          }
+        };
+        events.on('call', check);
+        check();
+      });
+    },
+  };
+}
+
+function harness(opts: { window?: DiallingWindowConfig; maxConcurrent?: number; workers?: number; work?: boolean } = {}) {
+  const window = opts.window ?? NO_DELAY;
+  const phone = standInDialler();
+  const surveyRepo = createSurveyRepo(database.db);
+  const doNotCall = createDoNotCallRepo(database.db);
+  const jobs: SurveyJobs[] = [];
+  const service: SurveyService = createSurveyService({
+    surveys: surveyRepo,
+    doNotCall,
+    cases: repos.cases,
+    schedule: (job) => jobs[0]!.schedule(job),
+    callOver: (id) => jobs.forEach((j) => j.callOver(id)),
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window, holidays: [] },
+    now: () => clock,
+    logger,
+  });
+  for (let i = 0; i < (opts.workers ?? 1); i++) {
+    const j = startSurveyJobs({
+      connection,
+      prefix,
+      maxConcurrent: opts.maxConcurrent ?? 10,
+      work: opts.work ?? true,
+      surveys: surveyRepo,
+      cases: repos.cases,
+      doNotCall,
+      dialler: phone.dialler,
+      window,
+      holidays: [],
+      callEnded: (input) => service.onCallEnded(input),
+      now: () => clock,
+      logger,
+      pollMs: 100,
+    });
+    jobs.push(j);
+    closers.push(() => j.close(true));
+  }
+  const cases = surveyOnClose(repos.cases, (c, closedAt) => service.onCaseClosed(c, closedAt), logger);
+  const queue = jobs[0]!.queue;
+
+  async function close(c: Case): Promise<Case> {
+    const resolved = await cases.transition({ caseId: c.id, from: c.status, to: 'resolved', actor: 'agent-1', note: 'fixed', at: clock });
+    return cases.transition({ caseId: c.id, from: resolved.status, to: 'closed', actor: 'agent-1', at: clock });
+  }
+  async function reopenAndClose(c: Case): Promise<Case> {
+    const reopened = await cases.transition({ caseId: c.id, from: c.status, to: 'reopened', actor: 'sup-1', note: 'again', at: clock });
+    return close(reopened);
+  }
+  async function newCase(callerPhone: string | null = PHONE): Promise<Case> {
+    return repos.cases.create({ channel: 'phone', category: 'streets_lighting', district: 7, callerPhone, description: 'lamp out', actor: 'agent-1' });
+  }
+  async function surveysOf(caseId: string) {
+    return surveyRepo.listForCase(caseId);
+  }
+  /** What the ARI side reports at the end of a call (the stand-in call is then off the line). */
+  async function endCall(surveyId: string, answered: boolean, cause: number | null, result?: SurveyResult) {
+    phone.onLine.delete(surveyId);
+    return service.onCallEnded({ surveyId, answered, cause, result });
+  }
+  return { phone, service, jobs, queue, close, reopenAndClose, newCase, surveysOf, endCall, surveyRepo, doNotCall, ready: () => Promise.all(jobs.map((j) => j.ready)) };
+}
+
+describe('scheduling on closure', () => {
+  it('closing a case yields exactly one survey job, however often the closure is reported', async () => {
+    const h = harness({ window: DEFAULT_DIALLING_WINDOW, work: false });
+    const closed = await h.close(await h.newCase());
+
+    const [survey] = await h.surveysOf(closed.id);
+    expect(survey).toMatchObject({ status: 'pending', surveyNumber: 1, phone: '09121234567', scheduledAt: WED_1200 });
+    const job = await h.queue.getJob(`survey-${closed.id}-1`);
+    expect(job?.data).toEqual({ surveyId: survey!.id, attempt: 1 });
+    expect(job?.delay).toBe(2 * HOUR);
+
+    // Duplicate events of the same closure, some at the same instant.
+    await Promise.all([h.service.onCaseClosed(closed), h.service.onCaseClosed(closed), h.service.onCaseClosed(closed)]);
+    // Reopened and closed again while the first survey still waits.
+    await h.reopenAndClose(closed);
+
+    expect(await h.surveysOf(closed.id)).toHaveLength(1);
+    expect(await h.queue.getJobCounts('delayed', 'waiting', 'active')).toEqual({ delayed: 1, waiting: 0, active: 0 });
+  });
+
+  it('a closure late on Thursday waits for Saturday 09:00, and a late job is delayed to the next window, not dialled', async () => {
+    const h = harness({ window: DEFAULT_DIALLING_WINDOW });
+    await h.ready();
+    clock = THU_1900;
+    const closed = await h.close(await h.newCase());
+    const jobId = `survey-${closed.id}-1`;
+    const job = (await h.queue.getJob(jobId))!;
+    expect(job.delay).toBe(SAT_0900.getTime() - THU_1900.getTime());
+
+    // The job runs on Friday (say the workers were down, or the clock moved): not dialled.
+    clock = FRI_1200;
+    await job.promote();
+    await vi.waitFor(
+      async () => {
+        const again = (await h.queue.getJob(jobId))!;
+        expect(await again.getState()).toBe('delayed');
+        expect(again.processedOn).toBeDefined();
+      },
+      { timeout: 5_000, interval: 50 },
+    );
+    const again = (await h.queue.getJob(jobId))!;
+    const wanted = SAT_0900.getTime() - FRI_1200.getTime();
+    expect(Math.abs(again.delay - wanted)).toBeLessThan(2_000);
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'pending', attempts: 0, scheduledAt: SAT_0900 });
+    expect(h.phone.calls).toHaveLength(0);
+  });
+});
+
+describe('attempts', () => {
+  it('no answer is retried 2 h later, then the next day, and stops after 3 attempts', async () => {
+    const h = harness();
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    expect(h.phone.calls[0]).toEqual({ phone: PHONE, surveyId });
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'dialling', attempts: 1 });
+
+    expect(await h.endCall(surveyId, false, 19)).toEqual({ kind: 'retry', at: WED_1200 });
+    const second = (await h.queue.getJob(`survey-${closed.id}-1-attempt-2`))!;
+    expect(second.delay).toBe(2 * HOUR);
+    expect(await second.getState()).toBe('delayed');
+
+    clock = WED_1200;
+    await second.promote();
+    await h.phone.placed(2);
+    expect(await h.endCall(surveyId, false, 18)).toEqual({ kind: 'retry', at: THU_1200 });
+    const third = (await h.queue.getJob(`survey-${closed.id}-1-attempt-3`))!;
+    expect(third.delay).toBe(24 * HOUR);
+
+    clock = THU_1200;
+    await third.promote();
+    await h.phone.placed(3);
+    expect(await h.endCall(surveyId, false, 17)).toEqual({ kind: 'give_up', reason: 'attempts_exhausted' });
+    // A repeated report of the same end changes nothing.
+    expect(await h.endCall(surveyId, false, 17)).toBeNull();
+
+    expect(await h.queue.getJob(`survey-${closed.id}-1-attempt-4`)).toBeUndefined();
+    const [survey] = await h.surveysOf(closed.id);
+    expect(survey).toMatchObject({ status: 'no_answer', attempts: 3, endReason: 'attempts_exhausted' });
+    const attempts = await h.surveyRepo.attempts([surveyId]);
+    expect(attempts.map((a) => [a.attempt, a.hangupCause, a.hangupCauseName, a.outcome, a.startedAt.toISOString()])).toEqual([
+      [1, 19, 'NO_ANSWER', 'no_answer', WED_1000.toISOString()],
+      [2, 18, 'NO_USER_RESPONSE', 'no_answer', WED_1200.toISOString()],
+      [3, 17, 'USER_BUSY', 'busy', THU_1200.toISOString()],
+    ]);
+    await vi.waitFor(async () => expect(await h.queue.getJobCounts('active', 'delayed', 'waiting')).toEqual({ active: 0, delayed: 0, waiting: 0 }), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    expect(h.phone.calls).toHaveLength(3);
+  });
+
+  it('an invalid number is not retried; the reopened-then-closed case may get a second survey', async () => {
+    const h = harness();
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    expect(await h.endCall(surveyId, false, 1)).toEqual({ kind: 'give_up', reason: 'invalid_number' });
+    expect(await h.queue.getJob(`survey-${closed.id}-1-attempt-2`)).toBeUndefined();
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'failed', endReason: 'invalid_number', attempts: 1 });
+
+    await h.reopenAndClose(closed);
+    const surveys = await h.surveysOf(closed.id);
+    expect(surveys.map((s) => [s.surveyNumber, s.status])).toEqual([
+      [1, 'failed'],
+      [2, expect.stringMatching(/^(pending|dialling)$/)],
+    ]);
+    expect(await h.queue.getJob(`survey-${closed.id}-2`)).toBeDefined();
+  });
+
+  it('an originate that fails is recorded as a failed attempt and retried', async () => {
+    const h = harness();
+    h.phone.dialler.originate = async () => {
+      throw new Error('ARI is not connected');
+    };
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await vi.waitFor(async () => expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'pending', attempts: 1, scheduledAt: WED_1200 }), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    expect(await h.queue.getJob(`survey-${closed.id}-1-attempt-2`)).toBeDefined();
+  });
+});
+
+describe('answers', () => {
+  it('an opt-out puts the number on the do-not-call list, and a later closure schedules nothing', async () => {
+    const h = harness();
+    await h.ready();
+    const first = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    expect(await h.endCall(surveyId, true, 16, { ...ANSWERED_OK, rating: null, solved: null, optOut: true })).toEqual({ kind: 'done' });
+    expect((await h.surveysOf(first.id))[0]).toMatchObject({ status: 'opted_out', answeredAt: WED_1000 });
+    expect(await h.doNotCall.list()).toEqual([expect.objectContaining({ phone: PHONE, reason: 'survey_opt_out', actor: 'survey' })]);
+
+    // Another case of the same citizen, the number spelt differently.
+    const later = await h.close(await h.newCase('+98 912 123 4567'));
+    expect(await h.surveysOf(later.id)).toEqual([]);
+    expect(await h.queue.getJob(`survey-${later.id}-1`)).toBeUndefined();
+  });
+
+  it('a number put on the list after scheduling is not dialled', async () => {
+    const h = harness({ window: DEFAULT_DIALLING_WINDOW });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.service.doNotCall.add(PHONE, 'asked by phone', 'sup-1');
+    clock = WED_1200;
+    await (await h.queue.getJob(`survey-${closed.id}-1`))!.promote();
+    await vi.waitFor(async () => expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'cancelled', endReason: 'do_not_call' }), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    expect(h.phone.calls).toHaveLength(0);
+  });
+
+  it('a low rating reopens the case with an event naming the survey and flags it', async () => {
+    const h = harness();
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    clock = new Date(WED_1000.getTime() + 60_000);
+    await h.endCall(surveyId, true, 16, { ...ANSWERED_OK, solved: true, rating: 2, commentRecording: 'survey-comment-1' });
+
+    const found = (await repos.cases.findByTrackingNumber(closed.trackingNumber))!;
+    expect(found.status).toBe('reopened');
+    const last = found.events.find((e) => e.toStatus === 'reopened')!;
+    expect(last).toMatchObject({ fromStatus: 'closed', toStatus: 'reopened', actor: 'survey' });
+    expect(last.note).toContain(surveyId);
+    expect(last.note).toContain('rating 2/5');
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({
+      status: 'answered',
+      solved: true,
+      rating: 2,
+      commentRecording: 'survey-comment-1',
+      flaggedAt: clock,
+    });
+
+    // Answered once: closing the case again brings no second survey.
+    await h.close(found);
+    expect(await h.surveysOf(closed.id)).toHaveLength(1);
+  });
+
+  it('a good answer leaves the case closed and unflagged', async () => {
+    const h = harness();
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    await h.endCall(h.phone.calls[0]!.surveyId, true, 16, ANSWERED_OK);
+    expect((await repos.cases.findById(closed.id))!.status).toBe('closed');
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', rating: 5, flaggedAt: null });
+  });
+});
+
+describe('concurrency', () => {
+  it('never has more survey calls on the line than the global cap, across workers, under 50 closures at once', async () => {
+    const CAP = 3;
+    const TOTAL = 50;
+    const h = harness({ maxConcurrent: CAP, workers: 2 });
+    await h.ready();
+    expect(await h.queue.getGlobalConcurrency()).toBe(CAP);
+    const created = await Promise.all(Array.from({ length: TOTAL }, (_, i) => h.newCase(`0912${String(1_000_000 + i).padStart(7, '0')}`)));
+    await Promise.all(created.map((c) => h.close(c)));
+
+    let ended = 0;
+    while (ended < TOTAL) {
+      await h.phone.placed(Math.min(ended + CAP, TOTAL));
+      expect(h.phone.onLine.size).toBeLessThanOrEqual(CAP);
+      for (const surveyId of [...h.phone.onLine]) {
+        await h.endCall(surveyId, true, 16, ANSWERED_OK);
+        ended++;
+      }
+    }
+    expect(h.phone.maxInFlight).toBe(CAP);
+    expect(new Set(h.phone.calls.map((c) => c.surveyId)).size).toBe(TOTAL);
+    expect(h.phone.calls).toHaveLength(TOTAL);
+  }, 60_000);
+});
+
+describe('HTTP', () => {
+  it('manages the do-not-call list (normalised, supervisors only) and shows a case\'s surveys', async () => {
+    const h = harness();
+    await h.ready();
+    const app = await buildServer({
+      cases: repos.cases,
+      recordings: { stat: async () => null, createReadStream: () => { throw new Error('unused'); } },
+      health: async () => ALL_UP,
+      hours: await officeHours(repos.settings, logger, []),
+      adminToken: TEST_ADMIN_TOKEN,
+      ...peopleDeps(repos, logger),
+      authenticate: (token) => (token === 'agent' ? { id: 'agent-1', role: 'agent' } : token === 'sup' ? { id: 'sup-1', role: 'supervisor' } : null),
+      surveys: h.service,
+      logger,
+      now: () => clock,
+    });
+    closers.push(() => app.close());
+    const sup = { authorization: 'Bearer sup' };
+
+    expect((await app.inject({ method: 'GET', url: '/api/do-not-call', headers: { authorization: 'Bearer agent' } })).statusCode).toBe(403);
+    const added = await app.inject({ method: 'POST', url: '/api/do-not-call', headers: sup, payload: { phone: '+98 912 765 4321', reason: 'asked' } });
+    expect(added.statusCode).toBe(201);
+    expect(added.json()).toMatchObject({ phone: '09127654321', reason: 'asked', actor: 'sup-1' });
+    expect((await app.inject({ method: 'POST', url: '/api/do-not-call', headers: sup, payload: { phone: 'abc' } })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/api/do-not-call', headers: sup })).json()).toHaveLength(1);
+    expect((await app.inject({ method: 'DELETE', url: `/api/do-not-call/${encodeURIComponent('+989127654321')}`, headers: sup })).statusCode).toBe(204);
+    expect((await app.inject({ method: 'DELETE', url: '/api/do-not-call/09127654321', headers: sup })).statusCode).toBe(404);
+
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    await h.endCall(h.phone.calls[0]!.surveyId, false, 19);
+    const res = await app.inject({ method: 'GET', url: `/api/cases/${closed.trackingNumber}/surveys`, headers: sup });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual([
+      expect.objectContaining({
+        surveyNumber: 1,
+        status: 'pending',
+        scheduledAt: WED_1200.toISOString(),
+        attempts: [expect.objectContaining({ attempt: 1, hangupCause: 19, hangupCauseName: 'NO_ANSWER', outcome: 'no_answer' })],
+      }),
+    ]);
+    expect((await app.inject({ method: 'GET', url: '/api/cases/99999999/surveys', headers: sup })).statusCode).toBe(404);
+  });
+});
