@@ -27,6 +27,9 @@ import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { startCallbackJobs } from './adapters/jobs/callback-jobs.js';
 import { createAriDialler } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
+import type { Channel, Client } from 'ari-client';
+import { runSurveyCall } from './adapters/ari/survey-call.js';
+import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
 import { startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
@@ -201,7 +204,40 @@ export async function startHotline(
     services,
     logger,
     now,
-    outbound: { callback: (client, channel, args) => callbacks.answered(client, channel, args[0] ?? '') },
+    outbound: {
+      callback: (client, channel, args) => callbacks.answered(client, channel, args[0] ?? ''),
+      survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
+    },
+  });
+
+  // Survey calls: answered ones run the survey flow; the others end with a cause only.
+  const answeredSurveyChannels = new Set<string>();
+  const answerSurvey = async (client: Client, channel: Channel, surveyId: string): Promise<void> => {
+    answeredSurveyChannels.add(channel.id);
+    const survey = await surveyRepo.findById(surveyId);
+    const surveyed = survey ? await repos.cases.findById(survey.caseId) : null;
+    if (!survey || !surveyed) {
+      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+      return;
+    }
+    await runSurveyCall(client, channel, {
+      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
+      now,
+      logger: logger.child({ component: 'surveys', surveyId }),
+      onEnded: async (result, _state, storedComment) => {
+        // The comment stays in Asterisk's recordings under its stored name.
+        await surveys.onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
+      },
+    });
+  };
+  ari.on('client', (client: Client) => {
+    client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
+      const surveyId = surveyIdOfChannel(channel.id);
+      if (!surveyId || answeredSurveyChannels.delete(channel.id)) return;
+      void surveys
+        .onCallEnded({ surveyId, answered: false, cause: typeof event.cause === 'number' ? event.cause : null })
+        .catch((err: Error) => logger.warn({ err: err.message, surveyId }, 'survey attempt not recorded'));
+    });
   });
 
   let importing: Promise<number> | undefined;

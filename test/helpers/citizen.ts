@@ -108,6 +108,37 @@ export class CitizenLine {
     );
   }
 
+  /** Resolves with the next event of the test application matching `predicate` (future events only). */
+  nextEvent(predicate: (e: AriEvent) => boolean, timeoutMs = 30_000): Promise<AriEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.events.off('event', listener);
+        reject(new Error(`no matching event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (e: AriEvent) => {
+        if (!predicate(e)) return;
+        clearTimeout(timer);
+        this.events.off('event', listener);
+        resolve(e);
+      };
+      this.events.on('event', listener);
+    });
+  }
+
+  /**
+   * For a Local-channel leg that the hotline placed (not we): subscribes the test
+   * application to its other half, so the prompts Asterisk plays there show up as events.
+   * Returns that half's id.
+   */
+  async followPeer(legId: string): Promise<string> {
+    const leg = await this.client.channels.get({ channelId: legId });
+    const peerName = leg.name.replace(/;2$/, ';1');
+    const peer = (await this.client.channels.list()).find((c) => c.name === peerName);
+    if (!peer) throw new Error(`no peer channel ${peerName}`);
+    await this.client.applications.subscribe({ applicationName: CITIZEN_APP, eventSource: `channel:${peer.id}` });
+    return peer.id;
+  }
+
   async answer(channelId: string): Promise<void> {
     await this.client.channels.answer({ channelId });
   }

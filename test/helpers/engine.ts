@@ -29,7 +29,9 @@ export async function startTestEngine(reuse?: Config, env: Record<string, string
   } else {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-e2e-'));
     const database = await createTestPostgresDatabase();
-    config = loadConfig({ ...process.env, ...env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: database.url });
+    // Its own BullMQ prefix: jobs of an earlier test's engine (same Redis) are not ours to run.
+    const prefix = `hotline-test-${path.basename(dataDir)}`;
+    config = loadConfig({ ...process.env, QUEUE_PREFIX: prefix, ...env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: database.url });
     dispose = async () => {
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
