@@ -20,6 +20,14 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Exactly what the agent desktop loads: nothing else in the folder (tests, typings) is served. */
 export const AGENT_FILES = ['index.html', 'agent.js', 'agent.css', 'format.js', 'sse.js'] as const;
+/** The supervisors' wallboard; it borrows format.js and sse.js from /agent. */
+export const WALLBOARD_FILES = ['index.html', 'wallboard.js', 'wallboard.css', 'board.js'] as const;
+
+/** Each page: its path, its folder under src/web and the files it may serve. */
+export const WEB_PAGES = [
+  { path: '/agent', folder: 'agent/', files: AGENT_FILES },
+  { path: '/wallboard', folder: 'wallboard/', files: WALLBOARD_FILES },
+] as const;
 
 interface Asset {
   body: Buffer;
@@ -53,25 +61,27 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
 const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
 
 /**
- * The agent desktop at /agent. Public: the page holds no data; everything it shows
- * comes from the API with the agent's token. Read once at start, so a missing file
+ * The agent desktop at /agent and the wallboard at /wallboard. Public: the pages hold
+ * no data; everything they show comes from the API with the user's token. Read once at start, so a missing file
  * stops the service at boot rather than failing an agent mid-shift. Hidden from the
  * OpenAPI document, which describes the API, not pages.
  */
 export function webPageRoutes(options: { root?: URL } = {}): FastifyPluginAsyncTypebox {
-  const agentFolder = new URL('agent/', options.root ?? WEB_ROOT);
   return async (app) => {
     allowServicePages(app);
-    const assets = new Map<string, Asset>();
-    for (const name of AGENT_FILES) assets.set(name, await loadAsset(agentFolder, name));
-    const index = assets.get('index.html')!;
+    for (const page of WEB_PAGES) {
+      const folder = new URL(page.folder, options.root ?? WEB_ROOT);
+      const assets = new Map<string, Asset>();
+      for (const name of page.files) assets.set(name, await loadAsset(folder, name));
+      const index = assets.get('index.html')!;
 
-    app.get('/agent', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
-    app.get('/agent/:file', { schema: { hide: true, params: FileParams } }, async (request, reply) => {
-      const file = request.params.file || 'index.html';
-      const asset = assets.get(file);
-      if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
-      return sendAsset(request, reply, asset);
-    });
+      app.get(page.path, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
+      app.get(`${page.path}/:file`, { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+        const file = request.params.file || 'index.html';
+        const asset = assets.get(file);
+        if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
+        return sendAsset(request, reply, asset);
+      });
+    }
   };
 }
