@@ -252,15 +252,14 @@ export async function startHotline(
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,
     metrics: config.metricsEnabled
-      ? async () =>
-          renderMetrics({
+      ? async () => {
+          const [dispatch, callbackCounts] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(callbackJobs.queue)]);
+          return renderMetrics({
             stats: liveStats.snapshot(),
             connections: { ari: ari.isConnected(), ami: ami.isConnected() },
-            jobs: {
-              dispatch: await jobCounts(jobs.dispatch.queue),
-              callbacks: await jobCounts(callbackJobs.queue),
-            },
-          })
+            jobs: { dispatch, callbacks: callbackCounts },
+          });
+        }
       : undefined,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
