@@ -27,3 +27,12 @@ describe('channel secrets in the config', () => {
     expect(() => loadConfig({ ...BASE, SMS_WEBHOOK_TOKEN: 'short' })).toThrow(/SMS_WEBHOOK_TOKEN/);
   });
 });
+
+describe('metrics in the config', () => {
+  it('serves /metrics unless METRICS_ENABLED says false, and refuses a typo', () => {
+    expect(loadConfig(BASE).metricsEnabled).toBe(true);
+    expect(loadConfig({ ...BASE, METRICS_ENABLED: 'false' }).metricsEnabled).toBe(false);
+    expect(loadConfig({ ...BASE, METRICS_ENABLED: 'true' }).metricsEnabled).toBe(true);
+    expect(() => loadConfig({ ...BASE, METRICS_ENABLED: 'flase' })).toThrow(/METRICS_ENABLED/);
+  });
+});
