@@ -8,6 +8,7 @@ import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
 import * as ami from '../../src/domain/queues/ami-fixtures.js';
 import { LiveStatsService } from '../../src/services/live-stats-service.js';
 import { hashPassword } from '../../src/services/passwords.js';
+import { formatDuration } from '../../src/web/agent/format.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
@@ -103,6 +104,8 @@ describe('the wallboard in chromium', () => {
     await expect.poll(rows('#waiting'), POLL).toBe(1);
     expect(await page.locator('#waiting tbody tr').getAttribute('data-unique-id')).toBe(id);
     expect(await page.locator('#waiting tbody bdi').textContent()).toBe('۰۹۱۲۱۱۱۲۲۳۳');
+    // The wait ages on the page between pushes.
+    await expect.poll(() => page.locator('#waiting tbody td[data-since]').textContent(), POLL).not.toBe(formatDuration(0));
     await page.screenshot({ path: await artefactPath('wallboard-waiting.png'), fullPage: true });
 
     // They give up after 30 s: gone from the list, and the service level turns red.

@@ -49,6 +49,8 @@ export function tiles(snapshot, nowMs) {
           label: 'بیشترین انتظار',
           value: formatDuration(q.waiting.length ? ageSec(q.waiting[0].joinedAt, nowMs) : 0),
           colour: q.colours.longestWaitSec,
+          // The page ages it every second from this instant.
+          since: q.waiting[0]?.joinedAt ?? null,
         },
         { key: 'serviceLevel', label: 'سطح خدمت', value: percent(q.today.serviceLevel), colour: q.colours.serviceLevel },
         { key: 'asa', label: 'میانگین زمان پاسخ', value: seconds(q.today.asaSec), colour: q.colours.asaSec },

@@ -5,7 +5,7 @@
  */
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
-import { agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
+import { ageSec, agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
 
 const TOKEN_KEY = 'hotline137.wallboard.token';
 /** The server pings every 15 s; silence longer than this means a dead connection. */
@@ -31,6 +31,8 @@ const session = {
   snapshot: null,
   /** Agents by the interface app_queue dials, for their API ids. */
   agents: new Map(),
+  /** Interfaces the agents list was already reloaded for, so an unknown one costs one request, not one per push. */
+  looked: new Set(),
   streamAbort: null,
 };
 
@@ -226,17 +228,29 @@ function cell(row, text, className) {
 
 function render(snapshot) {
   session.snapshot = snapshot;
-  const unknown = snapshot.overall.agents.some((a) => !session.agents.has(a.iface));
-  if (unknown) loadAgents().then(() => draw(), () => undefined);
+  const unknown = snapshot.overall.agents.filter((a) => !session.agents.has(a.iface) && !session.looked.has(a.iface));
+  if (unknown.length > 0) {
+    for (const a of unknown) session.looked.add(a.iface);
+    loadAgents().then(() => draw(), () => undefined);
+  }
   draw();
+  tick();
+}
+
+/**
+ * Between pushes only the ageing times change: updated in place, so a button is never
+ * replaced under the supervisor's pointer.
+ */
+function tick() {
+  const now = Date.now();
+  $('clock').textContent = toPersianDigits(new Date(now).toLocaleTimeString('fa-IR-u-nu-latn', { timeZone: 'Asia/Tehran', hourCycle: 'h23' }));
+  for (const el of document.querySelectorAll('[data-since]')) el.textContent = formatDuration(ageSec(el.dataset.since, now));
 }
 
 function draw() {
   const snapshot = session.snapshot;
   if (!snapshot) return;
   const now = Date.now();
-  $('clock').textContent = toPersianDigits(new Date(now).toLocaleTimeString('fa-IR-u-nu-latn', { timeZone: 'Asia/Tehran', hourCycle: 'h23' }));
-
   const tileBox = $('tiles');
   tileBox.replaceChildren(
     ...tiles(snapshot, now).map((t) => {
@@ -256,6 +270,7 @@ function draw() {
         const dd = document.createElement('dd');
         dd.className = 'number';
         dd.textContent = f.value;
+        if (f.since) dd.dataset.since = f.since;
         div.append(dt, dd);
         dl.append(div);
       }
@@ -279,7 +294,7 @@ function draw() {
       bdi.dir = 'ltr';
       bdi.textContent = formatPhone(w.caller);
       phone.append(bdi);
-      cell(tr, formatDuration(w.waitSec), 'number');
+      cell(tr, formatDuration(w.waitSec), 'number').dataset.since = w.joinedAt;
       return tr;
     }),
   );
@@ -294,7 +309,7 @@ function draw() {
       cell(tr, a.displayName);
       const state = cell(tr, liveStateLabel(a.state) + (a.pausedReason ? ` (${pauseReasonLabel(a.pausedReason)})` : ''));
       state.dataset.state = a.state;
-      cell(tr, formatDuration(a.inStateSec), 'number');
+      cell(tr, formatDuration(a.inStateSec), 'number').dataset.since = a.since;
       const actions = cell(tr, '', 'actions');
       if (a.id) {
         const add = (label, action, body) => {
@@ -317,8 +332,7 @@ function start() {
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', () => void signOut());
   $('hours-apply').addEventListener('click', (e) => void applyHours(e.currentTarget));
-  // Waits and times in state age between pushes.
-  setInterval(draw, 1000);
+  setInterval(tick, 1000);
   if (session.token) void openBoard();
   else showSignIn();
 }
