@@ -51,6 +51,7 @@ export class LiveStatsService extends EventEmitter {
   /** While seeding: events received meanwhile, applied on top of the seeded picture. */
   private buffered: Received[] | null = null;
   private seeding: Promise<void> | null = null;
+  private reseed = false;
   private changeTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: LiveStatsDeps) {
@@ -77,9 +78,22 @@ export class LiveStatsService extends EventEmitter {
     return true;
   }
 
-  /** Rebuilds the picture from Asterisk and the database; concurrent calls share one run. */
+  /**
+   * Rebuilds the picture from Asterisk and the database. A call while a run is under
+   * way (AMI reconnected mid-seed) runs it once more afterwards: the first answer may
+   * predate the new connection.
+   */
   seed(): Promise<void> {
-    this.seeding ??= this.runSeed().finally(() => (this.seeding = null));
+    if (this.seeding) {
+      this.reseed = true;
+      return this.seeding;
+    }
+    this.seeding = (async () => {
+      do {
+        this.reseed = false;
+        await this.runSeed();
+      } while (this.reseed);
+    })().finally(() => (this.seeding = null));
     return this.seeding;
   }
 

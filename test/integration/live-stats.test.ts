@@ -214,6 +214,19 @@ describe('live stats service and API', () => {
     expect(general.callbacksPending).toBe(1);
   });
 
+  it('asks QueueStatus once more when AMI reconnects before the first answer is in', async () => {
+    const id = uid();
+    const h = track(harness(backend.database.db, { status: [ami.queueEntry(Q, id, '09121112233', 5)], holdStatus: true }));
+    const first = h.service.seed();
+    const again = h.service.seed();
+    await Promise.resolve();
+    expect(h.statusAsked).toHaveLength(1);
+    h.release();
+    await Promise.all([first, again]);
+    expect(h.statusAsked).toHaveLength(2);
+    expect(h.service.snapshot().queues.general.waiting.map((w) => w.uniqueId)).toEqual([id]);
+  });
+
   it('serves the snapshot to supervisors and admins only', async () => {
     const h = track(harness(backend.database.db));
     const id = uid();
