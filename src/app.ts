@@ -14,6 +14,7 @@ import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
+import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
 import { DEFAULT_WEEKLY } from './domain/calendar/office-hours.js';
 import * as ivr from './domain/ivr/engine.js';
@@ -36,6 +37,10 @@ import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
 import { createReportService } from './services/report-service.js';
+import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
+import { LiveStatsService } from './services/live-stats-service.js';
+import { renderMetrics, type JobCounts } from './services/metrics.js';
+import type { Queue } from 'bullmq';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -48,6 +53,7 @@ export interface Hotline {
   hours: OfficeHoursService;
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
+  liveStats: LiveStatsService;
   callbackJobs: ReturnType<typeof startCallbackJobs>;
   /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
   surveys: SurveyService;
@@ -134,6 +140,21 @@ export async function startHotline(
     agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
   });
   ami.on('event', (event: Record<string, unknown>) => void agents.onAmiEvent(event));
+
+  const callbackRepo = createCallbackRepo(database.db);
+  const liveStatsRepo = createLiveStatsRepo(database.db);
+  const liveStats = new LiveStatsService({
+    ami,
+    todaysCalls: (at) => liveStatsRepo.todaysQueuedCalls(at),
+    callbacksPending: () => callbackRepo.countPendingByQueue(),
+    config: { wrapUpSec: wrapUpPerQueue(config) },
+    now,
+    logger: logger.child({ component: 'live-stats' }),
+  });
+  // A restart does not zero the wallboard: each AMI connection rebuilds it from QueueStatus and today's rows.
+  ami.on('connected', () => void liveStats.seed());
+  ami.on('event', (event: Record<string, unknown>) => liveStats.onAmiEvent(event));
+  void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
   const stored = createStoredRecordings(config.ari);
@@ -141,18 +162,19 @@ export async function startHotline(
 
   // BullMQ needs its own connections that wait for Redis instead of failing requests.
   const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
-  const callbackRepo = createCallbackRepo(database.db);
+  // Every change of a callback's status may change the wallboard's callbacks pending.
+  const countedCallbacks = notifyingChanges(callbackRepo, () => void liveStats.refreshCallbacks());
   const callbackJobs = startCallbackJobs({
     connection: jobsConnection,
     prefix: config.jobs.prefix,
     work: config.jobs.runWorkers,
-    callbacks: callbackRepo,
+    callbacks: countedCallbacks,
     dialler: createAriDialler({ ari, ami, config: config.dialler }),
     now,
     logger: logger.child({ component: 'callbacks' }),
   });
   const callbacks = createCallbackService({
-    callbacks: callbackRepo,
+    callbacks: countedCallbacks,
     calls: repos.calls,
     schedule: (id) => callbackJobs.schedule(id),
     now,
@@ -308,6 +330,17 @@ export async function startHotline(
     accounts: createAccounts(repos, now),
     agents: agents.desk,
     callCases: createCallCases({ calls: repos.calls, cases }),
+    liveStats,
+    metrics: config.metricsEnabled
+      ? async () => {
+          const [dispatch, callbackCounts] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(callbackJobs.queue)]);
+          return renderMetrics({
+            stats: liveStats.snapshot(),
+            connections: { ari: ari.isConnected(), ami: ami.isConnected() },
+            jobs: { dispatch, callbacks: callbackCounts },
+          });
+        }
+      : undefined,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
@@ -331,6 +364,7 @@ export async function startHotline(
       await ari.close();
       await stasis.drain();
       agents.stop();
+      liveStats.stop();
       await callbackJobs.close(redis.status !== 'ready');
       await surveyJobs.close(redis.status !== 'ready');
       await ami.close();
@@ -342,5 +376,31 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, callbackJobs, surveys, surveyJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, callbackJobs, surveys, surveyJobs, importFallback, url, stop };
+}
+
+/** Redis down must not hang a scrape: the counts are then reported missing. */
+async function jobCounts(queue: Queue): Promise<JobCounts | null> {
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref());
+  return Promise.race([queue.getJobCounts('waiting', 'active', 'failed', 'delayed').catch(() => null), timeout]);
+}
+
+function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
+  const { default: fallback, ...perQueue } = config.agents.wrapUpSeconds;
+  return { ...Object.fromEntries(QUEUES.map((q) => [q, fallback])), ...perQueue };
+}
+
+/** The repo as it is, calling `changed` after each write that can change a callback's status. */
+function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>; markAttempt: (...a: any[]) => Promise<unknown>; setStatus: (...a: any[]) => Promise<unknown> }>(
+  repo: T,
+  changed: () => void,
+): T {
+  const after =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await fn(...args);
+      changed();
+      return result;
+    };
+  return { ...repo, create: after(repo.create), markAttempt: after(repo.markAttempt), setStatus: after(repo.setStatus) };
 }

@@ -61,3 +61,12 @@ describe('survey config', () => {
     expect(() => loadConfig({ ...BASE, [key]: value })).toThrow(ConfigError);
   });
 });
+
+describe('metrics in the config', () => {
+  it('serves /metrics unless METRICS_ENABLED says false, and refuses a typo', () => {
+    expect(loadConfig(BASE).metricsEnabled).toBe(true);
+    expect(loadConfig({ ...BASE, METRICS_ENABLED: 'false' }).metricsEnabled).toBe(false);
+    expect(loadConfig({ ...BASE, METRICS_ENABLED: 'true' }).metricsEnabled).toBe(true);
+    expect(() => loadConfig({ ...BASE, METRICS_ENABLED: 'flase' })).toThrow(/METRICS_ENABLED/);
+  });
+});

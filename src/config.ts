@@ -30,6 +30,8 @@ export interface Config {
   open311ApiKeys: string[];
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
+  /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
+  metricsEnabled: boolean;
 }
 
 export interface DiallerConfig {
@@ -206,6 +208,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
+    metricsEnabled: bool(env, 'METRICS_ENABLED', true),
   };
 }
 

@@ -92,6 +92,27 @@ describe('the engine with Asterisk and Redis unreachable', () => {
     expect(body.status).toBe('degraded');
   });
 
+  it('serves the live stats and /metrics, reporting Asterisk and the job queues down', async () => {
+    const stats = await api('GET', '/api/queues/stats');
+    expect(stats.statusCode).toBe(200);
+    expect(stats.json().overall).toMatchObject({ callsWaiting: 0, today: { offered: 0 } });
+
+    const metrics = await fetch(`${hotline.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    const lines = (await metrics.text()).split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'hotline_calls_waiting{queue="general"} 0',
+        'hotline_asterisk_connection_up{interface="ari"} 0',
+        'hotline_asterisk_connection_up{interface="ami"} 0',
+        // Redis unreachable: the counts are missing rather than a scrape that hangs.
+        'hotline_jobs_up{queue="dispatch"} 0',
+        'hotline_jobs_up{queue="callbacks"} 0',
+      ]),
+    );
+    expect(lines.some((l) => l.startsWith('hotline_jobs{'))).toBe(false);
+  });
+
   it('still takes a case by hand and finds it again', async () => {
     const created = await api('POST', '/api/cases', {
       category: 'parks_trees',

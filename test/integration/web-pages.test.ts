@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_FILES, DISTRICT_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { AGENT_FILES, DISTRICT_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 let backend: HttpBackend;
@@ -86,6 +86,25 @@ describe('the agent desktop page', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json().error.code, url).toBe('HOTLINE_ERR_NOT_FOUND');
     }
+  });
+
+  it('serves the wallboard with every file it references (its own, and format.js and sse.js from /agent)', async () => {
+    const page = await app.inject({ method: 'GET', url: '/wallboard' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(directives(page.headers['content-security-policy'] as string).get('script-src')).toBe("'self'");
+    const scripts = await Promise.all(
+      ['wallboard.js', 'board.js'].map(async (f) => (await app.inject({ method: 'GET', url: `/wallboard/${f}` })).body),
+    );
+    const own = [...page.body.matchAll(/(?:src|href)="\/wallboard\/([^"]+)"/g)].map((m) => m[1]!);
+    const imported = scripts.flatMap((s) => [...s.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]!));
+    const borrowed = scripts.flatMap((s) => [...s.matchAll(/from '\.\.\/agent\/([^']+)'/g)].map((m) => m[1]!));
+    expect(own).toEqual(expect.arrayContaining(['wallboard.css', 'wallboard.js']));
+    expect(imported).toContain('board.js');
+    expect(borrowed).toEqual(expect.arrayContaining(['format.js', 'sse.js']));
+    for (const file of [...own, ...imported]) expect(WALLBOARD_FILES, file).toContain(file);
+    for (const file of borrowed) expect(AGENT_FILES, file).toContain(file);
+    expect((await app.inject({ method: 'GET', url: '/wallboard/board.test.ts' })).statusCode).toBe(404);
   });
 
   it('answers 304 to a browser that already has the file', async () => {

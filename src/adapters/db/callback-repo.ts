@@ -40,6 +40,15 @@ export function createCallbackRepo(db: Db) {
       const [row] = await db.select({ n: count() }).from(callbacks).where(sql`${callbacks.status} in ('pending', 'dialling')`);
       return Number(row?.n ?? 0);
     },
+    /** Open requests (pending or being dialled) per queue; queues with none are absent. */
+    async countPendingByQueue(): Promise<Partial<Record<QueueName, number>>> {
+      const rows = await db
+        .select({ queue: callbacks.queue, n: count() })
+        .from(callbacks)
+        .where(sql`${callbacks.status} in ('pending', 'dialling')`)
+        .groupBy(callbacks.queue);
+      return Object.fromEntries(rows.map((r) => [r.queue, Number(r.n)]));
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../services/survey-service.js';
+import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -85,7 +86,18 @@ export interface DispatchControl {
   retry(jobId: string, actor: string): Promise<{ jobId: string; caseId: string; trackingNumber: string | null }>;
 }
 
+/** The live queue picture (services/live-stats-service.ts). */
+export interface LiveStatsFeed {
+  snapshot(): LiveSnapshot;
+  /** Calls `listener` after changes (at most a few times a second) until the returned function is called. */
+  subscribe(listener: () => void): () => void;
+}
+
 export interface HttpDeps {
+  /** Live queue statistics; GET /api/queues/stats(/stream) exist only with it. */
+  liveStats?: LiveStatsFeed | undefined;
+  /** The Prometheus exposition; GET /metrics exists only with it (METRICS_ENABLED). */
+  metrics?: (() => Promise<string>) | undefined;
   /** Agent state and desktop; the agent and call routes exist only with it. */
   agents?: AgentDesk | undefined;
   callCases?: CallCases | undefined;

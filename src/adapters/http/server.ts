@@ -23,6 +23,8 @@ import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
 import { smsRoutes } from './routes/sms.js';
 import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
 import { webPageRoutes } from './routes/web-pages.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { queueStatsRoutes } from './routes/queue-stats.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -71,6 +73,14 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  const metrics = deps.metrics;
+  if (metrics) {
+    await app.register(async (scrape) => {
+      // Scrapers poll like health monitors: the same generous budget, kept apart from the API's.
+      await limitRequests(scrape, { limit: deps.healthRateLimit ?? DEFAULT_HEALTH_LIMIT, name: 'metrics' });
+      await scrape.register(metricsRoutes({ metrics }));
+    });
+  }
   // Public and webhook routes: outside the bearer-token scope, each with its own limit.
   const apiLimit = deps.rateLimit ?? DEFAULT_API_LIMIT;
   await app.register(async (page) => {
@@ -125,6 +135,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
         await api.register(agentRoutes({ agents: deps.agents }));
         await api.register(callRoutes({ callCases: deps.callCases }));
       }
+      if (deps.liveStats) await api.register(queueStatsRoutes({ liveStats: deps.liveStats }));
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));
       await api.register(surveyRoutes(deps));

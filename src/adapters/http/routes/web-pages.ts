@@ -20,6 +20,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Exactly what the agent desktop loads: nothing else in the folder (tests, typings) is served. */
 export const AGENT_FILES = ['index.html', 'agent.js', 'agent.css', 'format.js', 'sse.js'] as const;
+/** The supervisors' wallboard; it borrows format.js and sse.js from /agent. */
+export const WALLBOARD_FILES = ['index.html', 'wallboard.js', 'wallboard.css', 'board.js'] as const;
 
 /** What the district inbox loads from its own folder; it imports format.js from /agent. */
 export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inbox.js'] as const;
@@ -28,6 +30,7 @@ export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inb
 const PAGES: readonly { name: string; files: readonly string[] }[] = [
   { name: 'agent', files: AGENT_FILES },
   { name: 'district', files: DISTRICT_FILES },
+  { name: 'wallboard', files: WALLBOARD_FILES },
 ];
 
 interface Asset {
@@ -62,7 +65,8 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
 const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
 
 /**
- * The service's own pages: the agent desktop at /agent, the district inbox at /district.
+ * The service's own pages: the agent desktop at /agent, the district inbox at /district,
+ * the supervisors' wallboard at /wallboard.
  * Public: a page holds no data; everything it shows comes from the API with the user's
  * token. Read once at start, so a missing file stops the service at boot rather than
  * failing a user mid-shift. Hidden from the OpenAPI document, which describes the API,

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { HttpDeps } from '../deps.js';
+
+export function metricsRoutes(deps: { metrics: NonNullable<HttpDeps['metrics']> }): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          summary: 'Prometheus metrics',
+          description:
+            'Text exposition format 0.0.4: calls waiting, agents by state, service level per queue, Asterisk connections, BullMQ job counts. No token (like health); off with METRICS_ENABLED=false.',
+          tags: ['health'],
+          security: [],
+          response: {
+            200: { description: 'Metrics', content: { 'text/plain': { schema: Type.String() } } },
+          },
+        },
+      },
+      async (_request, reply) => {
+        const body = await deps.metrics();
+        return reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(body);
+      },
+    );
+  };
+}

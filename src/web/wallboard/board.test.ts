@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { agentRows, ageSec, percent, tiles, waitingRows } from './board.js';
+
+const NOW = Date.parse('2026-11-27T07:00:30Z');
+
+function queue(overrides: Record<string, unknown> = {}) {
+  return {
+    callsWaiting: 0,
+    longestWaitSec: 0,
+    waiting: [],
+    agents: [],
+    agentsByState: { onCall: 0, ringing: 0, wrapUp: 0, available: 0, paused: 0, unavailable: 0, loggedOut: 0 },
+    today: { offered: 0, answered: 0, abandoned: 0, abandonedLate: 0, serviceLevel: null, asaSec: null, abandonmentRate: null, ahtSec: null },
+    callbacksPending: 0,
+    colours: { serviceLevel: 'none', asaSec: 'none', abandonmentRate: 'none', ahtSec: 'none', longestWaitSec: 'none' },
+    ...overrides,
+  };
+}
+
+const caller = { uniqueId: '1.1', queue: 'general', caller: '09121112233', callerName: null, joinedAt: '2026-11-27T07:00:00Z', waitSec: 10, position: 1 };
+const agent = { iface: 'PJSIP/agent-sara', name: 'Agent sara', state: 'paused', since: '2026-11-27T06:59:00Z', inStateSec: 0, pausedReason: 'lunch' };
+
+const snapshot = {
+  at: '2026-11-27T07:00:10Z',
+  day: '2026-11-27',
+  queues: {
+    general: queue({
+      callsWaiting: 1,
+      waiting: [caller],
+      today: { offered: 5, answered: 3, abandoned: 2, abandonedLate: 2, serviceLevel: 0.6, asaSec: 14.4, abandonmentRate: 0.4, ahtSec: 120 },
+      colours: { serviceLevel: 'red', asaSec: 'green', abandonmentRate: 'red', ahtSec: 'none', longestWaitSec: 'green' },
+    }),
+    complaints: queue(),
+    parks_trees: queue({ callbacksPending: 2 }),
+  },
+  overall: queue({ waiting: [caller], agents: [agent] }),
+};
+
+describe('wallboard view', () => {
+  it('ages waits and times in state with the page clock, never below zero', () => {
+    expect(ageSec('2026-11-27T07:00:00Z', NOW)).toBe(30);
+    expect(ageSec('2026-11-27T07:01:00Z', NOW)).toBe(0);
+    expect(waitingRows(snapshot, NOW)[0].waitSec).toBe(30);
+  });
+
+  it('shows a tile for the general line and for queues with something to show, coloured by target', () => {
+    const shown = tiles(snapshot, NOW);
+    expect(shown.map((t) => t.queue)).toEqual(['general', 'parks_trees']);
+    const figure = (key: string) => shown[0]!.figures.find((f) => f.key === key)!;
+    expect(figure('serviceLevel')).toMatchObject({ value: '۶۰٪', colour: 'red' });
+    expect(figure('abandonment').colour).toBe('red');
+    expect(figure('waiting').value).toBe('۱');
+    expect(percent(null)).toBe('—');
+  });
+
+  it('finds the API id of each agent by interface, and keeps agents without one', () => {
+    const rows = agentRows(snapshot, new Map([['PJSIP/agent-sara', { id: 'u-1', displayName: 'سارا' }]]), NOW);
+    expect(rows).toMatchObject([{ id: 'u-1', displayName: 'سارا', inStateSec: 90, pausedReason: 'lunch' }]);
+    expect(agentRows(snapshot, new Map(), NOW)[0]).toMatchObject({ id: null, displayName: 'Agent sara' });
+  });
+});

@@ -1,0 +1,340 @@
+/**
+ * The supervisors' wallboard: sign in, follow the live queue statistics over the
+ * stats stream (fetch, so the bearer token goes in a header), act on agents and on
+ * the office-hours override. Plain DOM like the agent desktop: no build step.
+ */
+import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
+import { backoffDelay, createSseParser } from '../agent/sse.js';
+import { ageSec, agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
+
+const TOKEN_KEY = 'hotline137.wallboard.token';
+/** The server pings every 15 s; silence longer than this means a dead connection. */
+const STREAM_SILENCE_MS = 60_000;
+const HOURS_LABELS = { auto: 'طبق برنامه', open: 'باز (دستی)', closed: 'بسته (دستی)' };
+
+const $ = (id) => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el;
+};
+
+class ApiError extends Error {
+  constructor(code, status) {
+    super(code ?? `HTTP ${status}`);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+const session = {
+  token: sessionStorage.getItem(TOKEN_KEY),
+  snapshot: null,
+  /** Agents by the interface app_queue dials, for their API ids. */
+  agents: new Map(),
+  /** Interfaces the agents list was already reloaded for, so an unknown one costs one request, not one per push. */
+  looked: new Set(),
+  streamAbort: null,
+};
+
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (session.token) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+  if (res.status === 401 && session.token && path !== '/api/auth/login') {
+    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
+    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
+  }
+  if (!res.ok) {
+    const error = await res.json().catch(() => null);
+    throw new ApiError(error?.error?.code, res.status);
+  }
+  return res.status === 204 ? null : res.json();
+}
+
+// ---------------------------------------------------------------- sign-in
+
+function showSignIn(message = '') {
+  stopStream();
+  session.token = null;
+  session.snapshot = null;
+  sessionStorage.removeItem(TOKEN_KEY);
+  $('board').hidden = true;
+  $('account').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  $('password').value = '';
+  $('username').focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (!form.reportValidity()) return;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  $('sign-in-error').textContent = '';
+  try {
+    const signedIn = await api('POST', '/api/auth/login', { username: $('username').value.trim(), password: $('password').value });
+    if (signedIn.user.role !== 'supervisor' && signedIn.user.role !== 'admin') {
+      $('sign-in-error').textContent = errorMessage('HOTLINE_ERR_FORBIDDEN');
+      // The session is of no use here; it ends rather than lingering in the database.
+      session.token = signedIn.token;
+      await api('POST', '/api/auth/logout').catch(() => undefined);
+      session.token = null;
+      return;
+    }
+    session.token = signedIn.token;
+    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    $('password').value = '';
+    await openBoard();
+  } catch (err) {
+    if (session.token) showSignIn(errorMessage(err.code));
+    else $('sign-in-error').textContent = errorMessage(err.code);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function signOut() {
+  await api('POST', '/api/auth/logout').catch(() => undefined);
+  showSignIn();
+}
+
+async function openBoard() {
+  $('sign-in').hidden = true;
+  $('board').hidden = false;
+  $('account').hidden = false;
+  await Promise.all([loadAgents(), loadHours()]).catch((err) => ($('board-error').textContent = errorMessage(err.code)));
+  startStream();
+}
+
+// ---------------------------------------------------------------- data
+
+async function loadAgents() {
+  const { agents } = await api('GET', '/api/agents');
+  session.agents = new Map(agents.map((a) => [a.interface, a]));
+}
+
+async function loadHours() {
+  const status = await api('GET', '/api/hours');
+  showHours(status);
+}
+
+function showHours(status) {
+  $('hours-mode').value = status.mode;
+  $('hours-status').textContent = `${status.open ? 'باز' : 'بسته'} — ${HOURS_LABELS[status.mode] ?? status.mode}`;
+  $('hours-status').dataset.open = String(status.open);
+}
+
+async function applyHours(button) {
+  button.disabled = true;
+  $('board-error').textContent = '';
+  try {
+    showHours(await api('PUT', '/api/hours/override', { mode: $('hours-mode').value }));
+  } catch (err) {
+    $('board-error').textContent = errorMessage(err.code);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function agentAction(button, agentId, action, body) {
+  button.disabled = true;
+  $('board-error').textContent = '';
+  try {
+    await api('POST', `/api/agents/${encodeURIComponent(agentId)}/${action}`, body);
+  } catch (err) {
+    $('board-error').textContent = errorMessage(err.code);
+    button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------- stream
+
+function stopStream() {
+  session.streamAbort?.abort();
+  session.streamAbort = null;
+}
+
+function setConnected(connected) {
+  const el = $('connection');
+  el.dataset.connected = String(connected);
+  el.textContent = connected ? 'زنده' : 'در حال اتصال…';
+}
+
+function startStream() {
+  stopStream();
+  const abort = new AbortController();
+  session.streamAbort = abort;
+  void (async () => {
+    for (let attempt = 0; !abort.signal.aborted; ) {
+      try {
+        await readStream(abort);
+        attempt = 0;
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        if (err?.status === 401 || err?.status === 403) return showSignIn(errorMessage(err.code));
+      }
+      setConnected(false);
+      if (abort.signal.aborted) return;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt++)));
+    }
+  })();
+}
+
+async function readStream(abort) {
+  const res = await fetch('/api/queues/stats/stream', {
+    headers: { authorization: `Bearer ${session.token}`, accept: 'text/event-stream' },
+    cache: 'no-store',
+    signal: abort.signal,
+  });
+  if (!res.ok || !res.body) {
+    const error = await res.json().catch(() => null);
+    throw new ApiError(error?.error?.code, res.status);
+  }
+  setConnected(true);
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  const parser = createSseParser((message) => {
+    if (message.event === 'stats') render(JSON.parse(message.data));
+  });
+  let silence;
+  const watch = () => {
+    clearTimeout(silence);
+    silence = setTimeout(() => reader.cancel().catch(() => undefined), STREAM_SILENCE_MS);
+  };
+  try {
+    for (;;) {
+      watch();
+      const { value, done } = await reader.read();
+      if (done) return;
+      parser.push(decoder.decode(value, { stream: true }));
+    }
+  } finally {
+    clearTimeout(silence);
+  }
+}
+
+// ---------------------------------------------------------------- rendering
+
+function cell(row, text, className) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  if (className) td.className = className;
+  row.append(td);
+  return td;
+}
+
+function render(snapshot) {
+  session.snapshot = snapshot;
+  const unknown = snapshot.overall.agents.filter((a) => !session.agents.has(a.iface) && !session.looked.has(a.iface));
+  if (unknown.length > 0) {
+    for (const a of unknown) session.looked.add(a.iface);
+    loadAgents().then(() => draw(), () => undefined);
+  }
+  draw();
+  tick();
+}
+
+/**
+ * Between pushes only the ageing times change: updated in place, so a button is never
+ * replaced under the supervisor's pointer.
+ */
+function tick() {
+  const now = Date.now();
+  $('clock').textContent = toPersianDigits(new Date(now).toLocaleTimeString('fa-IR-u-nu-latn', { timeZone: 'Asia/Tehran', hourCycle: 'h23' }));
+  for (const el of document.querySelectorAll('[data-since]')) el.textContent = formatDuration(ageSec(el.dataset.since, now));
+}
+
+function draw() {
+  const snapshot = session.snapshot;
+  if (!snapshot) return;
+  const now = Date.now();
+  const tileBox = $('tiles');
+  tileBox.replaceChildren(
+    ...tiles(snapshot, now).map((t) => {
+      const section = document.createElement('section');
+      section.className = 'tile';
+      section.dataset.queue = t.queue;
+      const h = document.createElement('h3');
+      h.textContent = t.title;
+      const dl = document.createElement('dl');
+      for (const f of t.figures) {
+        const div = document.createElement('div');
+        div.className = 'figure';
+        div.dataset.key = f.key;
+        div.dataset.colour = f.colour;
+        const dt = document.createElement('dt');
+        dt.textContent = f.label;
+        const dd = document.createElement('dd');
+        dd.className = 'number';
+        dd.textContent = f.value;
+        if (f.since) dd.dataset.since = f.since;
+        div.append(dt, dd);
+        dl.append(div);
+      }
+      section.append(h, dl);
+      return section;
+    }),
+  );
+
+  const waiting = waitingRows(snapshot, now);
+  $('waiting-count').textContent = `(${toPersianDigits(waiting.length)})`;
+  $('waiting-empty').hidden = waiting.length > 0;
+  $('waiting').hidden = waiting.length === 0;
+  $('waiting').querySelector('tbody').replaceChildren(
+    ...waiting.map((w) => {
+      const tr = document.createElement('tr');
+      tr.dataset.uniqueId = w.uniqueId;
+      cell(tr, toPersianDigits(w.position), 'number');
+      cell(tr, queueLabel(w.queue));
+      const phone = cell(tr, '');
+      const bdi = document.createElement('bdi');
+      bdi.dir = 'ltr';
+      bdi.textContent = formatPhone(w.caller);
+      phone.append(bdi);
+      cell(tr, formatDuration(w.waitSec), 'number').dataset.since = w.joinedAt;
+      return tr;
+    }),
+  );
+
+  const agents = agentRows(snapshot, session.agents, now);
+  $('agents-empty').hidden = agents.length > 0;
+  $('agents').hidden = agents.length === 0;
+  $('agents').querySelector('tbody').replaceChildren(
+    ...agents.map((a) => {
+      const tr = document.createElement('tr');
+      tr.dataset.iface = a.iface;
+      cell(tr, a.displayName);
+      const state = cell(tr, liveStateLabel(a.state) + (a.pausedReason ? ` (${pauseReasonLabel(a.pausedReason)})` : ''));
+      state.dataset.state = a.state;
+      cell(tr, formatDuration(a.inStateSec), 'number').dataset.since = a.since;
+      const actions = cell(tr, '', 'actions');
+      if (a.id) {
+        const add = (label, action, body) => {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.textContent = label;
+          b.addEventListener('click', () => void agentAction(b, a.id, action, body));
+          actions.append(b);
+        };
+        if (a.state === 'paused') add('ادامه', 'unpause');
+        else if (a.state !== 'loggedOut') add('مکث', 'pause', { reason: 'break' });
+        if (a.state !== 'loggedOut') add('خروج از صف', 'logout');
+      }
+      return tr;
+    }),
+  );
+}
+
+function start() {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', () => void signOut());
+  $('hours-apply').addEventListener('click', (e) => void applyHours(e.currentTarget));
+  setInterval(tick, 1000);
+  if (session.token) void openBoard();
+  else showSignIn();
+}
+
+start();
