@@ -230,6 +230,7 @@ export async function startHotline(
       callback: (client, channel, args) => callbacks.answered(client, channel, args[0] ?? ''),
       survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
     },
+    isOutboundChannel: (channelId) => channelId.startsWith('survey-'),
   });
 
   // Survey calls: answered ones run the survey flow; the others end with a cause only.

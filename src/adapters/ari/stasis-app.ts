@@ -32,6 +32,8 @@ export class StasisApp<S extends IvrStateView> {
       shutdownContext?: string;
       /** Flows of calls the engine places itself, by the first Stasis argument (e.g. `callback`). */
       outbound?: Record<string, (client: Client, channel: Channel, args: string[]) => Promise<void>>;
+      /** Channels of our own outbound calls: after a restart they are hung up, not greeted as callers. */
+      isOutboundChannel?: (channelId: string) => boolean;
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
@@ -135,6 +137,11 @@ export class StasisApp<S extends IvrStateView> {
       }
       for (const id of inStasis) {
         if (this.sessions.has(id)) continue;
+        if (this.deps.isOutboundChannel?.(id)) {
+          // Its flow died with the old process; the attempt is recorded by its hang-up.
+          await client.channels.hangup({ channelId: id }).catch(() => undefined);
+          continue;
+        }
         const channel = await client.channels.get({ channelId: id });
         logger.warn({ callId: id }, 'resuming a call found in Stasis without a session');
         await this.startSession(client, channel, []);

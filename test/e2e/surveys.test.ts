@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import type { Hotline } from '../../src/app.js';
+import { randomMobile } from '../helpers/call-rows.js';
+import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
+import { startTestEngine, testAmi } from '../helpers/engine.js';
+import { TEST_CITIZENS_CONTEXT, installTestDialplan } from '../helpers/test-agents.js';
+
+/**
+ * A closed case makes the hotline call the citizen back on the real sandbox: the trunk
+ * is pointed at a Local channel that rings into this test's application, where the
+ * "citizen" answers and presses keys. The calling window is opened to the whole week
+ * so the test does not depend on the day it runs.
+ */
+let hotline: Hotline;
+let cleanup: () => Promise<void>;
+let line: CitizenLine;
+let ami: AmiClient;
+
+beforeAll(async () => {
+  ({ hotline, cleanup } = await startTestEngine(undefined, {
+    HOTLINE_DIAL_TEMPLATE: `Local/{number}@${TEST_CITIZENS_CONTEXT}/n`,
+    SURVEY_CALLING_DAYS: 'saturday-friday',
+    SURVEY_CALLING_HOURS: '00:00-24:00',
+    SURVEY_FIRST_DELAY_HOURS: '0',
+  }));
+  line = await CitizenLine.connect();
+  ami = await testAmi();
+  await installTestDialplan(ami);
+});
+
+afterAll(async () => {
+  line?.close();
+  await ami?.close();
+  await cleanup?.();
+});
+
+async function patch(trackingNumber: string, body: object) {
+  const res = await hotline.http.inject({
+    method: 'PATCH',
+    url: `/api/cases/${trackingNumber}`,
+    payload: body,
+    headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` },
+  });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+const prompt = (id: string) => (e: AriEvent) => e.type === 'PlaybackStarted' && String(e.playback?.media_uri).includes(`sound:${id}`);
+
+describe('satisfaction survey after a case closes', () => {
+  it('calls the citizen once, stores the answers, and reopens the case on "not solved"', async () => {
+    const repos = createRepositories(hotline.database);
+    const phone = randomMobile('0912');
+    const created = await repos.cases.create({ channel: 'manual', category: 'parks_trees', district: 4, callerPhone: phone, description: 'شاخه شکسته', actor: 'test' });
+    for (const status of ['dispatched', 'acknowledged', 'resolved', 'closed']) await patch(created.trackingNumber, { status, note: `to ${status}` });
+
+    const callee = await line.waitForLeg('callee', phone, 60_000);
+    await line.followPeer(callee);
+    // The introduction reads the tracking number digit by digit: it takes a while.
+    const solvedQuestion = line.nextEvent(prompt('survey-solved-question'), 60_000);
+    await line.answer(callee);
+    await solvedQuestion;
+    const ratingQuestion = line.nextEvent(prompt('survey-rating-question'));
+    await line.pressOn(callee, '2'); // not solved
+    await ratingQuestion;
+    const commentOffer = line.nextEvent(prompt('survey-comment-offer'));
+    await line.pressOn(callee, '2'); // a rating of 2
+    await commentOffer;
+    const thanks = line.nextEvent(prompt('survey-thanks'));
+    await line.pressOn(callee, '2'); // no comment
+    await thanks;
+
+    for (;;) {
+      const [survey] = await hotline.surveys.listForCase(created.trackingNumber);
+      if (survey && survey.status === 'answered') {
+        expect(survey).toMatchObject({ solved: false, rating: 2 });
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const after = await repos.cases.findByTrackingNumber(created.trackingNumber);
+    expect(after?.status).toBe('reopened');
+    expect(after?.events.at(-1)).toMatchObject({ actor: 'survey', toStatus: 'reopened' });
+    // Exactly one call for the closure.
+    expect(line.hasLeg('callee', phone)).toBe(false);
+  }, 180_000);
+});
