@@ -198,10 +198,22 @@ describe('agents answer the queues', () => {
     await deskEvent(b, stateIs('wrap_up'));
   });
 
-  it('records an abandoned call with how long the caller waited', async () => {
+  it('records an abandoned call with how long the caller waited, live on the wallboard API', async () => {
+    const stats = async () => {
+      const res = await api('GET', '/api/queues/stats', process.env.HOTLINE_ADMIN_TOKEN!);
+      expect(res.statusCode).toBe(200);
+      return res.json().queues.parks_trees as { callsWaiting: number; waiting: { caller: string }[]; today: { abandoned: number; answered: number }; agentsByState: Record<string, number> };
+    };
+    const before = await stats();
+    // Three calls answered so far today in this queue, by the agents above.
+    expect(before.today.answered).toBeGreaterThanOrEqual(3);
+    expect(before.agentsByState).toMatchObject({ paused: 1, wrapUp: 1 });
+
     // A is paused (missed), B in wrap-up: the caller waits with nobody to ring.
-    const call = await callParksQueue(randomMobile('0912'));
+    const caller = randomMobile('0912');
+    const call = await callParksQueue(caller);
     await callRow(call.hotlineId, (r) => r.queueRecord.queueJoinedAt !== null);
+    await expect.poll(async () => (await stats()).waiting.map((w) => w.caller), { timeout: 5_000 }).toContain(caller);
     for (;;) {
       const entries = await ami.listAction({ action: 'QueueStatus', queue: 'parks_trees' });
       const entry = entries.find((e) => e.event === 'QueueEntry' && e.uniqueid === call.hotlineId);
@@ -212,6 +224,8 @@ describe('agents answer the queues', () => {
     const row = await callRow(call.hotlineId, (r) => r.queueRecord.queueResult === 'abandoned');
     expect(row.queueRecord.waitSeconds).toBeGreaterThanOrEqual(2);
     expect(row.queueRecord.agentId).toBeNull();
+    await expect.poll(async () => (await stats()).callsWaiting, { timeout: 5_000 }).toBe(0);
+    expect((await stats()).today.abandoned).toBe(before.today.abandoned + 1);
   });
 
   it('calls back a caller who pressed 1, once an agent is free, ahead of the queue', async () => {

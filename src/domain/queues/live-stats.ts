@@ -29,6 +29,9 @@ export function defaultConfig(overrides: StatsConfigOverrides = {}): StatsConfig
 }
 
 /** In the order the wallboard lists them; also the priority when an agent serves several queues. */
+/** The pause reason the engine's own after-call work uses. */
+export const ENGINE_WRAP_UP_REASON = 'wrapup';
+
 export const AGENT_STATES = ['onCall', 'ringing', 'wrapUp', 'available', 'paused', 'unavailable', 'loggedOut'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
@@ -170,7 +173,8 @@ export function derive(device: Device | undefined, m: Membership, at: Date): Age
   const status = device?.status ?? DEVICE.unknown;
   if (device?.call || status === DEVICE.inUse || status === DEVICE.busy || status === DEVICE.onHold) return 'onCall';
   if (device?.ring || status === DEVICE.ringing || status === DEVICE.ringInUse) return 'ringing';
-  if (m.paused) return 'paused';
+  // The engine runs wrap-up as a pause with reason `wrapup` (services/agent-service.ts).
+  if (m.paused) return m.pausedReason === ENGINE_WRAP_UP_REASON ? 'wrapUp' : 'paused';
   if (device?.wrapUntil && at < device.wrapUntil) return 'wrapUp';
   if (status === DEVICE.invalid || status === DEVICE.unavailable) return 'unavailable';
   return 'available';
