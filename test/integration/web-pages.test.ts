@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_FILES, DISTRICT_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { AGENT_FILES, DISTRICT_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 let backend: HttpBackend;
@@ -185,5 +185,36 @@ describe('the district inbox page', () => {
   it('is not part of the API documentation', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/district'))).toEqual([]);
+  });
+});
+
+describe('what the pages share', () => {
+  it.each(['agent', 'district', 'wallboard'])('the %s page loads the shared styles and session module', async (name) => {
+    const page = (await app.inject({ method: 'GET', url: `/${name}` })).body;
+    const script = (await app.inject({ method: 'GET', url: `/${name}/${name}.js` })).body;
+    const links = [...page.matchAll(/href="([^"]+\.css)"/g)].map((m) => m[1]!);
+    // Base first, so the page's own stylesheet can refine it.
+    expect(links).toEqual(['/shared/base.css', `/${name}/${name}.css`]);
+    expect(script).toMatch(/from '\.\.\/shared\/session\.js'/);
+  });
+
+  it.each([
+    ['session.js', 'text/javascript; charset=utf-8'],
+    ['base.css', 'text/css; charset=utf-8'],
+  ])('serves /shared/%s as %s under the pages policy', async (file, type) => {
+    expect(SHARED_FILES).toContain(file);
+    const res = await app.inject({ method: 'GET', url: `/shared/${file}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe(type);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(res.body).toBe(await readFile(new URL(`../../src/web/shared/${file}`, import.meta.url), 'utf8'));
+  });
+
+  it('serves nothing else from /shared, and no page there', async () => {
+    for (const url of ['/shared', '/shared/', '/shared/index.html', '/shared/session.d.ts', '/shared/..%2Fagent%2Fagent.js', '/shared/nope.js']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+    }
   });
 });

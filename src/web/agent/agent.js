@@ -24,28 +24,15 @@ import {
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
+import { $, createApi, tokenStore } from '../shared/session.js';
 
-/** sessionStorage: the token lives as long as the tab, and a shared PC forgets it when closed. */
-const TOKEN_KEY = 'hotline137.agent.token';
+/** Each page its own key: signing in here signs in nowhere else. */
+const storedToken = tokenStore('hotline137.agent.token');
 /** The server pings well within this; silence longer than it means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
 
-const $ = (id) => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
-  return el;
-};
-
-class ApiError extends Error {
-  constructor(code, status) {
-    super(code ?? `HTTP ${status}`);
-    this.code = code;
-    this.status = status;
-  }
-}
-
 const session = {
-  token: sessionStorage.getItem(TOKEN_KEY),
+  token: storedToken.load(),
   /** AgentView of the signed-in agent, as the server last told it. */
   agent: null,
   /** The ScreenPop on show, plus what happened to it on this page. */
@@ -56,26 +43,8 @@ const session = {
 
 // ---------------------------------------------------------------- API
 
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    cache: 'no-store',
-  });
-  if (res.status === 401 && session.token && path !== '/api/auth/login') {
-    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
-    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
-  }
-  if (!res.ok) {
-    const error = await res.json().catch(() => null);
-    throw new ApiError(error?.error?.code, res.status);
-  }
-  return res.status === 204 ? null : res.json();
-}
+/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
+const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
 
 const agentPath = (action) => `/api/agents/${encodeURIComponent(session.agent.id)}/${action}`;
 
@@ -85,7 +54,7 @@ function showSignIn(message = '') {
   stopStream();
   session.token = null;
   session.agent = null;
-  sessionStorage.removeItem(TOKEN_KEY);
+  storedToken.clear();
   $('desk').hidden = true;
   $('account').hidden = true;
   $('sign-in').hidden = false;
@@ -107,7 +76,7 @@ async function signIn(event) {
       password: $('password').value,
     });
     session.token = signedIn.token;
-    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    storedToken.save(signedIn.token);
     $('password').value = '';
     await openDesk();
   } catch (err) {

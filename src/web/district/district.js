@@ -5,30 +5,17 @@
  */
 import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
+import { $, createApi, tokenStore } from '../shared/session.js';
 
-/** sessionStorage: the token lives as long as the tab, and a shared PC forgets it when closed. */
-const TOKEN_KEY = 'hotline137.district.token';
+/** Each page its own key: signing in here signs in nowhere else. */
+const storedToken = tokenStore('hotline137.district.token');
 /** New cases reach the district at any time; half a minute is fresh enough for a work list. */
 const REFRESH_MS = 30_000;
 /** The API's page limit: far more than a district's open cases. */
 const LIST_LIMIT = 200;
 
-const $ = (id) => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
-  return el;
-};
-
-class ApiError extends Error {
-  constructor(code, status) {
-    super(code ?? `HTTP ${status}`);
-    this.code = code;
-    this.status = status;
-  }
-}
-
 const session = {
-  token: sessionStorage.getItem(TOKEN_KEY),
+  token: storedToken.load(),
   district: null,
   /** The cases as last listed, newest first. */
   cases: [],
@@ -39,26 +26,8 @@ const session = {
 
 // ---------------------------------------------------------------- API
 
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    cache: 'no-store',
-  });
-  if (res.status === 401 && session.token && path !== '/api/auth/login') {
-    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
-    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
-  }
-  if (!res.ok) {
-    const error = await res.json().catch(() => null);
-    throw new ApiError(error?.error?.code, res.status);
-  }
-  return res.status === 204 ? null : res.json();
-}
+/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
+const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
 
 // ---------------------------------------------------------------- sign-in
 
@@ -66,7 +35,7 @@ async function api(method, path, body) {
 function forgetToken() {
   const token = session.token;
   session.token = null;
-  sessionStorage.removeItem(TOKEN_KEY);
+  storedToken.clear();
   if (token) fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
 }
 
@@ -76,7 +45,7 @@ function showSignIn(message = '') {
   session.token = null;
   session.district = null;
   session.cases = [];
-  sessionStorage.removeItem(TOKEN_KEY);
+  storedToken.clear();
   $('inbox').hidden = true;
   $('account').hidden = true;
   $('district-name').textContent = '';
@@ -99,7 +68,7 @@ async function signIn(event) {
       password: $('password').value,
     });
     session.token = signedIn.token;
-    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    storedToken.save(signedIn.token);
     $('password').value = '';
     await openInbox();
   } catch (err) {

@@ -6,28 +6,16 @@
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
 import { ageSec, agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
+import { $, ApiError, createApi, tokenStore } from '../shared/session.js';
 
-const TOKEN_KEY = 'hotline137.wallboard.token';
+/** Each page its own key: signing in here signs in nowhere else. */
+const storedToken = tokenStore('hotline137.wallboard.token');
 /** The server pings every 15 s; silence longer than this means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
 const HOURS_LABELS = { auto: 'طبق برنامه', open: 'باز (دستی)', closed: 'بسته (دستی)' };
 
-const $ = (id) => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`#${id} is missing from the page`);
-  return el;
-};
-
-class ApiError extends Error {
-  constructor(code, status) {
-    super(code ?? `HTTP ${status}`);
-    this.code = code;
-    this.status = status;
-  }
-}
-
 const session = {
-  token: sessionStorage.getItem(TOKEN_KEY),
+  token: storedToken.load(),
   snapshot: null,
   /** Agents by the interface app_queue dials, for their API ids. */
   agents: new Map(),
@@ -36,21 +24,8 @@ const session = {
   streamAbort: null,
 };
 
-async function api(method, path, body) {
-  const headers = { accept: 'application/json' };
-  if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
-  if (res.status === 401 && session.token && path !== '/api/auth/login') {
-    showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
-    throw new ApiError('HOTLINE_ERR_UNAUTHORIZED', 401);
-  }
-  if (!res.ok) {
-    const error = await res.json().catch(() => null);
-    throw new ApiError(error?.error?.code, res.status);
-  }
-  return res.status === 204 ? null : res.json();
-}
+/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
+const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
 
 // ---------------------------------------------------------------- sign-in
 
@@ -58,7 +33,7 @@ function showSignIn(message = '') {
   stopStream();
   session.token = null;
   session.snapshot = null;
-  sessionStorage.removeItem(TOKEN_KEY);
+  storedToken.clear();
   $('board').hidden = true;
   $('account').hidden = true;
   $('sign-in').hidden = false;
@@ -85,7 +60,7 @@ async function signIn(event) {
       return;
     }
     session.token = signedIn.token;
-    sessionStorage.setItem(TOKEN_KEY, signedIn.token);
+    storedToken.save(signedIn.token);
     $('password').value = '';
     await openBoard();
   } catch (err) {

@@ -26,11 +26,18 @@ export const WALLBOARD_FILES = ['index.html', 'wallboard.js', 'wallboard.css', '
 /** What the district inbox loads from its own folder; it imports format.js from /agent. */
 export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inbox.js'] as const;
 
+/**
+ * What the three pages share (sign-in session, API fetch, base styles), at /shared: one
+ * copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
+ */
+export const SHARED_FILES = ['session.js', 'base.css'] as const;
+
 /** Each page: its URL and folder name under src/web, and the files it may serve. */
 const PAGES: readonly { name: string; files: readonly string[] }[] = [
   { name: 'agent', files: AGENT_FILES },
   { name: 'district', files: DISTRICT_FILES },
   { name: 'wallboard', files: WALLBOARD_FILES },
+  { name: 'shared', files: SHARED_FILES },
 ];
 
 interface Asset {
@@ -66,7 +73,7 @@ const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
 
 /**
  * The service's own pages: the agent desktop at /agent, the district inbox at /district,
- * the supervisors' wallboard at /wallboard.
+ * the supervisors' wallboard at /wallboard, and what all three share at /shared.
  * Public: a page holds no data; everything it shows comes from the API with the user's
  * token. Read once at start, so a missing file stops the service at boot rather than
  * failing a user mid-shift. Hidden from the OpenAPI document, which describes the API,
@@ -80,10 +87,11 @@ export function webPageRoutes(options: { root?: URL } = {}): FastifyPluginAsyncT
       const folder = new URL(`${page.name}/`, root);
       const assets = new Map<string, Asset>();
       for (const name of page.files) assets.set(name, await loadAsset(folder, name));
-      const index = assets.get('index.html')!;
+      const index = assets.get('index.html');
 
-      app.get(`/${page.name}`, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
+      if (index) app.get(`/${page.name}`, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
       app.get(`/${page.name}/:file`, { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+        // '/shared/' has no index: the lookup below finds nothing and answers 404.
         const file = request.params.file || 'index.html';
         const asset = assets.get(file);
         if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
