@@ -58,8 +58,10 @@ export function asteriskQueue(queue: QueueName): string {
   return queue === 'general' ? 'general_queue' : queue;
 }
 export function queueFromAsterisk(name: string): QueueName | null {
-  const queue = name === 'general_queue' ? 'general' : name;
-  return (QUEUES as readonly string[]).includes(queue) ? (queue as QueueName) : null;
+  if (name === 'general_queue') return 'general';
+  // Asterisk never has a queue called "general" (that section holds the options).
+  if (name === 'general') return null;
+  return (QUEUES as readonly string[]).includes(name) ? (name as QueueName) : null;
 }
 /**
  * What a case_events row records: a status change, or something supervisors must see

@@ -8,20 +8,10 @@
  * delivers them. In agent events the caller's channel fields come unprefixed
  * (`uniqueid`, `calleridnum`) and the agent's channel fields carry the `dest` prefix.
  */
-import { QUEUES, type QueueName } from '../cases/case.js';
+import { asteriskQueue, queueFromAsterisk, type QueueName } from '../cases/case.js';
 
-/** queues.conf reserves the section name [general], so our queue "general" is this one. */
-const ASTERISK_GENERAL = 'general_queue';
-
-export function queueFromAsterisk(name: string): QueueName | null {
-  if (name === ASTERISK_GENERAL) return 'general';
-  if (name === 'general') return null;
-  return (QUEUES as readonly string[]).includes(name) ? (name as QueueName) : null;
-}
-
-export function asteriskQueueName(queue: QueueName): string {
-  return queue === 'general' ? ASTERISK_GENERAL : queue;
-}
+/** The mapping of our queue names to Asterisk's lives with the queues (domain/cases). */
+export { asteriskQueue as asteriskQueueName, queueFromAsterisk };
 
 /** AST_DEVICE_* numbers of the `Status` field. */
 export const DEVICE = {
