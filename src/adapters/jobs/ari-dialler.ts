@@ -4,23 +4,33 @@ import type { DiallerConfig } from '../../config.js';
 import type { Dialler } from './callback-jobs.js';
 
 /**
+ * Calls a citizen over ARI into the `hotline` Stasis app's outbound `flow` (its first
+ * appArg; `args` follow), through HOTLINE_DIAL_TEMPLATE with the hotline's caller ID.
+ */
+export async function originateFlow(
+  deps: { ari: AriConnection; config: DiallerConfig },
+  call: { phone: string; flow: string; args: string[]; channelId?: string },
+): Promise<void> {
+  const client = deps.ari.client;
+  if (!client) throw new Error('ARI is not connected');
+  const digits = call.phone.replace(/[^0-9+]/g, '');
+  await client.channels.originate({
+    endpoint: deps.config.endpointTemplate.replace('{number}', digits),
+    app: 'hotline',
+    appArgs: [call.flow, ...call.args].join(','),
+    ...(call.channelId ? { channelId: call.channelId } : {}),
+    callerId: deps.config.callerId,
+    timeout: 45,
+  });
+}
+
+/**
  * Places outbound calls over ARI into the `hotline` Stasis app (appArgs name the flow),
  * and asks app_queue over AMI whether an agent is free.
  */
 export function createAriDialler(deps: { ari: AriConnection; ami: AmiClient; config: DiallerConfig }): Dialler {
   return {
-    async originate({ phone, callbackId }) {
-      const client = deps.ari.client;
-      if (!client) throw new Error('ARI is not connected');
-      const digits = phone.replace(/[^0-9+]/g, '');
-      await client.channels.originate({
-        endpoint: deps.config.endpointTemplate.replace('{number}', digits),
-        app: 'hotline',
-        appArgs: `callback,${callbackId}`,
-        callerId: deps.config.callerId,
-        timeout: 45,
-      });
-    },
+    originate: ({ phone, callbackId }) => originateFlow(deps, { phone, flow: 'callback', args: [callbackId] }),
     async availableAgents(queue) {
       const events = await deps.ami.listAction({ action: 'QueueSummary', queue });
       const summary = events.find((e) => String(e.event).toLowerCase() === 'queuesummary' && e.queue === queue);

@@ -1,6 +1,7 @@
 import type { AriConnection } from '../ari/ari-connection.js';
 import type { DiallerConfig } from '../../config.js';
 import type { SurveyDialler } from './survey-jobs.js';
+import { originateFlow } from './ari-dialler.js';
 
 const CHANNEL_ID = /^survey-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-\d+$/i;
 
@@ -21,18 +22,7 @@ export function surveyIdOfChannel(channelId: string): string | null {
 /** Survey calls over ARI: through the outbound trunk into the `hotline` app's `survey` flow. */
 export function createAriSurveyDialler(deps: { ari: AriConnection; config: DiallerConfig }): SurveyDialler {
   return {
-    async originate({ phone, surveyId }) {
-      const client = deps.ari.client;
-      if (!client) throw new Error('ARI is not connected');
-      const digits = phone.replace(/[^0-9+]/g, '');
-      await client.channels.originate({
-        endpoint: deps.config.endpointTemplate.replace('{number}', digits),
-        app: 'hotline',
-        appArgs: `survey,${surveyId}`,
-        channelId: surveyChannelId(surveyId),
-        callerId: deps.config.callerId,
-        timeout: 45,
-      });
-    },
+    originate: ({ phone, surveyId }) =>
+      originateFlow(deps, { phone, flow: 'survey', args: [surveyId], channelId: surveyChannelId(surveyId) }),
   };
 }
