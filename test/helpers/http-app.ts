@@ -67,8 +67,8 @@ export function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-/** Accounts, agents (AMI down) and call cases over real repositories: what every HTTP test server needs. */
-export function peopleDeps(repos: Repositories, logger: Logger) {
+/** Accounts, agents (AMI down), call cases and reports over real repositories: what every HTTP test server needs. */
+export function serviceDeps(repos: Repositories, logger: Logger) {
   return {
     accounts: createAccounts(repos, () => new Date()),
     agents: createAgentModule({
@@ -122,7 +122,7 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
     health: async () => ALL_UP,
     hours: await officeHours(backend.repos.settings, logger, hoursChanges),
     adminToken: TEST_ADMIN_TOKEN,
-    ...peopleDeps(backend.repos, logger),
+    ...serviceDeps(backend.repos, logger),
     logger,
     now: () => new Date(),
     ...overrides,

@@ -15,7 +15,7 @@ import { signBody } from '../../src/adapters/jobs/webhook.js';
 import type { NewCase } from '../../src/domain/cases/case.js';
 import type { CaseRepo } from '../../src/domain/cases/ports.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
-import { ALL_UP, officeHours, peopleDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { ALL_UP, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 import { startWebhookServer } from '../helpers/webhook-server.js';
 
 const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -246,7 +246,7 @@ describe('dispatch to a district', () => {
       health: async () => ALL_UP,
       hours: await officeHours(repos.settings, logger, []),
       adminToken: TEST_ADMIN_TOKEN,
-      ...peopleDeps(repos, logger),
+      ...serviceDeps(repos, logger),
       authenticate: (token) => (token === 'agent' ? { id: 'agent-1', role: 'agent' } : token === 'sup' ? { id: 'sup-1', role: 'supervisor' } : null),
       dispatch: d,
       logger,

@@ -16,7 +16,7 @@ import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
 import { createSurveyService, type SurveyService } from '../../src/services/survey-service.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
-import { ALL_UP, officeHours, peopleDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { ALL_UP, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 
 const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
@@ -398,7 +398,7 @@ describe('HTTP', () => {
       health: async () => ALL_UP,
       hours: await officeHours(repos.settings, logger, []),
       adminToken: TEST_ADMIN_TOKEN,
-      ...peopleDeps(repos, logger),
+      ...serviceDeps(repos, logger),
       authenticate: (token) => (token === 'agent' ? { id: 'agent-1', role: 'agent' } : token === 'sup' ? { id: 'sup-1', role: 'supervisor' } : null),
       surveys: h.service,
       logger,
