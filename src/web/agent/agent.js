@@ -24,7 +24,7 @@ import {
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
-import { $, createApi, tokenStore } from '../shared/session.js';
+import { $, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.agent.token');
@@ -57,35 +57,23 @@ function showSignIn(message = '') {
   storedToken.clear();
   $('desk').hidden = true;
   $('account').hidden = true;
-  $('sign-in').hidden = false;
-  $('sign-in-error').textContent = message;
-  $('password').value = '';
-  $('username').focus();
+  showSignInForm(message);
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  if (!form.reportValidity()) return;
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  $('sign-in-error').textContent = '';
-  try {
-    const signedIn = await api('POST', '/api/auth/login', {
-      username: $('username').value.trim(),
-      password: $('password').value,
-    });
-    session.token = signedIn.token;
-    storedToken.save(signedIn.token);
-    $('password').value = '';
-    await openDesk();
-  } catch (err) {
-    // Signed in but no desk (not an agent, or the server failed): do not keep the token.
-    if (session.token) showSignIn(errorMessage(err.code));
-    else $('sign-in-error').textContent = errorMessage(err.code);
-  } finally {
-    button.disabled = false;
-  }
+function signIn(event) {
+  return withSignInForm(event, async (login) => {
+    try {
+      const signedIn = await api('POST', '/api/auth/login', login);
+      session.token = signedIn.token;
+      storedToken.save(signedIn.token);
+      $('password').value = '';
+      await openDesk();
+    } catch (err) {
+      // Signed in but no desk (not an agent, or the server failed): do not keep the token.
+      if (session.token) showSignIn(errorMessage(err.code));
+      else $('sign-in-error').textContent = errorMessage(err.code);
+    }
+  });
 }
 
 async function signOut() {

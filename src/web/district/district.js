@@ -5,7 +5,7 @@
  */
 import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
-import { $, createApi, tokenStore } from '../shared/session.js';
+import { $, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.district.token');
@@ -49,39 +49,27 @@ function showSignIn(message = '') {
   $('inbox').hidden = true;
   $('account').hidden = true;
   $('district-name').textContent = '';
-  $('sign-in').hidden = false;
-  $('sign-in-error').textContent = message;
-  $('password').value = '';
-  $('username').focus();
+  showSignInForm(message);
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  if (!form.reportValidity()) return;
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  $('sign-in-error').textContent = '';
-  try {
-    const signedIn = await api('POST', '/api/auth/login', {
-      username: $('username').value.trim(),
-      password: $('password').value,
-    });
-    session.token = signedIn.token;
-    storedToken.save(signedIn.token);
-    $('password').value = '';
-    await openInbox();
-  } catch (err) {
-    // Signed in but no inbox (the server failed after sign-in): do not keep the token.
-    if (session.token) {
-      forgetToken();
-      showSignIn(inboxErrorMessage(err.code));
-    } else {
-      $('sign-in-error').textContent = inboxErrorMessage(err.code);
+function signIn(event) {
+  return withSignInForm(event, async (login) => {
+    try {
+      const signedIn = await api('POST', '/api/auth/login', login);
+      session.token = signedIn.token;
+      storedToken.save(signedIn.token);
+      $('password').value = '';
+      await openInbox();
+    } catch (err) {
+      // Signed in but no inbox (the server failed after sign-in): do not keep the token.
+      if (session.token) {
+        forgetToken();
+        showSignIn(inboxErrorMessage(err.code));
+      } else {
+        $('sign-in-error').textContent = inboxErrorMessage(err.code);
+      }
     }
-  } finally {
-    button.disabled = false;
-  }
+  });
 }
 
 function signOut() {

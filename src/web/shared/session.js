@@ -57,3 +57,34 @@ export function createApi(session, onUnauthorized) {
     return res.status === 204 ? null : res.json();
   };
 }
+
+/** What the shared sign-in form (#username, #password) holds. */
+export function credentials() {
+  return { username: $('username').value.trim(), password: $('password').value };
+}
+
+/**
+ * Runs a sign-in `attempt` from the shared form: checks it, clears the last error and
+ * keeps the button disabled while the attempt runs, so a double click signs in once.
+ */
+export async function withSignInForm(event, attempt) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  if (!form.reportValidity()) return;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  $('sign-in-error').textContent = '';
+  try {
+    await attempt(credentials());
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Shows the sign-in form again with `message`, the password cleared, the username focused. */
+export function showSignInForm(message = '') {
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message;
+  $('password').value = '';
+  $('username').focus();
+}

@@ -6,7 +6,7 @@
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
 import { ageSec, agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
-import { $, ApiError, createApi, tokenStore } from '../shared/session.js';
+import { $, ApiError, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.wallboard.token');
@@ -36,39 +36,30 @@ function showSignIn(message = '') {
   storedToken.clear();
   $('board').hidden = true;
   $('account').hidden = true;
-  $('sign-in').hidden = false;
-  $('sign-in-error').textContent = message;
-  $('password').value = '';
-  $('username').focus();
+  showSignInForm(message);
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const form = event.currentTarget;
-  if (!form.reportValidity()) return;
-  const button = form.querySelector('button[type="submit"]');
-  button.disabled = true;
-  $('sign-in-error').textContent = '';
-  try {
-    const signedIn = await api('POST', '/api/auth/login', { username: $('username').value.trim(), password: $('password').value });
-    if (signedIn.user.role !== 'supervisor' && signedIn.user.role !== 'admin') {
-      $('sign-in-error').textContent = errorMessage('HOTLINE_ERR_FORBIDDEN');
-      // The session is of no use here; it ends rather than lingering in the database.
+function signIn(event) {
+  return withSignInForm(event, async (login) => {
+    try {
+      const signedIn = await api('POST', '/api/auth/login', login);
+      if (signedIn.user.role !== 'supervisor' && signedIn.user.role !== 'admin') {
+        $('sign-in-error').textContent = errorMessage('HOTLINE_ERR_FORBIDDEN');
+        // The session is of no use here; it ends rather than lingering in the database.
+        session.token = signedIn.token;
+        await api('POST', '/api/auth/logout').catch(() => undefined);
+        session.token = null;
+        return;
+      }
       session.token = signedIn.token;
-      await api('POST', '/api/auth/logout').catch(() => undefined);
-      session.token = null;
-      return;
+      storedToken.save(signedIn.token);
+      $('password').value = '';
+      await openBoard();
+    } catch (err) {
+      if (session.token) showSignIn(errorMessage(err.code));
+      else $('sign-in-error').textContent = errorMessage(err.code);
     }
-    session.token = signedIn.token;
-    storedToken.save(signedIn.token);
-    $('password').value = '';
-    await openBoard();
-  } catch (err) {
-    if (session.token) showSignIn(errorMessage(err.code));
-    else $('sign-in-error').textContent = errorMessage(err.code);
-  } finally {
-    button.disabled = false;
-  }
+  });
 }
 
 async function signOut() {
