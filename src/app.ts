@@ -32,7 +32,7 @@ import type { Channel, Client } from 'ari-client';
 import { runSurveyCall } from './adapters/ari/survey-call.js';
 import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { DEFAULT_MAX_CALL_MS, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
@@ -192,6 +192,15 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger,
+    // Twice a worker's own limit: a call past it has no worker waiting on it any more.
+    inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
+    liveCalls: async () => {
+      const client = ari.client;
+      if (!client) throw new Error('ARI is not connected');
+      const channels = await client.channels.list();
+      return new Set(channels.map((c) => surveyIdOfChannel(c.id)).filter((id): id is string => id !== null));
+    },
+    ensureQueued: (job) => surveyJobs.ensureQueued(job),
   });
   const surveyJobs: SurveyJobs = startSurveyJobs({
     connection: jobsConnection,
@@ -292,9 +301,21 @@ export async function startHotline(
   });
   ari.start();
 
+  const sweepSurveys = () =>
+    surveys.sweep().then(
+      (swept) => {
+        if (swept.lost + swept.requeued > 0) logger.info(swept, 'survey sweep');
+      },
+      (err: Error) => logger.warn({ err: err.message }, 'survey sweep failed'),
+    );
+  // At start-up as soon as Redis answers (survey jobs ready), then with the other sweeps.
+  void surveyJobs.ready.then(sweepSurveys);
   const sweep = setInterval(() => {
     if (ari.isConnected()) importFallback().catch(() => undefined);
-    if (redis.status === 'ready') callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
+    if (redis.status === 'ready') {
+      callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
+      void sweepSurveys();
+    }
   }, FALLBACK_SWEEP_MS);
   const astdbSync = setInterval(() => {
     if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);

@@ -57,11 +57,13 @@ export interface SurveyJobsDeps {
 }
 
 const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
+/** Longest a survey call may hold its slot, ringing included (the sweep's bound must exceed it). */
+export const DEFAULT_MAX_CALL_MS = 10 * 60_000;
 
 export function startSurveyJobs(deps: SurveyJobsDeps) {
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = deps.logger.child({ component: 'survey-jobs' });
-  const maxCallMs = deps.maxCallMs ?? 10 * 60_000;
+  const maxCallMs = deps.maxCallMs ?? DEFAULT_MAX_CALL_MS;
   const pollMs = deps.pollMs ?? 2_000;
   const queue = new Queue<SurveyJobData>(SURVEY_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'survey queue error'));
@@ -159,26 +161,45 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     markReady();
   }, logger);
 
+  async function schedule(job: SurveyJob): Promise<void> {
+    const delay = Math.max(0, job.at.getTime() - deps.now().getTime());
+    await queue.add(
+      'dial',
+      { surveyId: job.surveyId, attempt: job.attempt },
+      {
+        jobId: job.jobId,
+        delay,
+        // Database or Redis trouble only: a call placed is never placed again (startAttempt).
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 30_000 },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
   return {
     queue,
     worker,
     /** Resolves once the global cap is set and the worker (if any) runs. */
     ready,
-    async schedule(job: SurveyJob): Promise<void> {
-      const delay = Math.max(0, job.at.getTime() - deps.now().getTime());
-      await queue.add(
-        'dial',
-        { surveyId: job.surveyId, attempt: job.attempt },
-        {
-          jobId: job.jobId,
-          delay,
-          // Database or Redis trouble only: a call placed is never placed again (startAttempt).
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 30_000 },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: { age: 30 * 24 * 3600 },
-        },
-      );
+    schedule,
+    /**
+     * For the sweep: queues the job unless it is waiting, delayed or running. A job left
+     * completed or failed under this id while its survey is still pending (the survey
+     * reverted after a crash, or the job ran out of retries on database trouble) would
+     * make `add` a no-op, so it is removed first. startAttempt's compare-and-set keeps a
+     * call from being placed twice whatever happens here.
+     */
+    async ensureQueued(job: SurveyJob): Promise<boolean> {
+      const existing = await queue.getJob(job.jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+        if (state !== 'unknown') await existing.remove();
+      }
+      await schedule(job);
+      return true;
     },
     /** SurveyService calls this after recording an ended call: the waiting worker lets go of its slot. */
     callOver(surveyId: string): void {
