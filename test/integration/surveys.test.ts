@@ -9,7 +9,7 @@ import { createRepositories, type Repositories } from '../../src/adapters/db/rep
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { queueConnection } from '../../src/adapters/jobs/queues.js';
-import { startSurveyJobs, SURVEY_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
+import { startSurveyJobs, OUTBOUND_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
 import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
@@ -61,7 +61,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   while (closers.length) await closers.pop()!().catch(() => undefined);
-  const q = new Queue(SURVEY_QUEUE, { connection, prefix });
+  const q = new Queue(OUTBOUND_QUEUE, { connection, prefix });
   await q.obliterate({ force: true });
   await q.close();
 });
