@@ -25,17 +25,17 @@ import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { createCallbackRepo } from './adapters/db/callback-repo.js';
-import { startCallbackJobs } from './adapters/jobs/callback-jobs.js';
-import { createAriDialler } from './adapters/jobs/ari-dialler.js';
+import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
+import { callbackIdOfChannel, createAriDialler } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
 import type { Channel, Client } from 'ari-client';
 import { runSurveyCall } from './adapters/ari/survey-call.js';
 import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { DEFAULT_MAX_CALL_MS, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
+import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
 import { createReportService } from './services/report-service.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { LiveStatsService } from './services/live-stats-service.js';
@@ -54,7 +54,6 @@ export interface Hotline {
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
   liveStats: LiveStatsService;
-  callbackJobs: ReturnType<typeof startCallbackJobs>;
   /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
   surveys: SurveyService;
   surveyJobs: SurveyJobs;
@@ -164,21 +163,23 @@ export async function startHotline(
   const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
   // Every change of a callback's status may change the wallboard's callbacks pending.
   const countedCallbacks = notifyingChanges(callbackRepo, () => void liveStats.refreshCallbacks());
-  const callbackJobs = startCallbackJobs({
-    connection: jobsConnection,
-    prefix: config.jobs.prefix,
-    work: config.jobs.runWorkers,
-    callbacks: countedCallbacks,
-    dialler: createAriDialler({ ari, ami, config: config.dialler }),
-    now,
-    logger: logger.child({ component: 'callbacks' }),
-  });
   const callbacks = createCallbackService({
     callbacks: countedCallbacks,
     calls: repos.calls,
-    schedule: (id) => callbackJobs.schedule(id),
+    schedule: (id, attempt, at) => surveyJobs.scheduleCallback(id, attempt, at),
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger: logger.child({ component: 'callbacks' }),
+  });
+  // Callback calls run on the survey calls' queue, under its one global cap.
+  const callbackCalls = createCallbackCalls({
+    callbacks: countedCallbacks,
+    dialler: createAriDialler({ ari, ami, config: config.dialler }),
+    window: config.surveys.window,
+    holidays,
+    callEnded: (input) => callbacks.onCallEnded(input),
+    now,
+    logger,
   });
 
   const surveyRepo = createSurveyRepo(database.db);
@@ -192,6 +193,15 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger,
+    // Twice a worker's own limit: a call past it has no worker waiting on it any more.
+    inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
+    liveCalls: async () => {
+      const client = ari.client;
+      if (!client) throw new Error('ARI is not connected');
+      const channels = await client.channels.list();
+      return new Set(channels.map((c) => surveyIdOfChannel(c.id)).filter((id): id is string => id !== null));
+    },
+    ensureQueued: (job) => surveyJobs.ensureQueued(job),
   });
   const surveyJobs: SurveyJobs = startSurveyJobs({
     connection: jobsConnection,
@@ -199,6 +209,7 @@ export async function startHotline(
     prefix: config.jobs.prefix,
     work: config.jobs.runWorkers,
     maxConcurrent: config.surveys.maxConcurrent,
+    callbackCalls: () => callbackCalls,
     surveys: surveyRepo,
     cases: repos.cases,
     doNotCall,
@@ -227,14 +238,18 @@ export async function startHotline(
     logger,
     now,
     outbound: {
-      callback: (client, channel, args) => callbacks.answered(client, channel, args[0] ?? ''),
+      callback: (client, channel, args) => {
+        answeredCallbackChannels.add(channel.id);
+        return callbacks.answered(client, channel, args[0] ?? '');
+      },
       survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
     },
-    isOutboundChannel: (channelId) => channelId.startsWith('survey-'),
+    isOutboundChannel: (channelId) => channelId.startsWith('survey-') || channelId.startsWith('callback-'),
   });
 
   // Survey calls: answered ones run the survey flow; the others end with a cause only.
   const answeredSurveyChannels = new Set<string>();
+  const answeredCallbackChannels = new Set<string>();
   const answerSurvey = async (client: Client, channel: Channel, surveyId: string): Promise<void> => {
     answeredSurveyChannels.add(channel.id);
     const survey = await surveyRepo.findById(surveyId);
@@ -255,6 +270,14 @@ export async function startHotline(
   };
   ari.on('client', (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
+      const callbackId = callbackIdOfChannel(channel.id);
+      if (callbackId) {
+        const answered = answeredCallbackChannels.delete(channel.id);
+        void callbacks
+          .onCallEnded({ callbackId, answered, cause: typeof event.cause === 'number' ? event.cause : null })
+          .catch((err: Error) => logger.warn({ err: err.message, callbackId }, 'callback attempt not recorded'));
+        return;
+      }
       const surveyId = surveyIdOfChannel(channel.id);
       if (!surveyId || answeredSurveyChannels.delete(channel.id)) return;
       void surveys
@@ -292,9 +315,21 @@ export async function startHotline(
   });
   ari.start();
 
+  const sweepSurveys = () =>
+    surveys.sweep().then(
+      (swept) => {
+        if (swept.lost + swept.requeued > 0) logger.info(swept, 'survey sweep');
+      },
+      (err: Error) => logger.warn({ err: err.message }, 'survey sweep failed'),
+    );
+  // At start-up as soon as Redis answers (survey jobs ready), then with the other sweeps.
+  void surveyJobs.ready.then(sweepSurveys);
   const sweep = setInterval(() => {
     if (ari.isConnected()) importFallback().catch(() => undefined);
-    if (redis.status === 'ready') callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
+    if (redis.status === 'ready') {
+      callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
+      void sweepSurveys();
+    }
   }, FALLBACK_SWEEP_MS);
   const astdbSync = setInterval(() => {
     if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);
@@ -334,7 +369,7 @@ export async function startHotline(
     liveStats,
     metrics: config.metricsEnabled
       ? async () => {
-          const [dispatch, callbackCounts] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(callbackJobs.queue)]);
+          const [dispatch, callbackCounts] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(surveyJobs.queue)]);
           return renderMetrics({
             stats: liveStats.snapshot(),
             connections: { ari: ari.isConnected(), ami: ami.isConnected() },
@@ -366,7 +401,6 @@ export async function startHotline(
       await stasis.drain();
       agents.stop();
       liveStats.stop();
-      await callbackJobs.close(redis.status !== 'ready');
       await surveyJobs.close(redis.status !== 'ready');
       await ami.close();
       await jobs.close(redis.status !== 'ready');
@@ -377,7 +411,7 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, callbackJobs, surveys, surveyJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, importFallback, url, stop };
 }
 
 /** Redis down must not hang a scrape: the counts are then reported missing. */
@@ -392,7 +426,7 @@ function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
 }
 
 /** The repo as it is, calling `changed` after each write that can change a callback's status. */
-function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>; markAttempt: (...a: any[]) => Promise<unknown>; setStatus: (...a: any[]) => Promise<unknown> }>(
+function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>; startAttempt: (...a: any[]) => Promise<unknown>; setStatus: (...a: any[]) => Promise<unknown> }>(
   repo: T,
   changed: () => void,
 ): T {
@@ -403,5 +437,5 @@ function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>;
       changed();
       return result;
     };
-  return { ...repo, create: after(repo.create), markAttempt: after(repo.markAttempt), setStatus: after(repo.setStatus) };
+  return { ...repo, create: after(repo.create), startAttempt: after(repo.startAttempt), setStatus: after(repo.setStatus) };
 }

@@ -42,7 +42,7 @@ export interface DiallerConfig {
 }
 
 export interface SurveysConfig {
-  /** Survey calls at once across all workers: the trunk's share for surveys (SURVEY_MAX_CONCURRENT). */
+  /** Outbound calls (surveys and queue callbacks) at once across all workers: the trunk's share for them (SURVEY_MAX_CONCURRENT). */
   maxConcurrent: number;
   /**
    * When surveys may be dialled: SURVEY_CALLING_DAYS ('saturday-thursday'),

@@ -3,6 +3,20 @@ import type { Logger } from 'pino';
 import type { CallbackRepo } from '../adapters/db/callback-repo.js';
 import type { CallRepo } from '../domain/cases/ports.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
+import { causeName, decideNext, outcomeOf, type NextStep, type RetryPolicyConfig } from '../domain/callbacks/retry-policy.js';
+
+/** What the ARI side (or the job, for a failed originate) reports when a callback call is over. */
+export interface CallbackCallEnded {
+  callbackId: string;
+  /** Whether the citizen answered (the channel entered Stasis with the callback flow). */
+  answered: boolean;
+  /** Q.850 hangup cause (ChannelDestroyed.cause); null when none came. */
+  cause: number | null;
+  /** Why no cause came (e.g. `engine-lost`), stored as the attempt's cause name. */
+  lost?: string | undefined;
+  /** Ignore the report when the attempt was answered (a job's timeout on a long answered call). */
+  onlyIfUnanswered?: boolean;
+}
 
 /** A callback goes ahead of callers who are only now joining: it kept its place. */
 export const CALLBACK_QUEUE_PRIORITY = 10;
@@ -16,8 +30,16 @@ const SCHEDULE_WAIT_MS = 2_000;
 export function createCallbackService(deps: {
   callbacks: CallbackRepo;
   calls: Pick<CallRepo, 'findByUniqueId' | 'start' | 'update'>;
-  /** Queues the dialling job (BullMQ). */
-  schedule: (callbackId: string) => Promise<void>;
+  /** Queues the job of attempt `attempt` (default 1) at `at` (default now) (BullMQ). */
+  schedule: (callbackId: string, attempt?: number, at?: Date) => Promise<void>;
+  /**
+   * Retries by Q.850 cause as for surveys (no answer, busy, congestion: again later, 3
+   * attempts in all; an invalid number: never again), inside the dialling window. The
+   * do-not-call list is deliberately not consulted: it records citizens who asked the
+   * hotline not to call them for surveys, and this call is one the citizen asked for
+   * a minute ago by pressing 1; refusing it would break a promise the IVR just made.
+   */
+  policy?: RetryPolicyConfig;
   now: () => Date;
   logger: Logger;
 }) {
@@ -47,11 +69,46 @@ export function createCallbackService(deps: {
       return callback.id;
     },
 
-    /** Queues the job of every pending request (idempotent: job ids come from the requests). */
+    /** Queues the job of every pending request (idempotent: job ids come from the requests and attempts). */
     async sweepPending(): Promise<number> {
       const pending = await deps.callbacks.listPending();
-      for (const callback of pending) await deps.schedule(callback.id);
+      for (const callback of pending) await deps.schedule(callback.id, callback.attempts + 1);
       return pending.length;
+    },
+
+    /**
+     * Records how the attempt in progress ended and applies the retry policy; a second
+     * report of the same attempt is ignored (null).
+     */
+    async onCallEnded(input: CallbackCallEnded): Promise<NextStep | null> {
+      const callback = await deps.callbacks.findById(input.callbackId);
+      if (!callback || (callback.status !== 'dialling' && callback.status !== 'connected')) return null;
+      if (input.onlyIfUnanswered && callback.status === 'connected') return null;
+      const now = deps.now();
+      const attempt = callback.attempts;
+      // 'connected' is set once the answered call is handed to the queue: answered for sure.
+      const outcome = outcomeOf({ answered: input.answered || callback.status === 'connected', cause: input.cause });
+      const recorded = await deps.callbacks.endAttempt(callback.id, attempt, {
+        at: now,
+        cause: input.cause,
+        causeName: input.cause === null ? (input.lost ?? null) : causeName(input.cause),
+        outcome,
+      });
+      if (!recorded || !deps.policy) return null;
+      const next = decideNext(attempt, outcome, now, deps.policy);
+      const log = deps.logger.child({ callbackId: callback.id, attempt });
+      if (next.kind === 'done') {
+        if (callback.status !== 'connected') await deps.callbacks.setStatus(callback.id, 'connected', 'answered');
+      } else if (next.kind === 'retry') {
+        // Pending first: should queueing fail (Redis down), the sweep queues the attempt.
+        await deps.callbacks.setStatus(callback.id, 'pending', outcome);
+        await deps.schedule(callback.id, attempt + 1, next.at);
+        log.info({ outcome, cause: input.cause, retryAt: next.at.toISOString() }, 'callback not answered; retry scheduled');
+      } else {
+        await deps.callbacks.setStatus(callback.id, 'failed', next.reason === 'invalid_number' ? 'invalid_number' : `${outcome}: attempts exhausted`);
+        log.info({ outcome, cause: input.cause, reason: next.reason }, 'callback given up');
+      }
+      return next;
     },
 
     /** The citizen answered our call: greet, then wait in the queue with priority. */

@@ -24,6 +24,21 @@ export interface SurveyCallEnded {
   cause: number | null;
   /** surveyResult(state) of the survey reducer; absent for an unanswered call. */
   result?: SurveyResult | undefined;
+  /**
+   * Why no cause came, stored as the attempt's cause name (the sweep's `engine-lost`:
+   * the process that placed the call died before hearing how it ended).
+   */
+  lost?: string | undefined;
+}
+
+/** The cause name of an attempt the sweep closed because no process was left to report it. */
+export const ENGINE_LOST = 'engine-lost';
+
+export interface SurveySweepResult {
+  /** In-flight attempts recorded as lost (and the policy applied). */
+  lost: number;
+  /** Pending surveys whose delayed job was missing and was queued again. */
+  requeued: number;
 }
 
 export interface SurveyJob {
@@ -37,6 +52,9 @@ export interface SurveyJob {
 export interface SurveyWithAttempts extends SurveyRow {
   attemptHistory: SurveyAttemptRow[];
 }
+
+/** Past a worker's 10 min maximum per call, with room for a slow database. */
+export const DEFAULT_IN_FLIGHT_LIMIT_MS = 20 * 60_000;
 
 export const OPT_OUT_REASON = 'survey_opt_out';
 export const SURVEY_ACTOR = 'survey';
@@ -71,6 +89,16 @@ export function createSurveyService(deps: {
   policy: RetryPolicyConfig;
   now: () => Date;
   logger: Logger;
+  /**
+   * The sweep: an attempt still in flight this long after it started has no process
+   * waiting on it any more (a worker gives its call up after its own maximum, which
+   * this must exceed). Default 20 min.
+   */
+  inFlightLimitMs?: number;
+  /** Survey ids with a channel still up in Asterisk; throws when that cannot be known (ARI down). */
+  liveCalls?: () => Promise<ReadonlySet<string>>;
+  /** Queues the job unless it is already waiting, delayed or running; true when it had to. */
+  ensureQueued?: (job: SurveyJob) => Promise<boolean>;
 }) {
   const logger = deps.logger.child({ component: 'surveys' });
 
@@ -93,13 +121,8 @@ export function createSurveyService(deps: {
     const survey = await deps.surveys.create({ caseId: c.id, surveyNumber: eligibility.surveyNumber, phone: eligibility.phone, scheduledAt: at });
     // A concurrent report of the same closure won the insert; it queues the job.
     if (!survey) return null;
-    try {
-      await deps.schedule({ jobId: eligibility.jobId, surveyId: survey.id, attempt: 1, at });
-    } catch (err) {
-      // Left pending, the case could never get a survey; cancelled counts as never answered.
-      await deps.surveys.update(survey.id, { status: 'cancelled', endReason: 'not_queued', updatedAt: deps.now() });
-      throw err;
-    }
+    // Should this fail (Redis down), the survey stays pending and the sweep queues its job.
+    await deps.schedule({ jobId: eligibility.jobId, surveyId: survey.id, attempt: 1, at });
     logger.info({ caseId: c.id, surveyId: survey.id, at: at.toISOString(), phone: maskPhone(eligibility.phone) }, 'survey scheduled');
     return survey;
   }
@@ -133,46 +156,100 @@ export function createSurveyService(deps: {
       const recorded = await deps.surveys.endAttempt(survey.id, attempt, {
         at: now,
         cause: input.cause,
-        causeName: input.cause === null ? null : causeName(input.cause),
+        causeName: input.cause === null ? (input.lost ?? null) : causeName(input.cause),
         outcome,
       });
       if (!recorded) return null;
-      const next = decideNext(attempt, outcome, now, deps.policy);
-      const log = logger.child({ surveyId: survey.id, caseId: survey.caseId, attempt });
-      if (next.kind === 'done') {
-        const result: SurveyResult = input.result ?? { answered: true, solved: null, rating: null, commentRecording: null, optOut: false };
-        await deps.surveys.update(survey.id, {
-          status: result.optOut ? 'opted_out' : 'answered',
-          answeredAt: now,
-          solved: result.solved,
-          rating: result.rating,
-          commentRecording: result.commentRecording,
-          updatedAt: now,
-        });
-        if (result.optOut) await deps.doNotCall.add({ phone: survey.phone, reason: OPT_OUT_REASON, actor: SURVEY_ACTOR, at: now });
-        if (shouldReopen(result)) await reopen(survey, result, now);
-        log.info({ solved: result.solved, rating: result.rating, optOut: result.optOut }, 'survey answered');
-      } else if (next.kind === 'retry') {
-        await deps.surveys.update(survey.id, { status: 'pending', scheduledAt: next.at, updatedAt: now });
-        await deps.schedule({
-          jobId: surveyAttemptJobId(survey.caseId, survey.surveyNumber, attempt + 1),
-          surveyId: survey.id,
-          attempt: attempt + 1,
-          at: next.at,
-        });
-        log.info({ outcome, cause: input.cause, retryAt: next.at.toISOString() }, 'survey not answered; retry scheduled');
-      } else {
-        await deps.surveys.update(survey.id, {
-          status: next.reason === 'invalid_number' ? 'failed' : unansweredStatus(outcome),
-          endReason: next.reason,
-          updatedAt: now,
-        });
-        log.info({ outcome, cause: input.cause, reason: next.reason }, 'survey given up');
-      }
-      return next;
+      return await settle(survey, outcome, now, input.result, input.cause);
     } finally {
       deps.callOver?.(input.surveyId);
     }
+  }
+
+  /** Applies the retry policy to the survey's current attempt, which ended with `outcome`. */
+  async function settle(survey: SurveyRow, outcome: AttemptOutcome, now: Date, answers?: SurveyResult, cause: number | null = null): Promise<NextStep> {
+    const attempt = survey.attempts;
+    const next = decideNext(attempt, outcome, now, deps.policy);
+    const log = logger.child({ surveyId: survey.id, caseId: survey.caseId, attempt });
+    if (next.kind === 'done') {
+      const result: SurveyResult = answers ?? { answered: true, solved: null, rating: null, commentRecording: null, optOut: false };
+      await deps.surveys.update(survey.id, {
+        status: result.optOut ? 'opted_out' : 'answered',
+        answeredAt: now,
+        solved: result.solved,
+        rating: result.rating,
+        commentRecording: result.commentRecording,
+        updatedAt: now,
+      });
+      if (result.optOut) await deps.doNotCall.add({ phone: survey.phone, reason: OPT_OUT_REASON, actor: SURVEY_ACTOR, at: now });
+      if (shouldReopen(result)) await reopen(survey, result, now);
+      log.info({ solved: result.solved, rating: result.rating, optOut: result.optOut }, 'survey answered');
+    } else if (next.kind === 'retry') {
+      // Pending first: should queueing fail (Redis down), the sweep queues the job later.
+      await deps.surveys.update(survey.id, { status: 'pending', scheduledAt: next.at, updatedAt: now });
+      await deps.schedule(nextJob(survey, attempt + 1, next.at));
+      log.info({ outcome, cause, retryAt: next.at.toISOString() }, 'survey not answered; retry scheduled');
+    } else {
+      await deps.surveys.update(survey.id, {
+        status: next.reason === 'invalid_number' ? 'failed' : unansweredStatus(outcome),
+        endReason: next.reason,
+        updatedAt: now,
+      });
+      log.info({ outcome, cause, reason: next.reason }, 'survey given up');
+    }
+    return next;
+  }
+
+  function nextJob(survey: Pick<SurveyRow, 'id' | 'caseId' | 'surveyNumber'>, attempt: number, at: Date): SurveyJob {
+    return { jobId: surveyAttemptJobId(survey.caseId, survey.surveyNumber, attempt), surveyId: survey.id, attempt, at };
+  }
+
+  /**
+   * Crash recovery, run at start-up and periodically. An engine that died mid-call leaves
+   * its survey 'dialling' with nobody to report the end (its BullMQ job is gone, or a
+   * restarted worker completed it as 'nothing to do'): past the in-flight limit and with
+   * no channel left in Asterisk, the attempt is recorded as failed (`engine-lost`) and
+   * the normal retry policy applies. A pending survey whose delayed job is missing
+   * (Redis was down when it was scheduled, or lost its data) gets the job queued again;
+   * job ids come from the case, so this never queues a second one.
+   */
+  async function sweep(): Promise<SurveySweepResult> {
+    const now = deps.now();
+    const limitMs = deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS;
+    let lost = 0;
+    const inFlight = await deps.surveys.listInFlight(new Date(now.getTime() - limitMs));
+    let live: ReadonlySet<string> | null = null;
+    if (inFlight.length > 0) {
+      try {
+        live = deps.liveCalls ? await deps.liveCalls() : new Set();
+      } catch (err) {
+        // A call may still be up where we cannot see: leave it for a sweep that can.
+        logger.warn({ err: (err as Error).message, surveys: inFlight.length }, 'survey sweep cannot see live calls; in-flight surveys left for later');
+      }
+    }
+    for (const { survey, attempt } of live ? inFlight : []) {
+      if (live!.has(survey.id)) continue;
+      if (attempt.endedAt === null) {
+        const next = await onCallEnded({ surveyId: survey.id, answered: false, cause: null, lost: ENGINE_LOST });
+        if (next) {
+          lost++;
+          logger.warn({ surveyId: survey.id, attempt: attempt.attempt, next: next.kind }, 'survey call lost with its engine; recorded as failed');
+        }
+      } else {
+        // The end was recorded but the process died before acting on it.
+        await settle(survey, (attempt.outcome ?? 'failed') as AttemptOutcome, now, undefined, attempt.hangupCause);
+      }
+    }
+    let requeued = 0;
+    if (deps.ensureQueued) {
+      for (const survey of await deps.surveys.listPending()) {
+        if (await deps.ensureQueued(nextJob(survey, survey.attempts + 1, survey.scheduledAt))) {
+          requeued++;
+          logger.warn({ surveyId: survey.id, attempt: survey.attempts + 1 }, 'survey job was missing; queued again');
+        }
+      }
+    }
+    return { lost, requeued };
   }
 
   async function listForCase(trackingNumber: string): Promise<SurveyWithAttempts[]> {
@@ -186,6 +263,7 @@ export function createSurveyService(deps: {
   return {
     onCaseClosed,
     onCallEnded,
+    sweep,
     listForCase,
     doNotCall: {
       list: (): Promise<DoNotCallRow[]> => deps.doNotCall.list(),

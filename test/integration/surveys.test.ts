@@ -9,18 +9,19 @@ import { createRepositories, type Repositories } from '../../src/adapters/db/rep
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { queueConnection } from '../../src/adapters/jobs/queues.js';
-import { startSurveyJobs, SURVEY_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
+import { startSurveyJobs, OUTBOUND_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
 import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
-import { createSurveyService, type SurveyService } from '../../src/services/survey-service.js';
+import { createSurveyService, ENGINE_LOST, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
 import { ALL_UP, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 
 const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
 const HOUR = 3_600_000;
+const IN_FLIGHT_LIMIT = 20 * 60_000;
 
 /* Tehran = UTC+03:30; the week of Wed 2026-04-29 (1405/02/09) has no holidays. */
 const WED_1000 = new Date('2026-04-29T06:30:00Z');
@@ -60,7 +61,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   while (closers.length) await closers.pop()!().catch(() => undefined);
-  const q = new Queue(SURVEY_QUEUE, { connection, prefix });
+  const q = new Queue(OUTBOUND_QUEUE, { connection, prefix });
   await q.obliterate({ force: true });
   await q.close();
 });
@@ -105,7 +106,17 @@ function standInDialler() {
   };
 }
 
-function harness(opts: { window?: DiallingWindowConfig; maxConcurrent?: number; workers?: number; work?: boolean } = {}) {
+function harness(
+  opts: {
+    window?: DiallingWindowConfig;
+    maxConcurrent?: number;
+    workers?: number;
+    work?: boolean;
+    /** Survey ids whose channel Asterisk still has; null: ARI cannot be asked. */
+    live?: Set<string> | null;
+    schedule?: (job: SurveyJob) => Promise<void>;
+  } = {},
+) {
   const window = opts.window ?? NO_DELAY;
   const phone = standInDialler();
   const surveyRepo = createSurveyRepo(database.db);
@@ -115,11 +126,17 @@ function harness(opts: { window?: DiallingWindowConfig; maxConcurrent?: number; 
     surveys: surveyRepo,
     doNotCall,
     cases: repos.cases,
-    schedule: (job) => jobs[0]!.schedule(job),
+    schedule: opts.schedule ?? ((job) => jobs[0]!.schedule(job)),
     callOver: (id) => jobs.forEach((j) => j.callOver(id)),
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window, holidays: [] },
     now: () => clock,
     logger,
+    inFlightLimitMs: IN_FLIGHT_LIMIT,
+    liveCalls: async () => {
+      if (opts.live === null) throw new Error('ARI is not connected');
+      return opts.live ?? new Set();
+    },
+    ensureQueued: (job) => jobs[0]!.ensureQueued(job),
   });
   for (let i = 0; i < (opts.workers ?? 1); i++) {
     const j = startSurveyJobs({
@@ -360,6 +377,137 @@ describe('answers', () => {
     await h.endCall(h.phone.calls[0]!.surveyId, true, 16, ANSWERED_OK);
     expect((await repos.cases.findById(closed.id))!.status).toBe('closed');
     expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', rating: 5, flaggedAt: null });
+  });
+});
+
+describe('crash recovery (the sweep)', () => {
+  /** A survey whose attempt `attempt` was started at `clock` by an engine that then died: no job, no worker. */
+  async function diallingWithNoEngine(h: ReturnType<typeof harness>, attempt = 1) {
+    const c = await h.newCase();
+    const survey = (await h.surveyRepo.create({ caseId: c.id, surveyNumber: 1, phone: PHONE, scheduledAt: clock }))!;
+    for (let n = 1; n < attempt; n++) {
+      await h.surveyRepo.startAttempt(survey.id, n, clock);
+      await h.surveyRepo.endAttempt(survey.id, n, { at: clock, cause: 19, causeName: 'NO_ANSWER', outcome: 'no_answer' });
+      await h.surveyRepo.update(survey.id, { status: 'pending', updatedAt: clock });
+    }
+    expect(await h.surveyRepo.startAttempt(survey.id, attempt, clock)).toBe(true);
+    return { c, survey };
+  }
+
+  it('an engine killed mid-call: after the bound, the attempt is failed as engine-lost and retried inside the window', async () => {
+    // The first engine places the call, then dies (its worker goes away with the call on).
+    const first = harness();
+    await first.ready();
+    const closed = await first.close(await first.newCase());
+    await first.phone.placed(1);
+    const surveyId = first.phone.calls[0]!.surveyId;
+    await first.jobs[0]!.close(true);
+
+    // A new engine, its clock injected: within the bound, the call may still be on.
+    const h = harness({ work: false });
+    clock = new Date(WED_1000.getTime() + IN_FLIGHT_LIMIT - 60_000);
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'dialling', attempts: 1 });
+
+    clock = new Date(WED_1000.getTime() + IN_FLIGHT_LIMIT + 60_000);
+    expect(await h.service.sweep()).toEqual({ lost: 1, requeued: 0 });
+    const [survey] = await h.surveysOf(closed.id);
+    // Retried 2 h after the sweep found it lost (Wednesday 12:21, inside the window).
+    const retryAt = new Date(clock.getTime() + 2 * HOUR);
+    expect(survey).toMatchObject({ status: 'pending', attempts: 1, scheduledAt: retryAt });
+    const [attempt] = await h.surveyRepo.attempts([surveyId]);
+    expect(attempt).toMatchObject({ attempt: 1, hangupCause: null, hangupCauseName: ENGINE_LOST, outcome: 'failed', endedAt: clock });
+    const retry = (await h.queue.getJob(`survey-${closed.id}-1-attempt-2`))!;
+    expect(retry.data).toEqual({ surveyId, attempt: 2 });
+    expect(await retry.getState()).toBe('delayed');
+
+    // Swept again: nothing more to do, and no second job.
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 0 });
+    // (The dead engine's own job stays active until BullMQ sees it stalled; it then finds nothing to do.)
+    expect(await h.queue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 1, waiting: 0 });
+  });
+
+  it('leaves a call Asterisk still has alone, and waits while ARI cannot say', async () => {
+    const live = new Set<string>();
+    const h = harness({ work: false, live });
+    const { survey } = await diallingWithNoEngine(h);
+    live.add(survey.id);
+    clock = new Date(WED_1000.getTime() + 2 * IN_FLIGHT_LIMIT);
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 0 });
+
+    const blind = harness({ work: false, live: null });
+    expect(await blind.service.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect(await h.surveyRepo.findById(survey.id)).toMatchObject({ status: 'dialling' });
+
+    live.clear();
+    expect((await h.service.sweep()).lost).toBe(1);
+  });
+
+  it('a lost third attempt ends the survey (no fourth job)', async () => {
+    const h = harness({ work: false });
+    const { c, survey } = await diallingWithNoEngine(h, 3);
+    clock = new Date(WED_1000.getTime() + IN_FLIGHT_LIMIT + 1);
+    expect(await h.service.sweep()).toEqual({ lost: 1, requeued: 0 });
+    expect(await h.surveyRepo.findById(survey.id)).toMatchObject({ status: 'failed', endReason: 'attempts_exhausted', attempts: 3 });
+    expect(await h.queue.getJob(`survey-${c.id}-1-attempt-4`)).toBeUndefined();
+  });
+
+  it('an end recorded just before the crash, never acted on, is acted on', async () => {
+    const h = harness({ work: false });
+    const { c, survey } = await diallingWithNoEngine(h);
+    await h.surveyRepo.endAttempt(survey.id, 1, { at: clock, cause: 17, causeName: 'USER_BUSY', outcome: 'busy' });
+    clock = new Date(WED_1000.getTime() + IN_FLIGHT_LIMIT + 1);
+    await h.service.sweep();
+    expect(await h.surveyRepo.findById(survey.id)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await h.queue.getJob(`survey-${c.id}-1-attempt-2`)).toBeDefined();
+    const [attempt] = await h.surveyRepo.attempts([survey.id]);
+    expect(attempt).toMatchObject({ hangupCause: 17, outcome: 'busy' });
+  });
+
+  it('Redis down when the case closed: the survey stays pending and the sweep queues its job once', async () => {
+    const h = harness({
+      window: DEFAULT_DIALLING_WINDOW,
+      work: false,
+      schedule: async () => {
+        throw new Error('Connection is closed.');
+      },
+    });
+    const closed = await h.close(await h.newCase());
+    const [survey] = await h.surveysOf(closed.id);
+    expect(survey).toMatchObject({ status: 'pending', attempts: 0, scheduledAt: WED_1200 });
+    expect(await h.queue.getJob(`survey-${closed.id}-1`)).toBeUndefined();
+
+    clock = new Date(WED_1000.getTime() + 60_000);
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 1 });
+    const job = (await h.queue.getJob(`survey-${closed.id}-1`))!;
+    expect(job.data).toEqual({ surveyId: survey!.id, attempt: 1 });
+    expect(job.delay).toBe(WED_1200.getTime() - clock.getTime());
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 0 });
+  });
+
+  it('a job Redis lost, or one left completed while its survey is pending, is queued again and then dialled', async () => {
+    const h = harness();
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    await h.endCall(surveyId, false, 19);
+    // Redis lost the retry's delayed job.
+    await (await h.queue.getJob(`survey-${closed.id}-1-attempt-2`))!.remove();
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 1 });
+    const again = (await h.queue.getJob(`survey-${closed.id}-1-attempt-2`))!;
+    expect(await again.getState()).toBe('delayed');
+
+    // The retry's job ran while the survey looked settled (so it completed with nothing to
+    // do), then the survey went back to pending: `add` alone would be a no-op under that id.
+    await h.surveyRepo.update(surveyId, { status: 'cancelled', updatedAt: clock });
+    await again.promote();
+    await vi.waitFor(async () => expect(await again.getState()).toBe('completed'), { timeout: 5_000, interval: 50 });
+    await h.surveyRepo.update(surveyId, { status: 'pending', updatedAt: clock });
+    clock = WED_1200;
+    expect(await h.service.sweep()).toEqual({ lost: 0, requeued: 1 });
+    await h.phone.placed(2);
+    expect(h.phone.calls[1]).toEqual({ phone: PHONE, surveyId });
   });
 });
 

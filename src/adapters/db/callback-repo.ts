@@ -1,9 +1,11 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { QueueName } from '../../domain/cases/case.js';
 import type { Db } from './database.js';
+import { callbackAttempts } from './schema/callback-attempts.js';
 import { callbacks, type CallbackStatus } from './schema/callbacks.js';
 
 export type CallbackRow = typeof callbacks.$inferSelect;
+export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
 
 export function createCallbackRepo(db: Db) {
   return {
@@ -24,11 +26,46 @@ export function createCallbackRepo(db: Db) {
         .limit(1);
       return row ?? null;
     },
-    async markAttempt(id: string, at: Date): Promise<void> {
-      await db
-        .update(callbacks)
-        .set({ status: 'dialling', attempts: sql`${callbacks.attempts} + 1`, lastAttemptAt: at })
-        .where(eq(callbacks.id, id));
+    /**
+     * Starts attempt `attempt` if the request is still pending and this is its next
+     * attempt (compare-and-set: a redelivered job does not place a second call).
+     */
+    async startAttempt(id: string, attempt: number, at: Date): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const updated = await tx
+          .update(callbacks)
+          .set({ status: 'dialling', attempts: attempt, lastAttemptAt: at })
+          .where(and(eq(callbacks.id, id), eq(callbacks.status, 'pending'), eq(callbacks.attempts, attempt - 1)))
+          .returning({ id: callbacks.id });
+        if (updated.length === 0) return false;
+        await tx.insert(callbackAttempts).values({ callbackId: id, attempt, startedAt: at });
+        return true;
+      });
+    },
+    /** Ends the attempt in progress; false when it already ended (a repeated report). */
+    async endAttempt(
+      id: string,
+      attempt: number,
+      end: { at: Date; cause: number | null; causeName: string | null; outcome: string },
+    ): Promise<boolean> {
+      const rows = await db
+        .update(callbackAttempts)
+        .set({ endedAt: end.at, hangupCause: end.cause, hangupCauseName: end.causeName, outcome: end.outcome })
+        .where(and(eq(callbackAttempts.callbackId, id), eq(callbackAttempts.attempt, attempt), sql`${callbackAttempts.endedAt} is null`))
+        .returning({ id: callbackAttempts.id });
+      return rows.length > 0;
+    },
+    async attempts(id: string): Promise<CallbackAttemptRow[]> {
+      return db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, id)).orderBy(asc(callbackAttempts.attempt));
+    },
+    /** Whether attempt `attempt` is over (its end recorded). */
+    async attemptEnded(id: string, attempt: number): Promise<boolean> {
+      const [row] = await db
+        .select({ endedAt: callbackAttempts.endedAt })
+        .from(callbackAttempts)
+        .where(and(eq(callbackAttempts.callbackId, id), eq(callbackAttempts.attempt, attempt)))
+        .limit(1);
+      return row !== undefined && row.endedAt !== null;
     },
     async setStatus(id: string, status: CallbackStatus, lastResult: string | null): Promise<void> {
       await db.update(callbacks).set({ status, lastResult }).where(eq(callbacks.id, id));

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
 import type { Db } from './database.js';
 import { doNotCall } from './schema/do-not-call.js';
@@ -7,6 +7,12 @@ import { surveyAttempts, surveys, type SurveyRecordStatus } from './schema/surve
 export type SurveyRow = typeof surveys.$inferSelect;
 export type SurveyAttemptRow = typeof surveyAttempts.$inferSelect;
 export type DoNotCallRow = typeof doNotCall.$inferSelect;
+
+/** A survey left 'dialling', with its attempt in progress (or one ended but never acted on). */
+export interface InFlightSurvey {
+  survey: SurveyRow;
+  attempt: SurveyAttemptRow;
+}
 
 /** The three-way status the eligibility rules reason about. */
 export function eligibilityStatus(status: SurveyRecordStatus): SurveyStatus {
@@ -77,6 +83,23 @@ export function createSurveyRepo(db: Db) {
         .where(and(eq(surveyAttempts.surveyId, id), eq(surveyAttempts.attempt, attempt), sql`${surveyAttempts.endedAt} is null`))
         .returning({ id: surveyAttempts.id });
       return rows.length > 0;
+    },
+    /**
+     * Surveys still 'dialling' whose current attempt started before `startedBefore`:
+     * after a crash nobody will report how those calls ended. Oldest first.
+     */
+    async listInFlight(startedBefore: Date, limit = 500): Promise<InFlightSurvey[]> {
+      return db
+        .select({ survey: surveys, attempt: surveyAttempts })
+        .from(surveys)
+        .innerJoin(surveyAttempts, and(eq(surveyAttempts.surveyId, surveys.id), eq(surveyAttempts.attempt, surveys.attempts)))
+        .where(and(eq(surveys.status, 'dialling'), lt(surveyAttempts.startedAt, startedBefore)))
+        .orderBy(asc(surveyAttempts.startedAt))
+        .limit(limit);
+    },
+    /** Surveys waiting for their next attempt, whose delayed job should exist. Soonest first. */
+    async listPending(limit = 1000): Promise<SurveyRow[]> {
+      return db.select().from(surveys).where(eq(surveys.status, 'pending')).orderBy(asc(surveys.scheduledAt)).limit(limit);
     },
     async update(
       id: string,

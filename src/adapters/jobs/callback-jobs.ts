@@ -1,12 +1,32 @@
-import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
+/**
+ * Queue callbacks on the same BullMQ queue as survey calls (survey-jobs.ts): one job per
+ * attempt (job ids from the request), run by the same workers under the same global
+ * concurrency, so one limit caps every call the hotline places on the trunk. A callback
+ * job goes ahead of survey jobs waiting for a slot (survey jobs carry a BullMQ priority,
+ * callback jobs none, which BullMQ runs first): its citizen is waiting for us.
+ */
+import { DelayedError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CallbackRepo } from '../db/callback-repo.js';
+import type { Holiday } from '../../domain/calendar/holidays.js';
+import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/callbacks/dialling-window.js';
 import { asteriskQueue, type QueueName } from '../../domain/cases/case.js';
+import type { CallbackCallEnded } from '../../services/callback-service.js';
 
-export const CALLBACK_QUEUE = 'callbacks';
+/** The job name of a callback attempt on the outbound-calls queue. */
+export const CALLBACK_JOB = 'callback';
 /** While no agent is free, look again this often. */
 const AGENT_POLL_MS = 10_000;
-const MAX_ATTEMPTS = 3;
+/**
+ * An answered callback waits in the queue and talks to an agent on its trunk channel,
+ * so its slot is held until the call ends; past this the slot is given back anyway.
+ */
+export const DEFAULT_CALLBACK_MAX_CALL_MS = 60 * 60_000;
+
+export interface CallbackJobData {
+  callbackId: string;
+  attempt: number;
+}
 
 export interface Dialler {
   /** Originates the call into the `hotline` Stasis app with appArgs `callback,<id>`. */
@@ -15,76 +35,83 @@ export interface Dialler {
   availableAgents(queue: string): Promise<number>;
 }
 
+/** Job id of attempt `attempt` of a callback (the first keeps the id of the request). */
+export function callbackJobId(callbackId: string, attempt: number): string {
+  return attempt === 1 ? `callback-${callbackId}` : `callback-${callbackId}-attempt-${attempt}`;
+}
+
 /**
- * The callback dialler on BullMQ: one job per request (job id from the request, so a
- * request is dialled once however often it is scheduled). The call is placed only when
- * an agent of that queue is free; a failed originate is retried with backoff.
+ * The work of one callback job: placed only inside the dialling window and while an
+ * agent of the request's queue is free (otherwise delayed and looked at again), then
+ * held until the call is over so it keeps its slot of the shared cap.
  */
-export function startCallbackJobs(deps: {
-  connection: ConnectionOptions;
-  callbacks: CallbackRepo;
+export function createCallbackCalls(deps: {
+  callbacks: Pick<CallbackRepo, 'findById' | 'startAttempt' | 'attemptEnded'>;
   dialler: Dialler;
+  window: DiallingWindowConfig;
+  holidays: readonly Holiday[];
+  /** CallbackService.onCallEnded, for an originate that failed or a call never reported. */
+  callEnded: (input: CallbackCallEnded) => Promise<unknown>;
   now: () => Date;
   logger: Logger;
-  prefix?: string;
-  /** Run the worker in this process (default true). */
-  work?: boolean;
+  maxCallMs?: number;
+  /** How often to look whether the call's end was recorded (by whichever process). */
+  pollMs?: number;
 }) {
-  const prefix = deps.prefix ?? 'hotline';
-  const queue = new Queue<{ callbackId: string }>(CALLBACK_QUEUE, { connection: deps.connection, prefix });
-  queue.on('error', (err) => deps.logger.warn({ err: err.message }, 'callback queue error'));
+  const logger = deps.logger.child({ component: 'callback-jobs' });
+  const maxCallMs = deps.maxCallMs ?? DEFAULT_CALLBACK_MAX_CALL_MS;
+  const pollMs = deps.pollMs ?? 2_000;
 
-  const worker =
-    deps.work === false
-      ? null
-      : new Worker<{ callbackId: string }>(
-          CALLBACK_QUEUE,
-          async (job, token) => {
-            const callback = await deps.callbacks.findById(job.data.callbackId);
-            if (!callback || callback.status !== 'pending') return 'nothing to do';
-            const available = await deps.dialler.availableAgents(asteriskQueue(callback.queue as QueueName));
-            if (available < 1) {
-              deps.logger.debug({ callbackId: callback.id, queue: callback.queue }, 'no agent free yet; callback waits');
-              await job.moveToDelayed(Date.now() + AGENT_POLL_MS, token);
-              throw new DelayedError();
-            }
-            await deps.callbacks.markAttempt(callback.id, deps.now());
-            try {
-              await deps.dialler.originate({ phone: callback.phone, callbackId: callback.id });
-            } catch (err) {
-              const last = job.attemptsMade + 1 >= MAX_ATTEMPTS;
-              await deps.callbacks.setStatus(callback.id, last ? 'failed' : 'pending', (err as Error).message);
-              throw err;
-            }
-            return 'dialled';
-          },
-          { connection: deps.connection, prefix, concurrency: 5 },
-        );
-  worker?.on('error', (err) => deps.logger.warn({ err: err.message }, 'callback worker error'));
-  worker?.on('failed', (job, err) =>
-    deps.logger.warn({ err: err.message, callbackId: job?.data.callbackId, attempt: job?.attemptsMade }, 'callback dialling failed'),
-  );
-  worker?.on('completed', (job, result) => deps.logger.info({ callbackId: job.data.callbackId, result }, 'callback job done'));
+  function ended(callbackId: string, attempt: number): Promise<'ended' | 'timeout'> {
+    return new Promise((resolve) => {
+      const poll = setInterval(() => {
+        deps.callbacks
+          .attemptEnded(callbackId, attempt)
+          .then((over) => over && finish('ended'))
+          .catch(() => undefined);
+      }, pollMs);
+      const timeout = setTimeout(() => finish('timeout'), maxCallMs);
+      const finish = (how: 'ended' | 'timeout') => {
+        clearInterval(poll);
+        clearTimeout(timeout);
+        resolve(how);
+      };
+    });
+  }
 
-  return {
-    queue,
-    async schedule(callbackId: string): Promise<void> {
-      await queue.add(
-        'dial',
-        { callbackId },
-        {
-          jobId: `callback-${callbackId}`,
-          attempts: MAX_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 30_000 },
-          removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
-          removeOnFail: { age: 30 * 24 * 3600 },
-        },
-      );
-    },
-    /** `force`: do not wait for running jobs (nor for an unreachable Redis); they are retried. */
-    async close(force = false): Promise<void> {
-      await worker?.close(force);
-      await queue.close();
-    },
-  };
+  async function run(data: CallbackJobData, moveToDelayed: (delayMs: number) => Promise<void>): Promise<string> {
+    const { callbackId, attempt } = data;
+    const callback = await deps.callbacks.findById(callbackId);
+    if (!callback || callback.status !== 'pending' || callback.attempts !== attempt - 1) return 'nothing to do';
+    const now = deps.now();
+    if (!isInsideWindow(now, deps.window, deps.holidays)) {
+      await moveToDelayed(nextCallTime(now, deps.window, deps.holidays).getTime() - now.getTime());
+      throw new DelayedError();
+    }
+    const available = await deps.dialler.availableAgents(asteriskQueue(callback.queue as QueueName));
+    if (available < 1) {
+      logger.debug({ callbackId, queue: callback.queue }, 'no agent free yet; callback waits');
+      await moveToDelayed(AGENT_POLL_MS);
+      throw new DelayedError();
+    }
+    if (!(await deps.callbacks.startAttempt(callbackId, attempt, now))) return 'already dialled';
+    try {
+      await deps.dialler.originate({ phone: callback.phone, callbackId });
+    } catch (err) {
+      logger.warn({ callbackId, attempt, err: (err as Error).message }, 'callback originate failed');
+      await deps.callEnded({ callbackId, answered: false, cause: null });
+      return 'originate failed';
+    }
+    const how = await ended(callbackId, attempt);
+    if (how === 'timeout') {
+      logger.warn({ callbackId, attempt }, 'no end reported for the callback call; slot given back');
+      // Still 'dialling' means never answered: recorded as failed. An answered one keeps its status.
+      await deps.callEnded({ callbackId, answered: false, cause: null, onlyIfUnanswered: true });
+    }
+    return how;
+  }
+
+  return { run };
 }
+
+export type CallbackCalls = ReturnType<typeof createCallbackCalls>;

@@ -1,7 +1,8 @@
 /**
- * Survey calls on BullMQ: one delayed job per attempt. A job stays active until its
- * call is over, so the queue's global concurrency caps the survey calls on the trunk at
- * once across every worker process (not an in-process counter).
+ * The hotline's outbound calls on BullMQ: survey calls (one delayed job per attempt) and,
+ * on the same queue, queue callbacks (callback-jobs.ts). A job stays active until its
+ * call is over, so the queue's global concurrency caps the calls on the trunk at once,
+ * surveys and callbacks together, across every worker process (not an in-process counter).
  */
 import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
@@ -15,8 +16,11 @@ import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { keepTrying } from './dispatch.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
+import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
 
-export const SURVEY_QUEUE = 'surveys';
+export const OUTBOUND_QUEUE = 'outbound-calls';
+/** Survey jobs wait behind callback jobs (no priority, which BullMQ runs first) for a slot. */
+const SURVEY_JOB_PRIORITY = 10;
 
 export interface SurveyJobData {
   surveyId: string;
@@ -33,8 +37,10 @@ export interface SurveyJobsDeps {
   /** Producer side (adding jobs): fails fast while Redis is down, like dispatch's. */
   producerConnection?: ConnectionOptions;
   prefix?: string;
-  /** Survey calls at once across all workers (SURVEY_MAX_CONCURRENT). */
+  /** Outbound calls (surveys and callbacks) at once across all workers (SURVEY_MAX_CONCURRENT). */
   maxConcurrent: number;
+  /** Runs the callback jobs of the shared queue (bound late: it needs this queue to schedule). */
+  callbackCalls?: () => CallbackCalls;
   /** Run a worker in this process (default true). */
   work?: boolean;
   surveys: Pick<SurveyRepo, 'findById' | 'startAttempt' | 'update'>;
@@ -57,13 +63,15 @@ export interface SurveyJobsDeps {
 }
 
 const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
+/** Longest a survey call may hold its slot, ringing included (the sweep's bound must exceed it). */
+export const DEFAULT_MAX_CALL_MS = 10 * 60_000;
 
 export function startSurveyJobs(deps: SurveyJobsDeps) {
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = deps.logger.child({ component: 'survey-jobs' });
-  const maxCallMs = deps.maxCallMs ?? 10 * 60_000;
+  const maxCallMs = deps.maxCallMs ?? DEFAULT_MAX_CALL_MS;
   const pollMs = deps.pollMs ?? 2_000;
-  const queue = new Queue<SurveyJobData>(SURVEY_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
+  const queue = new Queue<SurveyJobData | CallbackJobData>(OUTBOUND_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'survey queue error'));
 
   /** Workers of this process waiting for their call to end, by survey id. */
@@ -138,17 +146,24 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
   const worker =
     deps.work === false
       ? null
-      : new Worker<SurveyJobData>(
-          SURVEY_QUEUE,
-          (job, token) =>
-            dial(job.data, async (delayMs) => {
+      : new Worker<SurveyJobData | CallbackJobData>(
+          OUTBOUND_QUEUE,
+          (job, token) => {
+            const moveToDelayed = async (delayMs: number) => {
               await job.moveToDelayed(Date.now() + delayMs, token);
-            }),
+            };
+            if (job.name === CALLBACK_JOB) {
+              const calls = deps.callbackCalls?.();
+              if (!calls) throw new Error('no callback handler in this worker');
+              return calls.run(job.data as CallbackJobData, moveToDelayed);
+            }
+            return dial(job.data as SurveyJobData, moveToDelayed);
+          },
           // The global cap decides; a local one as high lets one worker use all of it.
           { connection: deps.connection, prefix, concurrency: deps.maxConcurrent, autorun: false },
         );
   worker?.on('error', (err) => logger.warn({ err: err.message }, 'survey worker error'));
-  worker?.on('failed', (job, err) => logger.warn({ surveyId: job?.data.surveyId, err: err.message }, 'survey job failed'));
+  worker?.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'outbound call job failed'));
 
   // The cap is set before this worker takes a job; while Redis is down, keep trying.
   let markReady: () => void = () => undefined;
@@ -159,26 +174,62 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     markReady();
   }, logger);
 
+  async function schedule(job: SurveyJob): Promise<void> {
+    const delay = Math.max(0, job.at.getTime() - deps.now().getTime());
+    await queue.add(
+      'dial',
+      { surveyId: job.surveyId, attempt: job.attempt },
+      {
+        jobId: job.jobId,
+        delay,
+        priority: SURVEY_JOB_PRIORITY,
+        // Database or Redis trouble only: a call placed is never placed again (startAttempt).
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 30_000 },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
   return {
     queue,
     worker,
     /** Resolves once the global cap is set and the worker (if any) runs. */
     ready,
-    async schedule(job: SurveyJob): Promise<void> {
-      const delay = Math.max(0, job.at.getTime() - deps.now().getTime());
+    schedule,
+    /** Queues attempt `attempt` of a callback at `at` (now when absent); the same attempt twice: one job. */
+    async scheduleCallback(callbackId: string, attempt = 1, at?: Date): Promise<void> {
       await queue.add(
-        'dial',
-        { surveyId: job.surveyId, attempt: job.attempt },
+        CALLBACK_JOB,
+        { callbackId, attempt },
         {
-          jobId: job.jobId,
-          delay,
-          // Database or Redis trouble only: a call placed is never placed again (startAttempt).
+          jobId: callbackJobId(callbackId, attempt),
+          delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0,
+          // Database or Redis trouble only: startAttempt keeps a call from being placed twice.
           attempts: 3,
           backoff: { type: 'exponential', delay: 30_000 },
           removeOnComplete: KEEP_COMPLETED,
           removeOnFail: { age: 30 * 24 * 3600 },
         },
       );
+    },
+    /**
+     * For the sweep: queues the job unless it is waiting, delayed or running. A job left
+     * completed or failed under this id while its survey is still pending (the survey
+     * reverted after a crash, or the job ran out of retries on database trouble) would
+     * make `add` a no-op, so it is removed first. startAttempt's compare-and-set keeps a
+     * call from being placed twice whatever happens here.
+     */
+    async ensureQueued(job: SurveyJob): Promise<boolean> {
+      const existing = await queue.getJob(job.jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+        if (state !== 'unknown') await existing.remove();
+      }
+      await schedule(job);
+      return true;
     },
     /** SurveyService calls this after recording an ended call: the waiting worker lets go of its slot. */
     callOver(surveyId: string): void {

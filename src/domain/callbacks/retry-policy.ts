@@ -94,6 +94,11 @@ const HOUR_MS = 3_600_000;
 /** 3 attempts: the second 2 h after the first, the third a day after the second. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([2 * HOUR_MS, 24 * HOUR_MS]);
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/**
+ * Queue callbacks: the same 3 attempts, spaced in minutes rather than hours. The citizen
+ * asked to be called back about a call of today; a survey can wait a day, they should not.
+ */
+export const CALLBACK_RETRY_DELAYS_MS: readonly number[] = Object.freeze([10 * 60_000, 30 * 60_000]);
 
 export type GiveUpReason = 'invalid_number' | 'attempts_exhausted';
 

@@ -6,6 +6,7 @@ export { users } from './users.js';
 export { sessions } from './sessions.js';
 export { agents, agentQueues } from './agents.js';
 export { callbacks, CALLBACK_STATUSES } from './callbacks.js';
+export { callbackAttempts } from './callback-attempts.js';
 export { districts } from './districts.js';
 export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
