@@ -145,6 +145,10 @@ export function createCallbackService(deps: {
       for (const [variable, value] of Object.entries(variables)) {
         await client.channels.setChannelVar({ channelId: channel.id, variable, value });
       }
+      // Leaving Stasis ends the app's implicit subscription to the channel; an explicit
+      // one keeps its ChannelDestroyed (with the cause) coming, so the attempt is closed
+      // and the outbound slot it holds is given back when the conversation ends.
+      await client.applications.subscribe({ applicationName: 'hotline', eventSource: `channel:${channel.id}` });
       await client.channels.continueInDialplan({ channelId: channel.id, context: 'hotline-queue', extension: callback.queue, priority: 1 });
       await deps.callbacks.setStatus(callback.id, 'connected', 'answered');
       deps.logger.info({ callbackId, queue: callback.queue }, 'callback answered and queued with priority');

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { eq } from 'drizzle-orm';
+import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { callbacks } from '../../src/adapters/db/schema/index.js';
 import type { Hotline } from '../../src/app.js';
 import type { DeskEvent, ScreenPop } from '../../src/domain/agents/agent.js';
 import type { Call } from '../../src/domain/cases/ports.js';
@@ -82,6 +85,9 @@ beforeAll(async () => {
     HOTLINE_WRAPUP_SECONDS: '300',
     HOTLINE_AGENT_MAX_MISSED: '1',
     HOTLINE_DIAL_TEMPLATE: `Local/{number}@${TEST_CITIZENS_CONTEXT}/n`,
+    // Callbacks keep to the dialling window; open all week so the test does not depend on the day.
+    SURVEY_CALLING_DAYS: 'saturday-friday',
+    SURVEY_CALLING_HOURS: '00:00-24:00',
   }));
   repos = createRepositories(hotline.database);
   await hotline.hours.setOverride('open', 'test');
@@ -251,5 +257,13 @@ describe('agents answer the queues', () => {
     expect(pop.queue).toBe('parks_trees');
     await line.hangupChannel(legA);
     await line.hangupChannel(callee);
+
+    // The conversation's end reaches the engine although the call had left Stasis for
+    // the queue: the attempt is closed as answered, which gives its outbound slot back.
+    const [callback] = await hotline.database.db.select().from(callbacks).where(eq(callbacks.phone, caller));
+    expect(callback).toMatchObject({ status: 'connected', attempts: 1 });
+    const attemptsRepo = createCallbackRepo(hotline.database.db);
+    await expect.poll(async () => (await attemptsRepo.attempts(callback!.id))[0]?.endedAt ?? null, { timeout: 10_000 }).not.toBeNull();
+    expect((await attemptsRepo.attempts(callback!.id))[0]).toMatchObject({ attempt: 1, outcome: 'answered' });
   });
 });
