@@ -97,7 +97,8 @@ export function createSurveyService(deps: {
       await deps.schedule({ jobId: eligibility.jobId, surveyId: survey.id, attempt: 1, at });
     } catch (err) {
       // Left pending, the case could never get a survey; cancelled counts as never answered.
-      await deps.surveys.update(survey.id, { status: 'cancelled', endReason: 'not_queued', updatedAt: deps.now() });
+      const endedAt = deps.now();
+      await deps.surveys.update(survey.id, { status: 'cancelled', endReason: 'not_queued', endedAt, updatedAt: endedAt });
       throw err;
     }
     logger.info({ caseId: c.id, surveyId: survey.id, at: at.toISOString(), phone: maskPhone(eligibility.phone) }, 'survey scheduled');
@@ -144,6 +145,7 @@ export function createSurveyService(deps: {
         await deps.surveys.update(survey.id, {
           status: result.optOut ? 'opted_out' : 'answered',
           answeredAt: now,
+          endedAt: now,
           solved: result.solved,
           rating: result.rating,
           commentRecording: result.commentRecording,
@@ -165,6 +167,7 @@ export function createSurveyService(deps: {
         await deps.surveys.update(survey.id, {
           status: next.reason === 'invalid_number' ? 'failed' : unansweredStatus(outcome),
           endReason: next.reason,
+          endedAt: now,
           updatedAt: now,
         });
         log.info({ outcome, cause: input.cause, reason: next.reason }, 'survey given up');

@@ -80,7 +80,7 @@ export function createSurveyRepo(db: Db) {
     },
     async update(
       id: string,
-      patch: Partial<Pick<SurveyRow, 'status' | 'scheduledAt' | 'endReason' | 'answeredAt' | 'solved' | 'rating' | 'commentRecording' | 'flaggedAt'>> & {
+      patch: Partial<Pick<SurveyRow, 'status' | 'scheduledAt' | 'endReason' | 'endedAt' | 'answeredAt' | 'solved' | 'rating' | 'commentRecording' | 'flaggedAt'>> & {
         updatedAt: Date;
       },
     ): Promise<void> {
