@@ -233,15 +233,20 @@ export function surveyRoutes(deps: Pick<HttpDeps, 'surveys'>): FastifyPluginAsyn
             'the same, keeping the first review and its note. 409 when the survey is not flagged.',
           tags: ['surveys'],
           params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Survey id' }) }),
-          body: Type.Optional(
-            Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }),
+          body: Type.Object(
+            { note: Type.Optional(Type.String({ maxLength: 2000, description: 'What was done about it' })) },
+            { additionalProperties: false, description: 'Optional: a POST without a body is a review without a note' },
           ),
           response: { 200: FlaggedSurvey, ...errorResponses(400, 403, 404, 409, 503) },
         },
         preHandler: requireRole('admin', 'supervisor'),
+        // A bare POST (the page's "reviewed" button) is a review without a note.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request) => {
-        const note = request.body?.note?.trim() || null;
+        const note = request.body.note?.trim() || null;
         return toFlaggedDto(await surveys().review(request.params.id, principalOf(request).id, note));
       },
     );
