@@ -2,6 +2,7 @@ import { hotlineError } from '../domain/errors.js';
 import { reportRange, ReportRangeError, type ReportRange } from '../domain/reports/date-range.js';
 import { callReport, caseReport, type CallReport, type CaseReport, type Grouping } from '../domain/reports/definitions.js';
 import type { ReportRepo } from '../domain/reports/ports.js';
+import { satisfactionReport, type SatisfactionGrouping, type SatisfactionReport } from '../domain/reports/satisfaction.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
 
@@ -15,6 +16,13 @@ export interface ReportQuery {
 export interface ReportService {
   calls(query: ReportQuery): Promise<CallReport>;
   cases(query: ReportQuery): Promise<CaseReport>;
+  satisfaction(query: SatisfactionQuery): Promise<SatisfactionReport>;
+}
+
+export interface SatisfactionQuery {
+  from: string;
+  to: string;
+  by: SatisfactionGrouping;
 }
 
 export interface ReportServiceOptions {
@@ -24,7 +32,7 @@ export interface ReportServiceOptions {
   sla?: SlaHours;
 }
 
-function rangeOf(query: ReportQuery): ReportRange {
+function rangeOf(query: { from: string; to: string }): ReportRange {
   try {
     return reportRange(query.from, query.to);
   } catch (err) {
@@ -48,6 +56,10 @@ export function createReportService(repo: ReportRepo, opts: ReportServiceOptions
       const range = rangeOf(query);
       const aggregates = await repo.caseAggregates(range, query.by, opts.now(), sla);
       return caseReport(aggregates, query.by, range);
+    },
+    async satisfaction(query) {
+      const range = rangeOf(query);
+      return satisfactionReport(await repo.satisfactionAggregates(range, query.by), query.by, range);
     },
   };
 }

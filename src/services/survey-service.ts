@@ -12,7 +12,7 @@ import type { Case } from '../domain/cases/case.js';
 import type { CaseRepo } from '../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../domain/errors.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
-import type { DoNotCallRepo, DoNotCallRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
+import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
 
 /** What the ARI side reports when a survey call is over (or never got through). */
@@ -176,6 +176,7 @@ export function createSurveyService(deps: {
       await deps.surveys.update(survey.id, {
         status: result.optOut ? 'opted_out' : 'answered',
         answeredAt: now,
+        endedAt: now,
         solved: result.solved,
         rating: result.rating,
         commentRecording: result.commentRecording,
@@ -193,6 +194,7 @@ export function createSurveyService(deps: {
       await deps.surveys.update(survey.id, {
         status: next.reason === 'invalid_number' ? 'failed' : unansweredStatus(outcome),
         endReason: next.reason,
+        endedAt: now,
         updatedAt: now,
       });
       log.info({ outcome, cause, reason: next.reason }, 'survey given up');
@@ -260,11 +262,27 @@ export function createSurveyService(deps: {
     return rows.map((r) => ({ ...r, attemptHistory: attempts.filter((a) => a.surveyId === r.id) }));
   }
 
+  /**
+   * A supervisor has looked at a flagged survey. Reviewing it again changes nothing and
+   * answers the same (the first review stands), so a double click or a retry is harmless.
+   */
+  async function review(surveyId: string, actor: string, note: string | null): Promise<FlaggedSurveyRow> {
+    const survey = await deps.surveys.findById(surveyId);
+    if (!survey) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No survey ${surveyId}`);
+    if (!survey.flaggedAt) throw hotlineError('HOTLINE_ERR_CONFLICT', 'This survey is not flagged for a supervisor');
+    if (await deps.surveys.markReviewed(survey.id, { by: actor, note, at: deps.now() })) {
+      logger.info({ surveyId: survey.id, caseId: survey.caseId, actor }, 'flagged survey reviewed');
+    }
+    return (await deps.surveys.findFlagged(survey.id))!;
+  }
+
   return {
     onCaseClosed,
     onCallEnded,
     sweep,
     listForCase,
+    flagged: (query: { reviewed?: boolean | undefined; limit: number }): Promise<FlaggedSurveyRow[]> => deps.surveys.flagged(query),
+    review,
     doNotCall: {
       list: (): Promise<DoNotCallRow[]> => deps.doNotCall.list(),
       add: (phone: string, reason: string, actor: string) => deps.doNotCall.add({ phone, reason, actor, at: deps.now() }),

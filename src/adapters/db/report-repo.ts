@@ -11,6 +11,12 @@ import { TEHRAN_TIME_ZONE } from '../../domain/calendar/tehran-time.js';
 import type { ReportRange } from '../../domain/reports/date-range.js';
 import type { CallAggregate, CaseAggregate, Grouping } from '../../domain/reports/definitions.js';
 import type { CallThresholds, ReportRepo } from '../../domain/reports/ports.js';
+import {
+  REPORTED_SURVEY_STATUSES,
+  SATISFIED_FROM,
+  type SatisfactionAggregate,
+  type SatisfactionGrouping,
+} from '../../domain/reports/satisfaction.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
 import type { Db } from './database.js';
 
@@ -127,6 +133,53 @@ export function createReportRepo(db: Db): ReportRepo {
         resolved: num(r.resolved),
         overdue: num(r.overdue),
         resolveSec: num(r.resolve_sec),
+      }));
+    },
+
+    async satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]> {
+      // A case's queue and agent are those of the call that opened it (cases.call_id);
+      // cases from the web form or SMS have no call and land in the null row.
+      const key = { district: sql`c.district`, category: sql`c.category`, queue: sql`k.queue`, agent: sql`k.agent_id` }[by];
+      const needsCall = by === 'queue' || by === 'agent';
+      const statuses = sql.join(
+        REPORTED_SURVEY_STATUSES.map((st) => sql`${st}`),
+        sql`, `,
+      );
+      const rows = await rowsOf(
+        db,
+        sql`
+          select g.key::text as key, ${by === 'agent' ? sql`u.display_name` : sql`null`} as label,
+                 g.ended, g.answered, g.rated, g.satisfied, g.rating_sum, g.solved_answered, g.solved_yes
+          from (
+            select ${key} as key,
+                   count(*) as ended,
+                   count(*) filter (where s.status = 'answered') as answered,
+                   count(s.rating) filter (where s.status = 'answered') as rated,
+                   count(*) filter (where s.status = 'answered' and s.rating >= ${SATISFIED_FROM}::int) as satisfied,
+                   coalesce(sum(s.rating) filter (where s.status = 'answered'), 0) as rating_sum,
+                   count(s.solved) filter (where s.status = 'answered') as solved_answered,
+                   count(*) filter (where s.status = 'answered' and s.solved) as solved_yes
+            from surveys s
+            join cases c on c.id = s.case_id
+            ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
+            where s.ended_at >= ${iso(range.from)}::timestamptz
+              and s.ended_at < ${iso(range.to)}::timestamptz
+              and s.status in (${statuses})
+            group by 1
+          ) g
+          ${by === 'agent' ? sql`left join users u on u.id = g.key` : sql``}
+          order by 1`,
+      );
+      return rows.map((r) => ({
+        key: r.key === null ? null : String(r.key),
+        label: r.label === null || r.label === undefined ? null : String(r.label),
+        ended: num(r.ended),
+        answered: num(r.answered),
+        rated: num(r.rated),
+        satisfied: num(r.satisfied),
+        ratingSum: num(r.rating_sum),
+        solvedAnswered: num(r.solved_answered),
+        solvedYes: num(r.solved_yes),
       }));
     },
   };

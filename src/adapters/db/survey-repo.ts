@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
 import type { Db } from './database.js';
+import { cases } from './schema/cases.js';
 import { doNotCall } from './schema/do-not-call.js';
 import { surveyAttempts, surveys, type SurveyRecordStatus } from './schema/surveys.js';
 
@@ -21,6 +22,39 @@ export function eligibilityStatus(status: SurveyRecordStatus): SurveyStatus {
   if (status === 'answered' || status === 'opted_out') return 'answered';
   return 'unanswered';
 }
+
+/** A survey whose answers reopened its case, with what a supervisor needs to pick it up. */
+export interface FlaggedSurveyRow {
+  id: string;
+  caseId: string;
+  trackingNumber: string;
+  category: (typeof cases.$inferSelect)['category'];
+  district: number | null;
+  rating: number | null;
+  solved: boolean | null;
+  hasCommentRecording: boolean;
+  answeredAt: Date | null;
+  flaggedAt: Date;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
+}
+
+const flaggedColumns = {
+  id: surveys.id,
+  caseId: surveys.caseId,
+  trackingNumber: cases.trackingNumber,
+  category: cases.category,
+  district: cases.district,
+  rating: surveys.rating,
+  solved: surveys.solved,
+  hasCommentRecording: sql<boolean>`${surveys.commentRecording} is not null`,
+  answeredAt: surveys.answeredAt,
+  flaggedAt: sql<Date>`${surveys.flaggedAt}`.mapWith(surveys.flaggedAt),
+  reviewedAt: surveys.reviewedAt,
+  reviewedBy: surveys.reviewedBy,
+  reviewNote: surveys.reviewNote,
+};
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; cause?: { code?: string } };
@@ -101,9 +135,40 @@ export function createSurveyRepo(db: Db) {
     async listPending(limit = 1000): Promise<SurveyRow[]> {
       return db.select().from(surveys).where(eq(surveys.status, 'pending')).orderBy(asc(surveys.scheduledAt)).limit(limit);
     },
+    /** Flagged surveys, newest flag first; `reviewed` narrows to reviewed or unreviewed ones. */
+    async flagged(query: { reviewed?: boolean | undefined; limit: number }): Promise<FlaggedSurveyRow[]> {
+      const where: SQL[] = [isNotNull(surveys.flaggedAt)];
+      if (query.reviewed !== undefined) where.push(query.reviewed ? isNotNull(surveys.reviewedAt) : isNull(surveys.reviewedAt));
+      return db
+        .select(flaggedColumns)
+        .from(surveys)
+        .innerJoin(cases, eq(cases.id, surveys.caseId))
+        .where(and(...where))
+        .orderBy(desc(surveys.flaggedAt), asc(surveys.id))
+        .limit(query.limit);
+    },
+    async findFlagged(id: string): Promise<FlaggedSurveyRow | null> {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+      const [row] = await db
+        .select(flaggedColumns)
+        .from(surveys)
+        .innerJoin(cases, eq(cases.id, surveys.caseId))
+        .where(and(eq(surveys.id, id), isNotNull(surveys.flaggedAt)))
+        .limit(1);
+      return row ?? null;
+    },
+    /** Marks a flagged survey reviewed unless it already is (the first review stands); false if nothing changed. */
+    async markReviewed(id: string, review: { by: string; note: string | null; at: Date }): Promise<boolean> {
+      const rows = await db
+        .update(surveys)
+        .set({ reviewedAt: review.at, reviewedBy: review.by, reviewNote: review.note, updatedAt: review.at })
+        .where(and(eq(surveys.id, id), isNotNull(surveys.flaggedAt), isNull(surveys.reviewedAt)))
+        .returning({ id: surveys.id });
+      return rows.length > 0;
+    },
     async update(
       id: string,
-      patch: Partial<Pick<SurveyRow, 'status' | 'scheduledAt' | 'endReason' | 'answeredAt' | 'solved' | 'rating' | 'commentRecording' | 'flaggedAt'>> & {
+      patch: Partial<Pick<SurveyRow, 'status' | 'scheduledAt' | 'endReason' | 'endedAt' | 'answeredAt' | 'solved' | 'rating' | 'commentRecording' | 'flaggedAt'>> & {
         updatedAt: Date;
       },
     ): Promise<void> {

@@ -18,6 +18,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing or wrong bearer token (HOTLINE_ERR_UNAUTHORIZED)',
   403: 'Not allowed for this role (HOTLINE_ERR_FORBIDDEN)',
   404: 'Not found',
+  409: 'Conflicts with the current state (HOTLINE_ERR_CONFLICT)',
   413: 'Body too large (HOTLINE_ERR_PAYLOAD_TOO_LARGE)',
   429: 'Too many requests from this address; see Retry-After (HOTLINE_ERR_RATE_LIMITED)',
   503: 'A required service is unavailable (HOTLINE_ERR_DEPENDENCY_DOWN)',

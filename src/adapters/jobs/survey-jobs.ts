@@ -115,7 +115,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
       ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: new Set(blocked && phone ? [phone] : []) })
       : ({ ok: false, reason: 'case_gone' } as const);
     if (!check.ok) {
-      await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, updatedAt: now });
+      await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, endedAt: now, updatedAt: now });
       return `cancelled: ${check.reason}`;
     }
     if (!isInsideWindow(now, deps.window, deps.holidays)) {

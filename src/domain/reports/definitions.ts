@@ -69,10 +69,8 @@ export interface CaseFigures {
   overdue: number;
   /** Mean hours from registration to the first `resolved`, over the resolved ones. */
   meanTimeToResolveHours: number | null;
-  // Extension point: citizen satisfaction per group belongs here once survey answers
-  // are stored (callbacks/survey-flow records a rating); add the mean rating and the
-  // number of answers to CaseAggregate, this type, the table and the SQL. Not before:
-  // a report must never show a figure nobody measured.
+  // Citizen satisfaction is its own report (satisfaction.ts): it is judged by when the
+  // survey ended, not when the case was opened.
 }
 
 export interface Row<F> {
@@ -339,6 +337,6 @@ export function caseTable(report: CaseReport): Table {
 }
 
 /** hotline-calls-by-day-1405-01-01_1405-12-29.csv */
-export function csvFileName(report: Pick<Report<unknown>, 'kind' | 'by' | 'range'>): string {
+export function csvFileName(report: { kind: string; by: string; range: ReportRange }): string {
   return `hotline-${report.kind}-by-${report.by}-${report.range.fromDate}_${report.range.toDate}.csv`;
 }

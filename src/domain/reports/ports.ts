@@ -1,5 +1,6 @@
 import type { Grouping, CallAggregate, CaseAggregate } from './definitions.js';
 import type { ReportRange } from './date-range.js';
+import type { SatisfactionAggregate, SatisfactionGrouping } from './satisfaction.js';
 import type { SlaHours } from './sla.js';
 
 export interface CallThresholds {
@@ -16,4 +17,6 @@ export interface ReportRepo {
    * the domain maps categories to queues). Overdue is judged at `now` against `sla`.
    */
   caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]>;
+  /** Surveys that ended in the range (by `ended_at`), counted per group. */
+  satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]>;
 }

@@ -36,8 +36,8 @@ class HttpError extends Error {
   }
 }
 
-async function api(path, accept = 'application/json') {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${token()}`, accept } });
+async function api(path, accept = 'application/json', method = 'GET') {
+  const res = await fetch(path, { method, headers: { authorization: `Bearer ${token()}`, accept } });
   if (res.status === 401) {
     sessionStorage.removeItem(TOKEN_KEY);
     show(false);
@@ -102,7 +102,19 @@ const COLUMNS = {
   ],
 };
 
-const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع' };
+const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'اپراتور' };
+
+const CSAT_TARGET = 0.8;
+const rating = (v) => (v === null ? '—' : faDigits(v.toFixed(2)));
+const CSAT_COLUMNS = [
+  ['نظرسنجی پایان‌یافته', (r) => count(r.ended)],
+  ['پاسخ داده شده', (r) => count(r.answered)],
+  ['نرخ پاسخ', (r) => percent(r.responseRate)],
+  ['امتیازها', (r) => count(r.rated)],
+  ['رضایت (CSAT)', (r) => percent(r.csat), (r) => r.csat !== null && r.csat < CSAT_TARGET],
+  ['میانگین امتیاز', (r) => rating(r.meanRating)],
+  ['نرخ حل', (r) => percent(r.solvedRate)],
+];
 
 function cell(tag, text, className) {
   const node = document.createElement(tag);
@@ -111,8 +123,7 @@ function cell(tag, text, className) {
   return node;
 }
 
-function renderTable(data) {
-  const columns = COLUMNS[data.report];
+function renderTable(data, table = $('report-table'), columns = COLUMNS[data.report]) {
   const head = document.createElement('tr');
   head.append(cell('th', GROUP_NAMES[data.by]), ...columns.map(([name]) => cell('th', name)));
   const row = (label, r, className) => {
@@ -125,8 +136,66 @@ function renderTable(data) {
   thead.append(head);
   const tbody = document.createElement('tbody');
   tbody.append(...data.rows.map((r) => row(r.label, r)), row('جمع کل', data.total, 'total'));
-  $('report-table').replaceChildren(thead, tbody);
+  table.replaceChildren(thead, tbody);
+  if (data.report === 'satisfaction') {
+    $('csat-title').textContent = `رضایت شهروندان به تفکیک ${GROUP_NAMES[data.by]} — ${faDigits(data.from)} تا ${faDigits(data.to)}`;
+    return;
+  }
   $('table-title').textContent = `${data.report === 'calls' ? 'تماس‌ها' : 'پرونده‌ها'} به تفکیک ${GROUP_NAMES[data.by]} — ${faDigits(data.from)} تا ${faDigits(data.to)}`;
+}
+
+const CATEGORY_NAMES = {};
+const dateTime = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran', dateStyle: 'short', timeStyle: 'short' });
+
+async function refreshSatisfaction() {
+  const data = await report('satisfaction', $('csat-by').value);
+  renderTable(data, $('csat-table'), CSAT_COLUMNS);
+}
+
+async function refreshFlagged() {
+  $('flagged-error').textContent = '';
+  const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
+  const head = document.createElement('tr');
+  head.append(...['شماره پیگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
+  const rows = list.map((s) => {
+    const tr = document.createElement('tr');
+    const button = cell('button', 'بررسی شد');
+    button.type = 'button';
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await api(`/api/surveys/${encodeURIComponent(s.id)}/review`, 'application/json', 'POST');
+        tr.remove();
+      } catch (err) {
+        button.disabled = false;
+        $('flagged-error').textContent = err.message;
+      }
+    });
+    const action = document.createElement('td');
+    action.append(button);
+    tr.append(
+      cell('td', faDigits(s.trackingNumber), 'num'),
+      cell('td', s.category ? (CATEGORY_NAMES[s.category] ?? s.category) : '—'),
+      cell('td', s.district === null ? '—' : faDigits(s.district)),
+      cell('td', s.rating === null ? '—' : faDigits(s.rating), `num${s.rating !== null && s.rating <= 2 ? ' red' : ''}`),
+      cell('td', s.solved === null ? '—' : s.solved ? 'بله' : 'خیر', s.solved === false ? 'red' : ''),
+      cell('td', s.hasCommentRecording ? 'دارد' : '—'),
+      cell('td', s.answeredAt ? dateTime.format(new Date(s.answeredAt)) : '—'),
+      action,
+    );
+    return tr;
+  });
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const tbody = document.createElement('tbody');
+  if (rows.length === 0) {
+    const empty = cell('td', 'موردی برای بررسی نیست.');
+    empty.colSpan = 8;
+    const tr = document.createElement('tr');
+    tr.append(empty);
+    tbody.append(tr);
+  } else tbody.append(...rows);
+  $('flagged-table').replaceChildren(thead, tbody);
 }
 
 async function refresh() {
@@ -166,6 +235,14 @@ async function refresh() {
   } catch (err) {
     $('report-error').textContent = err.message;
   }
+  // Category names for the flagged list come from the category report.
+  await report('satisfaction', 'category')
+    .then((d) => d.rows.forEach((r) => r.key && (CATEGORY_NAMES[r.key] = r.label)))
+    .catch(() => undefined);
+  await Promise.all([
+    refreshSatisfaction().catch((err) => ($('report-error').textContent = err.message)),
+    refreshFlagged().catch((err) => ($('flagged-error').textContent = err.message)),
+  ]);
 }
 
 async function signIn(event) {
@@ -218,6 +295,10 @@ function init() {
   }
   $('table-csv').addEventListener('click', () =>
     downloadCsv(form.kind.value, form.by.value).catch((err) => ($('report-error').textContent = err.message)),
+  );
+  $('csat-by').addEventListener('change', () => refreshSatisfaction().catch((err) => ($('report-error').textContent = err.message)));
+  $('csat-csv').addEventListener('click', () =>
+    downloadCsv('satisfaction', $('csat-by').value).catch((err) => ($('report-error').textContent = err.message)),
   );
   show(Boolean(token()));
   if (token()) refresh();

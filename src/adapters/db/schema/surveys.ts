@@ -33,6 +33,11 @@ export const surveys = pgTable(
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }).notNull(),
     /** Why the survey ended without answers (invalid_number, attempts_exhausted, do_not_call…). */
     endReason: text('end_reason'),
+    /**
+     * When the survey reached its final state (answered, no_answer, failed, opted_out,
+     * cancelled): the satisfaction report's period is judged by it.
+     */
+    endedAt: timestamp('ended_at', { withTimezone: true }),
     answeredAt: timestamp('answered_at', { withTimezone: true }),
     solved: boolean('solved'),
     rating: smallint('rating'),
@@ -40,6 +45,10 @@ export const surveys = pgTable(
     commentRecording: text('comment_recording'),
     /** Set when the answers reopened the case: a supervisor should look at it. */
     flaggedAt: timestamp('flagged_at', { withTimezone: true }),
+    /** A supervisor has looked at the flagged answers (the first review is kept). */
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    reviewedBy: text('reviewed_by'),
+    reviewNote: text('review_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -54,6 +63,10 @@ export const surveys = pgTable(
       .on(t.caseId)
       .where(sql`${t.status} in ('pending', 'dialling')`),
     index('surveys_flagged_idx').on(t.flaggedAt).where(sql`${t.flaggedAt} is not null`),
+    // Satisfaction report: every column it reads, so a year of surveys is an index-only scan.
+    index('surveys_report_idx')
+      .on(t.endedAt, t.status, t.caseId, t.rating, t.solved)
+      .where(sql`${t.endedAt} is not null`),
   ],
 );
 

@@ -13,6 +13,7 @@ import {
   type Report,
   type Table,
 } from '../../../domain/reports/definitions.js';
+import { SATISFACTION_GROUPINGS, satisfactionTable, type SatisfactionReport } from '../../../domain/reports/satisfaction.js';
 import { requireRole } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
@@ -26,6 +27,18 @@ const ReportQuery = Type.Object({
   to: { ...JalaliDate, description: 'Last day (Jalali, Tehran), included; at most 400 days after `from`' },
   by: Type.Optional(Type.Enum(GROUPINGS, { default: 'day', description: 'Tehran day or hour of day, queue, district, category' })),
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv: a download (UTF-8 with BOM); also chosen by `Accept: text/csv`' })),
+});
+
+const SatisfactionQuery = Type.Object({
+  from: ReportQuery.properties.from,
+  to: ReportQuery.properties.to,
+  by: Type.Optional(
+    Type.Enum(SATISFACTION_GROUPINGS, {
+      default: 'district',
+      description: "The case's district or category, or the queue and agent of the call that opened it",
+    }),
+  ),
+  format: ReportQuery.properties.format,
 });
 
 const Key = nullable(Type.String({ description: 'day: Jalali YYYY-MM-DD; hour: 0..23; queue/category id; district 1..22; null: not recorded' }));
@@ -78,6 +91,39 @@ const CaseReportBody = Type.Object(
   { title: 'CaseReport' },
 );
 
+const SatisfactionFigures = {
+  ended: Type.Integer({ description: 'Surveys that ended in the period: answered, no_answer, failed, opted_out' }),
+  answered: Type.Integer(),
+  responseRate: nullable(Type.Number({ description: 'answered ÷ ended, 0..1 (an opt-out is not a response)' })),
+  rated: Type.Integer({ description: 'Answered surveys with a rating' }),
+  satisfied: Type.Integer({ description: 'Ratings of 4 or 5' }),
+  csat: nullable(Type.Number({ description: 'satisfied ÷ rated, 0..1' })),
+  meanRating: nullable(Type.Number({ description: 'Mean of the ratings given, 1..5' })),
+  solvedAnswered: Type.Integer({ description: 'Answered surveys where "was it solved" got an answer' }),
+  solvedYes: Type.Integer(),
+  solvedRate: nullable(Type.Number({ description: 'solvedYes ÷ solvedAnswered, 0..1' })),
+};
+
+const SatisfactionReportBody = Type.Object(
+  {
+    report: Type.Literal('satisfaction'),
+    by: Type.Enum(SATISFACTION_GROUPINGS),
+    from: JalaliDate,
+    to: JalaliDate,
+    fromInstant: RangeFields.fromInstant,
+    toInstant: RangeFields.toInstant,
+    rows: Type.Array(
+      Type.Object({
+        key: nullable(Type.String({ description: 'district 1..22, category or queue id, agent user id; null: none (web/SMS cases have no queue or agent)' })),
+        label: Type.String(),
+        ...SatisfactionFigures,
+      }),
+    ),
+    total: Type.Object(SatisfactionFigures),
+  },
+  { title: 'SatisfactionReport' },
+);
+
 const CsvText = Type.String({ description: 'UTF-8 with BOM, RFC 4180, CRLF lines, Persian headers' });
 
 function wantsCsv(format: 'json' | 'csv' | undefined, request: FastifyRequest): boolean {
@@ -85,7 +131,7 @@ function wantsCsv(format: 'json' | 'csv' | undefined, request: FastifyRequest): 
   return /(^|,)\s*text\/csv\b/i.test(request.headers.accept ?? '');
 }
 
-function head<F>(report: Report<F>) {
+function head<B extends string>(report: Pick<Report<unknown>, 'range'> & { by: B }) {
   return {
     by: report.by,
     from: report.range.fromDate,
@@ -95,7 +141,7 @@ function head<F>(report: Report<F>) {
   };
 }
 
-function sendCsv(reply: FastifyReply, report: Report<unknown>, table: Table) {
+function sendCsv(reply: FastifyReply, report: Pick<Report<unknown>, 'range'> & { kind: string; by: string }, table: Table) {
   return reply
     .header('content-type', 'text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${csvFileName(report)}"`)
@@ -112,6 +158,13 @@ const callJson = (r: CallReport) => ({
 
 const caseJson = (r: CaseReport) => ({
   report: 'cases' as const,
+  ...head(r),
+  rows: r.rows.map((row) => ({ key: row.key, label: row.label, ...row.figures })),
+  total: r.total,
+});
+
+const satisfactionJson = (r: SatisfactionReport) => ({
+  report: 'satisfaction' as const,
   ...head(r),
   rows: r.rows.map((row) => ({ key: row.key, label: row.label, ...row.figures })),
   total: r.total,
@@ -176,6 +229,35 @@ export function reportRoutes(deps: Pick<HttpDeps, 'reports'>): FastifyPluginAsyn
         const report = await deps.reports.cases({ from, to, by });
         if (wantsCsv(format, request)) return sendCsv(reply, report, caseTable(report));
         return reply.send(caseJson(report));
+      },
+    );
+
+    app.get(
+      '/reports/satisfaction',
+      {
+        schema: {
+          summary: 'Satisfaction report',
+          description:
+            'Satisfaction surveys that ended in the period (Tehran days, both ends included): response rate, CSAT ' +
+            '(share of ratings 4–5), mean rating and solved rate, by the case\'s district or category, or by the ' +
+            'queue and agent of the call that opened the case (web and SMS cases: the `key: null` row). ' +
+            '`format=csv` or `Accept: text/csv` downloads the table as CSV.',
+          tags: ['reports'],
+          querystring: SatisfactionQuery,
+          response: {
+            200: {
+              description: 'The report',
+              content: { 'application/json': { schema: SatisfactionReportBody }, 'text/csv': { schema: CsvText } },
+            },
+            ...errorResponses(400, 403),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { from, to, by = 'district', format } = request.query;
+        const report = await deps.reports.satisfaction({ from, to, by });
+        if (wantsCsv(format, request)) return sendCsv(reply, report, satisfactionTable(report));
+        return reply.send(satisfactionJson(report));
       },
     );
   };

@@ -10,6 +10,8 @@ import type { SurveyWithAttempts } from '../../../services/survey-service.js';
 import { SURVEY_RECORD_STATUSES } from '../../db/schema/surveys.js';
 import { ATTEMPT_OUTCOMES } from '../../../domain/callbacks/retry-policy.js';
 import { normalizePhone } from '../../../domain/phone.js';
+import { CASE_CATEGORIES } from '../../../domain/cases/case.js';
+import type { FlaggedSurveyRow } from '../../db/survey-repo.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
 const Instant = Type.String({ format: 'date-time' });
@@ -58,6 +60,43 @@ const Survey = Type.Object(
   },
   { title: 'Survey' },
 );
+
+const FlaggedSurvey = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    trackingNumber: Type.String({ description: "The case's tracking number" }),
+    category: Type.Union([Type.Enum(CASE_CATEGORIES), Type.Null()]),
+    district: Type.Union([Type.Integer({ minimum: 1, maximum: 22 }), Type.Null()]),
+    rating: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
+    solved: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: the question was not answered' }),
+    hasCommentRecording: Type.Boolean({ description: 'The citizen left a voice comment (see GET /api/cases/{trackingNumber}/surveys)' }),
+    answeredAt: Nullable(Instant),
+    flaggedAt: Instant,
+    reviewed: Type.Boolean({ description: 'A supervisor has marked it reviewed' }),
+    reviewedAt: Nullable(Instant),
+    reviewedBy: Nullable(Type.String({ description: 'User id of the reviewer' })),
+    reviewNote: Nullable(Type.String()),
+  },
+  { title: 'FlaggedSurvey' },
+);
+
+function toFlaggedDto(f: FlaggedSurveyRow) {
+  return {
+    id: f.id,
+    trackingNumber: f.trackingNumber,
+    category: f.category,
+    district: f.district,
+    rating: f.rating,
+    solved: f.solved,
+    hasCommentRecording: f.hasCommentRecording,
+    answeredAt: f.answeredAt ? f.answeredAt.toISOString() : null,
+    flaggedAt: f.flaggedAt.toISOString(),
+    reviewed: f.reviewedAt !== null,
+    reviewedAt: f.reviewedAt ? f.reviewedAt.toISOString() : null,
+    reviewedBy: f.reviewedBy,
+    reviewNote: f.reviewNote,
+  };
+}
 
 function toSurveyDto(s: SurveyWithAttempts) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -159,6 +198,57 @@ export function surveyRoutes(deps: Pick<HttpDeps, 'surveys'>): FastifyPluginAsyn
         preHandler: requireRole('admin', 'supervisor'),
       },
       async (request) => (await surveys().listForCase(request.params.trackingNumber)).map(toSurveyDto),
+    );
+
+    app.get(
+      '/surveys/flagged',
+      {
+        schema: {
+          summary: 'Surveys flagged for a supervisor',
+          description:
+            'Surveys whose answers reopened the case (problem not solved, or a rating of 1 or 2), newest flag first. ' +
+            '`reviewed=false` lists only those no supervisor has marked reviewed yet.',
+          tags: ['surveys'],
+          querystring: Type.Object({
+            reviewed: Type.Optional(Type.Boolean({ description: 'Only reviewed (true) or unreviewed (false) ones; both when absent' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+          }),
+          response: { 200: Type.Array(FlaggedSurvey), ...errorResponses(400, 403, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async (request) => {
+        const { reviewed, limit = 100 } = request.query;
+        return (await surveys().flagged({ reviewed, limit })).map(toFlaggedDto);
+      },
+    );
+
+    app.post(
+      '/surveys/:id/review',
+      {
+        schema: {
+          summary: 'Mark a flagged survey reviewed',
+          description:
+            'A supervisor has looked at the answers (and the reopened case). Idempotent: reviewing it again answers ' +
+            'the same, keeping the first review and its note. 409 when the survey is not flagged.',
+          tags: ['surveys'],
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Survey id' }) }),
+          body: Type.Object(
+            { note: Type.Optional(Type.String({ maxLength: 2000, description: 'What was done about it' })) },
+            { additionalProperties: false, description: 'Optional: a POST without a body is a review without a note' },
+          ),
+          response: { 200: FlaggedSurvey, ...errorResponses(400, 403, 404, 409, 503) },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+        // A bare POST (the page's "reviewed" button) is a review without a note.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
+      },
+      async (request) => {
+        const note = request.body.note?.trim() || null;
+        return toFlaggedDto(await surveys().review(request.params.id, principalOf(request).id, note));
+      },
     );
   };
 }
