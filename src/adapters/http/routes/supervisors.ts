@@ -78,7 +78,7 @@ export function supervisorRoutes(deps: { supervisors: NonNullable<HttpDeps['supe
           summary: 'Listen to an agent\'s live call',
           description:
             'Rings the signed-in supervisor\'s phone; when answered, it hears the agent\'s call (ChanSpy, listen only: nobody on the call hears the supervisor, and no beep announces them). Listening ends with the call. 409 `HOTLINE_ERR_NOT_ON_CALL` when the agent is on no call, 409 `HOTLINE_ERR_NO_PHONE` when the supervisor has no phone, 503 when Asterisk is unreachable.',
-          tags: ['agents', 'supervisors'],
+          tags: ['agents'],
           params: IdParams,
           response: {
             202: Type.Object(
