@@ -365,6 +365,7 @@ export async function startHotline(
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     agents: agents.desk,
+    supervisors: agents.supervisors,
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,
     metrics: config.metricsEnabled

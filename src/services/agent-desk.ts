@@ -5,17 +5,20 @@ import { asteriskQueue } from '../domain/cases/case.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { hotlineError } from '../domain/errors.js';
 import type { UserRepo } from '../domain/users/user.js';
+import type { SupervisorPhoneRecord, SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import type { AgentDesk, CallCases } from '../adapters/http/deps.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
 
 export interface Provisioner {
-  sync(agents: AgentRecord[]): Promise<void>;
+  sync(agents: AgentRecord[], supervisors: SupervisorPhoneRecord[]): Promise<void>;
 }
 
 /** The agent desktop's API over the agent service, the profiles and Asterisk's phones. */
 export function createAgentDesk(deps: {
   users: Pick<UserRepo, 'findById'>;
   repo: AgentRepo;
+  /** Supervisors' phones go into Asterisk with the agents' (one wizard file, one rewrite). */
+  supervisorPhones: Pick<SupervisorPhoneRepo, 'list'>;
   service: AgentService;
   provisioner: Provisioner;
   ami: AgentAmi;
@@ -27,7 +30,7 @@ export function createAgentDesk(deps: {
 
   async function provision(): Promise<void> {
     const all = await service.refresh();
-    if (deps.ami.isConnected()) await deps.provisioner.sync(all);
+    if (deps.ami.isConnected()) await deps.provisioner.sync(all, await deps.supervisorPhones.list());
   }
 
   return {

@@ -4,17 +4,19 @@ import type { AgentRepo } from '../domain/agents/ports.js';
 import type { QueueName } from '../domain/cases/case.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import type { UserRepo } from '../domain/users/user.js';
+import type { SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import { createAgentDesk } from './agent-desk.js';
 import { AgentService, type AgentAmi } from './agent-service.js';
 import { createPjsipProvisioner } from './pjsip-provisioner.js';
 import { createQueueCallRecorder } from './queue-call-recorder.js';
+import { createSupervisorDesk } from './supervisor-desk.js';
 
 /**
- * Agents, their phones and the queue call records, wired together. AMI events are
+ * Agents, their phones, supervisors' phones and the queue call records, wired together. AMI events are
  * handled strictly in arrival order (one chain), as app_queue emits them.
  */
 export function createAgentModule(deps: {
-  repos: { agents: AgentRepo; users: UserRepo; calls: CallRepo; cases: CaseRepo };
+  repos: { agents: AgentRepo; users: UserRepo; calls: CallRepo; cases: CaseRepo; supervisorPhones: SupervisorPhoneRepo };
   ami: AgentAmi;
   config: AgentsConfig;
   now: () => Date;
@@ -31,9 +33,20 @@ export function createAgentModule(deps: {
   const desk = createAgentDesk({
     users: deps.repos.users,
     repo: deps.repos.agents,
+    supervisorPhones: deps.repos.supervisorPhones,
     service,
     provisioner: createPjsipProvisioner({ ami: deps.ami, logger: deps.logger }),
     ami: deps.ami,
+    sipDomain: deps.config.sipDomain,
+    logger: deps.logger,
+  });
+  const supervisors = createSupervisorDesk({
+    users: deps.repos.users,
+    repo: deps.repos.supervisorPhones,
+    agents: deps.repos.agents,
+    service,
+    ami: deps.ami,
+    provision: () => desk.provision(),
     sipDomain: deps.config.sipDomain,
     logger: deps.logger,
   });
@@ -58,7 +71,7 @@ export function createAgentModule(deps: {
     return chain;
   };
 
-  /** After every AMI connection: phones into Asterisk, members back into their queues. */
+  /** After every AMI connection: agents' and supervisors' phones into Asterisk, members back into their queues. */
   const onAmiConnected = async (): Promise<void> => {
     try {
       await desk.provision();
@@ -68,5 +81,5 @@ export function createAgentModule(deps: {
     await service.resync();
   };
 
-  return { desk, service, onAmiEvent, onAmiConnected, idle: () => chain, stop: () => service.stop() };
+  return { desk, supervisors, service, onAmiEvent, onAmiConnected, idle: () => chain, stop: () => service.stop() };
 }

@@ -22,6 +22,8 @@ interface Live {
   ringing: boolean;
   onCallId: string | null;
   onCallQueue: QueueName | null;
+  /** The agent's own leg of the call (AgentConnect's DestChannel): what a supervisor listens to. */
+  onCallChannel: string | null;
 }
 
 type AmiEvent = Record<string, unknown>;
@@ -59,6 +61,15 @@ export class AgentService {
     const all = await this.deps.repo.list();
     this.byInterface = new Map(all.map((a) => [a.interface, a.userId]));
     return all;
+  }
+
+  /**
+   * The call an agent is on, as app_queue connected it; null when none. Known only to
+   * this engine since it last started (a call that connected before is not seen).
+   */
+  liveCall(agentId: string): { uniqueId: string; channel: string | null } | null {
+    const live = this.live.get(agentId);
+    return live?.onCallId ? { uniqueId: live.onCallId, channel: live.onCallChannel } : null;
   }
 
   agentIdByInterface(iface: string): string | null {
@@ -241,7 +252,7 @@ export class AgentService {
     if (!['agentcalled', 'agentringnoanswer', 'agentconnect', 'agentcomplete', 'agentdump'].includes(name)) return;
     const agentId = this.agentIdByInterface(String(event.interface ?? ''));
     if (!agentId) return;
-    const live = this.live.get(agentId) ?? { ringing: false, onCallId: null, onCallQueue: null };
+    const live = this.live.get(agentId) ?? { ringing: false, onCallId: null, onCallQueue: null, onCallChannel: null };
     this.live.set(agentId, live);
     const agent = await this.record(agentId);
 
@@ -272,6 +283,7 @@ export class AgentService {
         live.ringing = false;
         live.onCallId = String(event.uniqueid ?? '') || null;
         live.onCallQueue = queueFromAsterisk(String(event.queue ?? ''));
+        live.onCallChannel = String(event.destchannel ?? '') || null;
         // Paused for the whole call and its wrap-up: no second call can be offered in between.
         await this.queuePause(agent.interface, 'wrapup').catch((err: Error) =>
           this.deps.logger.warn({ err: err.message }, 'could not start wrap-up pause'),
@@ -283,6 +295,7 @@ export class AgentService {
         const queue = live.onCallQueue ?? queueFromAsterisk(String(event.queue ?? '')) ?? 'general';
         live.onCallId = null;
         live.onCallQueue = null;
+        live.onCallChannel = null;
         this.emit(agentId, {
           type: 'call-ended',
           callId: String(event.uniqueid ?? ''),

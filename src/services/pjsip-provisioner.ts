@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentRecord } from '../domain/agents/ports.js';
+import { PHONE_ROLES, SUPERVISOR_CONTEXT, SUPERVISOR_ENDPOINT_PREFIX, type SupervisorPhoneRecord } from '../domain/supervisors/phone.js';
 
 /** The AMI calls this needs (AmiClient satisfies it). */
 export interface ConfigAmi {
@@ -8,11 +9,15 @@ export interface ConfigAmi {
 }
 
 export const WIZARD_FILE = 'pjsip_wizard.conf';
-/** Only sections with this prefix are ours: an operator may keep their own wizard entries. */
+/** Only sections with these prefixes are ours: an operator may keep their own wizard entries. */
 export const AGENT_SECTION_PREFIX = 'agent-';
+export const SECTION_PREFIXES = [AGENT_SECTION_PREFIX, SUPERVISOR_ENDPOINT_PREFIX] as const;
 
-/** One pjsip wizard section per agent phone: endpoint, aor and auth in one place. */
-export function wizardSection(agent: Pick<AgentRecord, 'endpoint' | 'sipPassword'>): [string, string][] {
+/** Agents' phones may call the line to try it; supervisors' dial nothing (extensions.conf). */
+export const AGENT_CONTEXT = 'hotline-agents';
+
+/** One pjsip wizard section per phone: endpoint, aor and auth in one place. */
+export function wizardSection(phone: { endpoint: string; sipPassword: string }, context: string = AGENT_CONTEXT): [string, string][] {
   return [
     ['type', 'wizard'],
     ['transport', 'transport-udp'],
@@ -21,9 +26,9 @@ export function wizardSection(agent: Pick<AgentRecord, 'endpoint' | 'sipPassword
     ['sends_registrations', 'no'],
     ['aor/max_contacts', '1'],
     ['aor/remove_existing', 'yes'],
-    ['inbound_auth/username', agent.endpoint],
-    ['inbound_auth/password', agent.sipPassword],
-    ['endpoint/context', 'hotline-agents'],
+    ['inbound_auth/username', phone.endpoint],
+    ['inbound_auth/password', phone.sipPassword],
+    ['endpoint/context', context],
     ['endpoint/disallow', 'all'],
     ['endpoint/allow', 'alaw,ulaw'],
     ['endpoint/language', 'fa'],
@@ -39,10 +44,20 @@ export function sectionsIn(response: Record<string, unknown>): string[] {
     .map(([, value]) => String(value));
 }
 
+/** The sections to write: every active agent's phone and every active supervisor's (or admin's). */
+export function wizardPhones(agents: AgentRecord[], supervisors: SupervisorPhoneRecord[]): { endpoint: string; section: [string, string][] }[] {
+  return [
+    ...agents.filter((a) => a.active).map((a) => ({ endpoint: a.endpoint, section: wizardSection(a) })),
+    ...supervisors
+      .filter((s) => s.active && (PHONE_ROLES as readonly string[]).includes(s.role))
+      .map((s) => ({ endpoint: s.endpoint, section: wizardSection(s, SUPERVISOR_CONTEXT) })),
+  ];
+}
+
 /**
- * Writes agents' phones into Asterisk's pjsip_wizard.conf over AMI (GetConfig /
+ * Writes agents' and supervisors' phones into Asterisk's pjsip_wizard.conf over AMI (GetConfig /
  * UpdateConfig) and reloads res_pjsip, so Asterisk may run on another host than the
- * engine. The whole agent set is rewritten each time: simple, and idempotent.
+ * engine. The whole set of our phones is rewritten each time: simple, and idempotent.
  */
 export function createPjsipProvisioner(deps: { ami: ConfigAmi; logger: Logger }) {
   const pad = (n: number) => String(n).padStart(6, '0');
@@ -58,18 +73,19 @@ export function createPjsipProvisioner(deps: { ami: ConfigAmi; logger: Logger })
   }
 
   return {
-    async sync(agents: AgentRecord[]): Promise<void> {
-      const current = [...new Set((await existingSections()).filter((s) => s.startsWith(AGENT_SECTION_PREFIX)))];
-      // AMI refuses messages of more than 128 header lines: one message per agent, the
+    async sync(agents: AgentRecord[], supervisors: SupervisorPhoneRecord[] = []): Promise<void> {
+      const current = [...new Set((await existingSections()).filter((s) => SECTION_PREFIXES.some((p) => s.startsWith(p))))];
+      const phones = wizardPhones(agents, supervisors);
+      // AMI refuses messages of more than 128 header lines: one message per phone, the
       // removals in chunks, and the reload only with the last one.
       const batches: Record<string, string>[][] = [];
       for (let i = 0; i < current.length; i += 40) {
         batches.push(current.slice(i, i + 40).map((section) => ({ action: 'DelCat', cat: section })));
       }
-      for (const agent of agents.filter((a) => a.active)) {
+      for (const phone of phones) {
         batches.push([
-          { action: 'NewCat', cat: agent.endpoint },
-          ...wizardSection(agent).map(([name, value]) => ({ action: 'Append', cat: agent.endpoint, var: name, value })),
+          { action: 'NewCat', cat: phone.endpoint },
+          ...phone.section.map(([name, value]) => ({ action: 'Append', cat: phone.endpoint, var: name, value })),
         ]);
       }
       for (const [i, steps] of batches.entries()) {
@@ -81,7 +97,7 @@ export function createPjsipProvisioner(deps: { ami: ConfigAmi; logger: Logger })
         await deps.ami.action(fields);
       }
       if (batches.length > 0) {
-        deps.logger.info({ agents: agents.length, removed: current.length }, 'agent phones written to pjsip_wizard.conf');
+        deps.logger.info({ phones: phones.length, removed: current.length }, 'agent and supervisor phones written to pjsip_wizard.conf');
       }
     },
   };

@@ -67,17 +67,19 @@ export function capturingLogger() {
   return { logger: pino({ level: 'info' }, stream), lines };
 }
 
-/** Accounts, agents (AMI down), call cases and reports over real repositories: what every HTTP test server needs. */
+/** Accounts, agents and supervisors' phones (AMI down), call cases and reports over real repositories: what every HTTP test server needs. */
 export function serviceDeps(repos: Repositories, logger: Logger) {
+  const agents = createAgentModule({
+    repos,
+    ami: AMI_DOWN,
+    config: { wrapUpSeconds: { default: 15 }, maxMissedInARow: 2, sipDomain: '127.0.0.1' },
+    now: () => new Date(),
+    logger,
+  });
   return {
     accounts: createAccounts(repos, () => new Date()),
-    agents: createAgentModule({
-      repos,
-      ami: AMI_DOWN,
-      config: { wrapUpSeconds: { default: 15 }, maxMissedInARow: 2, sipDomain: '127.0.0.1' },
-      now: () => new Date(),
-      logger,
-    }).desk,
+    agents: agents.desk,
+    supervisors: agents.supervisors,
     callCases: createCallCases(repos),
     reports: createReportService(repos.reports, { now: () => new Date() }),
   };

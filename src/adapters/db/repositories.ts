@@ -10,6 +10,8 @@ import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
+import { createSupervisorPhoneRepo } from './supervisor-phone-repo.js';
+import type { SupervisorPhoneRepo } from '../../domain/supervisors/phone.js';
 
 export interface Repositories {
   cases: CaseRepo;
@@ -18,6 +20,7 @@ export interface Repositories {
   users: UserRepo;
   sessions: SessionRepo;
   agents: AgentRepo;
+  supervisorPhones: SupervisorPhoneRepo;
   districts: DistrictRepo;
   dispatches: DispatchRepo;
   reports: ReportRepo;
@@ -31,6 +34,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     users: createUserRepo(database.db),
     sessions: createSessionRepo(database.db),
     agents: createAgentRepo(database.db),
+    supervisorPhones: createSupervisorPhoneRepo(database.db),
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
     reports: createReportRepo(database.db),

@@ -2,6 +2,9 @@ import { Type } from 'typebox';
 import { AGENT_STATES, PAUSE_REASONS } from '../../domain/agents/agent.js';
 import { QUEUES } from '../../domain/cases/case.js';
 
+/** What the engine may dial for a phone: a channel technology and a resource, nothing an AMI line or a dialplan argument could break on. */
+export const INTERFACE_PATTERN = '^(PJSIP|Local|SIP|IAX2)/[A-Za-z0-9@._/+-]{1,120}$';
+
 const nullableString = Type.Union([Type.String(), Type.Null()]);
 
 export const QueueSkillBody = Type.Object({

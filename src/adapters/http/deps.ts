@@ -71,6 +71,26 @@ export interface AgentDesk {
   subscribe(agentId: string, listener: (event: DeskEvent) => void): () => void;
 }
 
+/** A supervisor's listening phone and what to configure in it. */
+export interface SupervisorPhoneAccount {
+  userId: string;
+  endpoint: string;
+  /** What the engine rings to start listening. */
+  interface: string;
+  username: string;
+  password: string;
+  domain: string;
+  transport: string;
+}
+
+/** Supervisors' phones and listening to agents' calls (services/supervisor-desk.ts). */
+export interface SupervisorDesk {
+  savePhone(userId: string, input: { interface?: string | undefined }): Promise<SupervisorPhoneAccount>;
+  phone(userId: string): Promise<SupervisorPhoneAccount>;
+  /** Rings the supervisor's phone into a read-only ChanSpy of the agent's live call. */
+  listen(agentId: string, supervisorId: string): Promise<{ agentId: string; callId: string; channel: string; interface: string }>;
+}
+
 /** Cases taken during a call. */
 export interface CallCases {
   findCall(callId: string): Promise<Call | null>;
@@ -100,6 +120,8 @@ export interface HttpDeps {
   metrics?: (() => Promise<string>) | undefined;
   /** Agent state and desktop; the agent and call routes exist only with it. */
   agents?: AgentDesk | undefined;
+  /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
+  supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
   cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes'>;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */

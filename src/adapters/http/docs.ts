@@ -21,6 +21,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         { name: 'auth', description: 'Signing in and out' },
         { name: 'users', description: 'Accounts (admins)' },
         { name: 'agents', description: 'Agent state, phones and the agent desktop stream' },
+        { name: 'supervisors', description: "Supervisors' listening phones" },
         { name: 'calls', description: 'Cases taken during a call' },
         { name: 'dispatch', description: 'Delivery of cases to the districts' },
         { name: 'public', description: "The citizens' web form (no token)" },

@@ -11,6 +11,7 @@ import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { agentRoutes } from './routes/agents.js';
+import { supervisorRoutes } from './routes/supervisors.js';
 import { callRoutes } from './routes/calls.js';
 import { dispatchRoutes } from './routes/dispatch.js';
 import { healthRoutes } from './routes/health.js';
@@ -135,6 +136,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
         await api.register(agentRoutes({ agents: deps.agents }));
         await api.register(callRoutes({ callCases: deps.callCases }));
       }
+      if (deps.supervisors) await api.register(supervisorRoutes({ supervisors: deps.supervisors }));
       if (deps.liveStats) await api.register(queueStatsRoutes({ liveStats: deps.liveStats }));
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));

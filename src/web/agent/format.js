@@ -166,6 +166,8 @@ const ERROR_MESSAGES = {
   HOTLINE_ERR_NOT_FOUND: 'پیدا نشد.',
   HOTLINE_ERR_CASE_NOT_FOUND: 'پرونده‌ای با این کد رهگیری پیدا نشد.',
   HOTLINE_ERR_CONFLICT: 'این کار در وضعیت فعلی ممکن نیست.',
+  HOTLINE_ERR_NOT_ON_CALL: 'این کارشناس اکنون در مکالمه نیست.',
+  HOTLINE_ERR_NO_PHONE: 'برای شما تلفن شنود ثبت نشده است؛ از مدیر سامانه بخواهید آن را تعریف کند.',
   HOTLINE_ERR_RATE_LIMITED: 'درخواست‌ها بیش از حد است؛ کمی بعد دوباره تلاش کنید.',
   HOTLINE_ERR_DEPENDENCY_DOWN: 'سامانهٔ تلفن در دسترس نیست؛ کمی بعد دوباره تلاش کنید.',
 };

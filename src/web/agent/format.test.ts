@@ -99,6 +99,8 @@ describe('labels', () => {
     expect(f.formatPhone('09121234567')).toBe('۰۹۱۲۱۲۳۴۵۶۷');
     expect(f.formatPhone(null)).toBe('ناشناس');
     expect(f.errorMessage('HOTLINE_ERR_CASE_NOT_FOUND')).toContain('کد رهگیری');
+    expect(f.errorMessage('HOTLINE_ERR_NOT_ON_CALL')).toContain('در مکالمه نیست');
+    expect(f.errorMessage('HOTLINE_ERR_NO_PHONE')).toContain('تلفن شنود');
     expect(f.errorMessage('SOMETHING_NEW')).toBe(f.errorMessage(undefined));
   });
 });

@@ -7,3 +7,5 @@ export function seconds(value: number | null | undefined): string;
 export function tiles(snapshot: any, nowMs: number): { queue: string; title: string; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
 export function waitingRows(snapshot: any, nowMs: number): any[];
 export function agentRows(snapshot: any, agentsByInterface: Map<string, { id: string; displayName: string }>, nowMs: number): any[];
+export function canListen(row: { id: string | null; state: string }): boolean;
+export function listenNotice(displayName: string): string;

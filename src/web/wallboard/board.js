@@ -84,3 +84,13 @@ export function agentRows(snapshot, agentsByInterface, nowMs) {
     inStateSec: ageSec(a.since, nowMs),
   }));
 }
+
+/** Only a call in progress can be listened to, and only for an agent the API knows. */
+export function canListen(row) {
+  return Boolean(row.id) && row.state === 'onCall';
+}
+
+/** What the supervisor is told once the engine rings their phone. */
+export function listenNotice(displayName) {
+  return `تلفن شما زنگ می‌خورد؛ با پاسخ دادن، مکالمهٔ ${displayName} را می‌شنوید (فقط شنیدن: صدای شما پخش نمی‌شود).`;
+}

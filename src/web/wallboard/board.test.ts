@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentRows, ageSec, percent, tiles, waitingRows } from './board.js';
+import { agentRows, ageSec, canListen, listenNotice, percent, tiles, waitingRows } from './board.js';
 
 const NOW = Date.parse('2026-11-27T07:00:30Z');
 
@@ -57,5 +57,17 @@ describe('wallboard view', () => {
     const rows = agentRows(snapshot, new Map([['PJSIP/agent-sara', { id: 'u-1', displayName: 'سارا' }]]), NOW);
     expect(rows).toMatchObject([{ id: 'u-1', displayName: 'سارا', inStateSec: 90, pausedReason: 'lunch' }]);
     expect(agentRows(snapshot, new Map(), NOW)[0]).toMatchObject({ id: null, displayName: 'Agent sara' });
+  });
+});
+
+describe('listening', () => {
+  it('offers listening only for a known agent on a call', () => {
+    expect(canListen({ id: 'a1', state: 'onCall' })).toBe(true);
+    expect(canListen({ id: null, state: 'onCall' })).toBe(false);
+    for (const state of ['ringing', 'wrapUp', 'available', 'paused', 'loggedOut']) expect(canListen({ id: 'a1', state })).toBe(false);
+  });
+
+  it('tells the supervisor whose call their phone will carry', () => {
+    expect(listenNotice('کارشناس سارا')).toContain('مکالمهٔ کارشناس سارا');
   });
 });

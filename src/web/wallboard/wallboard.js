@@ -5,7 +5,7 @@
  */
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
-import { ageSec, agentRows, liveStateLabel, tiles, waitingRows } from './board.js';
+import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, tiles, waitingRows } from './board.js';
 import { $, ApiError, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
@@ -112,6 +112,21 @@ async function agentAction(button, agentId, action, body) {
     await api('POST', `/api/agents/${encodeURIComponent(agentId)}/${action}`, body);
   } catch (err) {
     $('board-error').textContent = errorMessage(err.code);
+    button.disabled = false;
+  }
+}
+
+/** Rings the supervisor's own phone into the agent's call; the button stays for another try. */
+async function listen(button, agent) {
+  button.disabled = true;
+  $('board-error').textContent = '';
+  $('board-notice').textContent = '';
+  try {
+    await api('POST', `/api/agents/${encodeURIComponent(agent.id)}/listen`);
+    $('board-notice').textContent = listenNotice(agent.displayName);
+  } catch (err) {
+    $('board-error').textContent = errorMessage(err.code);
+  } finally {
     button.disabled = false;
   }
 }
@@ -288,6 +303,14 @@ function draw() {
         if (a.state === 'paused') add('ادامه', 'unpause');
         else if (a.state !== 'loggedOut') add('مکث', 'pause', { reason: 'break' });
         if (a.state !== 'loggedOut') add('خروج از صف', 'logout');
+        if (canListen(a)) {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'listen';
+          b.textContent = 'گوش دادن';
+          b.addEventListener('click', () => void listen(b, a));
+          actions.append(b);
+        }
       }
       return tr;
     }),

@@ -11,3 +11,4 @@ export { districts } from './districts.js';
 export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
+export { supervisorPhones } from './supervisor-phones.js';

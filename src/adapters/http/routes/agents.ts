@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { USER_PAUSE_REASONS, type DeskEvent } from '../../../domain/agents/agent.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { principalOf, requireRole } from '../auth.js';
-import { AgentBody, QueueSkillBody } from '../agent-dto.js';
+import { AgentBody, INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 
@@ -63,7 +63,7 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
           body: Type.Object(
             {
               queues: Type.Array(QueueSkillBody, { minItems: 1, maxItems: 20 }),
-              interface: Type.Optional(Type.String({ pattern: '^(PJSIP|Local|SIP|IAX2)/[A-Za-z0-9@._/+-]{1,120}$' })),
+              interface: Type.Optional(Type.String({ pattern: INTERFACE_PATTERN })),
             },
             { additionalProperties: false },
           ),

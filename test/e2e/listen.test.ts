@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import type { Hotline } from '../../src/app.js';
+import { hashPassword } from '../../src/services/passwords.js';
+import { randomMobile } from '../helpers/call-rows.js';
+import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
+import { startTestEngine, testAmi } from '../helpers/engine.js';
+import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, type TestAgent } from '../helpers/test-agents.js';
+
+/**
+ * A supervisor listens to an agent's live call on the sandbox. The agent's phone is the
+ * usual Local stand-in; the supervisor's "mobile" is a Local channel into
+ * hotline-test-citizens, which rings into this test's ARI application, where the test
+ * answers it. Asterisk's own channel list shows what runs on the supervisor's line.
+ */
+let hotline: Hotline;
+let cleanup: () => Promise<void>;
+let line: CitizenLine;
+let ami: AmiClient;
+let agent: TestAgent;
+let supervisorToken: string;
+let supervisorId: string;
+const supervisorExten = randomMobile('0990');
+const open: CitizenCall[] = [];
+
+interface AriChannel {
+  id: string;
+  name: string;
+  dialplan: { context: string; exten: string; app_name?: string; app_data?: string };
+}
+
+async function api(method: 'GET' | 'POST' | 'PUT', url: string, token: string, payload?: object) {
+  return hotline.http.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
+}
+
+/** ARI's GET /channels: every channel Asterisk has, with the application each runs. */
+async function ariChannels(): Promise<AriChannel[]> {
+  const base = process.env.ARI_URL?.trim() || 'http://127.0.0.1:8088';
+  const auth = Buffer.from(`${process.env.ARI_USER}:${process.env.ARI_PASSWORD}`).toString('base64');
+  const res = await fetch(`${base}/ari/channels`, { headers: { authorization: `Basic ${auth}` } });
+  expect(res.status).toBe(200);
+  return (await res.json()) as AriChannel[];
+}
+
+const spiesOn = (channel: string) => (c: AriChannel) => c.dialplan.app_name === 'ChanSpy' && (c.dialplan.app_data ?? '').startsWith(`${channel},`);
+
+beforeAll(async () => {
+  ({ hotline, cleanup } = await startTestEngine());
+  const repos = createRepositories(hotline.database);
+  await hotline.hours.setOverride('open', 'test');
+  line = await CitizenLine.connect();
+  ami = await testAmi();
+  await installTestDialplan(ami);
+  agent = await createTestAgent(hotline, 'listened', ['parks_trees']);
+
+  const username = `sup${Date.now().toString(36)}`;
+  const password = `pw-${username}-secret`;
+  const supervisor = await repos.users.create({
+    username,
+    displayName: 'سرپرست آزمون',
+    role: 'supervisor',
+    district: null,
+    passwordHash: await hashPassword(password),
+  });
+  supervisorId = supervisor.id;
+  const signedIn = await hotline.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  expect(signedIn.statusCode).toBe(200);
+  supervisorToken = signedIn.json().token as string;
+});
+
+afterAll(async () => {
+  for (const call of open) {
+    await call.hangup().catch(() => undefined);
+    call.dispose();
+  }
+  if (agent) await hotline.agents.desk.logout(agent.id).catch(() => undefined);
+  await hotline?.hours.setOverride('auto', 'test');
+  line?.close();
+  await ami?.close();
+  await cleanup?.();
+});
+
+describe('a supervisor listens to a live call', () => {
+  it('rings the supervisor\'s line into ChanSpy of the agent\'s leg, which ends with the call', async () => {
+    const phone = await api('PUT', `/api/supervisors/${supervisorId}/phone`, supervisorToken, {
+      interface: `Local/${supervisorExten}@${TEST_CITIZENS_CONTEXT}/n`,
+    });
+    expect(phone.statusCode).toBe(200);
+    expect(phone.json().endpoint).toMatch(/^sup-/);
+
+    expect((await api('POST', `/api/agents/${agent.id}/login`, supervisorToken)).statusCode).toBe(200);
+    // Nobody to listen to yet.
+    const idle = await api('POST', `/api/agents/${agent.id}/listen`, supervisorToken);
+    expect(idle.statusCode).toBe(409);
+    expect(idle.json().error.code).toBe('HOTLINE_ERR_NOT_ON_CALL');
+
+    // A citizen reports a parks problem in district 7 and the agent answers.
+    const call = await line.dial(randomMobile('0912'));
+    open.push(call);
+    await call.waitForPrompt('main-menu');
+    await call.press('1');
+    await call.waitForPrompt('category-menu');
+    await call.press('3');
+    await call.waitForPrompt('district-prompt');
+    await call.press('7#');
+    const leg = await line.waitForLeg('agent', agent.endpoint);
+    await line.answer(leg);
+    await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('on_call');
+
+    const listen = await api('POST', `/api/agents/${agent.id}/listen`, supervisorToken);
+    expect(listen.statusCode).toBe(202);
+    const { channel, interface: rung, callId } = listen.json() as { channel: string; interface: string; callId: string };
+    expect(rung).toBe(`Local/${supervisorExten}@${TEST_CITIZENS_CONTEXT}/n`);
+    expect(callId).toBe(call.hotlineId);
+    // The agent's own leg of the queue call: the ;1 half of its Local stand-in.
+    expect(channel).toMatch(new RegExp(`^Local/${agent.endpoint}@hotline-test-agents-[0-9a-f]+;1$`));
+    expect((await ariChannels()).some((c) => c.name === channel)).toBe(true);
+
+    // The supervisor's line rings; they answer, and it spies on the agent's channel.
+    const supervisorLeg = await line.waitForLeg('callee', supervisorExten);
+    await line.answer(supervisorLeg);
+    await expect.poll(async () => (await ariChannels()).filter(spiesOn(channel)).length, { timeout: 10_000 }).toBe(1);
+    const spy = (await ariChannels()).find(spiesOn(channel))!;
+    expect(spy.name).toMatch(new RegExp(`^Local/${supervisorExten}@${TEST_CITIZENS_CONTEXT}-[0-9a-f]+;1$`));
+    // Listen only: quiet (q), ends with the call (E), no whisper or barge.
+    expect(spy.dialplan.app_data).toBe(`${channel},qE`);
+
+    // The citizen hangs up: the spied call ends, and the spy with it (option E).
+    await call.hangup();
+    await call.waitForHotlineHangup();
+    await expect.poll(async () => (await ariChannels()).some((c) => c.id === spy.id || spiesOn(channel)(c)), { timeout: 10_000 }).toBe(false);
+    await expect.poll(async () => (await ariChannels()).some((c) => c.id === supervisorLeg), { timeout: 10_000 }).toBe(false);
+  });
+});
