@@ -108,6 +108,12 @@ export class CitizenLine {
     );
   }
 
+  /** Calls `listener` with every future event of the test application; returns its removal. */
+  onEvent(listener: (e: AriEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
   /** Resolves with the next event of the test application matching `predicate` (future events only). */
   nextEvent(predicate: (e: AriEvent) => boolean, timeoutMs = 30_000): Promise<AriEvent> {
     return new Promise((resolve, reject) => {

@@ -18,9 +18,14 @@ export interface TestEngine {
  * Starts the whole engine in-process against the real sandbox (ARI/AMI/Redis from the
  * environment the test script exports), with its own data folder and a fresh
  * PostgreSQL database — production's database, not the embedded one.
- * Pass `reuse` to start a second engine on the same data (an engine restart).
+ * Pass `reuse` to start a second engine on the same data (an engine restart), and
+ * `now` to run the engine on a test's clock.
  */
-export async function startTestEngine(reuse?: Config, env: Record<string, string> = {}): Promise<TestEngine> {
+export async function startTestEngine(
+  reuse?: Config,
+  env: Record<string, string> = {},
+  opts: { now?: () => Date } = {},
+): Promise<TestEngine> {
   let config: Config;
   let dispose: () => Promise<void>;
   if (reuse) {
@@ -38,7 +43,7 @@ export async function startTestEngine(reuse?: Config, env: Record<string, string
     };
   }
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  const hotline = await startHotline(config, { logger });
+  const hotline = await startHotline(config, { logger, ...(opts.now ? { now: opts.now } : {}) });
   await Promise.all([hotline.ari.waitConnected(20_000), hotline.ami.waitConnected(20_000)]);
   return {
     hotline,
