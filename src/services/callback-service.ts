@@ -117,18 +117,14 @@ export function createCallbackService(deps: {
    */
   async function sweep(): Promise<OutboundSweepResult> {
     const now = deps.now();
-    const limitMs = deps.inFlightLimitMs ?? DEFAULT_CALLBACK_IN_FLIGHT_LIMIT_MS;
-    const ensureQueued = deps.ensureQueued;
+    const { ensureQueued, policy } = deps;
     return sweepOutboundCalls({
-      inFlight: await deps.callbacks.listInFlight(new Date(now.getTime() - limitMs)),
+      now,
+      inFlightLimitMs: deps.inFlightLimitMs ?? DEFAULT_CALLBACK_IN_FLIGHT_LIMIT_MS,
+      listInFlight: (startedBefore) => deps.callbacks.listInFlight(startedBefore),
       idOf: ({ callback }) => callback.id,
       liveCalls: deps.liveCalls,
-      async recover({ callback, attempt }) {
-        if (attempt.endedAt !== null) {
-          // The end was recorded but the process died before acting on it.
-          if (deps.policy) await settle(callback, (attempt.outcome ?? 'failed') as AttemptOutcome, now, attempt.hangupCause, deps.policy);
-          return false;
-        }
+      async lose({ callback, attempt }) {
         const answered = callback.status === 'connected';
         const next = await onCallEnded({ callbackId: callback.id, answered, cause: null, lost: ENGINE_LOST });
         if (!next) return false;
@@ -137,6 +133,9 @@ export function createCallbackService(deps: {
           answered ? 'answered callback never reported its end; attempt closed' : 'callback call lost with its engine; recorded as failed',
         );
         return true;
+      },
+      settle: async ({ callback, attempt }) => {
+        if (policy) await settle(callback, (attempt.outcome ?? 'failed') as AttemptOutcome, now, attempt.hangupCause, policy);
       },
       pending: () => deps.callbacks.listPending(),
       ensureQueued:

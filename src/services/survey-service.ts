@@ -211,21 +211,20 @@ export function createSurveyService(deps: {
    */
   async function sweep(): Promise<SurveySweepResult> {
     const now = deps.now();
-    const limitMs = deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS;
     const ensureQueued = deps.ensureQueued;
     return sweepOutboundCalls({
-      inFlight: await deps.surveys.listInFlight(new Date(now.getTime() - limitMs)),
+      now,
+      inFlightLimitMs: deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS,
+      listInFlight: (startedBefore) => deps.surveys.listInFlight(startedBefore),
       idOf: ({ survey }) => survey.id,
       liveCalls: deps.liveCalls,
-      async recover({ survey, attempt }) {
-        if (attempt.endedAt !== null) {
-          // The end was recorded but the process died before acting on it.
-          await settle(survey, (attempt.outcome ?? 'failed') as AttemptOutcome, now, undefined, attempt.hangupCause);
-          return false;
-        }
+      async lose({ survey, attempt }) {
         const next = await onCallEnded({ surveyId: survey.id, answered: false, cause: null, lost: ENGINE_LOST });
         if (next) logger.warn({ surveyId: survey.id, attempt: attempt.attempt, next: next.kind }, 'survey call lost with its engine; recorded as failed');
         return next !== null;
+      },
+      settle: async ({ survey, attempt }) => {
+        await settle(survey, (attempt.outcome ?? 'failed') as AttemptOutcome, now, undefined, attempt.hangupCause);
       },
       pending: () => deps.surveys.listPending(),
       ensureQueued:
