@@ -32,7 +32,7 @@ import type { Channel, Client } from 'ari-client';
 import { runSurveyCall } from './adapters/ari/survey-call.js';
 import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { DEFAULT_MAX_CALL_MS, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { DEFAULT_MAX_CALL_MS, OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
 import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
@@ -40,6 +40,7 @@ import { createReportService } from './services/report-service.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { LiveStatsService } from './services/live-stats-service.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
+import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
 
 export interface Hotline {
@@ -159,6 +160,14 @@ export async function startHotline(
   const stored = createStoredRecordings(config.ari);
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
 
+  // The sweeps' view of Asterisk: outbound calls (surveys or callbacks) whose channel is still up.
+  const liveOutboundCalls = (idOf: (channelId: string) => string | null) => async (): Promise<ReadonlySet<string>> => {
+    const client = ari.client;
+    if (!client) throw new Error('ARI is not connected');
+    const channels = await client.channels.list();
+    return new Set(channels.map((c) => idOf(c.id)).filter((id): id is string => id !== null));
+  };
+
   // BullMQ needs its own connections that wait for Redis instead of failing requests.
   const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
   // Every change of a callback's status may change the wallboard's callbacks pending.
@@ -170,6 +179,8 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger: logger.child({ component: 'callbacks' }),
+    liveCalls: liveOutboundCalls(callbackIdOfChannel),
+    ensureQueued: (id, attempt, at) => surveyJobs.ensureCallbackQueued(id, attempt, at),
   });
   // Callback calls run on the survey calls' queue, under its one global cap.
   const callbackCalls = createCallbackCalls({
@@ -195,12 +206,7 @@ export async function startHotline(
     logger,
     // Twice a worker's own limit: a call past it has no worker waiting on it any more.
     inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
-    liveCalls: async () => {
-      const client = ari.client;
-      if (!client) throw new Error('ARI is not connected');
-      const channels = await client.channels.list();
-      return new Set(channels.map((c) => surveyIdOfChannel(c.id)).filter((id): id is string => id !== null));
-    },
+    liveCalls: liveOutboundCalls(surveyIdOfChannel),
     ensureQueued: (job) => surveyJobs.ensureQueued(job),
   });
   const surveyJobs: SurveyJobs = startSurveyJobs({
@@ -315,20 +321,20 @@ export async function startHotline(
   });
   ari.start();
 
-  const sweepSurveys = () =>
-    surveys.sweep().then(
+  const runSweep = (what: string, sweep: () => Promise<OutboundSweepResult>) =>
+    sweep().then(
       (swept) => {
-        if (swept.lost + swept.requeued > 0) logger.info(swept, 'survey sweep');
+        if (swept.lost + swept.requeued > 0) logger.info(swept, `${what} sweep`);
       },
-      (err: Error) => logger.warn({ err: err.message }, 'survey sweep failed'),
+      (err: Error) => logger.warn({ err: err.message }, `${what} sweep failed`),
     );
-  // At start-up as soon as Redis answers (survey jobs ready), then with the other sweeps.
-  void surveyJobs.ready.then(sweepSurveys);
+  const sweepOutbound = () => Promise.all([runSweep('survey', surveys.sweep), runSweep('callback', callbacks.sweep)]);
+  // At start-up as soon as Redis answers (outbound jobs ready), then with the other sweeps.
+  void surveyJobs.ready.then(sweepOutbound);
   const sweep = setInterval(() => {
     if (ari.isConnected()) importFallback().catch(() => undefined);
     if (redis.status === 'ready') {
-      callbacks.sweepPending().catch((err: Error) => logger.warn({ err: err.message }, 'callback sweep failed'));
-      void sweepSurveys();
+      void sweepOutbound();
     }
   }, FALLBACK_SWEEP_MS);
   const astdbSync = setInterval(() => {
@@ -370,11 +376,12 @@ export async function startHotline(
     liveStats,
     metrics: config.metricsEnabled
       ? async () => {
-          const [dispatch, callbackCounts] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(surveyJobs.queue)]);
+          const [dispatch, outbound] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(surveyJobs.queue)]);
           return renderMetrics({
             stats: liveStats.snapshot(),
             connections: { ari: ari.isConnected(), ami: ami.isConnected() },
-            jobs: { dispatch, callbacks: callbackCounts },
+            // One queue for survey and callback calls (they share the trunk's cap).
+            jobs: { dispatch, [OUTBOUND_QUEUE]: outbound },
           });
         }
       : undefined,

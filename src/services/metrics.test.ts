@@ -21,4 +21,21 @@ describe('the Prometheus exposition', () => {
     // Without a snapshot the queue families are left out rather than reported as zero.
     expect(lines.some((l) => l.startsWith('hotline_calls_waiting'))).toBe(false);
   });
+
+  it('counts the shared outbound queue (survey and callback calls) under its own name, beside dispatch', () => {
+    const lines = renderMetrics({
+      stats: null,
+      connections: { ari: false, ami: false },
+      jobs: { dispatch: { waiting: 1 }, 'outbound-calls': { active: 3, delayed: 7 } },
+    }).split('\n');
+    expect(lines).toContain('# HELP hotline_jobs BullMQ jobs by queue and state (outbound-calls: survey and callback calls together).');
+    expect(lines.filter((l) => l.startsWith('hotline_jobs{queue="outbound-calls"'))).toEqual([
+      'hotline_jobs{queue="outbound-calls",state="waiting"} 0',
+      'hotline_jobs{queue="outbound-calls",state="active"} 3',
+      'hotline_jobs{queue="outbound-calls",state="failed"} 0',
+      'hotline_jobs{queue="outbound-calls",state="delayed"} 7',
+    ]);
+    expect(lines).toContain('hotline_jobs{queue="dispatch",state="waiting"} 1');
+    expect(lines.filter((l) => l.startsWith('hotline_jobs_up{'))).toEqual(['hotline_jobs_up{queue="dispatch"} 1', 'hotline_jobs_up{queue="outbound-calls"} 1']);
+  });
 });

@@ -9,7 +9,10 @@ export type JobCounts = Partial<Record<(typeof JOB_STATES)[number], number>>;
 export interface MetricsInput {
   stats: LiveSnapshot | null;
   connections: { ari: boolean; ami: boolean };
-  /** Per BullMQ queue name; null when Redis did not answer. */
+  /**
+   * Per BullMQ queue name (`dispatch`; `outbound-calls`, whose jobs are survey and
+   * callback calls alike); null when Redis did not answer.
+   */
   jobs: Record<string, JobCounts | null>;
 }
 
@@ -86,7 +89,7 @@ export function renderMetrics(input: MetricsInput): string {
     ]),
     family(
       'hotline_jobs',
-      'BullMQ jobs by queue and state.',
+      'BullMQ jobs by queue and state (outbound-calls: survey and callback calls together).',
       Object.entries(input.jobs).flatMap(([queue, counts]) =>
         counts === null ? [] : JOB_STATES.map((state) => ({ labels: { queue, state }, value: counts[state] ?? 0 })),
       ),

@@ -14,6 +14,7 @@ import { hotlineError, isHotlineError } from '../domain/errors.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
+import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
 
 /** What the ARI side reports when a survey call is over (or never got through). */
 export interface SurveyCallEnded {
@@ -31,15 +32,8 @@ export interface SurveyCallEnded {
   lost?: string | undefined;
 }
 
-/** The cause name of an attempt the sweep closed because no process was left to report it. */
-export const ENGINE_LOST = 'engine-lost';
-
-export interface SurveySweepResult {
-  /** In-flight attempts recorded as lost (and the policy applied). */
-  lost: number;
-  /** Pending surveys whose delayed job was missing and was queued again. */
-  requeued: number;
-}
+export { ENGINE_LOST };
+export type SurveySweepResult = OutboundSweepResult;
 
 export interface SurveyJob {
   jobId: string;
@@ -217,41 +211,31 @@ export function createSurveyService(deps: {
    */
   async function sweep(): Promise<SurveySweepResult> {
     const now = deps.now();
-    const limitMs = deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS;
-    let lost = 0;
-    const inFlight = await deps.surveys.listInFlight(new Date(now.getTime() - limitMs));
-    let live: ReadonlySet<string> | null = null;
-    if (inFlight.length > 0) {
-      try {
-        live = deps.liveCalls ? await deps.liveCalls() : new Set();
-      } catch (err) {
-        // A call may still be up where we cannot see: leave it for a sweep that can.
-        logger.warn({ err: (err as Error).message, surveys: inFlight.length }, 'survey sweep cannot see live calls; in-flight surveys left for later');
-      }
-    }
-    for (const { survey, attempt } of live ? inFlight : []) {
-      if (live!.has(survey.id)) continue;
-      if (attempt.endedAt === null) {
+    const ensureQueued = deps.ensureQueued;
+    return sweepOutboundCalls({
+      now,
+      inFlightLimitMs: deps.inFlightLimitMs ?? DEFAULT_IN_FLIGHT_LIMIT_MS,
+      listInFlight: (startedBefore) => deps.surveys.listInFlight(startedBefore),
+      idOf: ({ survey }) => survey.id,
+      liveCalls: deps.liveCalls,
+      async lose({ survey, attempt }) {
         const next = await onCallEnded({ surveyId: survey.id, answered: false, cause: null, lost: ENGINE_LOST });
-        if (next) {
-          lost++;
-          logger.warn({ surveyId: survey.id, attempt: attempt.attempt, next: next.kind }, 'survey call lost with its engine; recorded as failed');
-        }
-      } else {
-        // The end was recorded but the process died before acting on it.
+        if (next) logger.warn({ surveyId: survey.id, attempt: attempt.attempt, next: next.kind }, 'survey call lost with its engine; recorded as failed');
+        return next !== null;
+      },
+      settle: async ({ survey, attempt }) => {
         await settle(survey, (attempt.outcome ?? 'failed') as AttemptOutcome, now, undefined, attempt.hangupCause);
-      }
-    }
-    let requeued = 0;
-    if (deps.ensureQueued) {
-      for (const survey of await deps.surveys.listPending()) {
-        if (await deps.ensureQueued(nextJob(survey, survey.attempts + 1, survey.scheduledAt))) {
-          requeued++;
-          logger.warn({ surveyId: survey.id, attempt: survey.attempts + 1 }, 'survey job was missing; queued again');
-        }
-      }
-    }
-    return { lost, requeued };
+      },
+      pending: () => deps.surveys.listPending(),
+      ensureQueued:
+        ensureQueued &&
+        (async (survey) => {
+          const queued = await ensureQueued(nextJob(survey, survey.attempts + 1, survey.scheduledAt));
+          if (queued) logger.warn({ surveyId: survey.id, attempt: survey.attempts + 1 }, 'survey job was missing; queued again');
+          return queued;
+        }),
+      logger,
+    });
   }
 
   async function listForCase(trackingNumber: string): Promise<SurveyWithAttempts[]> {

@@ -6,12 +6,13 @@ import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import type { Database } from '../../src/adapters/db/database.js';
 import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
-import { createCallbackCalls, type Dialler } from '../../src/adapters/jobs/callback-jobs.js';
+import { createCallbackCalls, DEFAULT_CALLBACK_MAX_CALL_MS, type Dialler } from '../../src/adapters/jobs/callback-jobs.js';
 import { queueConnection } from '../../src/adapters/jobs/queues.js';
 import { OUTBOUND_QUEUE, startSurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
 import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
 import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import { createCallbackService } from '../../src/services/callback-service.js';
+import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
 
@@ -50,8 +51,12 @@ afterEach(async () => {
   await q.close();
 });
 
-/** One engine: the shared outbound queue (cap `cap`) running survey and callback jobs against stand-in diallers. */
-function engine(cap = 5) {
+/**
+ * One engine: the shared outbound queue (cap `cap`) running survey and callback jobs
+ * against stand-in diallers. `live`: the callback ids Asterisk still has a channel for
+ * (null: ARI cannot be asked); `work: false` runs no worker (a sweeping engine only).
+ */
+function engine(cap = 5, opts: { live?: Set<string> | null; work?: boolean } = {}) {
   const callbackRepo = createCallbackRepo(database.db);
   const surveyRepo = createSurveyRepo(database.db);
   const doNotCall = createDoNotCallRepo(database.db);
@@ -73,6 +78,11 @@ function engine(cap = 5) {
     policy: { ...policy, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS },
     now: () => clock,
     logger,
+    liveCalls: async () => {
+      if (opts.live === null) throw new Error('ARI is not connected');
+      return opts.live ?? new Set();
+    },
+    ensureQueued: (id, attempt, at) => jobs.ensureCallbackQueued(id, attempt, at),
   });
   const surveys = createSurveyService({
     surveys: surveyRepo,
@@ -98,6 +108,7 @@ function engine(cap = 5) {
     connection,
     prefix,
     maxConcurrent: cap,
+    work: opts.work ?? true,
     callbackCalls: () => callbackCalls,
     surveys: surveyRepo,
     cases: repos.cases,
@@ -242,5 +253,133 @@ describe('queue callbacks on the shared dialler', () => {
     await e.waitPlaced(2);
     expect(e.placed[1]).toBe(`callback:${id}`);
     expect(e.onLine.size).toBe(1);
+  });
+});
+
+describe('crash recovery (the callback sweep)', () => {
+  /** The sweep's bound: twice the longest a callback job waits on its call. */
+  const BOUND = 2 * DEFAULT_CALLBACK_MAX_CALL_MS;
+  const after = (ms: number) => new Date(WED_1000.getTime() + ms);
+
+  /** A callback whose attempt `attempt` was started at `clock` by an engine that then died: no job, no worker. */
+  async function diallingWithNoEngine(e: ReturnType<typeof engine>, attempt = 1) {
+    const callback = await e.callbackRepo.create({ phone: '09121112233', queue: 'general', callId: null, caseId: null, waitingSince: clock });
+    for (let n = 1; n < attempt; n++) {
+      await e.callbackRepo.startAttempt(callback.id, n, clock);
+      await e.callbackRepo.endAttempt(callback.id, n, { at: clock, cause: 19, causeName: 'NO_ANSWER', outcome: 'no_answer' });
+      await e.callbackRepo.setStatus(callback.id, 'pending', 'no_answer');
+    }
+    expect(await e.callbackRepo.startAttempt(callback.id, attempt, clock)).toBe(true);
+    return callback.id;
+  }
+
+  it('an engine killed while the callback rang: after the bound, the attempt is failed as engine-lost and retried 10 min later', async () => {
+    const first = engine();
+    await first.jobs.ready;
+    const id = await first.request('09121112233');
+    await first.waitPlaced(1);
+    await first.jobs.close(true);
+
+    const e = engine(5, { work: false });
+    clock = after(BOUND - MIN);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect(await e.callbackRepo.findById(id)).toMatchObject({ status: 'dialling', attempts: 1 });
+
+    clock = after(BOUND + MIN);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 1, requeued: 0 });
+    expect(await e.callbackRepo.findById(id)).toMatchObject({ status: 'pending', attempts: 1, lastResult: 'failed' });
+    expect(await e.callbackRepo.attempts(id)).toMatchObject([{ attempt: 1, hangupCause: null, hangupCauseName: ENGINE_LOST, outcome: 'failed', endedAt: clock }]);
+    const retry = (await e.jobs.queue.getJob(`callback-${id}-attempt-2`))!;
+    expect(retry.data).toEqual({ callbackId: id, attempt: 2 });
+    expect(retry.delay).toBe(10 * MIN);
+    expect(await retry.getState()).toBe('delayed');
+
+    // Swept again: nothing more to do, and no second job.
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect(await e.jobs.queue.getJobCounts('delayed', 'waiting')).toEqual({ delayed: 1, waiting: 0 });
+  });
+
+  it('leaves a call Asterisk still has alone, and waits while ARI cannot say', async () => {
+    const live = new Set<string>();
+    const e = engine(5, { work: false, live });
+    const id = await diallingWithNoEngine(e);
+    live.add(id);
+    clock = after(2 * BOUND);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+
+    const blind = engine(5, { work: false, live: null });
+    expect(await blind.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect(await e.callbackRepo.findById(id)).toMatchObject({ status: 'dialling' });
+    expect((await e.callbackRepo.attempts(id))[0]!.endedAt).toBeNull();
+
+    live.clear();
+    expect((await e.callbacks.sweep()).lost).toBe(1);
+  });
+
+  it('an answered callback whose end never came is closed after the bound, stays connected and is not called again', async () => {
+    const live = new Set<string>();
+    const e = engine(5, { live });
+    await e.jobs.ready;
+    const id = await e.request('09121112233');
+    await e.waitPlaced(1);
+    await e.callbackRepo.setStatus(id, 'connected', 'answered'); // what callbacks.answered does
+    await e.jobs.close(true); // the engine dies during the conversation
+    live.add(id);
+
+    // Still talking to an agent past the bound: left alone.
+    clock = after(BOUND + MIN);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect((await e.callbackRepo.attempts(id))[0]!.endedAt).toBeNull();
+
+    live.clear();
+    expect(await e.callbacks.sweep()).toEqual({ lost: 1, requeued: 0 });
+    expect(await e.callbackRepo.findById(id)).toMatchObject({ status: 'connected', attempts: 1 });
+    expect(await e.callbackRepo.attempts(id)).toMatchObject([{ attempt: 1, hangupCause: null, hangupCauseName: ENGINE_LOST, outcome: 'answered', endedAt: clock }]);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+    expect(e.placed).toHaveLength(1);
+  });
+
+  it('a lost third attempt gives the callback up; an end recorded just before the crash is acted on', async () => {
+    const e = engine(5, { work: false });
+    const third = await diallingWithNoEngine(e, 3);
+    const busy = await diallingWithNoEngine(e);
+    await e.callbackRepo.endAttempt(busy, 1, { at: clock, cause: 17, causeName: 'USER_BUSY', outcome: 'busy' });
+    clock = after(BOUND + 1);
+
+    expect(await e.callbacks.sweep()).toEqual({ lost: 1, requeued: 0 });
+    expect(await e.callbackRepo.findById(third)).toMatchObject({ status: 'failed', lastResult: 'failed: attempts exhausted', attempts: 3 });
+    expect(await e.jobs.queue.getJob(`callback-${third}-attempt-4`)).toBeUndefined();
+
+    expect(await e.callbackRepo.findById(busy)).toMatchObject({ status: 'pending', lastResult: 'busy', attempts: 1 });
+    expect((await e.callbackRepo.attempts(busy))[0]).toMatchObject({ hangupCause: 17, hangupCauseName: 'USER_BUSY', outcome: 'busy' });
+    expect((await e.jobs.queue.getJob(`callback-${busy}-attempt-2`))!.delay).toBe(10 * MIN);
+  });
+
+  it('a retry job Redis lost, or one left completed while its callback is pending, is queued again and then dialled', async () => {
+    const e = engine();
+    await e.jobs.ready;
+    const id = await e.request('09121112233');
+    await e.waitPlaced(1);
+    clock = after(2 * MIN);
+    await e.end(id, false, 19);
+    // Redis lost the retry's delayed job: queued again, still 10 min after the attempt.
+    await (await e.jobs.queue.getJob(`callback-${id}-attempt-2`))!.remove();
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 1 });
+    const again = (await e.jobs.queue.getJob(`callback-${id}-attempt-2`))!;
+    expect(again.delay).toBe(after(10 * MIN).getTime() - clock.getTime());
+    expect(await again.getState()).toBe('delayed');
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 0 });
+
+    // The retry ran while the request looked settled (completed with nothing to do), then
+    // it went back to pending: `add` alone would be a no-op under that id.
+    await e.callbackRepo.setStatus(id, 'cancelled', null);
+    await again.promote();
+    await vi.waitFor(async () => expect(await again.getState()).toBe('completed'), { timeout: 5_000, interval: 25 });
+    await e.callbackRepo.setStatus(id, 'pending', 'no_answer');
+    clock = after(10 * MIN);
+    expect(await e.callbacks.sweep()).toEqual({ lost: 0, requeued: 1 });
+    await e.waitPlaced(2);
+    expect(e.placed).toEqual([`callback:${id}`, `callback:${id}`]);
+    expect(await e.callbackRepo.findById(id)).toMatchObject({ status: 'dialling', attempts: 2 });
   });
 });

@@ -42,12 +42,16 @@ describe('callback requests', () => {
     const working = createCallbackService({
       callbacks,
       calls: repos.calls,
-      schedule: async (callbackId) => void scheduled.push(callbackId),
+      schedule: async () => undefined,
       now: () => new Date(),
       logger: pino({ level: 'silent' }),
+      ensureQueued: async (callbackId, attempt, at) => {
+        scheduled.push(`${callbackId}#${attempt}@${at?.toISOString() ?? 'now'}`);
+        return true;
+      },
     });
-    expect(await working.sweepPending()).toBe(1);
-    expect(scheduled).toEqual([id]);
+    expect(await working.sweep()).toEqual({ lost: 0, requeued: 1 });
+    expect(scheduled).toEqual([`${id}#1@now`]);
   });
 
   it('refuses a caller without a number (nobody to call back)', async () => {

@@ -107,10 +107,12 @@ describe('the engine with Asterisk and Redis unreachable', () => {
         'hotline_asterisk_connection_up{interface="ami"} 0',
         // Redis unreachable: the counts are missing rather than a scrape that hangs.
         'hotline_jobs_up{queue="dispatch"} 0',
-        'hotline_jobs_up{queue="callbacks"} 0',
+        // Survey and callback calls share one queue, counted under its own name.
+        'hotline_jobs_up{queue="outbound-calls"} 0',
       ]),
     );
     expect(lines.some((l) => l.startsWith('hotline_jobs{'))).toBe(false);
+    expect(lines.filter((l) => l.startsWith('hotline_jobs_up{'))).toHaveLength(2);
   });
 
   it('still takes a case by hand and finds it again', async () => {

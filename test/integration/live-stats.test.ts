@@ -13,6 +13,7 @@ import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import { createCallRepo } from '../../src/adapters/db/call-repo.js';
 import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
 import type { Principal } from '../../src/adapters/http/deps.js';
+import { OUTBOUND_QUEUE } from '../../src/adapters/jobs/survey-jobs.js';
 import * as ami from '../../src/domain/queues/ami-fixtures.js';
 import { LiveStatsService } from '../../src/services/live-stats-service.js';
 import { renderMetrics } from '../../src/services/metrics.js';
@@ -312,10 +313,12 @@ describe('live stats service and API', () => {
     h.feed(at(6), ami.callerJoin(Q, uid(), '09121112234'));
     const prefix = `test-metrics-${randomUUID()}`;
     const dispatch = new Queue('dispatch', { connection: { url: REDIS_URL }, prefix });
-    const callbacks = new Queue('callbacks', { connection: { url: REDIS_URL }, prefix });
+    const outbound = new Queue(OUTBOUND_QUEUE, { connection: { url: REDIS_URL }, prefix });
     try {
       await dispatch.add('deliver', { n: 1 });
       await dispatch.add('deliver', { n: 2 }, { delay: 60_000 });
+      await outbound.add('dial', { surveyId: 's', attempt: 1 });
+      await outbound.add('callback', { callbackId: 'c', attempt: 1 });
       const app = await serve(h, {
         metrics: async () =>
           renderMetrics({
@@ -323,7 +326,7 @@ describe('live stats service and API', () => {
             connections: { ari: true, ami: false },
             jobs: {
               dispatch: await dispatch.getJobCounts('waiting', 'active', 'failed', 'delayed'),
-              callbacks: await callbacks.getJobCounts('waiting', 'active', 'failed', 'delayed'),
+              [OUTBOUND_QUEUE]: await outbound.getJobCounts('waiting', 'active', 'failed', 'delayed'),
             },
           }),
       });
@@ -356,7 +359,9 @@ describe('live stats service and API', () => {
       expect(samples.get('hotline_asterisk_connection_up{interface="ami"}')).toBe(0);
       expect(samples.get('hotline_jobs{queue="dispatch",state="waiting"}')).toBe(1);
       expect(samples.get('hotline_jobs{queue="dispatch",state="delayed"}')).toBe(1);
-      expect(samples.get('hotline_jobs{queue="callbacks",state="failed"}')).toBe(0);
+      // Survey and callback jobs in one count: the shared queue's.
+      expect(samples.get('hotline_jobs{queue="outbound-calls",state="waiting"}')).toBe(2);
+      expect(samples.get('hotline_jobs{queue="outbound-calls",state="failed"}')).toBe(0);
 
       const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
       expect(doc.paths['/metrics'].get.security).toEqual([]);
@@ -367,7 +372,8 @@ describe('live stats service and API', () => {
       }
     } finally {
       await dispatch.obliterate({ force: true }).catch(() => undefined);
-      await Promise.all([dispatch.close(), callbacks.close()]);
+      await outbound.obliterate({ force: true }).catch(() => undefined);
+      await Promise.all([dispatch.close(), outbound.close()]);
     }
   });
 

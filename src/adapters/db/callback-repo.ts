@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { QueueName } from '../../domain/cases/case.js';
 import type { Db } from './database.js';
 import { callbackAttempts } from './schema/callback-attempts.js';
@@ -6,6 +6,12 @@ import { callbacks, type CallbackStatus } from './schema/callbacks.js';
 
 export type CallbackRow = typeof callbacks.$inferSelect;
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
+
+/** A callback with its current attempt, for the sweep. */
+export interface InFlightCallback {
+  callback: CallbackRow;
+  attempt: CallbackAttemptRow;
+}
 
 export function createCallbackRepo(db: Db) {
   return {
@@ -72,6 +78,25 @@ export function createCallbackRepo(db: Db) {
     },
     async listPending(): Promise<CallbackRow[]> {
       return db.select().from(callbacks).where(eq(callbacks.status, 'pending')).orderBy(callbacks.waitingSince).limit(500);
+    },
+    /**
+     * Callbacks whose current attempt started before `startedBefore` and is not settled:
+     * still 'dialling' (its end unrecorded, or recorded but never acted on), or answered
+     * ('connected') with no end recorded. Oldest first.
+     */
+    async listInFlight(startedBefore: Date, limit = 500): Promise<InFlightCallback[]> {
+      return db
+        .select({ callback: callbacks, attempt: callbackAttempts })
+        .from(callbacks)
+        .innerJoin(callbackAttempts, and(eq(callbackAttempts.callbackId, callbacks.id), eq(callbackAttempts.attempt, callbacks.attempts)))
+        .where(
+          and(
+            lt(callbackAttempts.startedAt, startedBefore),
+            or(eq(callbacks.status, 'dialling'), and(eq(callbacks.status, 'connected'), isNull(callbackAttempts.endedAt))),
+          ),
+        )
+        .orderBy(asc(callbackAttempts.startedAt))
+        .limit(limit);
     },
     async countPending(): Promise<number> {
       const [row] = await db.select({ n: count() }).from(callbacks).where(sql`${callbacks.status} in ('pending', 'dialling')`);

@@ -192,6 +192,40 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     );
   }
 
+  async function scheduleCallback(callbackId: string, attempt = 1, at?: Date): Promise<void> {
+    await queue.add(
+      CALLBACK_JOB,
+      { callbackId, attempt },
+      {
+        jobId: callbackJobId(callbackId, attempt),
+        delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0,
+        // Database or Redis trouble only: startAttempt keeps a call from being placed twice.
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 30_000 },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    );
+  }
+
+  /**
+   * For the sweeps: queues a job unless it is waiting, delayed or running. A job left
+   * completed or failed under this id while its survey or callback is still pending (it
+   * reverted after a crash, or the job ran out of retries on database trouble) would make
+   * `add` a no-op, so it is removed first. startAttempt's compare-and-set keeps a call
+   * from being placed twice whatever happens here.
+   */
+  async function ensure(jobId: string, add: () => Promise<void>): Promise<boolean> {
+    const existing = await queue.getJob(jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      if (state !== 'unknown') await existing.remove();
+    }
+    await add();
+    return true;
+  }
+
   return {
     queue,
     worker,
@@ -199,38 +233,12 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     ready,
     schedule,
     /** Queues attempt `attempt` of a callback at `at` (now when absent); the same attempt twice: one job. */
-    async scheduleCallback(callbackId: string, attempt = 1, at?: Date): Promise<void> {
-      await queue.add(
-        CALLBACK_JOB,
-        { callbackId, attempt },
-        {
-          jobId: callbackJobId(callbackId, attempt),
-          delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0,
-          // Database or Redis trouble only: startAttempt keeps a call from being placed twice.
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 30_000 },
-          removeOnComplete: KEEP_COMPLETED,
-          removeOnFail: { age: 30 * 24 * 3600 },
-        },
-      );
-    },
-    /**
-     * For the sweep: queues the job unless it is waiting, delayed or running. A job left
-     * completed or failed under this id while its survey is still pending (the survey
-     * reverted after a crash, or the job ran out of retries on database trouble) would
-     * make `add` a no-op, so it is removed first. startAttempt's compare-and-set keeps a
-     * call from being placed twice whatever happens here.
-     */
-    async ensureQueued(job: SurveyJob): Promise<boolean> {
-      const existing = await queue.getJob(job.jobId);
-      if (existing) {
-        const state = await existing.getState();
-        if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
-        if (state !== 'unknown') await existing.remove();
-      }
-      await schedule(job);
-      return true;
-    },
+    scheduleCallback,
+    /** For the survey sweep (see ensure). */
+    ensureQueued: (job: SurveyJob): Promise<boolean> => ensure(job.jobId, () => schedule(job)),
+    /** For the callback sweep (see ensure). */
+    ensureCallbackQueued: (callbackId: string, attempt: number, at?: Date): Promise<boolean> =>
+      ensure(callbackJobId(callbackId, attempt), () => scheduleCallback(callbackId, attempt, at)),
     /** SurveyService calls this after recording an ended call: the waiting worker lets go of its slot. */
     callOver(surveyId: string): void {
       waiting.get(surveyId)?.();
