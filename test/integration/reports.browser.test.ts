@@ -159,9 +159,7 @@ const POLL = { timeout: 10_000 };
 
 /** The satisfaction table as text, one array of cells per row, keyed by its first cell. */
 async function csatRows(): Promise<Map<string, string[]>> {
-  const rows = await page.locator('#csat-table tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')),
-  );
+  const rows = await Promise.all((await page.locator('#csat-table tbody tr').all()).map((tr) => tr.locator('td').allTextContents()));
   return new Map(rows.map((cells) => [cells[0]!, cells.slice(1)]));
 }
 
@@ -235,7 +233,7 @@ describe('the reports page in chromium', () => {
     // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.
     const flagged = page.locator('#flagged-table tbody tr');
     await expect.poll(() => flagged.count(), POLL).toBe(2);
-    const flaggedCells = await flagged.evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '').slice(0, 6)));
+    const flaggedCells = await Promise.all((await flagged.all()).map(async (tr) => (await tr.locator('td').allTextContents()).slice(0, 6)));
     expect(flaggedCells).toEqual([
       ['۳۰۰۰۰۰۰۴', 'پارک‌ها و فضای سبز', '۵', '۱', '—', 'دارد'],
       ['۳۰۰۰۰۰۰۲', 'پارک‌ها و فضای سبز', '۳', '۲', 'خیر', '—'],
