@@ -2,12 +2,13 @@
  * `npm run bench:reports`: how long each report takes over a year of data on PostgreSQL.
  *
  * Seeds (or reuses) the database `hotline_bench_reports` on the test cluster with
- * scripts/seed-year.ts (1,000,000 calls, 1,000,000 cases, Jalali year 1404), then runs
- * every report (calls and cases × day, hour, queue, district, category) for the whole
- * year through the real report service (SQL aggregation + the domain's figures), once to
+ * scripts/seed-year.ts (1,000,000 calls, 1,000,000 cases, about 440,000 surveys, Jalali
+ * year 1404), then runs every report (calls and cases × day, hour, queue, district,
+ * category; satisfaction × district, category, queue, agent) for the whole year through
+ * the real report service (SQL aggregation + the domain's figures), once to
  * warm the cache and then BENCH_RUNS times, and prints the median, min and max.
- * Also times GET /api/reports/calls?by=day&format=csv through the real HTTP server
- * (inject), to show what the JSON/CSV layers add.
+ * Also times GET /api/reports/calls?by=day&format=csv and the satisfaction CSV by agent
+ * through the real HTTP server (inject), to show what the JSON/CSV layers add.
  *
  * Knobs (environment): BENCH_REPORTS_SERVER (postgres://postgres@127.0.0.1:54329/postgres),
  * BENCH_REPORTS_DATABASE (hotline_bench_reports), BENCH_RUNS (7), SEED_CALLS, SEED_CASES.
@@ -22,6 +23,7 @@ import { openDatabase } from '../src/adapters/db/database.js';
 import { createRepositories } from '../src/adapters/db/repositories.js';
 import { buildServer } from '../src/adapters/http/server.js';
 import { GROUPINGS, REPORT_KINDS } from '../src/domain/reports/definitions.js';
+import { SATISFACTION_GROUPINGS } from '../src/domain/reports/satisfaction.js';
 import { createReportService } from '../src/services/report-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
 import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, seedYear, YEAR } from './seed-year.js';
@@ -59,7 +61,13 @@ async function main(): Promise<void> {
     const seedSec = (performance.now() - seedStarted) / 1000;
     const count = async (table: string) =>
       Number(((await database.db.execute(sql.raw(`select count(*) as n from ${table}`))) as unknown as { rows: { n: string }[] }).rows[0]!.n);
-    const sizes = { calls: await count('calls'), cases: await count('cases'), events: await count('case_events') };
+    const sizes = {
+      calls: await count('calls'),
+      cases: await count('cases'),
+      events: await count('case_events'),
+      surveys: await count('surveys'),
+      surveysEnded: await count(`surveys where ended_at is not null and status <> 'cancelled'`),
+    };
     const version = ((await database.db.execute(sql`show server_version`)) as unknown as { rows: { server_version: string }[] }).rows[0]!.server_version;
 
     const repos = createRepositories(database);
@@ -72,6 +80,11 @@ async function main(): Promise<void> {
         lines.push(`| ${kind} | ${by} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
         log(`${kind} by ${by}: median ${ms(median(times))} ms`);
       }
+    }
+    for (const by of SATISFACTION_GROUPINGS) {
+      const times = await time(() => service.satisfaction({ ...query, by }));
+      lines.push(`| satisfaction | ${by} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
+      log(`satisfaction by ${by}: median ${ms(median(times))} ms`);
     }
 
     const token = 'bench-reports-token';
@@ -92,6 +105,7 @@ async function main(): Promise<void> {
       `/api/reports/calls?from=${query.from}&to=${query.to}&by=day`,
       `/api/reports/calls?from=${query.from}&to=${query.to}&by=day&format=csv`,
       `/api/reports/cases?from=${query.from}&to=${query.to}&by=district&format=csv`,
+      `/api/reports/satisfaction?from=${query.from}&to=${query.to}&by=agent&format=csv`,
     ]) {
       const times = await time(async () => {
         const res = await app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${token}` } });
@@ -107,7 +121,8 @@ async function main(): Promise<void> {
         `## Reports over a year — ${new Date().toISOString()}`,
         '',
         `Node ${process.version}, ${cpus().length} CPU (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, PostgreSQL ${version}`,
-        `Data: ${sizes.calls.toLocaleString('en-US')} calls, ${sizes.cases.toLocaleString('en-US')} cases, ${sizes.events.toLocaleString('en-US')} case events` +
+        `Data: ${sizes.calls.toLocaleString('en-US')} calls, ${sizes.cases.toLocaleString('en-US')} cases, ${sizes.events.toLocaleString('en-US')} case events, ` +
+          `${sizes.surveys.toLocaleString('en-US')} surveys (${sizes.surveysEnded.toLocaleString('en-US')} ended and reported)` +
           (seeded ? ` (seeded in ${seedSec.toFixed(0)} s)` : ' (reused)'),
         `Period: ${query.from} .. ${query.to} (the whole year); ${RUNS} runs after one warm-up; milliseconds.`,
         '',

@@ -152,6 +152,14 @@ async function refreshSatisfaction() {
   renderTable(data, $('csat-table'), CSAT_COLUMNS);
 }
 
+function noFlaggedRow() {
+  const empty = cell('td', 'موردی برای بررسی نیست.');
+  empty.colSpan = 8;
+  const tr = document.createElement('tr');
+  tr.append(empty);
+  return tr;
+}
+
 async function refreshFlagged() {
   $('flagged-error').textContent = '';
   const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
@@ -165,7 +173,10 @@ async function refreshFlagged() {
       button.disabled = true;
       try {
         await api(`/api/surveys/${encodeURIComponent(s.id)}/review`, 'application/json', 'POST');
+        const tbody = tr.parentElement;
         tr.remove();
+        // The last one reviewed: say so, as a reload would, rather than leave a bare header.
+        if (tbody && tbody.rows.length === 0) tbody.append(noFlaggedRow());
       } catch (err) {
         button.disabled = false;
         $('flagged-error').textContent = err.message;
@@ -188,13 +199,7 @@ async function refreshFlagged() {
   const thead = document.createElement('thead');
   thead.append(head);
   const tbody = document.createElement('tbody');
-  if (rows.length === 0) {
-    const empty = cell('td', 'موردی برای بررسی نیست.');
-    empty.colSpan = 8;
-    const tr = document.createElement('tr');
-    tr.append(empty);
-    tbody.append(tr);
-  } else tbody.append(...rows);
+  tbody.append(...(rows.length === 0 ? [noFlaggedRow()] : rows));
   $('flagged-table').replaceChildren(thead, tbody);
 }
 

@@ -1,0 +1,259 @@
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calls, cases, surveys } from '../../src/adapters/db/schema/index.js';
+import type { SurveyRecordStatus } from '../../src/adapters/db/schema/surveys.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
+import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
+import type { CaseCategory, QueueName } from '../../src/domain/cases/case.js';
+import { NO_AGENT_LABEL } from '../../src/domain/reports/satisfaction.js';
+import type { User } from '../../src/domain/users/user.js';
+import { hashPassword } from '../../src/services/passwords.js';
+import { createSurveyService } from '../../src/services/survey-service.js';
+import { artefactPath, launchBrowser } from '../helpers/browser.js';
+import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
+
+/**
+ * The supervisors' reports page in Debian's chromium against the real HTTP server,
+ * sign-in, report service and survey service over PGlite: the satisfaction table, its
+ * CSV, and the flagged surveys a supervisor marks reviewed.
+ *
+ * The period 1405-01-01..1405-01-02 is [2026-03-20T20:30Z, 2026-03-22T20:30Z); the
+ * figures below are worked out by hand from SPECS.
+ */
+
+const PASSWORD = 'a-long-supervisor-passphrase';
+const IN = '2026-03-21T09:00:00Z';
+
+interface Spec {
+  district: number;
+  category: CaseCategory;
+  call?: { queue: QueueName; agent: 'A' | 'B' };
+  status: SurveyRecordStatus;
+  endedAt: string;
+  rating?: number;
+  solved?: boolean;
+  comment?: string;
+  flaggedAt?: string;
+}
+
+const SPECS: Spec[] = [
+  /* 0 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 5, solved: true },
+  /* 1 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 4, solved: true },
+  /* 2 */ { district: 3, category: 'parks_trees', call: { queue: 'parks_trees', agent: 'B' }, status: 'answered', endedAt: IN, rating: 2, solved: false, flaggedAt: '2026-03-21T10:00:00Z' },
+  /* 3 */ { district: 5, category: 'parks_trees', call: { queue: 'parks_trees', agent: 'B' }, status: 'no_answer', endedAt: IN },
+  /* 4 */ { district: 5, category: 'parks_trees', status: 'answered', endedAt: '2026-03-22T09:00:00Z', rating: 1, comment: 'survey-comment-4', flaggedAt: '2026-03-22T09:00:00Z' },
+  /* 5 */ { district: 3, category: 'cleaning_waste', status: 'opted_out', endedAt: IN },
+  // Ended the second before the period: in no figure.
+  /* 6 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: '2026-03-20T20:29:59Z', rating: 1, solved: false },
+];
+
+let backend: HttpBackend;
+let app: FastifyInstance;
+let browser: Browser;
+let page: Page;
+let baseUrl: string;
+let supervisor: User;
+const agents: Record<'A' | 'B', User> = {} as Record<'A' | 'B', User>;
+const surveyIds: string[] = [];
+const pageErrors: string[] = [];
+const cspViolations: string[] = [];
+
+async function seed(): Promise<void> {
+  const db = backend.database.db;
+  for (const [key, name] of [['A', 'علی رضایی'], ['B', 'مریم احمدی']] as const) {
+    agents[key] = await backend.repos.users.create({ username: `agent-${key}`, displayName: name, role: 'agent', district: null, passwordHash: 'scrypt$unused' });
+  }
+  for (const [i, s] of SPECS.entries()) {
+    let callId: string | null = null;
+    if (s.call) {
+      const [call] = await db
+        .insert(calls)
+        .values({ uniqueId: `csat-${i}`, startedAt: new Date('2026-03-18T08:00:00Z'), outcome: 'queued', queue: s.call.queue, agentId: agents[s.call.agent].id })
+        .returning({ id: calls.id });
+      callId = call!.id;
+    }
+    const [c] = await db
+      .insert(cases)
+      .values({
+        trackingNumber: String(30_000_000 + i),
+        channel: s.call ? 'phone' : 'web',
+        category: s.category,
+        district: s.district,
+        callerPhone: '09121234567',
+        callId,
+        status: s.flaggedAt ? 'reopened' : 'closed',
+        createdAt: new Date('2026-03-18T08:00:00Z'),
+      })
+      .returning({ id: cases.id });
+    const [survey] = await db
+      .insert(surveys)
+      .values({
+        caseId: c!.id,
+        surveyNumber: 1,
+        phone: '09121234567',
+        status: s.status,
+        attempts: 1,
+        scheduledAt: new Date('2026-03-19T08:00:00Z'),
+        endedAt: new Date(s.endedAt),
+        answeredAt: s.status === 'answered' ? new Date(s.endedAt) : null,
+        rating: s.rating ?? null,
+        solved: s.solved ?? null,
+        commentRecording: s.comment ?? null,
+        flaggedAt: s.flaggedAt ? new Date(s.flaggedAt) : null,
+      })
+      .returning({ id: surveys.id });
+    surveyIds.push(survey!.id);
+  }
+}
+
+beforeAll(async () => {
+  backend = await openHttpBackend();
+  supervisor = await backend.repos.users.create({
+    username: 'nasrin',
+    displayName: 'نسرین سرپرست',
+    role: 'supervisor',
+    district: null,
+    passwordHash: await hashPassword(PASSWORD),
+  });
+  await seed();
+  const surveyService = createSurveyService({
+    surveys: createSurveyRepo(backend.database.db),
+    doNotCall: createDoNotCallRepo(backend.database.db),
+    cases: backend.repos.cases,
+    schedule: async () => {
+      throw new Error('no survey is scheduled in this test');
+    },
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] },
+    now: () => new Date(),
+    logger: pino({ level: 'silent' }),
+  });
+  ({ app } = await startHttpApp(backend, { surveys: surveyService }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+  browser = await launchBrowser();
+  page = await browser.newPage({
+    locale: 'fa-IR',
+    timezoneId: 'Asia/Tehran',
+    viewport: { width: 1400, height: 1200 },
+    acceptDownloads: true,
+  });
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await backend?.close();
+});
+
+const POLL = { timeout: 10_000 };
+
+/** The satisfaction table as text, one array of cells per row, keyed by its first cell. */
+async function csatRows(): Promise<Map<string, string[]>> {
+  const rows = await Promise.all((await page.locator('#csat-table tbody tr').all()).map((tr) => tr.locator('td').allTextContents()));
+  return new Map(rows.map((cells) => [cells[0]!, cells.slice(1)]));
+}
+
+/** Minimal RFC 4180 reader. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
+    else field += ch;
+  }
+  return rows;
+}
+
+describe('the reports page in chromium', () => {
+  it('shows a supervisor the satisfaction table by district and by agent, downloads it as CSV, and clears the flagged surveys', async () => {
+    await page.goto(`${baseUrl}/reports`);
+    expect(await page.locator('html').getAttribute('dir')).toBe('rtl');
+    await page.getByLabel('نام کاربری').fill('nasrin');
+    await page.getByLabel('گذرواژه').fill(PASSWORD);
+    await page.getByRole('button', { name: 'ورود', exact: true }).click();
+    await expect.poll(() => page.locator('#reports').isVisible(), POLL).toBe(true);
+
+    // The period typed in Persian digits, as a supervisor would.
+    const range = page.locator('#range-form');
+    await range.getByLabel('از تاریخ').fill('۱۴۰۵-۰۱-۰۱');
+    await range.getByLabel('تا تاریخ').fill('۱۴۰۵-۰۱-۰۲');
+    await range.getByRole('button', { name: 'نمایش' }).click();
+    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toBe('رضایت شهروندان به تفکیک منطقه — ۱۴۰۵-۰۱-۰۱ تا ۱۴۰۵-۰۱-۰۲');
+
+    // By district: district 3 has surveys 0, 1, 2 answered (5, 4, 2; solved yes, yes, no) and 5 opted out;
+    // district 5 has 3 unanswered and 4 answered with a 1 and no solved answer.
+    let rows = await csatRows();
+    expect(rows.get('منطقه ۳')).toEqual(['۴', '۳', '۷۵.۰٪', '۳', '۶۶.۷٪', '۳.۶۷', '۶۶.۷٪']);
+    expect(rows.get('منطقه ۵')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۱.۰۰', '—']);
+    expect(rows.get('منطقه ۷')).toEqual(['۰', '۰', '—', '۰', '—', '—', '—']);
+    expect(rows.get('جمع کل')).toEqual(['۶', '۴', '۶۶.۷٪', '۴', '۵۰.۰٪', '۳.۰۰', '۶۶.۷٪']);
+    // A CSAT under the 80 % target is marked.
+    const district3 = page.locator('#csat-table tbody tr', { has: page.locator('td', { hasText: /^منطقه ۳$/ }) });
+    expect(await district3.locator('td').nth(5).getAttribute('class')).toBe('num red');
+
+    // By agent: A took the calls of surveys 0 and 1 (6 ended before the period), B of 2 and 3.
+    await page.locator('#csat-by').selectOption('agent');
+    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک اپراتور');
+    rows = await csatRows();
+    expect(await page.locator('#csat-table thead th').first().textContent()).toBe('اپراتور');
+    expect(rows.get('علی رضایی')).toEqual(['۲', '۲', '۱۰۰.۰٪', '۲', '۱۰۰.۰٪', '۴.۵۰', '۱۰۰.۰٪']);
+    expect(rows.get('مریم احمدی')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۲.۰۰', '۰.۰٪']);
+    expect(rows.get(NO_AGENT_LABEL)?.slice(0, 2)).toEqual(['۲', '۱']);
+    expect(rows.size).toBe(4);
+    await page.screenshot({ path: await artefactPath('reports-satisfaction.png'), fullPage: true });
+
+    // The CSV of the table as shown: by agent, with a BOM for Excel.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csat-csv').click()]);
+    expect(download.suggestedFilename()).toBe('hotline-satisfaction-by-agent-1405-01-01_1405-01-02.csv');
+    const bytes = await readFile(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = parseCsv(bytes.toString('utf8').slice(1));
+    expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'اپراتور', 'نظرسنجی‌های پایان‌یافته']);
+    expect(csv.find((r) => r[0] === agents.B.id)).toEqual([agents.B.id, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0']);
+
+    // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.
+    const flagged = page.locator('#flagged-table tbody tr');
+    await expect.poll(() => flagged.count(), POLL).toBe(2);
+    const flaggedCells = await Promise.all((await flagged.all()).map(async (tr) => (await tr.locator('td').allTextContents()).slice(0, 6)));
+    expect(flaggedCells).toEqual([
+      ['۳۰۰۰۰۰۰۴', 'پارک‌ها و فضای سبز', '۵', '۱', '—', 'دارد'],
+      ['۳۰۰۰۰۰۰۲', 'پارک‌ها و فضای سبز', '۳', '۲', 'خیر', '—'],
+    ]);
+
+    await flagged.first().getByRole('button', { name: 'بررسی شد' }).click();
+    await expect.poll(() => flagged.count(), POLL).toBe(1);
+    expect(await flagged.first().locator('td').first().textContent()).toBe('۳۰۰۰۰۰۰۲');
+    const reviewed = await app.inject({ method: 'GET', url: '/api/surveys/flagged?reviewed=true', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(reviewed.json()).toEqual([expect.objectContaining({ id: surveyIds[4], reviewed: true, reviewedBy: supervisor.id, reviewNote: null })]);
+
+    // The last one: the list says there is nothing left, as it does after a reload.
+    await flagged.first().getByRole('button', { name: 'بررسی شد' }).click();
+    await expect.poll(() => page.locator('#flagged-table tbody').textContent(), POLL).toBe('موردی برای بررسی نیست.');
+    const unreviewed = await app.inject({ method: 'GET', url: '/api/surveys/flagged?reviewed=false', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(unreviewed.json()).toEqual([]);
+    expect(await page.locator('#flagged-error').textContent()).toBe('');
+    await page.screenshot({ path: await artefactPath('reports-flagged-reviewed.png'), fullPage: true });
+
+    expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+});
