@@ -4,7 +4,7 @@ import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
-import { startTestEngine, testAmi } from '../helpers/engine.js';
+import { startTestEngine, testAmi, type TestEngine } from '../helpers/engine.js';
 import { TEST_CITIZENS_CONTEXT, installTestDialplan } from '../helpers/test-agents.js';
 
 /**
@@ -13,18 +13,20 @@ import { TEST_CITIZENS_CONTEXT, installTestDialplan } from '../helpers/test-agen
  * "citizen" answers and presses keys. The calling window is opened to the whole week
  * so the test does not depend on the day it runs.
  */
+let engine: TestEngine;
 let hotline: Hotline;
 let cleanup: () => Promise<void>;
 let line: CitizenLine;
 let ami: AmiClient;
 
 beforeAll(async () => {
-  ({ hotline, cleanup } = await startTestEngine(undefined, {
+  engine = await startTestEngine(undefined, {
     HOTLINE_DIAL_TEMPLATE: `Local/{number}@${TEST_CITIZENS_CONTEXT}/n`,
     SURVEY_CALLING_DAYS: 'saturday-friday',
     SURVEY_CALLING_HOURS: '00:00-24:00',
     SURVEY_FIRST_DELAY_HOURS: '0',
-  }));
+  });
+  ({ hotline, cleanup } = engine);
   line = await CitizenLine.connect();
   ami = await testAmi();
   await installTestDialplan(ami);
@@ -84,5 +86,35 @@ describe('satisfaction survey after a case closes', () => {
     expect(after?.events.at(-1)).toMatchObject({ actor: 'survey', toStatus: 'reopened' });
     // Exactly one call for the closure.
     expect(line.hasLeg('callee', phone)).toBe(false);
+  }, 180_000);
+
+  it('hangs up a survey in progress when the engine shuts down, keeping the answer already given', async () => {
+    const repos = createRepositories(hotline.database);
+    const phone = randomMobile('0912');
+    const created = await repos.cases.create({ channel: 'manual', category: 'parks_trees', district: 9, callerPhone: phone, description: 'نیمکت شکسته', actor: 'test' });
+    for (const status of ['dispatched', 'acknowledged', 'resolved', 'closed']) await patch(created.trackingNumber, { status, note: `to ${status}` });
+
+    const callee = await line.waitForLeg('callee', phone, 60_000);
+    await line.followPeer(callee);
+    const solvedQuestion = line.nextEvent(prompt('survey-solved-question'), 60_000);
+    await line.answer(callee);
+    await solvedQuestion;
+    const ratingQuestion = line.nextEvent(prompt('survey-rating-question'));
+    await line.pressOn(callee, '1'); // solved
+    await ratingQuestion;
+
+    // A deploy stops the engine mid-question: the citizen is not left in silence.
+    const gone = line.nextEvent((e) => e.type === 'ChannelDestroyed' && e.channel?.id === callee);
+    await hotline.stop();
+    await gone;
+
+    // The next engine finds the answer that was given; nothing is left dialling.
+    const first = engine;
+    const restarted = await startTestEngine(first.config);
+    hotline = restarted.hotline;
+    cleanup = async () => (await restarted.cleanup(), await first.cleanup());
+    const [survey] = await hotline.surveys.listForCase(created.trackingNumber);
+    expect(survey).toMatchObject({ status: 'answered', solved: true, rating: null });
+    expect((await createRepositories(hotline.database).cases.findByTrackingNumber(created.trackingNumber))?.status).toBe('closed');
   }, 180_000);
 });

@@ -3,6 +3,9 @@ import type { Logger } from 'pino';
 import type { AriConnection } from './ari-connection.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
 
+/** How long a shutdown waits for hung-up outbound calls to record what they collected. */
+const OUTBOUND_END_WAIT_MS = 5_000;
+
 export interface StasisAppServices extends CallServices {
   /** Records the call (idempotent per channel). */
   callStarted(callUniqueId: string, caller: string | null, at: Date): Promise<void>;
@@ -42,6 +45,9 @@ export class StasisApp<S extends IvrStateView> {
     deps.connection.on('connected', (client: Client) => void this.reconcile(client));
   }
 
+  /** Outbound call flows running in Stasis, by channel. */
+  private readonly outboundFlows = new Map<string, Promise<void>>();
+
   get activeCalls(): number {
     return this.sessions.size;
   }
@@ -53,10 +59,12 @@ export class StasisApp<S extends IvrStateView> {
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
       if (outbound) {
         // Our own outbound calls (callbacks…), answered: not IVR sessions.
-        void outbound(client, channel, args.slice(1)).catch((err: Error) => {
+        const flow = outbound(client, channel, args.slice(1)).catch((err: Error) => {
           logger.error({ err: err.message, callId: channel.id, flow: args[0] }, 'outbound call flow failed');
           client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
         });
+        this.outboundFlows.set(channel.id, flow);
+        void flow.finally(() => this.outboundFlows.delete(channel.id));
         return;
       }
       void this.startSession(client, channel, args).catch((err: Error) => {
@@ -159,6 +167,23 @@ export class StasisApp<S extends IvrStateView> {
     const client = this.deps.connection.client;
     if (!client) return;
     await Promise.all([...this.sessions.keys()].map((channelId) => this.handOff(client, channelId)));
+    await this.endOutboundFlows(client);
+  }
+
+  /**
+   * A call we placed (a survey mid-questions, a callback still hearing its greeting) has
+   * no dialplan to fall back to: left in Stasis it would sit in silence. Hang up, and
+   * let each flow record what it collected while ARI still reports the hang-ups.
+   */
+  private async endOutboundFlows(client: Client): Promise<void> {
+    const flows = [...this.outboundFlows];
+    if (flows.length === 0) return;
+    this.deps.logger.info({ calls: flows.length }, 'ending outbound calls in progress before shutdown');
+    await Promise.all(flows.map(([channelId]) => client.channels.hangup({ channelId }).catch(() => undefined)));
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, OUTBOUND_END_WAIT_MS)));
+    await Promise.race([Promise.all(flows.map(([, flow]) => flow)), limit]);
+    clearTimeout(timer);
   }
 
   /** Resolves once every ended call has written its rows (before the database closes). */
