@@ -15,6 +15,7 @@ import type { User } from '../../src/domain/users/user.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
+import { parseCsv } from '../helpers/csv.js';
 import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
 
 /**
@@ -163,25 +164,6 @@ async function csatRows(): Promise<Map<string, string[]>> {
   return new Map(rows.map((cells) => [cells[0]!, cells.slice(1)]));
 }
 
-/** Minimal RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
 
 describe('the reports page in chromium', () => {
   it('shows a supervisor the satisfaction table by district and by agent, downloads it as CSV, and clears the flagged surveys', async () => {

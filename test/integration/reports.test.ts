@@ -11,6 +11,7 @@ import type { CaseCategory, CaseStatus, QueueName } from '../../src/domain/cases
 import type { QueueResult } from '../../src/domain/cases/ports.js';
 import { UTF8_BOM } from '../../src/domain/reports/csv.js';
 import { createReportService, type ReportService } from '../../src/services/report-service.js';
+import { parseCsv } from '../helpers/csv.js';
 import { openTestDatabase, withTestDatabases, type TestDatabase } from '../helpers/database.js';
 import { startHttpApp, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 
@@ -231,25 +232,6 @@ withTestDatabases((getDatabase) => {
   });
 });
 
-/** Minimal RFC 4180 reader, enough to check the download is what the JSON says. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
 
 describe('HTTP (PostgreSQL)', () => {
   let db: TestDatabase;

@@ -17,6 +17,7 @@ import { UTF8_BOM } from '../../src/domain/reports/csv.js';
 import { NO_AGENT_LABEL, NO_QUEUE_LABEL } from '../../src/domain/reports/satisfaction.js';
 import { createReportService } from '../../src/services/report-service.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
+import { parseCsv } from '../helpers/csv.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startHttpApp, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 
@@ -121,25 +122,6 @@ async function seed(database: Database): Promise<void> {
   }
 }
 
-/** Minimal RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
 
 describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
   let testDb: TestDatabase;
