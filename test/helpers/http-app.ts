@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
-import type { HealthChecks, HoursService, HttpDeps } from '../../src/adapters/http/deps.js';
+import type { HealthChecks, HoursService, HttpDeps, Principal } from '../../src/adapters/http/deps.js';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
 import type { SettingsRepo } from '../../src/domain/cases/ports.js';
@@ -15,6 +15,7 @@ import { OfficeHoursService } from '../../src/services/office-hours-service.js';
 import { createAccounts } from '../../src/services/auth-service.js';
 import { createAgentModule } from '../../src/services/agent-module.js';
 import { createCallCases } from '../../src/services/agent-desk.js';
+import { openTestDatabase } from './database.js';
 
 /** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
 const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
@@ -105,6 +106,39 @@ export async function openHttpBackend(): Promise<HttpBackend> {
       await rm(recordingsDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The same over a fresh PostgreSQL database on TEST_DATABASE_URL, dropped on close. */
+export async function openPostgresHttpBackend(): Promise<HttpBackend> {
+  const testDb = await openTestDatabase('postgres');
+  const recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-http-'));
+  return {
+    database: testDb.database,
+    repos: createRepositories(testDb.database),
+    store: createFileRecordingStore(recordingsDir),
+    async close() {
+      await testDb.cleanup();
+      await rm(recordingsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Bearer tokens standing for a signed-in supervisor, agent and district-3 user, for tests
+ * about who may read what rather than about accounts: pass `authenticateTestToken` as
+ * the app's `authenticate`.
+ */
+const TEST_PRINCIPALS: Record<string, Principal> = {
+  'supervisor-token': { id: 'sup-1', role: 'supervisor' },
+  'agent-token': { id: 'agent-1', role: 'agent' },
+  'district-token': { id: 'd-1', role: 'district', district: 3 },
+};
+
+export const authenticateTestToken = (token: string): Principal | null => TEST_PRINCIPALS[token] ?? null;
+
+/** A GET through `app.inject` as `token` (a supervisor's by default; null sends no Authorization header). */
+export function getAs(app: FastifyInstance, url: string, token: string | null = 'supervisor-token', headers: Record<string, string> = {}) {
+  return app.inject({ method: 'GET', url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
 }
 
 export interface HttpApp {

@@ -1,21 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calls, cases, surveys } from '../../src/adapters/db/schema/index.js';
-import type { SurveyRecordStatus } from '../../src/adapters/db/schema/surveys.js';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
-import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
-import type { CaseCategory, QueueName } from '../../src/domain/cases/case.js';
 import { NO_AGENT_LABEL } from '../../src/domain/reports/satisfaction.js';
 import type { User } from '../../src/domain/users/user.js';
 import { hashPassword } from '../../src/services/passwords.js';
-import { createSurveyService } from '../../src/services/survey-service.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
+import { parseCsv } from '../helpers/csv.js';
 import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
+import { reviewOnlySurveyService, seedSurveyedCases, type SurveyedCaseSpec } from '../helpers/surveyed-cases.js';
 
 /**
  * The supervisors' reports page in Debian's chromium against the real HTTP server,
@@ -29,19 +23,7 @@ import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } fro
 const PASSWORD = 'a-long-supervisor-passphrase';
 const IN = '2026-03-21T09:00:00Z';
 
-interface Spec {
-  district: number;
-  category: CaseCategory;
-  call?: { queue: QueueName; agent: 'A' | 'B' };
-  status: SurveyRecordStatus;
-  endedAt: string;
-  rating?: number;
-  solved?: boolean;
-  comment?: string;
-  flaggedAt?: string;
-}
-
-const SPECS: Spec[] = [
+const SPECS: SurveyedCaseSpec[] = [
   /* 0 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 5, solved: true },
   /* 1 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 4, solved: true },
   /* 2 */ { district: 3, category: 'parks_trees', call: { queue: 'parks_trees', agent: 'B' }, status: 'answered', endedAt: IN, rating: 2, solved: false, flaggedAt: '2026-03-21T10:00:00Z' },
@@ -58,58 +40,10 @@ let browser: Browser;
 let page: Page;
 let baseUrl: string;
 let supervisor: User;
-const agents: Record<'A' | 'B', User> = {} as Record<'A' | 'B', User>;
-const surveyIds: string[] = [];
+let agentIds: Record<'A' | 'B', string>;
+let surveyIds: string[];
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
-
-async function seed(): Promise<void> {
-  const db = backend.database.db;
-  for (const [key, name] of [['A', 'علی رضایی'], ['B', 'مریم احمدی']] as const) {
-    agents[key] = await backend.repos.users.create({ username: `agent-${key}`, displayName: name, role: 'agent', district: null, passwordHash: 'scrypt$unused' });
-  }
-  for (const [i, s] of SPECS.entries()) {
-    let callId: string | null = null;
-    if (s.call) {
-      const [call] = await db
-        .insert(calls)
-        .values({ uniqueId: `csat-${i}`, startedAt: new Date('2026-03-18T08:00:00Z'), outcome: 'queued', queue: s.call.queue, agentId: agents[s.call.agent].id })
-        .returning({ id: calls.id });
-      callId = call!.id;
-    }
-    const [c] = await db
-      .insert(cases)
-      .values({
-        trackingNumber: String(30_000_000 + i),
-        channel: s.call ? 'phone' : 'web',
-        category: s.category,
-        district: s.district,
-        callerPhone: '09121234567',
-        callId,
-        status: s.flaggedAt ? 'reopened' : 'closed',
-        createdAt: new Date('2026-03-18T08:00:00Z'),
-      })
-      .returning({ id: cases.id });
-    const [survey] = await db
-      .insert(surveys)
-      .values({
-        caseId: c!.id,
-        surveyNumber: 1,
-        phone: '09121234567',
-        status: s.status,
-        attempts: 1,
-        scheduledAt: new Date('2026-03-19T08:00:00Z'),
-        endedAt: new Date(s.endedAt),
-        answeredAt: s.status === 'answered' ? new Date(s.endedAt) : null,
-        rating: s.rating ?? null,
-        solved: s.solved ?? null,
-        commentRecording: s.comment ?? null,
-        flaggedAt: s.flaggedAt ? new Date(s.flaggedAt) : null,
-      })
-      .returning({ id: surveys.id });
-    surveyIds.push(survey!.id);
-  }
-}
 
 beforeAll(async () => {
   backend = await openHttpBackend();
@@ -120,19 +54,8 @@ beforeAll(async () => {
     district: null,
     passwordHash: await hashPassword(PASSWORD),
   });
-  await seed();
-  const surveyService = createSurveyService({
-    surveys: createSurveyRepo(backend.database.db),
-    doNotCall: createDoNotCallRepo(backend.database.db),
-    cases: backend.repos.cases,
-    schedule: async () => {
-      throw new Error('no survey is scheduled in this test');
-    },
-    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] },
-    now: () => new Date(),
-    logger: pino({ level: 'silent' }),
-  });
-  ({ app } = await startHttpApp(backend, { surveys: surveyService }));
+  ({ agentIds, surveyIds } = await seedSurveyedCases(backend.database, SPECS, 30_000_000));
+  ({ app } = await startHttpApp(backend, { surveys: reviewOnlySurveyService(backend, () => new Date()) }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -163,25 +86,6 @@ async function csatRows(): Promise<Map<string, string[]>> {
   return new Map(rows.map((cells) => [cells[0]!, cells.slice(1)]));
 }
 
-/** Minimal RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
 
 describe('the reports page in chromium', () => {
   it('shows a supervisor the satisfaction table by district and by agent, downloads it as CSV, and clears the flagged surveys', async () => {
@@ -228,7 +132,7 @@ describe('the reports page in chromium', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.toString('utf8').slice(1));
     expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'اپراتور', 'نظرسنجی‌های پایان‌یافته']);
-    expect(csv.find((r) => r[0] === agents.B.id)).toEqual([agents.B.id, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0']);
+    expect(csv.find((r) => r[0] === agentIds.B)).toEqual([agentIds.B, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0']);
 
     // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.
     const flagged = page.locator('#flagged-table tbody tr');

@@ -1,18 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/adapters/db/database.js';
-import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { caseEvents, calls, cases } from '../../src/adapters/db/schema/index.js';
 import type { CaseCategory, CaseStatus, QueueName } from '../../src/domain/cases/case.js';
 import type { QueueResult } from '../../src/domain/cases/ports.js';
 import { UTF8_BOM } from '../../src/domain/reports/csv.js';
 import { createReportService, type ReportService } from '../../src/services/report-service.js';
-import { openTestDatabase, withTestDatabases, type TestDatabase } from '../helpers/database.js';
-import { startHttpApp, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { parseCsv } from '../helpers/csv.js';
+import { withTestDatabases } from '../helpers/database.js';
+import { authenticateTestToken, getAs, openPostgresHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
 
 /**
  * A small data set whose figures are worked out by hand (in the comments), around the
@@ -231,56 +228,26 @@ withTestDatabases((getDatabase) => {
   });
 });
 
-/** Minimal RFC 4180 reader, enough to check the download is what the JSON says. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
 
 describe('HTTP (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let recordingsDir: string;
+  let backend: HttpBackend;
   let app: FastifyInstance;
-  const PRINCIPALS = {
-    'supervisor-token': { id: 'sup-1', role: 'supervisor' as const },
-    'agent-token': { id: 'agent-1', role: 'agent' as const },
-    'district-token': { id: 'd-1', role: 'district' as const, district: 3 },
-  };
 
   beforeAll(async () => {
-    db = await openTestDatabase('postgres');
-    await seed(db.database);
-    recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-reports-'));
-    const repos = createRepositories(db.database);
-    const backend = { database: db.database, repos, store: createFileRecordingStore(recordingsDir), close: async () => undefined };
+    backend = await openPostgresHttpBackend();
+    await seed(backend.database);
     ({ app } = await startHttpApp(backend, {
-      reports: createReportService(repos.reports, { now: () => NOW }),
-      authenticate: (token) => PRINCIPALS[token as keyof typeof PRINCIPALS] ?? null,
+      reports: createReportService(backend.repos.reports, { now: () => NOW }),
+      authenticate: authenticateTestToken,
     }));
   });
 
   afterAll(async () => {
     await app?.close();
-    await db?.cleanup();
-    if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+    await backend?.close();
   });
 
-  const get = (url: string, token: string | null = 'supervisor-token', headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+  const get = (url: string, token?: string | null, headers?: Record<string, string>) => getAs(app, url, token, headers);
 
   it('answers supervisors with the JSON report', async () => {
     const res = await get('/api/reports/calls?from=1405-01-01&to=1405-01-02&by=day');

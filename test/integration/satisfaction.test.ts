@@ -1,24 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/adapters/db/database.js';
-import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
-import { createRepositories } from '../../src/adapters/db/repositories.js';
-import { calls, cases, surveys, users } from '../../src/adapters/db/schema/index.js';
-import type { SurveyRecordStatus } from '../../src/adapters/db/schema/surveys.js';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
-import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
-import type { CaseCategory, CaseChannel, QueueName } from '../../src/domain/cases/case.js';
 import { UTF8_BOM } from '../../src/domain/reports/csv.js';
 import { NO_AGENT_LABEL, NO_QUEUE_LABEL } from '../../src/domain/reports/satisfaction.js';
 import { createReportService } from '../../src/services/report-service.js';
-import { createSurveyService } from '../../src/services/survey-service.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startHttpApp, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { parseCsv } from '../helpers/csv.js';
+import { authenticateTestToken, getAs, openPostgresHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
+import { reviewOnlySurveyService, seedSurveyedCases, type SurveyedCaseSpec } from '../helpers/surveyed-cases.js';
 
 /**
  * Surveys around the period 1405-01-01..1405-01-02 = [2026-03-20T20:30Z, 2026-03-22T20:30Z),
@@ -28,20 +15,7 @@ const NOW = new Date('2026-03-25T12:00:00Z');
 const PERIOD = 'from=1405-01-01&to=1405-01-02';
 const IN = '2026-03-21T09:00:00Z';
 
-interface Spec {
-  district: number;
-  category: CaseCategory;
-  /** The call that opened the case: its queue and agent ('A', 'B' or none). None: a web case. */
-  call?: { queue: QueueName; agent?: 'A' | 'B' };
-  status: SurveyRecordStatus;
-  endedAt: string | null;
-  rating?: number;
-  solved?: boolean;
-  comment?: string;
-  flaggedAt?: string;
-}
-
-const SPECS: Spec[] = [
+const SPECS: SurveyedCaseSpec[] = [
   /* 0 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 5, solved: true },
   /* 1 */ { district: 3, category: 'cleaning_waste', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: IN, rating: 4, solved: true },
   /* 2 */ { district: 3, category: 'parks_trees', call: { queue: 'parks_trees', agent: 'B' }, status: 'answered', endedAt: IN, rating: 2, solved: false, flaggedAt: '2026-03-21T10:00:00Z' },
@@ -57,133 +31,30 @@ const SPECS: Spec[] = [
   /* 10 */ { district: 3, category: 'parks_trees', call: { queue: 'general', agent: 'A' }, status: 'answered', endedAt: '2026-03-22T20:30:00Z', rating: 3, solved: true },
 ];
 
-const surveyIds: string[] = [];
-const agentIds: Record<'A' | 'B', string> = { A: '', B: '' };
-
-async function seed(database: Database): Promise<void> {
-  const db = database.db;
-  const inserted = await db
-    .insert(users)
-    .values([
-      { username: 'agent-a', displayName: 'علی رضایی', role: 'agent', passwordHash: 'x' },
-      { username: 'agent-b', displayName: 'مریم احمدی', role: 'agent', passwordHash: 'x' },
-    ])
-    .returning({ id: users.id, username: users.username });
-  agentIds.A = inserted.find((u) => u.username === 'agent-a')!.id;
-  agentIds.B = inserted.find((u) => u.username === 'agent-b')!.id;
-  for (const [i, s] of SPECS.entries()) {
-    let callId: string | null = null;
-    if (s.call) {
-      const [call] = await db
-        .insert(calls)
-        .values({
-          uniqueId: `csat-${i}`,
-          startedAt: new Date('2026-03-18T08:00:00Z'),
-          outcome: 'queued',
-          queue: s.call.queue,
-          agentId: s.call.agent ? agentIds[s.call.agent] : null,
-        })
-        .returning({ id: calls.id });
-      callId = call!.id;
-    }
-    const channel: CaseChannel = s.call ? 'phone' : 'web';
-    const [c] = await db
-      .insert(cases)
-      .values({
-        trackingNumber: String(20_000_000 + i),
-        channel,
-        category: s.category,
-        district: s.district,
-        callerPhone: '09121234567',
-        callId,
-        status: s.flaggedAt ? 'reopened' : 'closed',
-        createdAt: new Date('2026-03-18T08:00:00Z'),
-      })
-      .returning({ id: cases.id });
-    const [survey] = await db
-      .insert(surveys)
-      .values({
-        caseId: c!.id,
-        surveyNumber: 1,
-        phone: '09121234567',
-        status: s.status,
-        attempts: 1,
-        scheduledAt: new Date('2026-03-19T08:00:00Z'),
-        endedAt: s.endedAt ? new Date(s.endedAt) : null,
-        answeredAt: s.status === 'answered' && s.endedAt ? new Date(s.endedAt) : null,
-        rating: s.rating ?? null,
-        solved: s.solved ?? null,
-        commentRecording: s.comment ?? null,
-        flaggedAt: s.flaggedAt ? new Date(s.flaggedAt) : null,
-      })
-      .returning({ id: surveys.id });
-    surveyIds.push(survey!.id);
-  }
-}
-
-/** Minimal RFC 4180 reader. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += ch;
-  }
-  return rows;
-}
+let surveyIds: string[];
+let agentIds: Record<'A' | 'B', string>;
 
 describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
-  let testDb: TestDatabase;
-  let recordingsDir: string;
+  let backend: HttpBackend;
   let app: FastifyInstance;
   let clock = NOW;
-  const PRINCIPALS = {
-    'supervisor-token': { id: 'sup-1', role: 'supervisor' as const },
-    'agent-token': { id: 'agent-1', role: 'agent' as const },
-    'district-token': { id: 'd-1', role: 'district' as const, district: 3 },
-  };
 
   beforeAll(async () => {
-    testDb = await openTestDatabase('postgres');
-    await seed(testDb.database);
-    recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-csat-'));
-    const repos = createRepositories(testDb.database);
-    const backend = { database: testDb.database, repos, store: createFileRecordingStore(recordingsDir), close: async () => undefined };
-    const surveyService = createSurveyService({
-      surveys: createSurveyRepo(testDb.database.db),
-      doNotCall: createDoNotCallRepo(testDb.database.db),
-      cases: repos.cases,
-      schedule: async () => {
-        throw new Error('no survey is scheduled in these tests');
-      },
-      policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] },
-      now: () => clock,
-      logger: pino({ level: 'silent' }),
-    });
+    backend = await openPostgresHttpBackend();
+    ({ surveyIds, agentIds } = await seedSurveyedCases(backend.database, SPECS, 20_000_000));
     ({ app } = await startHttpApp(backend, {
-      reports: createReportService(repos.reports, { now: () => NOW }),
-      surveys: surveyService,
-      authenticate: (token) => PRINCIPALS[token as keyof typeof PRINCIPALS] ?? null,
+      reports: createReportService(backend.repos.reports, { now: () => NOW }),
+      surveys: reviewOnlySurveyService(backend, () => clock),
+      authenticate: authenticateTestToken,
     }));
   });
 
   afterAll(async () => {
     await app?.close();
-    await testDb?.cleanup();
-    if (recordingsDir) await rm(recordingsDir, { recursive: true, force: true });
+    await backend?.close();
   });
 
-  const get = (url: string, token: string | null = 'supervisor-token', headers: Record<string, string> = {}) =>
-    app.inject({ method: 'GET', url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } });
+  const get = (url: string, token?: string | null, headers?: Record<string, string>) => getAs(app, url, token, headers);
   const post = (url: string, payload?: object, token = 'supervisor-token') =>
     app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) });
 

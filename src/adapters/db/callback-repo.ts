@@ -1,5 +1,6 @@
 import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { QueueName } from '../../domain/cases/case.js';
+import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
 import type { Db } from './database.js';
 import { callbackAttempts } from './schema/callback-attempts.js';
 import { callbacks, type CallbackStatus } from './schema/callbacks.js';
@@ -49,17 +50,8 @@ export function createCallbackRepo(db: Db) {
       });
     },
     /** Ends the attempt in progress; false when it already ended (a repeated report). */
-    async endAttempt(
-      id: string,
-      attempt: number,
-      end: { at: Date; cause: number | null; causeName: string | null; outcome: string },
-    ): Promise<boolean> {
-      const rows = await db
-        .update(callbackAttempts)
-        .set({ endedAt: end.at, hangupCause: end.cause, hangupCauseName: end.causeName, outcome: end.outcome })
-        .where(and(eq(callbackAttempts.callbackId, id), eq(callbackAttempts.attempt, attempt), sql`${callbackAttempts.endedAt} is null`))
-        .returning({ id: callbackAttempts.id });
-      return rows.length > 0;
+    async endAttempt(id: string, attempt: number, end: AttemptEnd): Promise<boolean> {
+      return endAttemptOnce(db, { table: callbackAttempts, owner: callbackAttempts.callbackId }, id, attempt, end);
     },
     async attempts(id: string): Promise<CallbackAttemptRow[]> {
       return db.select().from(callbackAttempts).where(eq(callbackAttempts.callbackId, id)).orderBy(asc(callbackAttempts.attempt));

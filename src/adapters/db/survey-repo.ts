@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
+import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
 import type { Db } from './database.js';
 import { cases } from './schema/cases.js';
 import { doNotCall } from './schema/do-not-call.js';
@@ -106,17 +107,8 @@ export function createSurveyRepo(db: Db) {
       });
     },
     /** Ends the attempt in progress; false when it already ended (a repeated report). */
-    async endAttempt(
-      id: string,
-      attempt: number,
-      end: { at: Date; cause: number | null; causeName: string | null; outcome: string },
-    ): Promise<boolean> {
-      const rows = await db
-        .update(surveyAttempts)
-        .set({ endedAt: end.at, hangupCause: end.cause, hangupCauseName: end.causeName, outcome: end.outcome })
-        .where(and(eq(surveyAttempts.surveyId, id), eq(surveyAttempts.attempt, attempt), sql`${surveyAttempts.endedAt} is null`))
-        .returning({ id: surveyAttempts.id });
-      return rows.length > 0;
+    async endAttempt(id: string, attempt: number, end: AttemptEnd): Promise<boolean> {
+      return endAttemptOnce(db, { table: surveyAttempts, owner: surveyAttempts.surveyId }, id, attempt, end);
     },
     /**
      * Surveys still 'dialling' whose current attempt started before `startedBefore`:

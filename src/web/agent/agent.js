@@ -24,7 +24,7 @@ import {
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
-import { $, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
+import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.agent.token');
@@ -52,21 +52,15 @@ const agentPath = (action) => `/api/agents/${encodeURIComponent(session.agent.id
 
 function showSignIn(message = '') {
   stopStream();
-  session.token = null;
   session.agent = null;
-  storedToken.clear();
-  $('desk').hidden = true;
-  $('account').hidden = true;
-  showSignInForm(message);
+  backToSignIn(session, storedToken, 'desk', message);
 }
 
 function signIn(event) {
   return withSignInForm(event, async (login) => {
     try {
       const signedIn = await api('POST', '/api/auth/login', login);
-      session.token = signedIn.token;
-      storedToken.save(signedIn.token);
-      $('password').value = '';
+      keepSession(session, storedToken, signedIn.token);
       await openDesk();
     } catch (err) {
       // Signed in but no desk (not an agent, or the server failed): do not keep the token.

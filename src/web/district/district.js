@@ -5,7 +5,7 @@
  */
 import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
-import { $, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
+import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.district.token');
@@ -42,23 +42,17 @@ function forgetToken() {
 function showSignIn(message = '') {
   clearInterval(session.refreshTimer);
   session.refreshTimer = null;
-  session.token = null;
   session.district = null;
   session.cases = [];
-  storedToken.clear();
-  $('inbox').hidden = true;
-  $('account').hidden = true;
   $('district-name').textContent = '';
-  showSignInForm(message);
+  backToSignIn(session, storedToken, 'inbox', message);
 }
 
 function signIn(event) {
   return withSignInForm(event, async (login) => {
     try {
       const signedIn = await api('POST', '/api/auth/login', login);
-      session.token = signedIn.token;
-      storedToken.save(signedIn.token);
-      $('password').value = '';
+      keepSession(session, storedToken, signedIn.token);
       await openInbox();
     } catch (err) {
       // Signed in but no inbox (the server failed after sign-in): do not keep the token.

@@ -81,8 +81,23 @@ export async function withSignInForm(event, attempt) {
   }
 }
 
-/** Shows the sign-in form again with `message`, the password cleared, the username focused. */
-export function showSignInForm(message = '') {
+/** Keeps the token of a successful sign-in for this tab and empties the password field. */
+export function keepSession(session, store, token) {
+  session.token = token;
+  store.save(token);
+  $('password').value = '';
+}
+
+/**
+ * Forgets the session's token, hides the signed-in page (`#pageId` and the account
+ * bar) and shows the sign-in form again with `message`, the password cleared, the
+ * username focused.
+ */
+export function backToSignIn(session, store, pageId, message = '') {
+  session.token = null;
+  store.clear();
+  $(pageId).hidden = true;
+  $('account').hidden = true;
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message;
   $('password').value = '';

@@ -6,7 +6,7 @@
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
 import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, tiles, waitingRows } from './board.js';
-import { $, ApiError, createApi, showSignInForm, tokenStore, withSignInForm } from '../shared/session.js';
+import { $, ApiError, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.wallboard.token');
@@ -31,12 +31,8 @@ const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTH
 
 function showSignIn(message = '') {
   stopStream();
-  session.token = null;
   session.snapshot = null;
-  storedToken.clear();
-  $('board').hidden = true;
-  $('account').hidden = true;
-  showSignInForm(message);
+  backToSignIn(session, storedToken, 'board', message);
 }
 
 function signIn(event) {
@@ -51,9 +47,7 @@ function signIn(event) {
         session.token = null;
         return;
       }
-      session.token = signedIn.token;
-      storedToken.save(signedIn.token);
-      $('password').value = '';
+      keepSession(session, storedToken, signedIn.token);
       await openBoard();
     } catch (err) {
       if (session.token) showSignIn(errorMessage(err.code));
