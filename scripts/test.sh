@@ -36,14 +36,40 @@ export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT
 npx tsc --noEmit
 status=0
 mkdir -p test-results
-rm -f test-results/vitest.json
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
-# One plain closing line ("N passed, N failed") that any CI can read.
-if [[ -f test-results/vitest.json ]]; then
-  node -e '
-    const r = JSON.parse(require("fs").readFileSync("test-results/vitest.json", "utf8"));
-    const skipped = r.numPendingTests + r.numTodoTests;
-    console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
-  '
+rm -f test-results/vitest*.json test-results/e2e.log
+run_vitest() { # <json name> <vitest args...>
+  local json="$1"
+  shift
+  npx vitest run --reporter=default --reporter=json --outputFile.json="test-results/$json" "$@"
+}
+if [[ $# -gt 0 ]]; then
+  run_vitest vitest.json "$@" || status=$?
+  results=(test-results/vitest.json)
+else
+  # The e2e files wait on Asterisk in real time (prompts, rings) and use little CPU,
+  # and vitest runs them only after the other projects: in a second process they run
+  # alongside the unit and integration files. Their log follows at the end.
+  echo "[test] e2e runs in parallel; its log: test-results/e2e.log"
+  run_vitest vitest-e2e.json --project e2e >test-results/e2e.log 2>&1 &
+  e2e=$!
+  run_vitest vitest.json --project unit --project integration || status=$?
+  wait "$e2e" || status=$?
+  echo "[test] ---------------- e2e (test-results/e2e.log) ----------------"
+  cat test-results/e2e.log
+  results=(test-results/vitest.json test-results/vitest-e2e.json)
 fi
+# One plain closing line ("N passed, N failed") that any CI can read.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0, missing = 0;
+  for (const file of process.argv.slice(1)) {
+    if (!fs.existsSync(file)) { missing++; continue; }
+    const r = JSON.parse(fs.readFileSync(file, "utf8"));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`vitest: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : "") + (missing ? ` (${missing} run(s) wrote no report)` : ""));
+  if (missing) process.exitCode = 1;
+' "${results[@]}" || status=1
 exit "$status"

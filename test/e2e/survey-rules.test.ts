@@ -166,9 +166,10 @@ describe('survey dialling rules on the sandbox', () => {
     await timePassesUntil(await job(surveyJobId(c.id, 1)));
     const callee = await line.waitForLeg('callee', phone);
     await line.followPeer(callee);
-    const asked = line.nextEvent(prompt('survey-solved-question'), 60_000);
+    const intro = line.nextEvent(prompt('survey-intro'));
     await line.answer(callee);
-    await asked;
+    await intro;
+    // 9 works from the first words on (the intro says so at its end).
     const confirmed = line.nextEvent(prompt('survey-opt-out-confirm'));
     await line.pressOn(callee, '9');
     await confirmed;
