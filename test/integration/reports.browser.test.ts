@@ -101,7 +101,7 @@ describe('the reports page in chromium', () => {
     await range.getByLabel('از تاریخ').fill('۱۴۰۵-۰۱-۰۱');
     await range.getByLabel('تا تاریخ').fill('۱۴۰۵-۰۱-۰۲');
     await range.getByRole('button', { name: 'نمایش' }).click();
-    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toBe('رضایت شهروندان به تفکیک منطقه — ۱۴۰۵-۰۱-۰۱ تا ۱۴۰۵-۰۱-۰۲');
+    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toBe('رضایت شهروندان به تفکیک منطقه — ۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۱/۰۲');
 
     // By district: district 3 has surveys 0, 1, 2 answered (5, 4, 2; solved yes, yes, no) and 5 opted out;
     // district 5 has 3 unanswered and 4 answered with a 1 and no solved answer.

@@ -8,6 +8,9 @@ const $ = (id) => document.getElementById(id);
 
 const toLatin = (s) => s.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
 const faDigits = (s) => String(s).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
+// With hyphens the bidi algorithm shows a Jalali date backwards in a right-to-left
+// sentence (۰۱-۰۱-۱۴۰۵); slashes keep it in reading order, as in the tables.
+const faDate = (isoLike) => faDigits(String(isoLike).replaceAll('-', '/'));
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -138,10 +141,10 @@ function renderTable(data, table = $('report-table'), columns = COLUMNS[data.rep
   tbody.append(...data.rows.map((r) => row(r.label, r)), row('جمع کل', data.total, 'total'));
   table.replaceChildren(thead, tbody);
   if (data.report === 'satisfaction') {
-    $('csat-title').textContent = `رضایت شهروندان به تفکیک ${GROUP_NAMES[data.by]} — ${faDigits(data.from)} تا ${faDigits(data.to)}`;
+    $('csat-title').textContent = `رضایت شهروندان به تفکیک ${GROUP_NAMES[data.by]} — ${faDate(data.from)} تا ${faDate(data.to)}`;
     return;
   }
-  $('table-title').textContent = `${data.report === 'calls' ? 'تماس‌ها' : 'پرونده‌ها'} به تفکیک ${GROUP_NAMES[data.by]} — ${faDigits(data.from)} تا ${faDigits(data.to)}`;
+  $('table-title').textContent = `${data.report === 'calls' ? 'تماس‌ها' : 'پرونده‌ها'} به تفکیک ${GROUP_NAMES[data.by]} — ${faDate(data.from)} تا ${faDate(data.to)}`;
 }
 
 const CATEGORY_NAMES = {};
