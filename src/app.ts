@@ -86,6 +86,7 @@ export async function startHotline(
   );
   const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
+  const stored = createStoredRecordings(config.ari);
   const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
 
   const jobs = startJobs({
@@ -157,7 +158,6 @@ export async function startHotline(
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
-  const stored = createStoredRecordings(config.ari);
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
 
   // The sweeps' view of Asterisk: outbound calls (surveys or callbacks) whose channel is still up.
@@ -208,6 +208,7 @@ export async function startHotline(
     inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
     liveCalls: liveOutboundCalls(surveyIdOfChannel),
     ensureQueued: (job) => surveyJobs.ensureQueued(job),
+    comments: { stored, recordings },
   });
   const surveyJobs: SurveyJobs = startSurveyJobs({
     connection: jobsConnection,
@@ -269,7 +270,7 @@ export async function startHotline(
       now,
       logger: logger.child({ component: 'surveys', surveyId }),
       onEnded: async (result, _state, storedComment) => {
-        // The comment stays in Asterisk's recordings under its stored name.
+        // The service saves the answers, then imports the comment from Asterisk under this name.
         await surveys.onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
       },
     });

@@ -8,13 +8,15 @@ import type { RecordingStore } from '../adapters/db/recording-store.js';
  * Asterisk may still be closing the file.
  */
 export async function importRecording(
-  stored: StoredRecordings,
-  store: RecordingStore,
+  stored: Pick<StoredRecordings, 'download'>,
+  store: Pick<RecordingStore, 'save'>,
   storedName: string,
   keyBase: string,
   logger: Logger,
+  opts: { retryDelayMs?: number } = {},
 ): Promise<string | null> {
   const key = `${keyBase.replace(/[^A-Za-z0-9._-]/g, '_')}.wav`;
+  const retryDelayMs = opts.retryDelayMs ?? 300;
   for (let attempt = 1; attempt <= 5; attempt++) {
     try {
       const data = await stored.download(storedName);
@@ -25,8 +27,8 @@ export async function importRecording(
     } catch (err) {
       logger.warn({ err: (err as Error).message, attempt, storedName }, 'recording download failed');
     }
-    await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+    await new Promise((resolve) => setTimeout(resolve, retryDelayMs * attempt));
   }
-  logger.error({ storedName }, 'recording could not be imported; the case is created without it');
+  logger.error({ storedName }, 'recording could not be imported; going on without it');
   return null;
 }

@@ -4,6 +4,8 @@
  * (adapters/jobs/survey-jobs.ts) only decides when a call is placed.
  */
 import type { Logger } from 'pino';
+import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
+import type { RecordingStore } from '../adapters/db/recording-store.js';
 import { firstCallTime } from '../domain/callbacks/dialling-window.js';
 import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/callbacks/retry-policy.js';
 import { shouldReopen, type SurveyResult } from '../domain/callbacks/survey-flow.js';
@@ -15,6 +17,7 @@ import { maskPhone, normalizePhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
+import { importRecording } from './recording-import.js';
 
 /** What the ARI side reports when a survey call is over (or never got through). */
 export interface SurveyCallEnded {
@@ -23,7 +26,11 @@ export interface SurveyCallEnded {
   answered: boolean;
   /** Q.850 hangup cause (ChannelDestroyed.cause); null when the originate itself failed. */
   cause: number | null;
-  /** surveyResult(state) of the survey reducer; absent for an unanswered call. */
+  /**
+   * surveyResult(state) of the survey reducer; absent for an unanswered call. Its
+   * `commentRecording` names the comment in Asterisk's stored recordings: it is imported
+   * into the engine's store once the answers are saved.
+   */
   result?: SurveyResult | undefined;
   /**
    * Why no cause came, stored as the attempt's cause name (the sweep's `engine-lost`:
@@ -93,6 +100,13 @@ export function createSurveyService(deps: {
   liveCalls?: () => Promise<ReadonlySet<string>>;
   /** Queues the job unless it is already waiting, delayed or running; true when it had to. */
   ensureQueued?: (job: SurveyJob) => Promise<boolean>;
+  /** Where voice comments come from (Asterisk over ARI) and where they are kept. */
+  comments: {
+    stored: Pick<StoredRecordings, 'download' | 'remove'>;
+    recordings: Pick<RecordingStore, 'save'>;
+    /** Pause before the n-th retry of a download is n times this (default 300 ms). */
+    retryDelayMs?: number;
+  };
 }) {
   const logger = deps.logger.child({ component: 'surveys' });
 
@@ -141,6 +155,8 @@ export function createSurveyService(deps: {
    * policy. A second report of the same attempt is ignored (returns null).
    */
   async function onCallEnded(input: SurveyCallEnded): Promise<NextStep | null> {
+    const storedComment = input.result?.commentRecording ?? null;
+    let next: NextStep | null;
     try {
       const survey = await deps.surveys.findById(input.surveyId);
       if (!survey || survey.status !== 'dialling') return null;
@@ -154,10 +170,42 @@ export function createSurveyService(deps: {
         outcome,
       });
       if (!recorded) return null;
-      return await settle(survey, outcome, now, input.result, input.cause);
+      // The answers are saved without the comment: it is only named once the engine holds its copy.
+      const answers = input.result && { ...input.result, commentRecording: null };
+      next = await settle(survey, outcome, now, answers, input.cause);
     } finally {
       deps.callOver?.(input.surveyId);
     }
+    // After the answers are saved and the worker's slot is free: a slow or failed
+    // download delays nothing else and loses no answer.
+    if (next.kind === 'done' && storedComment) await importComment(input.surveyId, storedComment);
+    return next;
+  }
+
+  /** Copies the survey's voice comment out of Asterisk and names it on the survey. */
+  async function importComment(surveyId: string, storedName: string): Promise<void> {
+    const log = logger.child({ surveyId });
+    try {
+      const key = await importRecording(deps.comments.stored, deps.comments.recordings, storedName, `survey-${surveyId}-comment`, log, {
+        retryDelayMs: deps.comments.retryDelayMs,
+      });
+      // Left in Asterisk under its stored name (logged by importRecording), where an admin can still fetch it.
+      if (!key) return;
+      await deps.surveys.update(surveyId, { commentRecording: key, updatedAt: deps.now() });
+      // Only once the survey names the engine's copy is Asterisk's file removed.
+      await deps.comments.stored.remove(storedName).catch((err: Error) => log.warn({ err: err.message, storedName }, 'stored comment not removed'));
+      log.info({ key }, 'survey comment imported');
+    } catch (err) {
+      log.error({ err: (err as Error).message, storedName }, 'survey comment not imported; the answers are kept without it');
+    }
+  }
+
+  /** The engine's key of the survey's voice comment, for playing it. */
+  async function commentRecording(surveyId: string): Promise<string> {
+    const survey = await deps.surveys.findById(surveyId);
+    if (!survey) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No survey ${surveyId}`);
+    if (!survey.commentRecording) throw hotlineError('HOTLINE_ERR_RECORDING_NOT_FOUND', 'This survey has no voice comment', { surveyId });
+    return survey.commentRecording;
   }
 
   /** Applies the retry policy to the survey's current attempt, which ended with `outcome`. */
@@ -263,6 +311,7 @@ export function createSurveyService(deps: {
   return {
     onCaseClosed,
     onCallEnded,
+    commentRecording,
     sweep,
     listForCase,
     flagged: (query: { reviewed?: boolean | undefined; limit: number }): Promise<FlaggedSurveyRow[]> => deps.surveys.flagged(query),

@@ -100,6 +100,21 @@ export async function seedSurveyedCases(database: Database, specs: SurveyedCaseS
   return { agentIds, surveyIds };
 }
 
+/** For survey services whose tests leave no voice comment: Asterisk and the store have none to give. */
+export const NO_COMMENTS = {
+  stored: {
+    download: async (): Promise<Buffer | null> => null,
+    remove: async (): Promise<void> => {
+      throw new Error('no voice comment is imported in these tests');
+    },
+  },
+  recordings: {
+    save: async (): Promise<void> => {
+      throw new Error('no voice comment is imported in these tests');
+    },
+  },
+};
+
 /**
  * The real survey service over `backend` for listing and reviewing the seeded surveys;
  * these tests place no calls, so scheduling one fails the test.
@@ -115,5 +130,6 @@ export function reviewOnlySurveyService(backend: HttpBackend, now: () => Date): 
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] },
     now,
     logger: pino({ level: 'silent' }),
+    comments: NO_COMMENTS,
   });
 }

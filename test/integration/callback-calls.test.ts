@@ -15,6 +15,7 @@ import { createCallbackService } from '../../src/services/callback-service.js';
 import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
+import { NO_COMMENTS } from '../helpers/surveyed-cases.js';
 
 const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
@@ -93,6 +94,7 @@ function engine(cap = 5, opts: { live?: Set<string> | null; work?: boolean } = {
     policy: { ...policy, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS },
     now: () => clock,
     logger,
+    comments: NO_COMMENTS,
   });
   const callbackCalls = createCallbackCalls({
     callbacks: callbackRepo,

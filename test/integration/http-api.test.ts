@@ -14,6 +14,7 @@ import {
   type RecordingStore,
   type Repositories,
 } from '../helpers/http-app.js';
+import { wav } from '../helpers/wav.js';
 
 const NOW = new Date('2025-01-04T10:00:00.000Z'); // a Saturday, 13:30 in Tehran
 const FRIDAY = new Date('2025-01-03T10:00:00.000Z'); // closed all day; Saturday 07:00 Tehran is 03:30Z
@@ -21,26 +22,6 @@ const FRIDAY = new Date('2025-01-03T10:00:00.000Z'); // closed all day; Saturday
 let backend: HttpBackend;
 let repos: Repositories;
 let store: RecordingStore;
-
-/** A valid PCM WAV file: 8 kHz mono 16-bit. */
-function wav(samples: number): Buffer {
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) data.writeInt16LE((i * 97) % 32768, i * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
 
 let app: FastifyInstance;
 let logLines: string[];
@@ -509,6 +490,7 @@ describe('errors and docs', () => {
       '/api/do-not-call': ['get', 'post'],
       '/api/do-not-call/{phone}': ['delete'],
       '/api/cases/{trackingNumber}/surveys': ['get'],
+      '/api/surveys/{id}/comment': ['get'],
       '/api/hours': ['get'],
       '/api/hours/override': ['put'],
       '/api/users': ['get', 'post'],
@@ -549,6 +531,7 @@ describe('errors and docs', () => {
     expect(doc.paths['/api/cases/{trackingNumber}/recording'].get.responses['200'].content).toHaveProperty(
       'audio/wav',
     );
+    expect(doc.paths['/api/surveys/{id}/comment'].get.responses['200'].content).toHaveProperty('audio/wav');
 
     const ui = await call({ method: 'GET', url: '/docs', token: null });
     expect([200, 302]).toContain(ui.statusCode);

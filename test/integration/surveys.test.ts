@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StoredRecordings } from '../../src/adapters/ari/stored-recordings.js';
 import type { Database } from '../../src/adapters/db/database.js';
+import { createFileRecordingStore, type RecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
 import { buildServer } from '../../src/adapters/http/server.js';
@@ -16,7 +21,8 @@ import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
 import { createSurveyService, ENGINE_LOST, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
 import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
-import { ALL_UP, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { ALL_UP, capturingLogger, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
+import { wav } from '../helpers/wav.js';
 
 const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
@@ -40,6 +46,8 @@ let database: Database;
 let repos: Repositories;
 let prefix: string;
 let clock: Date;
+let recordingsDir: string;
+let recordings: RecordingStore;
 const closers: (() => Promise<unknown>)[] = [];
 
 beforeAll(async () => {
@@ -57,6 +65,9 @@ beforeEach(async () => {
   repos = createRepositories(database);
   prefix = `test-${randomBytes(6).toString('hex')}`;
   clock = WED_1000;
+  recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-surveys-'));
+  recordings = createFileRecordingStore(recordingsDir);
+  closers.push(() => rm(recordingsDir, { recursive: true, force: true }));
 });
 
 afterEach(async () => {
@@ -106,6 +117,38 @@ function standInDialler() {
   };
 }
 
+/**
+ * Stands in for Asterisk's stored recordings over ARI: the files it holds by name, the
+ * names removed, and a hook run on each download (to look at the database meanwhile, or
+ * to fail it).
+ */
+function standInAsterisk(files: Record<string, Buffer> = {}) {
+  const held = new Map(Object.entries(files));
+  const removed: string[] = [];
+  const downloads: string[] = [];
+  let onDownload: (name: string) => Promise<void> = async () => undefined;
+  const stored: Pick<StoredRecordings, 'download' | 'remove'> = {
+    async download(name) {
+      downloads.push(name);
+      await onDownload(name);
+      return held.get(name) ?? null;
+    },
+    async remove(name) {
+      removed.push(name);
+      held.delete(name);
+    },
+  };
+  return {
+    stored,
+    held,
+    removed,
+    downloads,
+    set onDownload(hook: (name: string) => Promise<void>) {
+      onDownload = hook;
+    },
+  };
+}
+
 function harness(
   opts: {
     window?: DiallingWindowConfig;
@@ -115,9 +158,12 @@ function harness(
     /** Survey ids whose channel Asterisk still has; null: ARI cannot be asked. */
     live?: Set<string> | null;
     schedule?: (job: SurveyJob) => Promise<void>;
+    asterisk?: ReturnType<typeof standInAsterisk>;
+    logger?: typeof logger;
   } = {},
 ) {
   const window = opts.window ?? NO_DELAY;
+  const asterisk = opts.asterisk ?? standInAsterisk();
   const phone = standInDialler();
   const surveyRepo = createSurveyRepo(database.db);
   const doNotCall = createDoNotCallRepo(database.db);
@@ -130,13 +176,15 @@ function harness(
     callOver: (id) => jobs.forEach((j) => j.callOver(id)),
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window, holidays: [] },
     now: () => clock,
-    logger,
+    logger: opts.logger ?? logger,
     inFlightLimitMs: IN_FLIGHT_LIMIT,
     liveCalls: async () => {
       if (opts.live === null) throw new Error('ARI is not connected');
       return opts.live ?? new Set();
     },
     ensureQueued: (job) => jobs[0]!.ensureQueued(job),
+    // No pause between download attempts: the failing ones here fail every time.
+    comments: { stored: asterisk.stored, recordings, retryDelayMs: 0 },
   });
   for (let i = 0; i < (opts.workers ?? 1); i++) {
     const j = startSurveyJobs({
@@ -180,7 +228,7 @@ function harness(
     phone.onLine.delete(surveyId);
     return service.onCallEnded({ surveyId, answered, cause, result });
   }
-  return { phone, service, jobs, queue, close, reopenAndClose, newCase, surveysOf, endCall, surveyRepo, doNotCall, ready: () => Promise.all(jobs.map((j) => j.ready)) };
+  return { phone, asterisk, service, jobs, queue, close, reopenAndClose, newCase, surveysOf, endCall, surveyRepo, doNotCall, ready: () => Promise.all(jobs.map((j) => j.ready)) };
 }
 
 describe('scheduling on closure', () => {
@@ -342,13 +390,13 @@ describe('answers', () => {
   });
 
   it('a low rating reopens the case with an event naming the survey and flags it', async () => {
-    const h = harness();
+    const h = harness({ asterisk: standInAsterisk({ 'hotline-survey-c1-survey-comment': wav(8000) }) });
     await h.ready();
     const closed = await h.close(await h.newCase());
     await h.phone.placed(1);
     const surveyId = h.phone.calls[0]!.surveyId;
     clock = new Date(WED_1000.getTime() + 60_000);
-    await h.endCall(surveyId, true, 16, { ...ANSWERED_OK, solved: true, rating: 2, commentRecording: 'survey-comment-1' });
+    await h.endCall(surveyId, true, 16, { ...ANSWERED_OK, solved: true, rating: 2, commentRecording: 'hotline-survey-c1-survey-comment' });
 
     const found = (await repos.cases.findByTrackingNumber(closed.trackingNumber))!;
     expect(found.status).toBe('reopened');
@@ -360,7 +408,7 @@ describe('answers', () => {
       status: 'answered',
       solved: true,
       rating: 2,
-      commentRecording: 'survey-comment-1',
+      commentRecording: `survey-${surveyId}-comment.wav`,
       flaggedAt: clock,
     });
 
@@ -377,6 +425,82 @@ describe('answers', () => {
     await h.endCall(h.phone.calls[0]!.surveyId, true, 16, ANSWERED_OK);
     expect((await repos.cases.findById(closed.id))!.status).toBe('closed');
     expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', rating: 5, flaggedAt: null });
+  });
+});
+
+describe('voice comments', () => {
+  const STORED = 'hotline-survey-survey-abc-survey-comment';
+  const NOT_SOLVED: SurveyResult = { answered: true, solved: false, rating: 1, commentRecording: STORED, optOut: false };
+
+  it('is imported into the engine\'s store after the answers are saved, named on the survey, and removed from Asterisk', async () => {
+    const audio = wav(12_000);
+    const asterisk = standInAsterisk({ [STORED]: audio });
+    const h = harness({ asterisk });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    // What the database holds while Asterisk is asked for the file.
+    const seenAtDownload: unknown[] = [];
+    asterisk.onDownload = async () => void seenAtDownload.push(await h.surveyRepo.findById(surveyId));
+
+    expect(await h.endCall(surveyId, true, 16, NOT_SOLVED)).toEqual({ kind: 'done' });
+
+    // The answers (and the reopening) were saved before the download began.
+    expect(seenAtDownload).toEqual([expect.objectContaining({ status: 'answered', solved: false, rating: 1, commentRecording: null })]);
+    const key = `survey-${surveyId}-comment.wav`;
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', solved: false, rating: 1, commentRecording: key, flaggedAt: clock });
+    expect(await readFile(path.join(recordingsDir, key))).toEqual(audio);
+    expect(asterisk.downloads).toEqual([STORED]);
+    expect(asterisk.removed).toEqual([STORED]);
+    expect((await repos.cases.findById(closed.id))!.status).toBe('reopened');
+
+    // A repeated report of the same call imports nothing again.
+    expect(await h.endCall(surveyId, true, 16, NOT_SOLVED)).toBeNull();
+    expect(asterisk.downloads).toHaveLength(1);
+  });
+
+  it('that cannot be imported leaves the answers saved, the survey without a comment, and the file in Asterisk', async () => {
+    const asterisk = standInAsterisk({ [STORED]: wav(8000) });
+    asterisk.onDownload = async () => {
+      throw new Error('ARI download recording: HTTP 500');
+    };
+    const captured = capturingLogger();
+    const h = harness({ asterisk, logger: captured.logger });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+
+    expect(await h.endCall(surveyId, true, 16, NOT_SOLVED)).toEqual({ kind: 'done' });
+
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', solved: false, rating: 1, commentRecording: null, flaggedAt: clock });
+    expect((await repos.cases.findById(closed.id))!.status).toBe('reopened');
+    expect(asterisk.downloads.length).toBeGreaterThan(1);
+    expect(asterisk.removed).toEqual([]);
+    expect(asterisk.held.has(STORED)).toBe(true);
+    const errors = captured.lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
+    expect(errors).toEqual([expect.objectContaining({ storedName: STORED, surveyId, msg: expect.stringContaining('could not be imported') })]);
+  });
+
+  it('that Asterisk does not have (or an empty file) leaves the answers without a comment', async () => {
+    const h = harness({ asterisk: standInAsterisk({ [STORED]: Buffer.alloc(44) }) });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    expect(await h.endCall(surveyId, true, 16, { ...NOT_SOLVED, solved: true, rating: 5 })).toEqual({ kind: 'done' });
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', solved: true, rating: 5, commentRecording: null });
+    expect(h.asterisk.removed).toEqual([]);
+  });
+
+  it('is not fetched for a call that left no comment', async () => {
+    const h = harness();
+    await h.ready();
+    await h.close(await h.newCase());
+    await h.phone.placed(1);
+    await h.endCall(h.phone.calls[0]!.surveyId, true, 16, ANSWERED_OK);
+    expect(h.asterisk.downloads).toEqual([]);
   });
 });
 
@@ -578,5 +702,73 @@ describe('HTTP', () => {
       }),
     ]);
     expect((await app.inject({ method: 'GET', url: '/api/cases/99999999/surveys', headers: sup })).statusCode).toBe(404);
+  });
+
+  it('plays a survey\'s voice comment to supervisors and admins, and says clearly when there is none', async () => {
+    const STORED = 'hotline-survey-survey-http-survey-comment';
+    const audio = wav(16_000);
+    const h = harness({ asterisk: standInAsterisk({ [STORED]: audio }) });
+    await h.ready();
+    const app = await buildServer({
+      cases: repos.cases,
+      recordings,
+      health: async () => ALL_UP,
+      hours: await officeHours(repos.settings, logger, []),
+      adminToken: TEST_ADMIN_TOKEN,
+      ...serviceDeps(repos, logger),
+      authenticate: (token) =>
+        token === 'agent'
+          ? { id: 'agent-1', role: 'agent' }
+          : token === 'sup'
+            ? { id: 'sup-1', role: 'supervisor' }
+            : token === 'district'
+              ? { id: 'd-1', role: 'district', district: 7 }
+              : null,
+      surveys: h.service,
+      logger,
+      now: () => clock,
+    });
+    closers.push(() => app.close());
+    const get = (url: string, token: string | null) =>
+      app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    // Three surveys: one with a comment, one without, one whose comment's audio is gone.
+    const withComment = await h.close(await h.newCase());
+    const without = await h.close(await h.newCase('09120000001'));
+    const lost = await h.close(await h.newCase('09120000002'));
+    await h.phone.placed(3);
+    const idOf = async (c: Case) => (await h.surveysOf(c.id))[0]!.id;
+    const [commented, plain, gone] = [await idOf(withComment), await idOf(without), await idOf(lost)];
+    await h.endCall(commented, true, 16, { ...ANSWERED_OK, commentRecording: STORED });
+    await h.endCall(plain, true, 16, ANSWERED_OK);
+    await h.endCall(gone, true, 16, ANSWERED_OK);
+    await h.surveyRepo.update(gone, { commentRecording: `survey-${gone}-comment.wav`, updatedAt: clock });
+
+    for (const token of ['sup', TEST_ADMIN_TOKEN]) {
+      const res = await get(`/api/surveys/${commented}/comment`, token);
+      expect(res.statusCode, token).toBe(200);
+      expect(res.headers['content-type']).toBe('audio/wav');
+      expect(res.headers['content-length']).toBe(String(audio.length));
+      expect(res.headers['content-disposition']).toBe(`inline; filename="survey-${commented}-comment.wav"`);
+      expect(res.rawPayload.equals(audio)).toBe(true);
+    }
+
+    const notFound = async (url: string, code: string) => {
+      const res = await get(url, 'sup');
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.code, url).toBe(code);
+      return res.json().error.message as string;
+    };
+    expect(await notFound(`/api/surveys/${plain}/comment`, 'HOTLINE_ERR_RECORDING_NOT_FOUND')).toBe('This survey has no voice comment');
+    expect(await notFound(`/api/surveys/${gone}/comment`, 'HOTLINE_ERR_RECORDING_NOT_FOUND')).toBe("This survey's voice comment is missing");
+    await notFound('/api/surveys/00000000-0000-4000-8000-000000000000/comment', 'HOTLINE_ERR_NOT_FOUND');
+    await notFound('/api/surveys/not-a-survey/comment', 'HOTLINE_ERR_NOT_FOUND');
+
+    for (const token of ['agent', 'district']) {
+      const res = await get(`/api/surveys/${commented}/comment`, token);
+      expect(res.statusCode, token).toBe(403);
+      expect(res.json().error.code).toBe('HOTLINE_ERR_FORBIDDEN');
+    }
+    expect((await get(`/api/surveys/${commented}/comment`, null)).statusCode).toBe(401);
   });
 });

@@ -128,7 +128,7 @@ export interface HttpDeps {
   dispatch?: DispatchControl;
   recordings: RecordingReader;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
-  surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review'> | undefined;
+  surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
   hours: HoursService;
   /** Call and case reports over a Jalali period (GET /api/reports/*, the /reports page). */

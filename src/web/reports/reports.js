@@ -163,6 +163,43 @@ function noFlaggedRow() {
   return tr;
 }
 
+// Object URLs of the comments played from the list shown, freed when it is drawn again.
+const commentUrls = [];
+
+/** The «پیام صوتی» cell: a play button that fetches the comment (with the token) into an audio player. */
+function commentCell(survey) {
+  const td = document.createElement('td');
+  if (!survey.hasCommentRecording) {
+    td.textContent = '—';
+    return td;
+  }
+  const button = cell('button', 'پخش');
+  button.type = 'button';
+  button.className = 'play';
+  button.title = 'پخش پیام صوتی شهروند';
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    $('flagged-error').textContent = '';
+    try {
+      const res = await api(`/api/surveys/${encodeURIComponent(survey.id)}/comment`, 'audio/wav');
+      const url = URL.createObjectURL(await res.blob());
+      commentUrls.push(url);
+      const audio = document.createElement('audio');
+      audio.controls = true;
+      audio.preload = 'auto';
+      audio.src = url;
+      td.replaceChildren(audio);
+      // The click was the user's gesture: start at once (a browser may still decline; the controls remain).
+      audio.play().catch(() => undefined);
+    } catch (err) {
+      button.disabled = false;
+      $('flagged-error').textContent = err.status === 404 ? 'فایل پیام صوتی این نظرسنجی پیدا نشد.' : err.message;
+    }
+  });
+  td.append(button);
+  return td;
+}
+
 async function refreshFlagged() {
   $('flagged-error').textContent = '';
   const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
@@ -193,7 +230,7 @@ async function refreshFlagged() {
       cell('td', s.district === null ? '—' : faDigits(s.district)),
       cell('td', s.rating === null ? '—' : faDigits(s.rating), `num${s.rating !== null && s.rating <= 2 ? ' red' : ''}`),
       cell('td', s.solved === null ? '—' : s.solved ? 'بله' : 'خیر', s.solved === false ? 'red' : ''),
-      cell('td', s.hasCommentRecording ? 'دارد' : '—'),
+      commentCell(s),
       cell('td', s.answeredAt ? dateTime.format(new Date(s.answeredAt)) : '—'),
       action,
     );
@@ -203,6 +240,7 @@ async function refreshFlagged() {
   thead.append(head);
   const tbody = document.createElement('tbody');
   tbody.append(...(rows.length === 0 ? [noFlaggedRow()] : rows));
+  for (const url of commentUrls.splice(0)) URL.revokeObjectURL(url);
   $('flagged-table').replaceChildren(thead, tbody);
 }
 

@@ -32,7 +32,8 @@ const ListQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
 });
 
-const AudioStream = Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' });
+/** A streamed WAV answer, for the OpenAPI document (the route sends a stream, not JSON). */
+export const AudioStream = Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' });
 
 const TrackingParams = Type.Object({ trackingNumber: TrackingNumber });
 

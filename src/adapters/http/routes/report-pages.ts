@@ -11,7 +11,11 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
  * not part of the API.
  */
 
-/** Everything from this origin, nothing inline: the page's charts are SVG built through the DOM. */
+/**
+ * Everything from this origin, nothing inline: the page's charts are SVG built through the DOM.
+ * Media only from blob: URLs: a survey's voice comment needs the bearer token, so the
+ * page fetches it and plays the blob (an <audio src="/api/…"> could send no token).
+ */
 const PAGE_CSP = {
   'default-src': ["'self'"],
   'base-uri': ["'none'"],
@@ -19,6 +23,7 @@ const PAGE_CSP = {
   'form-action': ["'self'"],
   'frame-ancestors': ["'none'"],
   'img-src': ["'self'", 'data:'],
+  'media-src': ['blob:'],
   'object-src': ["'none'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],

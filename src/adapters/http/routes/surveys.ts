@@ -12,6 +12,7 @@ import { ATTEMPT_OUTCOMES } from '../../../domain/callbacks/retry-policy.js';
 import { normalizePhone } from '../../../domain/phone.js';
 import { CASE_CATEGORIES } from '../../../domain/cases/case.js';
 import type { FlaggedSurveyRow } from '../../db/survey-repo.js';
+import { AudioStream } from './cases.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
 const Instant = Type.String({ format: 'date-time' });
@@ -54,7 +55,7 @@ const Survey = Type.Object(
     answeredAt: Nullable(Instant),
     solved: Type.Union([Type.Boolean(), Type.Null()]),
     rating: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
-    commentRecording: Nullable(Type.String()),
+    commentRecording: Nullable(Type.String({ description: 'Key of the voice comment in the engine\'s store (GET /api/surveys/{id}/comment plays it)' })),
     flaggedAt: Type.Union([Instant, Type.Null()], { description: 'Set when the answers reopened the case for a supervisor' }),
     attempts: Type.Array(Attempt),
   },
@@ -69,7 +70,7 @@ const FlaggedSurvey = Type.Object(
     district: Type.Union([Type.Integer({ minimum: 1, maximum: 22 }), Type.Null()]),
     rating: Type.Union([Type.Integer({ minimum: 1, maximum: 5 }), Type.Null()]),
     solved: Type.Union([Type.Boolean(), Type.Null()], { description: 'null: the question was not answered' }),
-    hasCommentRecording: Type.Boolean({ description: 'The citizen left a voice comment (see GET /api/cases/{trackingNumber}/surveys)' }),
+    hasCommentRecording: Type.Boolean({ description: 'The citizen left a voice comment (GET /api/surveys/{id}/comment plays it)' }),
     answeredAt: Nullable(Instant),
     flaggedAt: Instant,
     reviewed: Type.Boolean({ description: 'A supervisor has marked it reviewed' }),
@@ -122,7 +123,7 @@ function toSurveyDto(s: SurveyWithAttempts) {
   };
 }
 
-export function surveyRoutes(deps: Pick<HttpDeps, 'surveys'>): FastifyPluginAsyncTypebox {
+export function surveyRoutes(deps: Pick<HttpDeps, 'surveys' | 'recordings'>): FastifyPluginAsyncTypebox {
   const surveys = () => {
     if (!deps.surveys) throw hotlineError('HOTLINE_ERR_DEPENDENCY_DOWN', 'Surveys are not running');
     return deps.surveys;
@@ -220,6 +221,38 @@ export function surveyRoutes(deps: Pick<HttpDeps, 'surveys'>): FastifyPluginAsyn
       async (request) => {
         const { reviewed, limit = 100 } = request.query;
         return (await surveys().flagged({ reviewed, limit })).map(toFlaggedDto);
+      },
+    );
+
+    app.get(
+      '/surveys/:id/comment',
+      {
+        schema: {
+          summary: "The citizen's voice comment on a survey",
+          description:
+            'The comment left at the end of the survey call, as WAV audio, streamed. 404 ' +
+            'HOTLINE_ERR_RECORDING_NOT_FOUND when the survey has no comment (or its audio is missing), ' +
+            'HOTLINE_ERR_NOT_FOUND when there is no such survey.',
+          tags: ['surveys'],
+          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Survey id' }) }),
+          // No `produces`: it would list the JSON error answers as audio/wav too.
+          response: {
+            200: { description: 'The comment', content: { 'audio/wav': { schema: AudioStream } } },
+            ...errorResponses(403, 404, 503),
+          },
+        },
+        preHandler: requireRole('admin', 'supervisor'),
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const key = await surveys().commentRecording(id);
+        const stat = await deps.recordings.stat(key);
+        if (!stat) throw hotlineError('HOTLINE_ERR_RECORDING_NOT_FOUND', "This survey's voice comment is missing", { surveyId: id });
+        return reply
+          .header('content-type', 'audio/wav')
+          .header('content-length', stat.size)
+          .header('content-disposition', `inline; filename="survey-${id}-comment.wav"`)
+          .send(deps.recordings.createReadStream(key));
       },
     );
 
