@@ -10,17 +10,19 @@ import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { parseCsv } from '../helpers/csv.js';
 import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from '../helpers/http-app.js';
 import { reviewOnlySurveyService, seedSurveyedCases, type SurveyedCaseSpec } from '../helpers/surveyed-cases.js';
+import { wav } from '../helpers/wav.js';
 
 /**
  * The supervisors' reports page in Debian's chromium against the real HTTP server,
  * sign-in, report service and survey service over PGlite: the satisfaction table, its
- * CSV, and the flagged surveys a supervisor marks reviewed.
+ * CSV, and the flagged surveys a supervisor listens to and marks reviewed.
  *
  * The period 1405-01-01..1405-01-02 is [2026-03-20T20:30Z, 2026-03-22T20:30Z); the
  * figures below are worked out by hand from SPECS.
  */
 
 const PASSWORD = 'a-long-supervisor-passphrase';
+const COMMENT_AUDIO = wav(16_000);
 const IN = '2026-03-21T09:00:00Z';
 
 const SPECS: SurveyedCaseSpec[] = [
@@ -55,6 +57,8 @@ beforeAll(async () => {
     passwordHash: await hashPassword(PASSWORD),
   });
   ({ agentIds, surveyIds } = await seedSurveyedCases(backend.database, SPECS, 30_000_000));
+  // Survey 4's voice comment, as the import on call end leaves it in the store: 2 s of audio.
+  await backend.store.save('survey-comment-4', COMMENT_AUDIO);
   ({ app } = await startHttpApp(backend, { surveys: reviewOnlySurveyService(backend, () => new Date()) }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -79,6 +83,15 @@ afterAll(async () => {
 });
 
 const POLL = { timeout: 10_000 };
+
+/** What the test reads of an <audio> element (the tests compile without the DOM library). */
+interface AudioView {
+  readyState: number;
+  src: string;
+  controls: boolean;
+  duration: number;
+  error: { code: number } | null;
+}
 
 /** The satisfaction table as text, one array of cells per row, keyed by its first cell. */
 async function csatRows(): Promise<Map<string, string[]>> {
@@ -139,9 +152,29 @@ describe('the reports page in chromium', () => {
     await expect.poll(() => flagged.count(), POLL).toBe(2);
     const flaggedCells = await Promise.all((await flagged.all()).map(async (tr) => (await tr.locator('td').allTextContents()).slice(0, 6)));
     expect(flaggedCells).toEqual([
-      ['۳۰۰۰۰۰۰۴', 'پارک‌ها و فضای سبز', '۵', '۱', '—', 'دارد'],
+      ['۳۰۰۰۰۰۰۴', 'پارک‌ها و فضای سبز', '۵', '۱', '—', 'پخش'],
       ['۳۰۰۰۰۰۰۲', 'پارک‌ها و فضای سبز', '۳', '۲', 'خیر', '—'],
     ]);
+
+    // Survey 4's comment: only it has a play control; a click fetches the audio with the
+    // token and plays it from a blob: URL, which the page's CSP allows.
+    expect(await flagged.nth(1).getByRole('button', { name: 'پخش' }).count()).toBe(0);
+    const commentCell = flagged.first().locator('td').nth(5);
+    const [audioResponse] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/surveys/${surveyIds[4]}/comment`)),
+      commentCell.getByRole('button', { name: 'پخش' }).click(),
+    ]);
+    expect(audioResponse.status()).toBe(200);
+    expect(await audioResponse.request().headerValue('authorization')).toMatch(/^Bearer /);
+    const audio = commentCell.locator('audio');
+    await expect.poll(() => audio.evaluate((a) => (a as unknown as AudioView).readyState), POLL).toBeGreaterThanOrEqual(1);
+    const loaded = await audio.evaluate((el) => {
+      const a = el as unknown as AudioView;
+      return { src: a.src, controls: a.controls, duration: a.duration, error: a.error?.code ?? null };
+    });
+    expect(loaded).toMatchObject({ src: expect.stringMatching(/^blob:/), controls: true, error: null });
+    expect(loaded.duration).toBeCloseTo(2, 1);
+    await page.screenshot({ path: await artefactPath('reports-flagged-comment.png'), fullPage: true });
 
     await flagged.first().getByRole('button', { name: 'بررسی شد' }).click();
     await expect.poll(() => flagged.count(), POLL).toBe(1);

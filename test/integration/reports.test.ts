@@ -346,6 +346,8 @@ describe('HTTP (PostgreSQL)', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("style-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
+    // Survey comments play from blob: URLs (fetched with the token), and from nowhere else.
+    expect(csp).toContain('media-src blob:;');
     for (const [asset, type] of [
       ['reports.js', 'text/javascript; charset=utf-8'],
       ['charts.js', 'text/javascript; charset=utf-8'],
