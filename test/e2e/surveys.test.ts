@@ -51,7 +51,7 @@ async function patch(trackingNumber: string, body: object) {
 const prompt = (id: string) => (e: AriEvent) => e.type === 'PlaybackStarted' && String(e.playback?.media_uri).includes(`sound:${id}`);
 
 describe('satisfaction survey after a case closes', () => {
-  it('calls the citizen once, stores the answers, and reopens the case on "not solved"', async () => {
+  it('calls the citizen once, stores the answers and the voice comment, and reopens the case on "not solved"', async () => {
     const repos = createRepositories(hotline.database);
     const phone = randomMobile('0912');
     const created = await repos.cases.create({ channel: 'manual', category: 'parks_trees', district: 4, callerPhone: phone, description: 'شاخه شکسته', actor: 'test' });
@@ -69,8 +69,12 @@ describe('satisfaction survey after a case closes', () => {
     const commentOffer = line.nextEvent(prompt('survey-comment-offer'));
     await line.pressOn(callee, '2'); // a rating of 2
     await commentOffer;
+    const recording = line.nextEvent((e) => e.type === 'RecordingStarted', 60_000);
+    await line.pressOn(callee, '1'); // leave a comment
+    await recording;
+    await line.playOn(callee, 'sound:demo-thanks'); // the citizen speaks (5 s)
     const thanks = line.nextEvent(prompt('survey-thanks'));
-    await line.pressOn(callee, '2'); // no comment
+    await line.pressOn(callee, '#');
     await thanks;
 
     for (;;) {
@@ -81,6 +85,21 @@ describe('satisfaction survey after a case closes', () => {
       }
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The voice comment is copied from Asterisk to the engine, then served to supervisors.
+    const surveyId = (await hotline.surveys.listForCase(created.trackingNumber))[0]!.id;
+    await expect
+      .poll(async () => (await hotline.surveys.listForCase(created.trackingNumber))[0]?.commentRecording, { timeout: 20_000 })
+      .toBe(`survey-${surveyId}-comment.wav`);
+    const audio = await hotline.http.inject({
+      method: 'GET',
+      url: `/api/surveys/${surveyId}/comment`,
+      headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` },
+    });
+    expect(audio.statusCode).toBe(200);
+    expect(audio.headers['content-type']).toBe('audio/wav');
+    expect(audio.rawPayload.subarray(0, 4).toString('ascii')).toBe('RIFF');
+    // A second of 8 kHz 16-bit audio at least: the comment, not an empty file.
+    expect(audio.rawPayload.length).toBeGreaterThan(44 + 16_000);
     const after = await repos.cases.findByTrackingNumber(created.trackingNumber);
     expect(after?.status).toBe('reopened');
     expect(after?.events.at(-1)).toMatchObject({ actor: 'survey', toStatus: 'reopened' });

@@ -158,6 +158,14 @@ export class CitizenLine {
     await this.client.channels.sendDTMF({ channelId, dtmf: digits, between: 150, duration: 120 });
   }
 
+  /** Plays `media` on a channel of the test application (what a callee "says"); resolves when it ends. */
+  async playOn(channelId: string, media: string): Promise<void> {
+    const playbackId = randomUUID();
+    const done = this.nextEvent((e) => e.type === 'PlaybackFinished' && e.playback?.id === playbackId);
+    await this.client.channels.play({ channelId, media, playbackId, lang: 'en' });
+    await done;
+  }
+
   close(): void {
     (this.client as unknown as EventEmitter).removeAllListeners();
     this.client.stop();
