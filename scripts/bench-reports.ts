@@ -143,5 +143,8 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(`[bench:reports] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // drizzle wraps the driver's error: PostgreSQL's own message is its cause.
+  const cause = err instanceof Error ? (err.cause as Error | undefined) : undefined;
+  if (cause) process.stderr.write(`[bench:reports] caused by: ${cause.message}\n`);
   process.exitCode = 1;
 });

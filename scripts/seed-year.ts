@@ -134,7 +134,7 @@ export async function seedYear(database: Database, counts = { calls: envInt('SEE
              case when res = 'answered' then 45 + floor(360 * r_talk * r_talk)::int end,
              case when res = 'answered' and r_wrap < 0.9 then 5 + floor(25 * r_wrap)::int end,
              -- Spread over the agents by the call's number, not a new random(): the calls stay those of v1.
-             case when res = 'answered' then (select ids[1 + (i * 7919) % ${AGENTS}::int] from agents) end
+             case when res = 'answered' then (select ids[1 + ((i::bigint * 7919) % ${AGENTS})::int] from agents) end
       from (
         select i, r_talk, r_wrap, r_dist, r_x, ${INSTANT} as t, q, res,
                case res when 'answered' then least(600, floor(-14 * ln(1 - r_wait))::int)
