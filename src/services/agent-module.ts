@@ -4,7 +4,7 @@ import type { AgentRepo } from '../domain/agents/ports.js';
 import type { QueueName } from '../domain/cases/case.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import type { UserRepo } from '../domain/users/user.js';
-import type { SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
+import type { ChannelRow, SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import { createAgentDesk } from './agent-desk.js';
 import { AgentService, type AgentAmi } from './agent-service.js';
 import { createPjsipProvisioner } from './pjsip-provisioner.js';
@@ -17,7 +17,8 @@ import { createSupervisorDesk } from './supervisor-desk.js';
  */
 export function createAgentModule(deps: {
   repos: { agents: AgentRepo; users: UserRepo; calls: CallRepo; cases: CaseRepo; supervisorPhones: SupervisorPhoneRepo };
-  ami: AgentAmi;
+  /** listAction (the real AmiClient has it) lets listening find calls this engine did not see connect. */
+  ami: AgentAmi & { listAction?: (fields: Record<string, string>) => Promise<Record<string, unknown>[]> };
   config: AgentsConfig;
   now: () => Date;
   logger: Logger;
@@ -46,6 +47,7 @@ export function createAgentModule(deps: {
     agents: deps.repos.agents,
     service,
     ami: deps.ami,
+    channels: deps.ami.listAction ? () => asteriskChannels((fields) => deps.ami.listAction!(fields)) : undefined,
     provision: () => desk.provision(),
     sipDomain: deps.config.sipDomain,
     logger: deps.logger,
@@ -82,4 +84,12 @@ export function createAgentModule(deps: {
   };
 
   return { desk, supervisors, service, onAmiEvent, onAmiConnected, idle: () => chain, stop: () => service.stop() };
+}
+
+/** Asterisk's channels now (AMI CoreShowChannels). */
+async function asteriskChannels(listAction: (fields: Record<string, string>) => Promise<Record<string, unknown>[]>): Promise<ChannelRow[]> {
+  const events = await listAction({ action: 'CoreShowChannels' });
+  return events
+    .filter((e) => String(e.event).toLowerCase() === 'coreshowchannel')
+    .map((e) => ({ channel: String(e.channel ?? ''), uniqueId: String(e.uniqueid ?? ''), bridgeId: String(e.bridgeid ?? '') }));
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentRepo } from '../domain/agents/ports.js';
 import { hotlineError } from '../domain/errors.js';
-import { PHONE_ROLES, listenOriginate, supervisorEndpoint, type SupervisorPhoneRecord, type SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
+import { PHONE_ROLES, agentLegIn, listenOriginate, type ChannelRow, supervisorEndpoint, type SupervisorPhoneRecord, type SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import type { UserRepo } from '../domain/users/user.js';
 import type { SupervisorDesk, SupervisorPhoneAccount } from '../adapters/http/deps.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
@@ -14,6 +14,8 @@ export function createSupervisorDesk(deps: {
   agents: Pick<AgentRepo, 'findByUserId' | 'list'>;
   service: Pick<AgentService, 'liveCall'>;
   ami: AgentAmi;
+  /** Asterisk's channel list, to find a call this engine did not see connect (it started mid-call). */
+  channels?: (() => Promise<ChannelRow[]>) | undefined;
   /** Writes every phone (agents' and supervisors') into Asterisk. */
   provision: () => Promise<void>;
   sipDomain: string;
@@ -34,6 +36,20 @@ export function createSupervisorDesk(deps: {
     const [agents, supervisors] = await Promise.all([deps.agents.list(), deps.repo.list()]);
     const taken = agents.some((a) => a.interface === iface) || supervisors.some((s) => s.interface === iface && s.userId !== userId);
     if (taken) throw hotlineError('HOTLINE_ERR_CONFLICT', 'This interface is already another phone');
+  }
+
+  /** The agent's leg of their call: as seen connecting, or else as Asterisk lists it now. */
+  async function currentCall(agentId: string, agentInterface: string): Promise<{ uniqueId: string; channel: string } | null> {
+    const seen = deps.service.liveCall(agentId);
+    if (seen?.channel) return { uniqueId: seen.uniqueId, channel: seen.channel };
+    if (!deps.channels || !deps.ami.isConnected()) return null;
+    try {
+      const found = agentLegIn(await deps.channels(), agentInterface);
+      return found ? { uniqueId: found.callId, channel: found.channel } : null;
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'could not list Asterisk channels to find the agent\'s call');
+      return null;
+    }
   }
 
   return {
@@ -72,8 +88,8 @@ export function createSupervisorDesk(deps: {
     async listen(agentId, supervisorId) {
       const agent = await deps.agents.findByUserId(agentId);
       if (!agent) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No agent has this id');
-      const call = deps.service.liveCall(agentId);
-      if (!call?.channel) throw hotlineError('HOTLINE_ERR_NOT_ON_CALL');
+      const call = await currentCall(agentId, agent.interface);
+      if (!call) throw hotlineError('HOTLINE_ERR_NOT_ON_CALL');
       const phone = await deps.repo.findByUserId(supervisorId);
       if (!phone) throw hotlineError('HOTLINE_ERR_NO_PHONE', 'You have no phone to listen on: set one with PUT /api/supervisors/{id}/phone');
       if (!deps.ami.isConnected()) throw hotlineError('HOTLINE_ERR_DEPENDENCY_DOWN', 'Asterisk (AMI) is not connected; nobody was called');

@@ -5,7 +5,7 @@ import type { Hotline } from '../../src/app.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
-import { startTestEngine, testAmi } from '../helpers/engine.js';
+import { startTestEngine, testAmi, type TestEngine } from '../helpers/engine.js';
 import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, type TestAgent } from '../helpers/test-agents.js';
 
 /**
@@ -14,6 +14,7 @@ import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, type TestA
  * hotline-test-citizens, which rings into this test's ARI application, where the test
  * answers it. Asterisk's own channel list shows what runs on the supervisor's line.
  */
+let engine: TestEngine;
 let hotline: Hotline;
 let cleanup: () => Promise<void>;
 let line: CitizenLine;
@@ -46,7 +47,8 @@ async function ariChannels(): Promise<AriChannel[]> {
 const spiesOn = (channel: string) => (c: AriChannel) => c.dialplan.app_name === 'ChanSpy' && (c.dialplan.app_data ?? '').startsWith(`${channel},`);
 
 beforeAll(async () => {
-  ({ hotline, cleanup } = await startTestEngine());
+  engine = await startTestEngine();
+  ({ hotline, cleanup } = engine);
   const repos = createRepositories(hotline.database);
   await hotline.hours.setOverride('open', 'test');
   line = await CitizenLine.connect();
@@ -130,6 +132,40 @@ describe('a supervisor listens to a live call', () => {
     await call.hangup();
     await call.waitForHotlineHangup();
     await expect.poll(async () => (await ariChannels()).some((c) => c.id === spy.id || spiesOn(channel)(c)), { timeout: 10_000 }).toBe(false);
+    await expect.poll(async () => (await ariChannels()).some((c) => c.id === supervisorLeg), { timeout: 10_000 }).toBe(false);
+  });
+  it('finds the call in Asterisk\'s channel list after an engine restart mid-call', async () => {
+    await hotline.agents.desk.endWrapUp(agent.id).catch(() => undefined);
+    await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('available');
+    const call = await line.dial(randomMobile('0912'));
+    open.push(call);
+    await call.waitForPrompt('main-menu');
+    await call.press('1');
+    await call.waitForPrompt('category-menu');
+    await call.press('3');
+    await call.waitForPrompt('district-prompt');
+    await call.press('7#');
+    const leg = await line.waitForLeg('agent', agent.endpoint);
+    await line.answer(leg);
+    await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('on_call');
+
+    // A deploy: the new engine never saw this call connect.
+    await hotline.stop();
+    const first = engine;
+    const restarted = await startTestEngine(first.config);
+    engine = restarted;
+    hotline = restarted.hotline;
+    cleanup = async () => (await restarted.cleanup(), await first.cleanup());
+
+    const listen = await api('POST', `/api/agents/${agent.id}/listen`, supervisorToken);
+    expect(listen.statusCode, listen.body).toBe(202);
+    const { channel, callId } = listen.json() as { channel: string; callId: string };
+    expect(channel).toMatch(new RegExp(`^Local/${agent.endpoint}@hotline-test-agents-[0-9a-f]+;1$`));
+    expect(callId).toBe(call.hotlineId);
+    const supervisorLeg = await line.waitForLeg('callee', supervisorExten);
+    await line.answer(supervisorLeg);
+    await expect.poll(async () => (await ariChannels()).filter(spiesOn(channel)).length, { timeout: 10_000 }).toBe(1);
+    await call.hangup();
     await expect.poll(async () => (await ariChannels()).some((c) => c.id === supervisorLeg), { timeout: 10_000 }).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listenOriginate, supervisorEndpoint } from './phone.js';
+import { agentLegIn, listenOriginate, supervisorEndpoint } from './phone.js';
 
 const base = {
   supervisorInterface: 'PJSIP/sup-maryam',
@@ -50,5 +50,37 @@ describe('listenOriginate', () => {
     const fields = listenOriginate({ ...base, agentName: 'x" <1>\r\nAction: Hangup' });
     expect(fields.callerid).toBe('"گوش دادن: x 1Action: Hangup" <agent-sara>');
     expect(fields.callerid).not.toMatch(/[\r\n]/);
+  });
+});
+
+describe('finding an agent\'s leg in Asterisk\'s channel list', () => {
+  const rows = [
+    { channel: 'PJSIP/trunk-00000001', uniqueId: '1795.1', bridgeId: 'b-1' },
+    { channel: 'PJSIP/agent-sara-0000002a', uniqueId: '1795.2', bridgeId: 'b-1' },
+    { channel: 'PJSIP/agent-sarah-0000002b', uniqueId: '1795.3', bridgeId: 'b-2' },
+    { channel: 'Local/137@from-pstn-0000000c;2', uniqueId: 'citizen-1-hotline', bridgeId: 'b-3' },
+    { channel: 'Local/agent-ali@hotline-test-agents-0000000d;1', uniqueId: '1795.5', bridgeId: 'b-3' },
+    { channel: 'Local/agent-ali@hotline-test-agents-0000000d;2', uniqueId: '1795.6', bridgeId: '' },
+    { channel: 'PJSIP/agent-reza-00000030', uniqueId: '1795.7', bridgeId: '' },
+  ];
+
+  it('finds a PJSIP agent\'s bridged leg and the caller across the bridge', () => {
+    expect(agentLegIn(rows, 'PJSIP/agent-sara')).toEqual({ channel: 'PJSIP/agent-sara-0000002a', callId: '1795.1' });
+  });
+
+  it('finds the ;1 half of a Local interface, without its dial options', () => {
+    expect(agentLegIn(rows, 'Local/agent-ali@hotline-test-agents/n')).toEqual({
+      channel: 'Local/agent-ali@hotline-test-agents-0000000d;1',
+      callId: 'citizen-1-hotline',
+    });
+  });
+
+  it('does not take a longer name for the agent (agent-sarah is not agent-sara)', () => {
+    expect(agentLegIn(rows.filter((r) => r.uniqueId !== '1795.2'), 'PJSIP/agent-sara')).toBeNull();
+  });
+
+  it('ignores a ringing leg that is not bridged yet, and a bridge with nobody else in it', () => {
+    expect(agentLegIn(rows, 'PJSIP/agent-reza')).toBeNull();
+    expect(agentLegIn(rows, 'PJSIP/agent-sarah')).toBeNull();
   });
 });

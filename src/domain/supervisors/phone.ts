@@ -78,3 +78,28 @@ export function listenOriginate(input: {
     async: 'true',
   };
 }
+
+/** One row of AMI `CoreShowChannels` (the fields used here). */
+export interface ChannelRow {
+  channel: string;
+  uniqueId: string;
+  bridgeId: string;
+}
+
+/**
+ * The agent's leg of a call in progress, from Asterisk's own channel list, with the
+ * caller's channel on the other side of the bridge. For calls the engine did not see
+ * connect (it started mid-call), so the listen button still works after a restart.
+ * app_queue names the leg after the interface it dialled: `PJSIP/agent-ali` rings
+ * `PJSIP/agent-ali-0000002a`, `Local/agent-ali@ctx/n` rings `Local/agent-ali@ctx-0000002a;1`.
+ */
+export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string): { channel: string; callId: string } | null {
+  const isLocal = agentInterface.startsWith('Local/');
+  // Local's dial options (`/n`) are not part of the channel name.
+  const base = isLocal ? agentInterface.replace(/\/[^/@]*$/, '') : agentInterface;
+  const legName = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]+${isLocal ? ';1' : ''}$`);
+  const leg = rows.find((r) => legName.test(r.channel) && r.bridgeId !== '');
+  if (!leg) return null;
+  const caller = rows.find((r) => r.bridgeId === leg.bridgeId && r.uniqueId !== leg.uniqueId);
+  return caller ? { channel: leg.channel, callId: caller.uniqueId } : null;
+}
