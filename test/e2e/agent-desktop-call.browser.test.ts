@@ -62,12 +62,7 @@ describe('the agent desktop on a real call', () => {
 
     const caller = randomMobile('0912');
     call = await line.dial(caller);
-    await call.waitForPrompt('main-menu');
-    await call.press('1');
-    await call.waitForPrompt('category-menu');
-    await call.press('3');
-    await call.waitForPrompt('district-prompt');
-    await call.press('12#');
+    await call.report('3', '12');
     const leg = await line.waitForLeg('agent', agent.endpoint);
     await line.answer(leg);
 

@@ -60,12 +60,7 @@ function clearDesk(): void {
 async function callParksQueue(caller: string): Promise<CitizenCall> {
   const call = await line.dial(caller);
   open.push(call);
-  await call.waitForPrompt('main-menu');
-  await call.press('1');
-  await call.waitForPrompt('category-menu');
-  await call.press('3');
-  await call.waitForPrompt('district-prompt');
-  await call.press('7#');
+  await call.report('3', '7');
   await call.waitForPrompt('queue-transfer');
   return call;
 }

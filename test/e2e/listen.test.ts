@@ -100,12 +100,7 @@ describe('a supervisor listens to a live call', () => {
     // A citizen reports a parks problem in district 7 and the agent answers.
     const call = await line.dial(randomMobile('0912'));
     open.push(call);
-    await call.waitForPrompt('main-menu');
-    await call.press('1');
-    await call.waitForPrompt('category-menu');
-    await call.press('3');
-    await call.waitForPrompt('district-prompt');
-    await call.press('7#');
+    await call.report('3', '7');
     const leg = await line.waitForLeg('agent', agent.endpoint);
     await line.answer(leg);
     await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('on_call');
@@ -139,12 +134,7 @@ describe('a supervisor listens to a live call', () => {
     await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('available');
     const call = await line.dial(randomMobile('0912'));
     open.push(call);
-    await call.waitForPrompt('main-menu');
-    await call.press('1');
-    await call.waitForPrompt('category-menu');
-    await call.press('3');
-    await call.waitForPrompt('district-prompt');
-    await call.press('7#');
+    await call.report('3', '7');
     const leg = await line.waitForLeg('agent', agent.endpoint);
     await line.answer(leg);
     await expect.poll(async () => (await hotline.agents.desk.get(agent.id)).state, { timeout: 15_000 }).toBe('on_call');

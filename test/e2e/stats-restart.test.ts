@@ -36,12 +36,7 @@ async function queueCall(): Promise<{ call: CitizenCall; caller: string }> {
   const caller = randomMobile('0912');
   const call = await line.dial(caller);
   open.push(call);
-  await call.waitForPrompt('main-menu');
-  await call.press('1');
-  await call.waitForPrompt('category-menu');
-  await call.press('3');
-  await call.waitForPrompt('district-prompt');
-  await call.press('7#');
+  await call.report('3', '7');
   return { call, caller };
 }
 

@@ -79,12 +79,7 @@ describe('the wallboard during a real call', () => {
 
     const caller = randomMobile('0912');
     call = await line.dial(caller);
-    await call.waitForPrompt('main-menu');
-    await call.press('1');
-    await call.waitForPrompt('category-menu');
-    await call.press('3');
-    await call.waitForPrompt('district-prompt');
-    await call.press('7#');
+    await call.report('3', '7');
     // app_queue rings the agent; until someone answers, the citizen is still waiting.
     const leg = await line.waitForLeg('agent', agent.endpoint);
     const waitingRow = page.locator(`#waiting tbody tr[data-unique-id="${call.hotlineId}"]`);

@@ -241,6 +241,19 @@ export class CitizenCall {
     await this.client.channels.sendDTMF({ channelId: this.citizenId, dtmf: digits, between: 150, duration: 120 });
   }
 
+  /**
+   * The IVR walk of a report: main menu 1, category key `category`, then `district` and #
+   * at the district prompt. E.g. ('3', '7'): a parks problem in district 7.
+   */
+  async report(category: string, district: string): Promise<void> {
+    await this.waitForPrompt('main-menu');
+    await this.press('1');
+    await this.waitForPrompt('category-menu');
+    await this.press(category);
+    await this.waitForPrompt('district-prompt');
+    await this.press(`${district}#`);
+  }
+
   /** Plays a sound on our half: the hotline hears it (and records it). Resolves when it ends. */
   async speak(media = 'sound:demo-congrats'): Promise<void> {
     const playbackId = randomUUID();
