@@ -10,7 +10,7 @@ import type { Call } from '../../src/domain/cases/ports.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
-import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, queueMember, type TestAgent } from '../helpers/test-agents.js';
+import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, queueMember, signIn, type TestAgent } from '../helpers/test-agents.js';
 
 /**
  * Agents answering real queue calls on the sandbox. Their phones are Local-channel
@@ -30,12 +30,6 @@ const open: CitizenCall[] = [];
 
 async function api(method: 'GET' | 'POST', url: string, token: string, payload?: object) {
   return hotline.http.inject({ method, url, payload, headers: { authorization: `Bearer ${token}` } });
-}
-
-async function signIn(agent: TestAgent): Promise<string> {
-  const res = await hotline.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: agent.username, password: agent.password } });
-  expect(res.statusCode).toBe(200);
-  return res.json().token as string;
 }
 
 /** Resolves with the first desk event of `agent` (past or future) matching `predicate`. */
@@ -92,7 +86,7 @@ beforeAll(async () => {
   a = await createTestAgent(hotline, 'a', ['parks_trees']);
   b = await createTestAgent(hotline, 'b', ['parks_trees']);
   for (const agent of [a, b]) {
-    tokens.set(agent.id, await signIn(agent));
+    tokens.set(agent.id, await signIn(hotline, agent));
     desk.set(agent.id, []);
     hotline.agents.desk.subscribe(agent.id, (e) => desk.get(agent.id)!.push(e));
   }

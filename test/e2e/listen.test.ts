@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
-import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
-import { hashPassword } from '../../src/services/passwords.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi, type TestEngine } from '../helpers/engine.js';
-import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, type TestAgent } from '../helpers/test-agents.js';
+import { TEST_CITIZENS_CONTEXT, createTestAgent, createTestUser, installTestDialplan, signIn, type TestAgent } from '../helpers/test-agents.js';
 
 /**
  * A supervisor listens to an agent's live call on the sandbox. The agent's phone is the
@@ -49,26 +47,15 @@ const spiesOn = (channel: string) => (c: AriChannel) => c.dialplan.app_name === 
 beforeAll(async () => {
   engine = await startTestEngine();
   ({ hotline, cleanup } = engine);
-  const repos = createRepositories(hotline.database);
   await hotline.hours.setOverride('open', 'test');
   line = await CitizenLine.connect();
   ami = await testAmi();
   await installTestDialplan(ami);
   agent = await createTestAgent(hotline, 'listened', ['parks_trees']);
 
-  const username = `sup${Date.now().toString(36)}`;
-  const password = `pw-${username}-secret`;
-  const supervisor = await repos.users.create({
-    username,
-    displayName: 'سرپرست آزمون',
-    role: 'supervisor',
-    district: null,
-    passwordHash: await hashPassword(password),
-  });
+  const supervisor = await createTestUser(hotline, 'sup', 'supervisor', 'سرپرست آزمون');
   supervisorId = supervisor.id;
-  const signedIn = await hotline.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-  expect(signedIn.statusCode).toBe(200);
-  supervisorToken = signedIn.json().token as string;
+  supervisorToken = await signIn(hotline, supervisor);
 });
 
 afterAll(async () => {

@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
-import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
-import { hashPassword } from '../../src/services/passwords.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
-import { TEST_AGENTS_CONTEXT, createTestAgent, installTestDialplan, type TestAgent } from '../helpers/test-agents.js';
+import { TEST_AGENTS_CONTEXT, createTestAgent, createTestUser, installTestDialplan, type TestAgent, type TestUser } from '../helpers/test-agents.js';
 
 /**
  * The supervisor's wallboard in Debian's chromium while a citizen's real call goes
@@ -25,7 +23,7 @@ let agent: TestAgent;
 let browser: Browser;
 let page: Page;
 let call: CitizenCall | undefined;
-const supervisor = { username: `sup${Date.now().toString(36)}`, password: 'a-long-supervisor-passphrase' };
+let supervisor: TestUser;
 const pageErrors: string[] = [];
 
 const persian = (s: string) => s.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
@@ -38,13 +36,7 @@ beforeAll(async () => {
   line = await CitizenLine.connect();
   ami = await testAmi();
   await installTestDialplan(ami);
-  await createRepositories(hotline.database).users.create({
-    username: supervisor.username,
-    displayName: 'سرپرست شیفت',
-    role: 'supervisor',
-    district: null,
-    passwordHash: await hashPassword(supervisor.password),
-  });
+  supervisor = await createTestUser(hotline, 'sup', 'supervisor', 'سرپرست شیفت');
   agent = await createTestAgent(hotline, 'board', ['parks_trees']);
   await hotline.agents.desk.login(agent.id);
   browser = await launchBrowser();

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import type { Hotline } from '../../src/app.js';
 import type { QueueName } from '../../src/domain/cases/case.js';
@@ -35,34 +36,49 @@ export async function installTestDialplan(ami: AmiClient): Promise<void> {
   }
 }
 
-export interface TestAgent {
+export interface TestUser {
   id: string;
   username: string;
   password: string;
+}
+
+export interface TestAgent extends TestUser {
   /** The extension its Local stand-in rings in the test context. */
   endpoint: string;
 }
 
 let seq = 0;
 
-/** A user with role agent, a profile serving `queues`, its phone a Local stand-in. */
-export async function createTestAgent(hotline: Hotline, name: string, queues: QueueName[]): Promise<TestAgent> {
-  const repos = createRepositories(hotline.database);
+/** A user with `role` and a name unique to this run, its password known to the test. */
+export async function createTestUser(hotline: Hotline, name: string, role: 'agent' | 'supervisor', displayName: string): Promise<TestUser> {
   const username = `${name}${Date.now().toString(36)}${++seq}`;
   const password = `pw-${username}-secret`;
-  const user = await repos.users.create({
+  const user = await createRepositories(hotline.database).users.create({
     username,
-    displayName: `کارشناس ${name}`,
-    role: 'agent',
+    displayName,
+    role,
     district: null,
     passwordHash: await hashPassword(password),
   });
-  const endpoint = `agent-${username}`;
+  return { id: user.id, username, password };
+}
+
+/** Signs `user` in over the API; returns the bearer token. */
+export async function signIn(hotline: Hotline, user: TestUser): Promise<string> {
+  const res = await hotline.http.inject({ method: 'POST', url: '/api/auth/login', payload: { username: user.username, password: user.password } });
+  expect(res.statusCode).toBe(200);
+  return res.json().token as string;
+}
+
+/** A user with role agent, a profile serving `queues`, its phone a Local stand-in. */
+export async function createTestAgent(hotline: Hotline, name: string, queues: QueueName[]): Promise<TestAgent> {
+  const user = await createTestUser(hotline, name, 'agent', `کارشناس ${name}`);
+  const endpoint = `agent-${user.username}`;
   await hotline.agents.desk.saveProfile(user.id, {
     queues: queues.map((queue) => ({ queue, penalty: 0 })),
     interface: `Local/${endpoint}@${TEST_AGENTS_CONTEXT}/n`,
   });
-  return { id: user.id, username, password, endpoint };
+  return { ...user, endpoint };
 }
 
 /**
