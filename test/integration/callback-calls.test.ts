@@ -1,23 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import type { Database } from '../../src/adapters/db/database.js';
-import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
+import type { Repositories } from '../../src/adapters/db/repositories.js';
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
 import { createCallbackCalls, DEFAULT_CALLBACK_MAX_CALL_MS, type Dialler } from '../../src/adapters/jobs/callback-jobs.js';
-import { queueConnection } from '../../src/adapters/jobs/queues.js';
 import { OUTBOUND_QUEUE, startSurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
 import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
 import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import { createCallbackService } from '../../src/services/callback-service.js';
 import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
-import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
+import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { NO_COMMENTS } from '../helpers/surveyed-cases.js';
 
-const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
 /* Tehran = UTC+03:30: Wednesday 2026-04-29 10:00, no holidays that week. */
 const WED_1000 = new Date('2026-04-29T06:30:00Z');
@@ -25,31 +22,16 @@ const FRI_1200 = new Date('2026-05-01T08:30:00Z');
 const NO_DELAY: DiallingWindowConfig = { ...DEFAULT_DIALLING_WINDOW, firstAttemptDelayMs: 0 };
 const MIN = 60_000;
 
-let testDb: TestDatabase;
+const bed = useJobTestBed([OUTBOUND_QUEUE]);
+const { closers } = bed;
 let database: Database;
 let repos: Repositories;
 let prefix: string;
 let clock: Date;
-const closers: (() => Promise<unknown>)[] = [];
 
-beforeAll(async () => {
-  testDb = await openTestDatabase('postgres');
-  database = testDb.database;
-});
-afterAll(async () => {
-  await testDb?.cleanup();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  repos = createRepositories(database);
-  prefix = `test-${randomBytes(6).toString('hex')}`;
+  ({ database, repos, prefix } = bed);
   clock = WED_1000;
-});
-afterEach(async () => {
-  while (closers.length) await closers.pop()!().catch(() => undefined);
-  const q = new Queue(OUTBOUND_QUEUE, { connection, prefix });
-  await q.obliterate({ force: true });
-  await q.close();
 });
 
 /**

@@ -1,58 +1,36 @@
-import { randomBytes } from 'node:crypto';
-import { Queue, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/adapters/db/database.js';
-import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
+import type { Repositories } from '../../src/adapters/db/repositories.js';
 import { caseEvents, cases } from '../../src/adapters/db/schema/index.js';
 import { buildServer } from '../../src/adapters/http/server.js';
 import { startDispatch, type Dispatch, type DispatchDeps } from '../../src/adapters/jobs/dispatch.js';
-import { dispatchJobId, DISPATCH_QUEUE, queueConnection, SLA_QUEUE } from '../../src/adapters/jobs/queues.js';
+import { dispatchJobId, DISPATCH_QUEUE, SLA_QUEUE } from '../../src/adapters/jobs/queues.js';
 import { routeOnDistrict } from '../../src/adapters/jobs/routing.js';
 import { startSla, type Sla } from '../../src/adapters/jobs/sla.js';
 import { signBody } from '../../src/adapters/jobs/webhook.js';
 import type { NewCase } from '../../src/domain/cases/case.js';
 import type { CaseRepo } from '../../src/domain/cases/ports.js';
-import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
+import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { ALL_UP, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 import { startWebhookServer } from '../helpers/webhook-server.js';
 
-const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
 const SECRET = 'district-7-webhook-secret';
 // Saturday 2025-01-04 23:00 in Tehran: district offices are closed until Sunday 07:30.
 const SAT_NIGHT = new Date('2025-01-04T19:30:00.000Z');
 const SUN_0730 = new Date('2025-01-05T04:00:00.000Z');
 
-let testDb: TestDatabase;
+const bed = useJobTestBed([DISPATCH_QUEUE, SLA_QUEUE]);
+const { closers } = bed;
 let database: Database;
 let repos: Repositories;
 let prefix: string;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  testDb = await openTestDatabase('postgres');
-  database = testDb.database;
-});
-
-afterAll(async () => {
-  await testDb?.cleanup();
-});
 
 beforeEach(async () => {
-  await truncateAll(database);
-  repos = createRepositories(database);
-  prefix = `test-${randomBytes(6).toString('hex')}`;
-});
-
-afterEach(async () => {
-  while (closers.length) await closers.pop()!().catch(() => undefined);
-  const queues = [DISPATCH_QUEUE, SLA_QUEUE].map((name) => new Queue(name, { connection, prefix }));
-  for (const q of queues) {
-    await q.obliterate({ force: true });
-    await q.close();
-  }
+  ({ database, repos, prefix } = bed);
 });
 
 function dispatch(over: Partial<DispatchDeps> = {}): Dispatch {

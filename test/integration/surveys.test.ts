@@ -1,30 +1,26 @@
-import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StoredRecordings } from '../../src/adapters/ari/stored-recordings.js';
 import type { Database } from '../../src/adapters/db/database.js';
 import { createFileRecordingStore, type RecordingStore } from '../../src/adapters/db/recording-store.js';
-import { createRepositories, type Repositories } from '../../src/adapters/db/repositories.js';
+import type { Repositories } from '../../src/adapters/db/repositories.js';
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
 import { buildServer } from '../../src/adapters/http/server.js';
-import { queueConnection } from '../../src/adapters/jobs/queues.js';
 import { startSurveyJobs, OUTBOUND_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
 import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
 import { createSurveyService, ENGINE_LOST, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
-import { openTestDatabase, truncateAll, type TestDatabase } from '../helpers/database.js';
+import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { ALL_UP, capturingLogger, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 import { wav } from '../helpers/wav.js';
 
-const connection = queueConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 const logger = pino({ level: 'silent' });
 const HOUR = 3_600_000;
 const IN_FLIGHT_LIMIT = 20 * 60_000;
@@ -41,40 +37,22 @@ const NO_DELAY: DiallingWindowConfig = { ...DEFAULT_DIALLING_WINDOW, firstAttemp
 const PHONE = '09121234567';
 const ANSWERED_OK: SurveyResult = { answered: true, solved: true, rating: 5, commentRecording: null, optOut: false };
 
-let testDb: TestDatabase;
+const bed = useJobTestBed([OUTBOUND_QUEUE]);
+const { closers } = bed;
 let database: Database;
 let repos: Repositories;
 let prefix: string;
 let clock: Date;
 let recordingsDir: string;
 let recordings: RecordingStore;
-const closers: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  testDb = await openTestDatabase('postgres');
-  database = testDb.database;
-});
-
-afterAll(async () => {
-  await testDb?.cleanup();
-});
 
 beforeEach(async () => {
-  await truncateAll(database);
+  ({ database, repos, prefix } = bed);
   await database.db.execute(sql`truncate table do_not_call`);
-  repos = createRepositories(database);
-  prefix = `test-${randomBytes(6).toString('hex')}`;
   clock = WED_1000;
   recordingsDir = await mkdtemp(path.join(tmpdir(), 'hotline-surveys-'));
   recordings = createFileRecordingStore(recordingsDir);
   closers.push(() => rm(recordingsDir, { recursive: true, force: true }));
-});
-
-afterEach(async () => {
-  while (closers.length) await closers.pop()!().catch(() => undefined);
-  const q = new Queue(OUTBOUND_QUEUE, { connection, prefix });
-  await q.obliterate({ force: true });
-  await q.close();
 });
 
 /**
