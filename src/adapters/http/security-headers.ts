@@ -114,10 +114,5 @@ function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>)
 
 /** Gives every route registered later in `scope` the policy of the service's own pages. */
 export function allowServicePages(scope: FastifyInstance): void {
-  scope.addHook('onRoute', (route) => {
-    route.config = {
-      ...route.config,
-      helmet: { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP } },
-    };
-  });
+  usePolicy(scope, PAGE_CSP);
 }
