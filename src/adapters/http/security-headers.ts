@@ -80,6 +80,26 @@ const PAGE_CSP = {
   'style-src': ["'self'"],
 };
 
+/**
+ * The supervisors' reports at /reports (not the citizens' form at /report): everything
+ * from this origin, nothing inline (the charts are SVG built through the DOM).
+ * Media only from blob: URLs: a survey's voice comment needs the bearer token, so the
+ * page fetches it and plays the blob (an <audio src="/api/…"> could send no token).
+ */
+const REPORTS_CSP = {
+  'default-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'media-src': ['blob:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+};
+
 /** Helmet's headers on every response, with the strict API policy unless a route says otherwise. */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -101,6 +121,11 @@ export function allowDocsPage(scope: FastifyInstance): void {
 /** Like allowDocsPage, for the citizens' web form and its assets. */
 export function allowReportPage(scope: FastifyInstance): void {
   usePolicy(scope, REPORT_PAGE_CSP);
+}
+
+/** Like allowDocsPage, for the supervisors' reports page and its assets. */
+export function allowReportsPage(scope: FastifyInstance): void {
+  usePolicy(scope, REPORTS_CSP);
 }
 
 function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>): void {
