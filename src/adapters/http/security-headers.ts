@@ -80,6 +80,26 @@ const PAGE_CSP = {
   'style-src': ["'self'"],
 };
 
+/**
+ * The supervisors' reports at /reports (not the citizens' form at /report): everything
+ * from this origin, nothing inline (the charts are SVG built through the DOM).
+ * Media only from blob: URLs: a survey's voice comment needs the bearer token, so the
+ * page fetches it and plays the blob (an <audio src="/api/…"> could send no token).
+ */
+const REPORTS_CSP = {
+  'default-src': ["'self'"],
+  'base-uri': ["'none'"],
+  'connect-src': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+  'img-src': ["'self'", 'data:'],
+  'media-src': ['blob:'],
+  'object-src': ["'none'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'"],
+};
+
 /** Helmet's headers on every response, with the strict API policy unless a route says otherwise. */
 export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
   await app.register(helmet, {
@@ -103,6 +123,11 @@ export function allowReportPage(scope: FastifyInstance): void {
   usePolicy(scope, REPORT_PAGE_CSP);
 }
 
+/** Like allowDocsPage, for the supervisors' reports page and its assets. */
+export function allowReportsPage(scope: FastifyInstance): void {
+  usePolicy(scope, REPORTS_CSP);
+}
+
 function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>): void {
   scope.addHook('onRoute', (route) => {
     route.config = {
@@ -114,10 +139,5 @@ function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>)
 
 /** Gives every route registered later in `scope` the policy of the service's own pages. */
 export function allowServicePages(scope: FastifyInstance): void {
-  scope.addHook('onRoute', (route) => {
-    route.config = {
-      ...route.config,
-      helmet: { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP } },
-    };
-  });
+  usePolicy(scope, PAGE_CSP);
 }

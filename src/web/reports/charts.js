@@ -1,6 +1,8 @@
 // Small SVG bar charts built through the DOM (no inline styles or scripts, so the page's
 // strict CSP holds). Colours come from classes in reports.css.
 
+import { toPersianDigits } from '../agent/format.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function el(name, attrs = {}, text) {
@@ -10,7 +12,6 @@ function el(name, attrs = {}, text) {
   return node;
 }
 
-const faDigits = (s) => String(s).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
 
 function niceMax(value) {
   if (value <= 0) return 1;
@@ -45,7 +46,7 @@ export function columnChart(container, { labels, series, title }) {
   for (let i = 0; i <= 4; i++) {
     const y = top + plotH - (plotH * i) / 4;
     svg.append(el('line', { x1: left, x2: width - right, y1: y, y2: y, class: 'axis' }));
-    svg.append(el('text', { x: left - 4, y: y + 3, 'text-anchor': 'end' }, faDigits(Math.round((max * i) / 4))));
+    svg.append(el('text', { x: left - 4, y: y + 3, 'text-anchor': 'end' }, toPersianDigits(Math.round((max * i) / 4))));
   }
   labels.forEach((label, i) => {
     // Right to left: the first label sits at the right edge.
@@ -55,7 +56,7 @@ export function columnChart(container, { labels, series, title }) {
       const h = (plotH * v) / max;
       const x = slotX + slot * 0.1 + (series.length - 1 - j) * barW;
       const bar = el('rect', { x, y: top + plotH - h, width: barW, height: h, class: `bar ${s.className ?? ''}` });
-      bar.append(el('title', {}, `${label} — ${s.name}: ${faDigits(v)}`));
+      bar.append(el('title', {}, `${label} — ${s.name}: ${toPersianDigits(v)}`));
       svg.append(bar);
     });
     if (labels.length <= 24 || i % Math.ceil(labels.length / 24) === 0) {
@@ -92,12 +93,12 @@ export function ratioBars(container, { labels, values, target, title }) {
     }
     const w = plotW * Math.min(1, Math.max(0, v));
     const bar = el('rect', { x: x0 - w, y: y + 4, width: w, height: rowH - 8, class: `bar ${v < target ? 'bad' : 'good'}` });
-    bar.append(el('title', {}, `${label}: ${faDigits((v * 100).toFixed(1))}٪`));
+    bar.append(el('title', {}, `${label}: ${toPersianDigits((v * 100).toFixed(1))}٪`));
     svg.append(bar);
-    svg.append(el('text', { x: x0 - w - 4, y: y + 15, 'text-anchor': 'end' }, `${faDigits(Math.round(v * 100))}٪`));
+    svg.append(el('text', { x: x0 - w - 4, y: y + 15, 'text-anchor': 'end' }, `${toPersianDigits(Math.round(v * 100))}٪`));
   });
   const tx = x0 - plotW * target;
   svg.append(el('line', { x1: tx, x2: tx, y1: top, y2: height - 16, class: 'target' }));
-  svg.append(el('text', { x: tx, y: height - 4, 'text-anchor': 'middle' }, `هدف ${faDigits(Math.round(target * 100))}٪`));
+  svg.append(el('text', { x: tx, y: height - 4, 'text-anchor': 'middle' }, `هدف ${toPersianDigits(Math.round(target * 100))}٪`));
   container.replaceChildren(svg);
 }

@@ -1,16 +1,14 @@
 // The supervisors' reports page: sign in, pick a Jalali period, read the charts and the
 // table, download any table as CSV. Talks only to /api on this origin.
+import { toLatinDigits, toPersianDigits } from '../agent/format.js';
+import { $ } from '../shared/session.js';
 import { columnChart, ratioBars } from './charts.js';
 
 const TOKEN_KEY = 'hotline.reports.token';
 const SERVICE_LEVEL_TARGET = 0.8;
-const $ = (id) => document.getElementById(id);
-
-const toLatin = (s) => s.replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d)));
-const faDigits = (s) => String(s).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]);
 // With hyphens the bidi algorithm shows a Jalali date backwards in a right-to-left
 // sentence (۰۱-۰۱-۱۴۰۵); slashes keep it in reading order, as in the tables.
-const faDate = (isoLike) => faDigits(String(isoLike).replaceAll('-', '/'));
+const faDate = (isoLike) => toPersianDigits(String(isoLike).replaceAll('-', '/'));
 
 function token() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -56,7 +54,7 @@ async function api(path, accept = 'application/json', method = 'GET') {
 
 function period() {
   const form = $('range-form');
-  return { from: toLatin(form.from.value.trim()), to: toLatin(form.to.value.trim()) };
+  return { from: toLatinDigits(form.from.value.trim()), to: toLatinDigits(form.to.value.trim()) };
 }
 
 function reportUrl(kind, by, format) {
@@ -82,10 +80,10 @@ async function downloadCsv(kind, by) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const percent = (v) => (v === null ? '—' : `${faDigits((v * 100).toFixed(1))}٪`);
-const seconds = (v) => (v === null ? '—' : faDigits(v.toFixed(1)));
-const hours = (v) => (v === null ? '—' : faDigits(v.toFixed(1)));
-const count = (v) => faDigits(v.toLocaleString('en-US'));
+const percent = (v) => (v === null ? '—' : `${toPersianDigits((v * 100).toFixed(1))}٪`);
+const seconds = (v) => (v === null ? '—' : toPersianDigits(v.toFixed(1)));
+const hours = (v) => (v === null ? '—' : toPersianDigits(v.toFixed(1)));
+const count = (v) => toPersianDigits(v.toLocaleString('en-US'));
 
 const COLUMNS = {
   calls: [
@@ -108,7 +106,7 @@ const COLUMNS = {
 const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'اپراتور' };
 
 const CSAT_TARGET = 0.8;
-const rating = (v) => (v === null ? '—' : faDigits(v.toFixed(2)));
+const rating = (v) => (v === null ? '—' : toPersianDigits(v.toFixed(2)));
 const CSAT_COLUMNS = [
   ['نظرسنجی پایان‌یافته', (r) => count(r.ended)],
   ['پاسخ داده شده', (r) => count(r.answered)],
@@ -225,10 +223,10 @@ async function refreshFlagged() {
     const action = document.createElement('td');
     action.append(button);
     tr.append(
-      cell('td', faDigits(s.trackingNumber), 'num'),
+      cell('td', toPersianDigits(s.trackingNumber), 'num'),
       cell('td', s.category ? (CATEGORY_NAMES[s.category] ?? s.category) : '—'),
-      cell('td', s.district === null ? '—' : faDigits(s.district)),
-      cell('td', s.rating === null ? '—' : faDigits(s.rating), `num${s.rating !== null && s.rating <= 2 ? ' red' : ''}`),
+      cell('td', s.district === null ? '—' : toPersianDigits(s.district)),
+      cell('td', s.rating === null ? '—' : toPersianDigits(s.rating), `num${s.rating !== null && s.rating <= 2 ? ' red' : ''}`),
       cell('td', s.solved === null ? '—' : s.solved ? 'بله' : 'خیر', s.solved === false ? 'red' : ''),
       commentCell(s),
       cell('td', s.answeredAt ? dateTime.format(new Date(s.answeredAt)) : '—'),
@@ -256,7 +254,7 @@ async function refresh() {
     ]);
     columnChart($('chart-hourly'), {
       title: 'حجم تماس به تفکیک ساعت',
-      labels: hourly.rows.filter((r) => r.key !== null).map((r) => faDigits(r.key)),
+      labels: hourly.rows.filter((r) => r.key !== null).map((r) => toPersianDigits(r.key)),
       series: [
         { name: 'ورودی', values: hourly.rows.filter((r) => r.key !== null).map((r) => r.offered) },
         { name: 'پاسخ داده شده', values: hourly.rows.filter((r) => r.key !== null).map((r) => r.answered), className: 'secondary' },
@@ -271,7 +269,7 @@ async function refresh() {
     const known = districts.rows.filter((r) => r.key !== null);
     columnChart($('chart-districts'), {
       title: 'پرونده‌ها به تفکیک منطقه',
-      labels: known.map((r) => faDigits(r.key)),
+      labels: known.map((r) => toPersianDigits(r.key)),
       series: [
         { name: 'ثبت شده', values: known.map((r) => r.opened) },
         { name: 'معوق', values: known.map((r) => r.overdue), className: 'bad' },

@@ -32,8 +32,13 @@ export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inb
  */
 export const SHARED_FILES = ['session.js', 'base.css'] as const;
 
-/** Each page: its URL and folder name under src/web, and the files it may serve. */
-const PAGES: readonly { name: string; files: readonly string[] }[] = [
+/** A page: its URL and folder name under src/web, and the files it may serve. */
+export interface WebPage {
+  name: string;
+  files: readonly string[];
+}
+
+const PAGES: readonly WebPage[] = [
   { name: 'agent', files: AGENT_FILES },
   { name: 'district', files: DISTRICT_FILES },
   { name: 'wallboard', files: WALLBOARD_FILES },
@@ -71,32 +76,39 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
 
 const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
 
+type PageScope = Parameters<FastifyPluginAsyncTypebox>[0];
+
+/**
+ * Serves `page` from its folder under `root`: its index.html at /name (when it has one)
+ * and each of its files at /name/file, nothing else. Read once at start, so a missing
+ * file stops the service at boot rather than failing a user mid-shift. Hidden from the
+ * OpenAPI document, which describes the API, not pages. The caller's scope sets the CSP.
+ */
+export async function serveWebPage(app: PageScope, page: WebPage, root: URL = WEB_ROOT): Promise<void> {
+  const folder = new URL(`${page.name}/`, root);
+  const assets = new Map<string, Asset>();
+  for (const name of page.files) assets.set(name, await loadAsset(folder, name));
+  const index = assets.get('index.html');
+
+  if (index) app.get(`/${page.name}`, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
+  app.get(`/${page.name}/:file`, { schema: { hide: true, params: FileParams } }, async (request, reply) => {
+    // '/shared/' has no index: the lookup below finds nothing and answers 404.
+    const file = request.params.file || 'index.html';
+    const asset = assets.get(file);
+    if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
+    return sendAsset(request, reply, asset);
+  });
+}
+
 /**
  * The service's own pages: the agent desktop at /agent, the district inbox at /district,
  * the supervisors' wallboard at /wallboard, and what all three share at /shared.
  * Public: a page holds no data; everything it shows comes from the API with the user's
- * token. Read once at start, so a missing file stops the service at boot rather than
- * failing a user mid-shift. Hidden from the OpenAPI document, which describes the API,
- * not pages.
+ * token.
  */
 export function webPageRoutes(options: { root?: URL } = {}): FastifyPluginAsyncTypebox {
-  const root = options.root ?? WEB_ROOT;
   return async (app) => {
     allowServicePages(app);
-    for (const page of PAGES) {
-      const folder = new URL(`${page.name}/`, root);
-      const assets = new Map<string, Asset>();
-      for (const name of page.files) assets.set(name, await loadAsset(folder, name));
-      const index = assets.get('index.html');
-
-      if (index) app.get(`/${page.name}`, { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, index));
-      app.get(`/${page.name}/:file`, { schema: { hide: true, params: FileParams } }, async (request, reply) => {
-        // '/shared/' has no index: the lookup below finds nothing and answers 404.
-        const file = request.params.file || 'index.html';
-        const asset = assets.get(file);
-        if (!asset) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such page');
-        return sendAsset(request, reply, asset);
-      });
-    }
+    for (const page of PAGES) await serveWebPage(app, page, options.root);
   };
 }
