@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SipAccount } from '../adapters/http/deps.js';
 
 interface SavedPhone {
   endpoint: string;
@@ -21,6 +22,6 @@ export function phoneIdentity(before: SavedPhone | null, newEndpoint: string, re
 }
 
 /** What a softphone needs to register: the endpoint is its username. */
-export function sipAccount(phone: Pick<SavedPhone, 'endpoint' | 'sipPassword'>, domain: string) {
+export function sipAccount(phone: Pick<SavedPhone, 'endpoint' | 'sipPassword'>, domain: string): SipAccount {
   return { username: phone.endpoint, password: phone.sipPassword, domain, transport: 'udp' };
 }
