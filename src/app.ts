@@ -39,6 +39,7 @@ import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS
 import { createReportService } from './services/report-service.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { LiveStatsService } from './services/live-stats-service.js';
+import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
 import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
@@ -144,11 +145,13 @@ export async function startHotline(
 
   const callbackRepo = createCallbackRepo(database.db);
   const liveStatsRepo = createLiveStatsRepo(database.db);
+  // The wallboard and the reports charge the same configured wrap-up to a call without one recorded.
+  const statsConfig = statsDefaults({ wrapUpSec: wrapUpPerQueue(config) });
   const liveStats = new LiveStatsService({
     ami,
     todaysCalls: (at) => liveStatsRepo.todaysQueuedCalls(at),
     callbacksPending: () => callbackRepo.countPendingByQueue(),
-    config: { wrapUpSec: wrapUpPerQueue(config) },
+    config: statsConfig,
     now,
     logger: logger.child({ component: 'live-stats' }),
   });
@@ -368,7 +371,7 @@ export async function startHotline(
         return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
       },
     },
-    reports: createReportService(repos.reports, { now }),
+    reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     agents: agents.desk,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentRecord, AgentRepo } from '../domain/agents/ports.js';
 import { asteriskQueue } from '../domain/cases/case.js';
@@ -8,6 +7,7 @@ import type { UserRepo } from '../domain/users/user.js';
 import type { SupervisorPhoneRecord, SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import type { AgentDesk, CallCases } from '../adapters/http/deps.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
+import { phoneIdentity, sipAccount } from './phone-account.js';
 
 export interface Provisioner {
   sync(agents: AgentRecord[], supervisors: SupervisorPhoneRecord[]): Promise<void>;
@@ -48,13 +48,9 @@ export function createAgentDesk(deps: {
       if (!user) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No user has this id');
       if (user.role !== 'agent') throw hotlineError('HOTLINE_ERR_CONFLICT', 'Only users with role agent take calls');
       const before = await repo.findByUserId(agentId);
-      const endpoint = before?.endpoint ?? `agent-${user.username}`;
       const saved = await repo.upsert({
         userId: agentId,
-        endpoint,
-        interface: profile.interface ?? before?.interface ?? `PJSIP/${endpoint}`,
-        // Phones keep their password across profile changes; 144 random bits otherwise.
-        sipPassword: before?.sipPassword ?? randomBytes(18).toString('base64url'),
+        ...phoneIdentity(before, `agent-${user.username}`, profile.interface),
         queues: profile.queues,
       });
       // A logged-in agent follows their new skills at once.
@@ -80,7 +76,7 @@ export function createAgentDesk(deps: {
     async sipAccount(agentId) {
       const agent = await repo.findByUserId(agentId);
       if (!agent) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No agent has this id');
-      return { username: agent.endpoint, password: agent.sipPassword, domain: deps.sipDomain, transport: 'udp' };
+      return sipAccount(agent, deps.sipDomain);
     },
 
     subscribe(agentId, listener) {

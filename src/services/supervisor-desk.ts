@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgentRepo } from '../domain/agents/ports.js';
 import { hotlineError } from '../domain/errors.js';
@@ -6,6 +5,7 @@ import { PHONE_ROLES, agentLegIn, listenOriginate, type ChannelRow, supervisorEn
 import type { UserRepo } from '../domain/users/user.js';
 import type { SupervisorDesk, SupervisorPhoneAccount } from '../adapters/http/deps.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
+import { phoneIdentity, sipAccount } from './phone-account.js';
 
 /** Supervisors' phones and listening to agents' calls (ChanSpy over AMI). */
 export function createSupervisorDesk(deps: {
@@ -25,10 +25,7 @@ export function createSupervisorDesk(deps: {
     userId: phone.userId,
     endpoint: phone.endpoint,
     interface: phone.interface,
-    username: phone.endpoint,
-    password: phone.sipPassword,
-    domain: deps.sipDomain,
-    transport: 'udp',
+    ...sipAccount(phone, deps.sipDomain),
   });
 
   /** One interface rings one person: a second owner would hear (or take) the other's calls. */
@@ -60,16 +57,9 @@ export function createSupervisorDesk(deps: {
         throw hotlineError('HOTLINE_ERR_CONFLICT', 'Only supervisors and admins have a listening phone');
       }
       const before = await deps.repo.findByUserId(userId);
-      const endpoint = before?.endpoint ?? supervisorEndpoint(user.username);
-      const iface = input.interface ?? before?.interface ?? `PJSIP/${endpoint}`;
-      await assertInterfaceFree(userId, iface);
-      const saved = await deps.repo.upsert({
-        userId,
-        endpoint,
-        interface: iface,
-        // Kept across changes, so a configured phone keeps working; 144 random bits otherwise.
-        sipPassword: before?.sipPassword ?? randomBytes(18).toString('base64url'),
-      });
+      const identity = phoneIdentity(before, supervisorEndpoint(user.username), input.interface);
+      await assertInterfaceFree(userId, identity.interface);
+      const saved = await deps.repo.upsert({ userId, ...identity });
       try {
         await deps.provision();
       } catch (err) {

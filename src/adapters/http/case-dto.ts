@@ -13,7 +13,8 @@ import {
 
 /** Schemas and mapping of cases on the wire: camelCase, ISO 8601 dates, no storage keys. */
 
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** A value or null, as the wire has it. */
+export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const IsoDate = Type.String({ format: 'date-time' });
 

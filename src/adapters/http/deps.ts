@@ -61,7 +61,7 @@ export interface AgentDesk {
   list(): Promise<AgentView[]>;
   get(agentId: string): Promise<AgentView>;
   saveProfile(agentId: string, profile: { queues: QueueSkill[]; interface?: string | undefined }): Promise<AgentView>;
-  sipAccount(agentId: string): Promise<{ username: string; password: string; domain: string; transport: string }>;
+  sipAccount(agentId: string): Promise<SipAccount>;
   login(agentId: string): Promise<AgentView>;
   logout(agentId: string): Promise<AgentView>;
   pause(agentId: string, reason: PauseReason): Promise<AgentView>;
@@ -71,16 +71,20 @@ export interface AgentDesk {
   subscribe(agentId: string, listener: (event: DeskEvent) => void): () => void;
 }
 
-/** A supervisor's listening phone and what to configure in it. */
-export interface SupervisorPhoneAccount {
-  userId: string;
-  endpoint: string;
-  /** What the engine rings to start listening. */
-  interface: string;
+/** What a softphone needs to register (an agent's or a supervisor's). */
+export interface SipAccount {
   username: string;
   password: string;
   domain: string;
   transport: string;
+}
+
+/** A supervisor's listening phone and what to configure in it. */
+export interface SupervisorPhoneAccount extends SipAccount {
+  userId: string;
+  endpoint: string;
+  /** What the engine rings to start listening. */
+  interface: string;
 }
 
 /** Supervisors' phones and listening to agents' calls (services/supervisor-desk.ts). */

@@ -118,7 +118,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   await app.register(async (pages) => {
-    await limitRequests(pages, { limit: deps.rateLimit ?? DEFAULT_API_LIMIT, redis: deps.rateLimitRedis, name: 'pages' });
+    await limitRequests(pages, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'pages' });
     await pages.register(reportPages());
   });
   const sessionAuthenticator: Authenticate = async (token) => {

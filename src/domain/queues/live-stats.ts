@@ -28,10 +28,10 @@ export function defaultConfig(overrides: StatsConfigOverrides = {}): StatsConfig
   return { answerWithinSec: 20, abandonAfterSec: 5, ...overrides, wrapUpSec: { ...wrapUpSec, ...overrides.wrapUpSec } };
 }
 
-/** In the order the wallboard lists them; also the priority when an agent serves several queues. */
 /** The pause reason the engine's own after-call work uses. */
 export const ENGINE_WRAP_UP_REASON = 'wrapup';
 
+/** In the order the wallboard lists them; also the priority when an agent serves several queues. */
 export const AGENT_STATES = ['onCall', 'ringing', 'wrapUp', 'available', 'paused', 'unavailable', 'loggedOut'] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 

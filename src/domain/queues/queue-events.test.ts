@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { QUEUES } from '../cases/case.js';
+import { asteriskQueue, QUEUES, queueFromAsterisk } from '../cases/case.js';
 import * as ami from './ami-fixtures.js';
-import { asteriskQueueName, parseAmiQueueEvent, queueFromAsterisk } from './queue-events.js';
+import { parseAmiQueueEvent } from './queue-events.js';
 
 const at = new Date('2026-05-02T06:30:00Z');
 
 describe('queue names', () => {
   it('maps general_queue to general and back; every other queue keeps its name', () => {
     expect(queueFromAsterisk('general_queue')).toBe('general');
-    expect(asteriskQueueName('general')).toBe('general_queue');
-    for (const q of QUEUES) expect(queueFromAsterisk(asteriskQueueName(q))).toBe(q);
+    expect(asteriskQueue('general')).toBe('general_queue');
+    for (const q of QUEUES) expect(queueFromAsterisk(asteriskQueue(q))).toBe(q);
   });
 
   it('knows no queue "general" (the reserved section) nor foreign queues', () => {

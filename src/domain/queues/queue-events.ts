@@ -8,10 +8,7 @@
  * delivers them. In agent events the caller's channel fields come unprefixed
  * (`uniqueid`, `calleridnum`) and the agent's channel fields carry the `dest` prefix.
  */
-import { asteriskQueue, queueFromAsterisk, type QueueName } from '../cases/case.js';
-
-/** The mapping of our queue names to Asterisk's lives with the queues (domain/cases). */
-export { asteriskQueue as asteriskQueueName, queueFromAsterisk };
+import { queueFromAsterisk, type QueueName } from '../cases/case.js';
 
 /** AST_DEVICE_* numbers of the `Status` field. */
 export const DEVICE = {

@@ -7,12 +7,10 @@ import { principalOf, requireRole } from '../auth.js';
 import { AgentBody, INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
+import { EventStreamAnswer, openEventStream } from '../event-stream.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Answer = { 200: { ...AgentBody, description: 'The agent after the change' }, ...errorResponses(403, 404, 409, 503) };
-
-/** SSE keep-alive: proxies and browsers drop a silent stream after a minute or so. */
-const PING_MS = 15_000;
 
 /** Agents act on themselves; supervisors and admins on anyone. */
 function mayActOn(request: FastifyRequest, agentId: string): void {
@@ -158,7 +156,7 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
           tags: ['agents'],
           params: IdParams,
           response: {
-            200: { description: 'An event stream', content: { 'text/event-stream': { schema: Type.String() } } },
+            200: EventStreamAnswer,
             ...errorResponses(403, 404),
           },
         },
@@ -168,27 +166,12 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
         mayActOn(request, agentId);
         const first = await deps.agents.get(agentId);
 
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'cache-control': 'no-store',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
+        openEventStream(request, reply, (sendEvent) => {
+          const send = (event: DeskEvent) =>
+            sendEvent(event.type, event.type === 'state' ? event.agent : event.type === 'screen-pop' ? event.pop : event);
+          send({ type: 'state', agent: first });
+          return deps.agents.subscribe(agentId, send);
         });
-        const send = (event: DeskEvent) => {
-          const data = event.type === 'state' ? event.agent : event.type === 'screen-pop' ? event.pop : event;
-          res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
-        };
-        send({ type: 'state', agent: first });
-        const unsubscribe = deps.agents.subscribe(agentId, send);
-        const ping = setInterval(() => res.write(': ping\n\n'), PING_MS);
-        const close = () => {
-          clearInterval(ping);
-          unsubscribe();
-        };
-        request.raw.on('close', close);
-        res.on('error', close);
       },
     );
   };

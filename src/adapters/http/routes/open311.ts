@@ -16,7 +16,7 @@ import {
 import { isValidTrackingNumber } from '../../../domain/cases/tracking-number.js';
 import { isHotlineError } from '../../../domain/errors.js';
 import { maskPhone, toAsciiDigits } from '../../../domain/phone.js';
-import { recordingUrl } from '../case-dto.js';
+import { nullable, recordingUrl } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { acceptFormBodies } from '../form-body.js';
 import { RATE_LIMIT_HEADERS } from '../rate-limit.js';
@@ -27,8 +27,6 @@ import { secretLabel, secretMatcher } from '../shared-secret.js';
  * follow cases. Errors use the spec's shape, a list of `{ code, description }`, not
  * the API's `{ error }`: Open311 clients parse that.
  */
-
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const ServiceCode = Type.Enum(CASE_CATEGORIES, { description: 'A case category' });
 

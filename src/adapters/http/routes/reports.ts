@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import { toCsv } from '../../../domain/reports/csv.js';
 import { JALALI_DATE_PATTERN } from '../../../domain/reports/date-range.js';
 import {
@@ -15,10 +15,9 @@ import {
 } from '../../../domain/reports/definitions.js';
 import { SATISFACTION_GROUPINGS, satisfactionTable, type SatisfactionReport } from '../../../domain/reports/satisfaction.js';
 import { requireRole } from '../auth.js';
+import { nullable } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
-
-const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const JalaliDate = Type.String({ pattern: JALALI_DATE_PATTERN, examples: ['1405-01-01'] });
 
