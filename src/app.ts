@@ -26,11 +26,10 @@ import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
-import { callbackIdOfChannel, createAriDialler } from './adapters/jobs/ari-dialler.js';
+import { createAriDialler, outboundCallOfChannel, outboundIdOfChannel, type OutboundFlow } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
 import type { Channel, Client } from 'ari-client';
 import { runSurveyCall } from './adapters/ari/survey-call.js';
-import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
 import { DEFAULT_MAX_CALL_MS, OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
@@ -161,11 +160,11 @@ export async function startHotline(
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
 
   // The sweeps' view of Asterisk: outbound calls (surveys or callbacks) whose channel is still up.
-  const liveOutboundCalls = (idOf: (channelId: string) => string | null) => async (): Promise<ReadonlySet<string>> => {
+  const liveOutboundCalls = (flow: OutboundFlow) => async (): Promise<ReadonlySet<string>> => {
     const client = ari.client;
     if (!client) throw new Error('ARI is not connected');
     const channels = await client.channels.list();
-    return new Set(channels.map((c) => idOf(c.id)).filter((id): id is string => id !== null));
+    return new Set(channels.map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));
   };
 
   // BullMQ needs its own connections that wait for Redis instead of failing requests.
@@ -179,7 +178,7 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger: logger.child({ component: 'callbacks' }),
-    liveCalls: liveOutboundCalls(callbackIdOfChannel),
+    liveCalls: liveOutboundCalls('callback'),
     ensureQueued: (id, attempt, at) => surveyJobs.ensureCallbackQueued(id, attempt, at),
   });
   // Callback calls run on the survey calls' queue, under its one global cap.
@@ -206,7 +205,7 @@ export async function startHotline(
     logger,
     // Twice a worker's own limit: a call past it has no worker waiting on it any more.
     inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
-    liveCalls: liveOutboundCalls(surveyIdOfChannel),
+    liveCalls: liveOutboundCalls('survey'),
     ensureQueued: (job) => surveyJobs.ensureQueued(job),
     comments: { stored, recordings },
   });
@@ -251,7 +250,7 @@ export async function startHotline(
       },
       survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
     },
-    isOutboundChannel: (channelId) => channelId.startsWith('survey-') || channelId.startsWith('callback-'),
+    isOutboundChannel: (channelId) => outboundCallOfChannel(channelId) !== null,
   });
 
   // Survey calls: answered ones run the survey flow; the others end with a cause only.
@@ -277,7 +276,7 @@ export async function startHotline(
   };
   ari.on('client', (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
-      const callbackId = callbackIdOfChannel(channel.id);
+      const callbackId = outboundIdOfChannel('callback', channel.id);
       if (callbackId) {
         const answered = answeredCallbackChannels.delete(channel.id);
         void callbacks
@@ -285,7 +284,7 @@ export async function startHotline(
           .catch((err: Error) => logger.warn({ err: err.message, callbackId }, 'callback attempt not recorded'));
         return;
       }
-      const surveyId = surveyIdOfChannel(channel.id);
+      const surveyId = outboundIdOfChannel('survey', channel.id);
       if (!surveyId || answeredSurveyChannels.delete(channel.id)) return;
       void surveys
         .onCallEnded({ surveyId, answered: false, cause: typeof event.cause === 'number' ? event.cause : null })
