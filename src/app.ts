@@ -245,7 +245,7 @@ export async function startHotline(
     now,
     outbound: {
       callback: (client, channel, args) => {
-        answeredCallbackChannels.add(channel.id);
+        answeredChannels.add(channel.id);
         return callbacks.answered(client, channel, args[0] ?? '');
       },
       survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
@@ -253,11 +253,11 @@ export async function startHotline(
     isOutboundChannel: (channelId) => outboundCallOfChannel(channelId) !== null,
   });
 
+  // Outbound channels that entered Stasis (answered): their ChannelDestroyed says so.
+  const answeredChannels = new Set<string>();
   // Survey calls: answered ones run the survey flow; the others end with a cause only.
-  const answeredSurveyChannels = new Set<string>();
-  const answeredCallbackChannels = new Set<string>();
   const answerSurvey = async (client: Client, channel: Channel, surveyId: string): Promise<void> => {
-    answeredSurveyChannels.add(channel.id);
+    answeredChannels.add(channel.id);
     const survey = await surveyRepo.findById(surveyId);
     const surveyed = survey ? await repos.cases.findById(survey.caseId) : null;
     if (!survey || !surveyed) {
@@ -276,19 +276,20 @@ export async function startHotline(
   };
   ari.on('client', (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
-      const callbackId = outboundIdOfChannel('callback', channel.id);
-      if (callbackId) {
-        const answered = answeredCallbackChannels.delete(channel.id);
+      const call = outboundCallOfChannel(channel.id);
+      if (!call) return;
+      const answered = answeredChannels.delete(channel.id);
+      const cause = typeof event.cause === 'number' ? event.cause : null;
+      if (call.flow === 'callback') {
         void callbacks
-          .onCallEnded({ callbackId, answered, cause: typeof event.cause === 'number' ? event.cause : null })
-          .catch((err: Error) => logger.warn({ err: err.message, callbackId }, 'callback attempt not recorded'));
-        return;
+          .onCallEnded({ callbackId: call.id, answered, cause })
+          .catch((err: Error) => logger.warn({ err: err.message, callbackId: call.id }, 'callback attempt not recorded'));
+      } else if (!answered) {
+        // An answered survey reports its end (with the answers) from its flow.
+        void surveys
+          .onCallEnded({ surveyId: call.id, answered: false, cause })
+          .catch((err: Error) => logger.warn({ err: err.message, surveyId: call.id }, 'survey attempt not recorded'));
       }
-      const surveyId = outboundIdOfChannel('survey', channel.id);
-      if (!surveyId || answeredSurveyChannels.delete(channel.id)) return;
-      void surveys
-        .onCallEnded({ surveyId, answered: false, cause: typeof event.cause === 'number' ? event.cause : null })
-        .catch((err: Error) => logger.warn({ err: err.message, surveyId }, 'survey attempt not recorded'));
     });
   });
 
