@@ -31,7 +31,7 @@ import { createCallbackService } from './services/callback-service.js';
 import type { Channel, Client } from 'ari-client';
 import { runSurveyCall } from './adapters/ari/survey-call.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { DEFAULT_MAX_CALL_MS, OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
 import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
@@ -203,8 +203,6 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger,
-    // Twice a worker's own limit: a call past it has no worker waiting on it any more.
-    inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
     liveCalls: liveOutboundCalls('survey'),
     ensureQueued: (job) => surveyJobs.ensureQueued(job),
     comments: { stored, recordings },

@@ -16,6 +16,7 @@ import { hotlineError, isHotlineError } from '../domain/errors.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
+import { DEFAULT_MAX_CALL_MS } from '../adapters/jobs/survey-jobs.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
 import { importRecording } from './recording-import.js';
 
@@ -54,8 +55,8 @@ export interface SurveyWithAttempts extends SurveyRow {
   attemptHistory: SurveyAttemptRow[];
 }
 
-/** Past a worker's 10 min maximum per call, with room for a slow database. */
-export const DEFAULT_IN_FLIGHT_LIMIT_MS = 20 * 60_000;
+/** Twice a worker's own limit per call: past it, no worker is waiting on the call. */
+export const DEFAULT_IN_FLIGHT_LIMIT_MS = 2 * DEFAULT_MAX_CALL_MS;
 
 export const OPT_OUT_REASON = 'survey_opt_out';
 export const SURVEY_ACTOR = 'survey';
@@ -93,7 +94,7 @@ export function createSurveyService(deps: {
   /**
    * The sweep: an attempt still in flight this long after it started has no process
    * waiting on it any more (a worker gives its call up after its own maximum, which
-   * this must exceed). Default 20 min.
+   * this must exceed). Default twice the worker's DEFAULT_MAX_CALL_MS.
    */
   inFlightLimitMs?: number;
   /** Survey ids with a channel still up in Asterisk; throws when that cannot be known (ARI down). */
