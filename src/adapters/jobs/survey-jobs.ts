@@ -62,7 +62,16 @@ export interface SurveyJobsDeps {
   pollMs?: number;
 }
 
-const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
+/**
+ * Every outbound call job: retried on database or Redis trouble only (startAttempt's
+ * compare-and-set keeps a call placed from being placed again).
+ */
+const CALL_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 30_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;
 /** Longest a survey call may hold its slot, ringing included (the sweep's bound must exceed it). */
 export const DEFAULT_MAX_CALL_MS = 10 * 60_000;
 
@@ -179,16 +188,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     await queue.add(
       'dial',
       { surveyId: job.surveyId, attempt: job.attempt },
-      {
-        jobId: job.jobId,
-        delay,
-        priority: SURVEY_JOB_PRIORITY,
-        // Database or Redis trouble only: a call placed is never placed again (startAttempt).
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 30_000 },
-        removeOnComplete: KEEP_COMPLETED,
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      { ...CALL_JOB_OPTIONS, jobId: job.jobId, delay, priority: SURVEY_JOB_PRIORITY },
     );
   }
 
@@ -196,15 +196,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     await queue.add(
       CALLBACK_JOB,
       { callbackId, attempt },
-      {
-        jobId: callbackJobId(callbackId, attempt),
-        delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0,
-        // Database or Redis trouble only: startAttempt keeps a call from being placed twice.
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 30_000 },
-        removeOnComplete: KEEP_COMPLETED,
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      { ...CALL_JOB_OPTIONS, jobId: callbackJobId(callbackId, attempt), delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0 },
     );
   }
 
