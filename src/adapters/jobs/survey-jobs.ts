@@ -14,6 +14,7 @@ import type { CaseRepo } from '../../domain/cases/ports.js';
 import { normalizePhone } from '../../domain/phone.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
+import { awaitCallEnd } from './call-end.js';
 import { keepTrying } from './dispatch.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
@@ -88,28 +89,22 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
 
   /** Resolves 'ended' when the attempt is over (here or in another process), 'timeout' otherwise. */
   function callOver(surveyId: string, attempt: number): { done: Promise<'ended' | 'timeout'>; cancel(): void } {
-    let finish: (how: 'ended' | 'timeout') => void = () => undefined;
-    const done = new Promise<'ended' | 'timeout'>((resolve) => (finish = resolve));
-    const stopAll = () => {
-      clearInterval(poll);
-      clearTimeout(timeout);
-      waiting.delete(surveyId);
+    const over = awaitCallEnd(
+      async () => {
+        const s = await deps.surveys.findById(surveyId);
+        return !s || s.status !== 'dialling' || s.attempts !== attempt;
+      },
+      { pollMs, maxMs: maxCallMs },
+    );
+    waiting.set(surveyId, over.end);
+    const done = over.done.finally(() => waiting.delete(surveyId));
+    return {
+      done,
+      cancel() {
+        over.cancel();
+        waiting.delete(surveyId);
+      },
     };
-    const poll = setInterval(() => {
-      deps.surveys
-        .findById(surveyId)
-        .then((s) => {
-          if (!s || s.status !== 'dialling' || s.attempts !== attempt) end('ended');
-        })
-        .catch(() => undefined);
-    }, pollMs);
-    const timeout = setTimeout(() => end('timeout'), maxCallMs);
-    const end = (how: 'ended' | 'timeout') => {
-      stopAll();
-      finish(how);
-    };
-    waiting.set(surveyId, () => end('ended'));
-    return { done, cancel: stopAll };
   }
 
   async function dial(data: SurveyJobData, moveToDelayed: (at: number) => Promise<void>): Promise<string> {
