@@ -13,7 +13,7 @@ import { checkSurveyEligibility, surveyJobId } from '../domain/callbacks/survey-
 import type { Case } from '../domain/cases/case.js';
 import type { CaseRepo } from '../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../domain/errors.js';
-import { maskPhone, normalizePhone } from '../domain/phone.js';
+import { maskPhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
 import { DEFAULT_MAX_CALL_MS } from '../adapters/jobs/survey-jobs.js';
@@ -113,14 +113,12 @@ export function createSurveyService(deps: {
 
   async function onCaseClosed(c: Case, closedAt?: Date): Promise<SurveyRow | null> {
     const previous = (await deps.surveys.listForCase(c.id)).map((s) => ({ status: eligibilityStatus(s.status) }));
-    const phone = normalizePhone(c.callerPhone);
-    const blocked = phone !== null && (await deps.doNotCall.has(phone));
     const eligibility = checkSurveyEligibility({
       caseId: c.id,
       status: c.status,
       phone: c.callerPhone,
       previous,
-      doNotCall: new Set(blocked && phone ? [phone] : []),
+      doNotCall: await deps.doNotCall.matching(c.callerPhone),
     });
     if (!eligibility.eligible) {
       logger.debug({ caseId: c.id, reason: eligibility.reason }, 'no survey for this closure');

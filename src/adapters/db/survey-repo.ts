@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
+import { normalizePhone } from '../../domain/phone.js';
 import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
 import type { Db } from './database.js';
 import { cases } from './schema/cases.js';
@@ -170,13 +171,18 @@ export function createSurveyRepo(db: Db) {
 }
 
 export function createDoNotCallRepo(db: Db) {
+  async function has(phone: string): Promise<boolean> {
+    const [row] = await db.select({ phone: doNotCall.phone }).from(doNotCall).where(eq(doNotCall.phone, phone)).limit(1);
+    return row !== undefined;
+  }
   return {
     async list(): Promise<DoNotCallRow[]> {
       return db.select().from(doNotCall).orderBy(desc(doNotCall.createdAt));
     },
-    async has(phone: string): Promise<boolean> {
-      const [row] = await db.select({ phone: doNotCall.phone }).from(doNotCall).where(eq(doNotCall.phone, phone)).limit(1);
-      return row !== undefined;
+    /** The entries that concern a caller's number as given (its canonical form, if listed): what the eligibility rules check. */
+    async matching(rawPhone: string | null | undefined): Promise<ReadonlySet<string>> {
+      const phone = normalizePhone(rawPhone);
+      return new Set(phone !== null && (await has(phone)) ? [phone] : []);
     },
     /** Adds the number (canonical form); an entry already there is kept as it was. */
     async add(input: { phone: string; reason: string; actor: string; at: Date }): Promise<DoNotCallRow> {

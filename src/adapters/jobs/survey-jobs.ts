@@ -11,7 +11,6 @@ import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../d
 import { checkBeforeDialling } from '../../domain/callbacks/survey-eligibility.js';
 import type { Case } from '../../domain/cases/case.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
-import { normalizePhone } from '../../domain/phone.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { awaitCallEnd } from './call-end.js';
@@ -46,7 +45,7 @@ export interface SurveyJobsDeps {
   work?: boolean;
   surveys: Pick<SurveyRepo, 'findById' | 'startAttempt' | 'update'>;
   cases: Pick<CaseRepo, 'findById'>;
-  doNotCall: Pick<DoNotCallRepo, 'has'>;
+  doNotCall: Pick<DoNotCallRepo, 'matching'>;
   dialler: SurveyDialler;
   window: DiallingWindowConfig;
   holidays: readonly Holiday[];
@@ -113,10 +112,8 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     if (!survey || survey.status !== 'pending' || survey.attempts !== attempt - 1) return 'nothing to do';
     const now = deps.now();
     const c = await deps.cases.findById(survey.caseId);
-    const phone = normalizePhone(c?.callerPhone);
-    const blocked = phone !== null && (await deps.doNotCall.has(phone));
     const check = c
-      ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: new Set(blocked && phone ? [phone] : []) })
+      ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: await deps.doNotCall.matching(c.callerPhone) })
       : ({ ok: false, reason: 'case_gone' } as const);
     if (!check.ok) {
       await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, endedAt: now, updatedAt: now });
