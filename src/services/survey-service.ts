@@ -40,9 +40,6 @@ export interface SurveyCallEnded {
   lost?: string | undefined;
 }
 
-export { ENGINE_LOST };
-export type SurveySweepResult = OutboundSweepResult;
-
 export interface SurveyJob {
   jobId: string;
   surveyId: string;
@@ -256,7 +253,7 @@ export function createSurveyService(deps: {
    * (Redis was down when it was scheduled, or lost its data) gets the job queued again;
    * job ids come from the case, so this never queues a second one.
    */
-  async function sweep(): Promise<SurveySweepResult> {
+  async function sweep(): Promise<OutboundSweepResult> {
     const now = deps.now();
     const ensureQueued = deps.ensureQueued;
     return sweepOutboundCalls({
