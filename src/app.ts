@@ -29,7 +29,6 @@ import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
 import { createAriDialler, outboundCallOfChannel, outboundIdOfChannel, type OutboundFlow } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
 import type { Channel, Client } from 'ari-client';
-import { runSurveyCall } from './adapters/ari/survey-call.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
 import { OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
@@ -246,32 +245,16 @@ export async function startHotline(
         answeredChannels.add(channel.id);
         return callbacks.answered(client, channel, args[0] ?? '');
       },
-      survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
+      survey: (client, channel, args) => {
+        answeredChannels.add(channel.id);
+        return surveys.answered(client, channel, args[0] ?? '');
+      },
     },
     isOutboundChannel: (channelId) => outboundCallOfChannel(channelId) !== null,
   });
 
   // Outbound channels that entered Stasis (answered): their ChannelDestroyed says so.
   const answeredChannels = new Set<string>();
-  // Survey calls: answered ones run the survey flow; the others end with a cause only.
-  const answerSurvey = async (client: Client, channel: Channel, surveyId: string): Promise<void> => {
-    answeredChannels.add(channel.id);
-    const survey = await surveyRepo.findById(surveyId);
-    const surveyed = survey ? await repos.cases.findById(survey.caseId) : null;
-    if (!survey || !surveyed) {
-      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
-      return;
-    }
-    await runSurveyCall(client, channel, {
-      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
-      now,
-      logger: logger.child({ component: 'surveys', surveyId }),
-      onEnded: async (result, _state, storedComment) => {
-        // The service saves the answers, then imports the comment from Asterisk under this name.
-        await surveys.onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
-      },
-    });
-  };
   ari.on('client', (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
       const call = outboundCallOfChannel(channel.id);

@@ -3,7 +3,9 @@
  * The case hook (closing) and the ARI side (a call ended) are thin ways in; BullMQ
  * (adapters/jobs/survey-jobs.ts) only decides when a call is placed.
  */
+import type { Channel, Client } from 'ari-client';
 import type { Logger } from 'pino';
+import { runSurveyCall } from '../adapters/ari/survey-call.js';
 import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import { firstCallTime } from '../domain/callbacks/dialling-window.js';
@@ -178,6 +180,25 @@ export function createSurveyService(deps: {
     return next;
   }
 
+  /** The citizen answered a survey call: ask the questions, then record the answers. */
+  async function answered(client: Client, channel: Channel, surveyId: string): Promise<void> {
+    const survey = await deps.surveys.findById(surveyId);
+    const surveyed = survey ? await deps.cases.findById(survey.caseId) : null;
+    if (!survey || !surveyed) {
+      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+      return;
+    }
+    await runSurveyCall(client, channel, {
+      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
+      now: deps.now,
+      logger: logger.child({ surveyId }),
+      onEnded: async (result, _state, storedComment) => {
+        // The answers are saved first, then the comment is imported from Asterisk under this name.
+        await onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
+      },
+    });
+  }
+
   /** Copies the survey's voice comment out of Asterisk and names it on the survey. */
   async function importComment(surveyId: string, storedName: string): Promise<void> {
     const log = logger.child({ surveyId });
@@ -307,6 +328,7 @@ export function createSurveyService(deps: {
   return {
     onCaseClosed,
     onCallEnded,
+    answered,
     commentRecording,
     sweep,
     listForCase,
