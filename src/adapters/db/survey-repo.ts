@@ -58,22 +58,13 @@ const flaggedColumns = {
   reviewNote: surveys.reviewNote,
 };
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
-
 export function createSurveyRepo(db: Db) {
   return {
     /** A new pending survey; null when the case already has that survey or one under way. */
     async create(input: { caseId: string; surveyNumber: number; phone: string; scheduledAt: Date }): Promise<SurveyRow | null> {
-      try {
-        const [row] = await db.insert(surveys).values(input).onConflictDoNothing().returning();
-        return row ?? null;
-      } catch (err) {
-        if (isUniqueViolation(err)) return null;
-        throw err;
-      }
+      // No conflict target: both unique indexes (that survey number, one open survey) apply.
+      const [row] = await db.insert(surveys).values(input).onConflictDoNothing().returning();
+      return row ?? null;
     },
     async findById(id: string): Promise<SurveyRow | null> {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
