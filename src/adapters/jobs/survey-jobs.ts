@@ -15,6 +15,7 @@ import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { awaitCallEnd } from './call-end.js';
 import { keepTrying } from './dispatch.js';
+import { settledWithin } from './settled-within.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
 
@@ -254,20 +255,9 @@ export function surveyOnClose<R extends Pick<CaseRepo, 'transition'>>(
     async transition(change) {
       const changed = await repo.transition(change);
       if (change.to === 'closed') {
-        let timer: NodeJS.Timeout | undefined;
-        const scheduled = onClosed(changed, change.at).then(
-          () => true,
-          (err: Error) => {
-            logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled');
-            return true;
-          },
+        const done = await settledWithin(onClosed(changed, change.at), waitMs, (err) =>
+          logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled'),
         );
-        const gaveUp = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), waitMs);
-          timer.unref();
-        });
-        const done = await Promise.race([scheduled, gaveUp]);
-        clearTimeout(timer);
         if (!done) logger.warn({ caseId: changed.id }, 'survey not scheduled yet (Redis?)');
       }
       return changed;
