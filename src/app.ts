@@ -26,13 +26,11 @@ import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
-import { callbackIdOfChannel, createAriDialler } from './adapters/jobs/ari-dialler.js';
+import { createAriDialler, outboundCallOfChannel, outboundIdOfChannel, type OutboundFlow } from './adapters/jobs/ari-dialler.js';
 import { createCallbackService } from './services/callback-service.js';
 import type { Channel, Client } from 'ari-client';
-import { runSurveyCall } from './adapters/ari/survey-call.js';
-import { surveyIdOfChannel } from './adapters/jobs/ari-survey-dialler.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { DEFAULT_MAX_CALL_MS, OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
+import { OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
 import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
 import { createSurveyService, type SurveyService } from './services/survey-service.js';
 import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
@@ -164,11 +162,11 @@ export async function startHotline(
   const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
 
   // The sweeps' view of Asterisk: outbound calls (surveys or callbacks) whose channel is still up.
-  const liveOutboundCalls = (idOf: (channelId: string) => string | null) => async (): Promise<ReadonlySet<string>> => {
+  const liveOutboundCalls = (flow: OutboundFlow) => async (): Promise<ReadonlySet<string>> => {
     const client = ari.client;
     if (!client) throw new Error('ARI is not connected');
     const channels = await client.channels.list();
-    return new Set(channels.map((c) => idOf(c.id)).filter((id): id is string => id !== null));
+    return new Set(channels.map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));
   };
 
   // BullMQ needs its own connections that wait for Redis instead of failing requests.
@@ -182,7 +180,7 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger: logger.child({ component: 'callbacks' }),
-    liveCalls: liveOutboundCalls(callbackIdOfChannel),
+    liveCalls: liveOutboundCalls('callback'),
     ensureQueued: (id, attempt, at) => surveyJobs.ensureCallbackQueued(id, attempt, at),
   });
   // Callback calls run on the survey calls' queue, under its one global cap.
@@ -207,9 +205,7 @@ export async function startHotline(
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
     now,
     logger,
-    // Twice a worker's own limit: a call past it has no worker waiting on it any more.
-    inFlightLimitMs: 2 * DEFAULT_MAX_CALL_MS,
-    liveCalls: liveOutboundCalls(surveyIdOfChannel),
+    liveCalls: liveOutboundCalls('survey'),
     ensureQueued: (job) => surveyJobs.ensureQueued(job),
     comments: { stored, recordings },
   });
@@ -249,50 +245,35 @@ export async function startHotline(
     now,
     outbound: {
       callback: (client, channel, args) => {
-        answeredCallbackChannels.add(channel.id);
+        answeredChannels.add(channel.id);
         return callbacks.answered(client, channel, args[0] ?? '');
       },
-      survey: (client, channel, args) => answerSurvey(client, channel, args[0] ?? ''),
+      survey: (client, channel, args) => {
+        answeredChannels.add(channel.id);
+        return surveys.answered(client, channel, args[0] ?? '');
+      },
     },
-    isOutboundChannel: (channelId) => channelId.startsWith('survey-') || channelId.startsWith('callback-'),
+    isOutboundChannel: (channelId) => outboundCallOfChannel(channelId) !== null,
   });
 
-  // Survey calls: answered ones run the survey flow; the others end with a cause only.
-  const answeredSurveyChannels = new Set<string>();
-  const answeredCallbackChannels = new Set<string>();
-  const answerSurvey = async (client: Client, channel: Channel, surveyId: string): Promise<void> => {
-    answeredSurveyChannels.add(channel.id);
-    const survey = await surveyRepo.findById(surveyId);
-    const surveyed = survey ? await repos.cases.findById(survey.caseId) : null;
-    if (!survey || !surveyed) {
-      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
-      return;
-    }
-    await runSurveyCall(client, channel, {
-      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
-      now,
-      logger: logger.child({ component: 'surveys', surveyId }),
-      onEnded: async (result, _state, storedComment) => {
-        // The service saves the answers, then imports the comment from Asterisk under this name.
-        await surveys.onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
-      },
-    });
-  };
+  // Outbound channels that entered Stasis (answered): their ChannelDestroyed says so.
+  const answeredChannels = new Set<string>();
   ari.on('client', (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
-      const callbackId = callbackIdOfChannel(channel.id);
-      if (callbackId) {
-        const answered = answeredCallbackChannels.delete(channel.id);
+      const call = outboundCallOfChannel(channel.id);
+      if (!call) return;
+      const answered = answeredChannels.delete(channel.id);
+      const cause = typeof event.cause === 'number' ? event.cause : null;
+      if (call.flow === 'callback') {
         void callbacks
-          .onCallEnded({ callbackId, answered, cause: typeof event.cause === 'number' ? event.cause : null })
-          .catch((err: Error) => logger.warn({ err: err.message, callbackId }, 'callback attempt not recorded'));
-        return;
+          .onCallEnded({ callbackId: call.id, answered, cause })
+          .catch((err: Error) => logger.warn({ err: err.message, callbackId: call.id }, 'callback attempt not recorded'));
+      } else if (!answered) {
+        // An answered survey reports its end (with the answers) from its flow.
+        void surveys
+          .onCallEnded({ surveyId: call.id, answered: false, cause })
+          .catch((err: Error) => logger.warn({ err: err.message, surveyId: call.id }, 'survey attempt not recorded'));
       }
-      const surveyId = surveyIdOfChannel(channel.id);
-      if (!surveyId || answeredSurveyChannels.delete(channel.id)) return;
-      void surveys
-        .onCallEnded({ surveyId, answered: false, cause: typeof event.cause === 'number' ? event.cause : null })
-        .catch((err: Error) => logger.warn({ err: err.message, surveyId }, 'survey attempt not recorded'));
     });
   });
 

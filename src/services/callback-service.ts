@@ -43,7 +43,7 @@ export function createCallbackService(deps: {
    * hotline not to call them for surveys, and this call is one the citizen asked for
    * a minute ago by pressing 1; refusing it would break a promise the IVR just made.
    */
-  policy?: RetryPolicyConfig;
+  policy: RetryPolicyConfig;
   now: () => Date;
   logger: Logger;
   /**
@@ -73,14 +73,14 @@ export function createCallbackService(deps: {
       causeName: input.cause === null ? (input.lost ?? null) : causeName(input.cause),
       outcome,
     });
-    if (!recorded || !deps.policy) return null;
-    return settle(callback, outcome, now, input.cause, deps.policy);
+    if (!recorded) return null;
+    return settle(callback, outcome, now, input.cause);
   }
 
   /** Applies the retry policy to the callback's current attempt, which ended with `outcome`. */
-  async function settle(callback: CallbackRow, outcome: AttemptOutcome, now: Date, cause: number | null, policy: RetryPolicyConfig): Promise<NextStep> {
+  async function settle(callback: CallbackRow, outcome: AttemptOutcome, now: Date, cause: number | null): Promise<NextStep> {
     const attempt = callback.attempts;
-    const next = decideNext(attempt, outcome, now, policy);
+    const next = decideNext(attempt, outcome, now, deps.policy);
     const log = deps.logger.child({ callbackId: callback.id, attempt });
     if (next.kind === 'done') {
       if (callback.status !== 'connected') await deps.callbacks.setStatus(callback.id, 'connected', 'answered');
@@ -102,7 +102,7 @@ export function createCallbackService(deps: {
    * does not keep: at most one call's length early, never outside the window).
    */
   function dueAt(callback: CallbackRow): Date | undefined {
-    if (callback.attempts === 0 || !callback.lastAttemptAt || !deps.policy) return undefined;
+    if (callback.attempts === 0 || !callback.lastAttemptAt) return undefined;
     const next = decideNext(callback.attempts, 'no_answer', callback.lastAttemptAt, deps.policy);
     return next.kind === 'retry' ? next.at : undefined;
   }
@@ -117,7 +117,7 @@ export function createCallbackService(deps: {
    */
   async function sweep(): Promise<OutboundSweepResult> {
     const now = deps.now();
-    const { ensureQueued, policy } = deps;
+    const { ensureQueued } = deps;
     return sweepOutboundCalls({
       now,
       inFlightLimitMs: deps.inFlightLimitMs ?? DEFAULT_CALLBACK_IN_FLIGHT_LIMIT_MS,
@@ -135,7 +135,7 @@ export function createCallbackService(deps: {
         return true;
       },
       settle: async ({ callback, attempt }) => {
-        if (policy) await settle(callback, (attempt.outcome ?? 'failed') as AttemptOutcome, now, attempt.hangupCause, policy);
+        await settle(callback, (attempt.outcome ?? 'failed') as AttemptOutcome, now, attempt.hangupCause);
       },
       pending: () => deps.callbacks.listPending(),
       ensureQueued:

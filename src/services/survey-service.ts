@@ -3,7 +3,9 @@
  * The case hook (closing) and the ARI side (a call ended) are thin ways in; BullMQ
  * (adapters/jobs/survey-jobs.ts) only decides when a call is placed.
  */
+import type { Channel, Client } from 'ari-client';
 import type { Logger } from 'pino';
+import { runSurveyCall } from '../adapters/ari/survey-call.js';
 import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import { firstCallTime } from '../domain/callbacks/dialling-window.js';
@@ -13,9 +15,10 @@ import { checkSurveyEligibility, surveyJobId } from '../domain/callbacks/survey-
 import type { Case } from '../domain/cases/case.js';
 import type { CaseRepo } from '../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../domain/errors.js';
-import { maskPhone, normalizePhone } from '../domain/phone.js';
+import { maskPhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
+import { DEFAULT_MAX_CALL_MS } from '../adapters/jobs/survey-jobs.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
 import { importRecording } from './recording-import.js';
 
@@ -39,9 +42,6 @@ export interface SurveyCallEnded {
   lost?: string | undefined;
 }
 
-export { ENGINE_LOST };
-export type SurveySweepResult = OutboundSweepResult;
-
 export interface SurveyJob {
   jobId: string;
   surveyId: string;
@@ -54,8 +54,8 @@ export interface SurveyWithAttempts extends SurveyRow {
   attemptHistory: SurveyAttemptRow[];
 }
 
-/** Past a worker's 10 min maximum per call, with room for a slow database. */
-export const DEFAULT_IN_FLIGHT_LIMIT_MS = 20 * 60_000;
+/** Twice a worker's own limit per call: past it, no worker is waiting on the call. */
+export const DEFAULT_IN_FLIGHT_LIMIT_MS = 2 * DEFAULT_MAX_CALL_MS;
 
 export const OPT_OUT_REASON = 'survey_opt_out';
 export const SURVEY_ACTOR = 'survey';
@@ -93,7 +93,7 @@ export function createSurveyService(deps: {
   /**
    * The sweep: an attempt still in flight this long after it started has no process
    * waiting on it any more (a worker gives its call up after its own maximum, which
-   * this must exceed). Default 20 min.
+   * this must exceed). Default twice the worker's DEFAULT_MAX_CALL_MS.
    */
   inFlightLimitMs?: number;
   /** Survey ids with a channel still up in Asterisk; throws when that cannot be known (ARI down). */
@@ -112,14 +112,12 @@ export function createSurveyService(deps: {
 
   async function onCaseClosed(c: Case, closedAt?: Date): Promise<SurveyRow | null> {
     const previous = (await deps.surveys.listForCase(c.id)).map((s) => ({ status: eligibilityStatus(s.status) }));
-    const phone = normalizePhone(c.callerPhone);
-    const blocked = phone !== null && (await deps.doNotCall.has(phone));
     const eligibility = checkSurveyEligibility({
       caseId: c.id,
       status: c.status,
       phone: c.callerPhone,
       previous,
-      doNotCall: new Set(blocked && phone ? [phone] : []),
+      doNotCall: await deps.doNotCall.matching(c.callerPhone),
     });
     if (!eligibility.eligible) {
       logger.debug({ caseId: c.id, reason: eligibility.reason }, 'no survey for this closure');
@@ -180,6 +178,25 @@ export function createSurveyService(deps: {
     // download delays nothing else and loses no answer.
     if (next.kind === 'done' && storedComment) await importComment(input.surveyId, storedComment);
     return next;
+  }
+
+  /** The citizen answered a survey call: ask the questions, then record the answers. */
+  async function answered(client: Client, channel: Channel, surveyId: string): Promise<void> {
+    const survey = await deps.surveys.findById(surveyId);
+    const surveyed = survey ? await deps.cases.findById(survey.caseId) : null;
+    if (!survey || !surveyed) {
+      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+      return;
+    }
+    await runSurveyCall(client, channel, {
+      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
+      now: deps.now,
+      logger: logger.child({ surveyId }),
+      onEnded: async (result, _state, storedComment) => {
+        // The answers are saved first, then the comment is imported from Asterisk under this name.
+        await onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
+      },
+    });
   }
 
   /** Copies the survey's voice comment out of Asterisk and names it on the survey. */
@@ -257,7 +274,7 @@ export function createSurveyService(deps: {
    * (Redis was down when it was scheduled, or lost its data) gets the job queued again;
    * job ids come from the case, so this never queues a second one.
    */
-  async function sweep(): Promise<SurveySweepResult> {
+  async function sweep(): Promise<OutboundSweepResult> {
     const now = deps.now();
     const ensureQueued = deps.ensureQueued;
     return sweepOutboundCalls({
@@ -311,6 +328,7 @@ export function createSurveyService(deps: {
   return {
     onCaseClosed,
     onCallEnded,
+    answered,
     commentRecording,
     sweep,
     listForCase,

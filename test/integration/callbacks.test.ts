@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import { openDatabase, type Database } from '../../src/adapters/db/database.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
+import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS } from '../../src/domain/callbacks/retry-policy.js';
 import { createCallbackService } from '../../src/services/callback-service.js';
+
+const policy = { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] };
 
 let database: Database;
 
@@ -26,6 +30,7 @@ describe('callback requests', () => {
     const hanging = createCallbackService({
       callbacks,
       calls: repos.calls,
+      policy,
       schedule: () => new Promise(() => undefined),
       now: () => new Date('2026-11-27T07:01:00Z'),
       logger: pino({ level: 'silent' }),
@@ -42,6 +47,7 @@ describe('callback requests', () => {
     const working = createCallbackService({
       callbacks,
       calls: repos.calls,
+      policy,
       schedule: async () => undefined,
       now: () => new Date(),
       logger: pino({ level: 'silent' }),
@@ -59,6 +65,7 @@ describe('callback requests', () => {
     const service = createCallbackService({
       callbacks: createCallbackRepo(database.db),
       calls: repos.calls,
+      policy,
       schedule: async () => undefined,
       now: () => new Date(),
       logger: pino({ level: 'silent' }),

@@ -16,7 +16,8 @@ import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/do
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
-import { createSurveyService, ENGINE_LOST, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
+import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
+import { createSurveyService, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
 import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { ALL_UP, capturingLogger, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 import { wav } from '../helpers/wav.js';

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
+import { normalizePhone } from '../../domain/phone.js';
 import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
 import type { Db } from './database.js';
 import { cases } from './schema/cases.js';
@@ -57,22 +58,13 @@ const flaggedColumns = {
   reviewNote: surveys.reviewNote,
 };
 
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e?.code === '23505' || e?.cause?.code === '23505';
-}
-
 export function createSurveyRepo(db: Db) {
   return {
     /** A new pending survey; null when the case already has that survey or one under way. */
     async create(input: { caseId: string; surveyNumber: number; phone: string; scheduledAt: Date }): Promise<SurveyRow | null> {
-      try {
-        const [row] = await db.insert(surveys).values(input).onConflictDoNothing().returning();
-        return row ?? null;
-      } catch (err) {
-        if (isUniqueViolation(err)) return null;
-        throw err;
-      }
+      // No conflict target: both unique indexes (that survey number, one open survey) apply.
+      const [row] = await db.insert(surveys).values(input).onConflictDoNothing().returning();
+      return row ?? null;
     },
     async findById(id: string): Promise<SurveyRow | null> {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
@@ -170,13 +162,18 @@ export function createSurveyRepo(db: Db) {
 }
 
 export function createDoNotCallRepo(db: Db) {
+  async function has(phone: string): Promise<boolean> {
+    const [row] = await db.select({ phone: doNotCall.phone }).from(doNotCall).where(eq(doNotCall.phone, phone)).limit(1);
+    return row !== undefined;
+  }
   return {
     async list(): Promise<DoNotCallRow[]> {
       return db.select().from(doNotCall).orderBy(desc(doNotCall.createdAt));
     },
-    async has(phone: string): Promise<boolean> {
-      const [row] = await db.select({ phone: doNotCall.phone }).from(doNotCall).where(eq(doNotCall.phone, phone)).limit(1);
-      return row !== undefined;
+    /** The entries that concern a caller's number as given (its canonical form, if listed): what the eligibility rules check. */
+    async matching(rawPhone: string | null | undefined): Promise<ReadonlySet<string>> {
+      const phone = normalizePhone(rawPhone);
+      return new Set(phone !== null && (await has(phone)) ? [phone] : []);
     },
     /** Adds the number (canonical form); an entry already there is kept as it was. */
     async add(input: { phone: string; reason: string; actor: string; at: Date }): Promise<DoNotCallRow> {

@@ -12,6 +12,7 @@ import type { Holiday } from '../../domain/calendar/holidays.js';
 import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/callbacks/dialling-window.js';
 import { asteriskQueue, type QueueName } from '../../domain/cases/case.js';
 import type { CallbackCallEnded } from '../../services/callback-service.js';
+import { awaitCallEnd } from './call-end.js';
 
 /** The job name of a callback attempt on the outbound-calls queue. */
 export const CALLBACK_JOB = 'callback';
@@ -62,23 +63,6 @@ export function createCallbackCalls(deps: {
   const maxCallMs = deps.maxCallMs ?? DEFAULT_CALLBACK_MAX_CALL_MS;
   const pollMs = deps.pollMs ?? 2_000;
 
-  function ended(callbackId: string, attempt: number): Promise<'ended' | 'timeout'> {
-    return new Promise((resolve) => {
-      const poll = setInterval(() => {
-        deps.callbacks
-          .attemptEnded(callbackId, attempt)
-          .then((over) => over && finish('ended'))
-          .catch(() => undefined);
-      }, pollMs);
-      const timeout = setTimeout(() => finish('timeout'), maxCallMs);
-      const finish = (how: 'ended' | 'timeout') => {
-        clearInterval(poll);
-        clearTimeout(timeout);
-        resolve(how);
-      };
-    });
-  }
-
   async function run(data: CallbackJobData, moveToDelayed: (delayMs: number) => Promise<void>): Promise<string> {
     const { callbackId, attempt } = data;
     const callback = await deps.callbacks.findById(callbackId);
@@ -102,7 +86,7 @@ export function createCallbackCalls(deps: {
       await deps.callEnded({ callbackId, answered: false, cause: null });
       return 'originate failed';
     }
-    const how = await ended(callbackId, attempt);
+    const how = await awaitCallEnd(() => deps.callbacks.attemptEnded(callbackId, attempt), { pollMs, maxMs: maxCallMs }).done;
     if (how === 'timeout') {
       logger.warn({ callbackId, attempt }, 'no end reported for the callback call; slot given back');
       // Still 'dialling' means never answered: recorded as failed. An answered one keeps its status.

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Case } from '../../domain/cases/case.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import { settledWithin } from './settled-within.js';
 
 /** How long creating a case waits for its job to be queued before going on without it. */
 const ENQUEUE_WAIT_MS = 2_000;
@@ -20,20 +21,9 @@ export function routeOnDistrict(
   // up the caller (BullMQ waits for a connection). The job id is stable, so the
   // dispatch sweep queueing it again later is harmless.
   const queue = async (c: Case) => {
-    let timer: NodeJS.Timeout | undefined;
-    const queued = enqueue(c).then(
-      () => true,
-      (err: Error) => {
-        logger.error({ err: err.message, caseId: c.id, district: c.district }, 'dispatch not queued');
-        return true;
-      },
+    const done = await settledWithin(enqueue(c), waitMs, (err) =>
+      logger.error({ err: err.message, caseId: c.id, district: c.district }, 'dispatch not queued'),
     );
-    const gaveUp = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), waitMs);
-      timer.unref();
-    });
-    const done = await Promise.race([queued, gaveUp]);
-    clearTimeout(timer);
     if (!done) logger.warn({ caseId: c.id, district: c.district }, 'dispatch not queued yet (Redis?); the sweep will');
   };
   return {

@@ -11,10 +11,11 @@ import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../d
 import { checkBeforeDialling } from '../../domain/callbacks/survey-eligibility.js';
 import type { Case } from '../../domain/cases/case.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
-import { normalizePhone } from '../../domain/phone.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
+import { awaitCallEnd } from './call-end.js';
 import { keepTrying } from './dispatch.js';
+import { settledWithin } from './settled-within.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
 
@@ -45,7 +46,7 @@ export interface SurveyJobsDeps {
   work?: boolean;
   surveys: Pick<SurveyRepo, 'findById' | 'startAttempt' | 'update'>;
   cases: Pick<CaseRepo, 'findById'>;
-  doNotCall: Pick<DoNotCallRepo, 'has'>;
+  doNotCall: Pick<DoNotCallRepo, 'matching'>;
   dialler: SurveyDialler;
   window: DiallingWindowConfig;
   holidays: readonly Holiday[];
@@ -62,7 +63,16 @@ export interface SurveyJobsDeps {
   pollMs?: number;
 }
 
-const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 10_000 };
+/**
+ * Every outbound call job: retried on database or Redis trouble only (startAttempt's
+ * compare-and-set keeps a call placed from being placed again).
+ */
+const CALL_JOB_OPTIONS = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 30_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+} as const;
 /** Longest a survey call may hold its slot, ringing included (the sweep's bound must exceed it). */
 export const DEFAULT_MAX_CALL_MS = 10 * 60_000;
 
@@ -79,28 +89,22 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
 
   /** Resolves 'ended' when the attempt is over (here or in another process), 'timeout' otherwise. */
   function callOver(surveyId: string, attempt: number): { done: Promise<'ended' | 'timeout'>; cancel(): void } {
-    let finish: (how: 'ended' | 'timeout') => void = () => undefined;
-    const done = new Promise<'ended' | 'timeout'>((resolve) => (finish = resolve));
-    const stopAll = () => {
-      clearInterval(poll);
-      clearTimeout(timeout);
-      waiting.delete(surveyId);
+    const over = awaitCallEnd(
+      async () => {
+        const s = await deps.surveys.findById(surveyId);
+        return !s || s.status !== 'dialling' || s.attempts !== attempt;
+      },
+      { pollMs, maxMs: maxCallMs },
+    );
+    waiting.set(surveyId, over.end);
+    const done = over.done.finally(() => waiting.delete(surveyId));
+    return {
+      done,
+      cancel() {
+        over.cancel();
+        waiting.delete(surveyId);
+      },
     };
-    const poll = setInterval(() => {
-      deps.surveys
-        .findById(surveyId)
-        .then((s) => {
-          if (!s || s.status !== 'dialling' || s.attempts !== attempt) end('ended');
-        })
-        .catch(() => undefined);
-    }, pollMs);
-    const timeout = setTimeout(() => end('timeout'), maxCallMs);
-    const end = (how: 'ended' | 'timeout') => {
-      stopAll();
-      finish(how);
-    };
-    waiting.set(surveyId, () => end('ended'));
-    return { done, cancel: stopAll };
   }
 
   async function dial(data: SurveyJobData, moveToDelayed: (at: number) => Promise<void>): Promise<string> {
@@ -109,10 +113,8 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     if (!survey || survey.status !== 'pending' || survey.attempts !== attempt - 1) return 'nothing to do';
     const now = deps.now();
     const c = await deps.cases.findById(survey.caseId);
-    const phone = normalizePhone(c?.callerPhone);
-    const blocked = phone !== null && (await deps.doNotCall.has(phone));
     const check = c
-      ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: new Set(blocked && phone ? [phone] : []) })
+      ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: await deps.doNotCall.matching(c.callerPhone) })
       : ({ ok: false, reason: 'case_gone' } as const);
     if (!check.ok) {
       await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, endedAt: now, updatedAt: now });
@@ -179,16 +181,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     await queue.add(
       'dial',
       { surveyId: job.surveyId, attempt: job.attempt },
-      {
-        jobId: job.jobId,
-        delay,
-        priority: SURVEY_JOB_PRIORITY,
-        // Database or Redis trouble only: a call placed is never placed again (startAttempt).
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 30_000 },
-        removeOnComplete: KEEP_COMPLETED,
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      { ...CALL_JOB_OPTIONS, jobId: job.jobId, delay, priority: SURVEY_JOB_PRIORITY },
     );
   }
 
@@ -196,15 +189,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     await queue.add(
       CALLBACK_JOB,
       { callbackId, attempt },
-      {
-        jobId: callbackJobId(callbackId, attempt),
-        delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0,
-        // Database or Redis trouble only: startAttempt keeps a call from being placed twice.
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 30_000 },
-        removeOnComplete: KEEP_COMPLETED,
-        removeOnFail: { age: 30 * 24 * 3600 },
-      },
+      { ...CALL_JOB_OPTIONS, jobId: callbackJobId(callbackId, attempt), delay: at ? Math.max(0, at.getTime() - deps.now().getTime()) : 0 },
     );
   }
 
@@ -270,20 +255,9 @@ export function surveyOnClose<R extends Pick<CaseRepo, 'transition'>>(
     async transition(change) {
       const changed = await repo.transition(change);
       if (change.to === 'closed') {
-        let timer: NodeJS.Timeout | undefined;
-        const scheduled = onClosed(changed, change.at).then(
-          () => true,
-          (err: Error) => {
-            logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled');
-            return true;
-          },
+        const done = await settledWithin(onClosed(changed, change.at), waitMs, (err) =>
+          logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled'),
         );
-        const gaveUp = new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), waitMs);
-          timer.unref();
-        });
-        const done = await Promise.race([scheduled, gaveUp]);
-        clearTimeout(timer);
         if (!done) logger.warn({ caseId: changed.id }, 'survey not scheduled yet (Redis?)');
       }
       return changed;
