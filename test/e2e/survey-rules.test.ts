@@ -6,7 +6,8 @@ import type { Hotline } from '../../src/app.js';
 import { surveyJobId } from '../../src/domain/callbacks/survey-eligibility.js';
 import { surveyAttemptJobId } from '../../src/services/survey-service.js';
 import { randomMobile } from '../helpers/call-rows.js';
-import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
+import { closeThroughApi, promptStarted } from '../helpers/survey-calls.js';
+import { CitizenLine } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
 import { TEST_CITIZENS_CONTEXT, installTestDialplan } from '../helpers/test-agents.js';
 
@@ -57,15 +58,7 @@ afterAll(async () => {
 /** A phone case of `phone`, walked to `closed` through the API (the survey hook runs on closing). */
 async function closedCase(phone: string) {
   const created = await repos.cases.create({ channel: 'manual', category: 'streets_lighting', district: 6, callerPhone: phone, description: 'چاله در خیابان', actor: 'test' });
-  for (const status of ['dispatched', 'acknowledged', 'resolved', 'closed']) {
-    const res = await hotline.http.inject({
-      method: 'PATCH',
-      url: `/api/cases/${created.trackingNumber}`,
-      payload: { status, note: `to ${status}` },
-      headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-  }
+  await closeThroughApi(hotline, created.trackingNumber);
   return created;
 }
 
@@ -92,7 +85,7 @@ async function timePassesUntil(j: Job): Promise<void> {
 const expectClose = (actual: Date | null | undefined, expected: Date, slackMs = 15_000) =>
   expect(Math.abs((actual?.getTime() ?? 0) - expected.getTime())).toBeLessThanOrEqual(slackMs);
 
-const prompt = (id: string) => (e: AriEvent) => e.type === 'PlaybackStarted' && String(e.playback?.media_uri).includes(`sound:${id}`);
+const prompt = promptStarted;
 
 describe('survey dialling rules on the sandbox', () => {
   it('waits 2 h after closing, retries no answer after 2 h and busy the next day, and stops after 3 attempts', async () => {

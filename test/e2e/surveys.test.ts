@@ -3,7 +3,8 @@ import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
 import { randomMobile } from '../helpers/call-rows.js';
-import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
+import { closeThroughApi, promptStarted } from '../helpers/survey-calls.js';
+import { CitizenLine } from '../helpers/citizen.js';
 import { startTestEngine, testAmi, type TestEngine } from '../helpers/engine.js';
 import { TEST_CITIZENS_CONTEXT, installTestDialplan } from '../helpers/test-agents.js';
 
@@ -38,24 +39,14 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-async function patch(trackingNumber: string, body: object) {
-  const res = await hotline.http.inject({
-    method: 'PATCH',
-    url: `/api/cases/${trackingNumber}`,
-    payload: body,
-    headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` },
-  });
-  expect(res.statusCode, res.body).toBe(200);
-}
-
-const prompt = (id: string) => (e: AriEvent) => e.type === 'PlaybackStarted' && String(e.playback?.media_uri).includes(`sound:${id}`);
+const prompt = promptStarted;
 
 describe('satisfaction survey after a case closes', () => {
   it('calls the citizen once, stores the answers and the voice comment, and reopens the case on "not solved"', async () => {
     const repos = createRepositories(hotline.database);
     const phone = randomMobile('0912');
     const created = await repos.cases.create({ channel: 'manual', category: 'parks_trees', district: 4, callerPhone: phone, description: 'شاخه شکسته', actor: 'test' });
-    for (const status of ['dispatched', 'acknowledged', 'resolved', 'closed']) await patch(created.trackingNumber, { status, note: `to ${status}` });
+    await closeThroughApi(hotline, created.trackingNumber);
 
     const callee = await line.waitForLeg('callee', phone, 60_000);
     await line.followPeer(callee);
@@ -111,7 +102,7 @@ describe('satisfaction survey after a case closes', () => {
     const repos = createRepositories(hotline.database);
     const phone = randomMobile('0912');
     const created = await repos.cases.create({ channel: 'manual', category: 'parks_trees', district: 9, callerPhone: phone, description: 'نیمکت شکسته', actor: 'test' });
-    for (const status of ['dispatched', 'acknowledged', 'resolved', 'closed']) await patch(created.trackingNumber, { status, note: `to ${status}` });
+    await closeThroughApi(hotline, created.trackingNumber);
 
     const callee = await line.waitForLeg('callee', phone, 60_000);
     await line.followPeer(callee);
