@@ -81,7 +81,7 @@ export async function startHotline(
 
   await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
+    config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
   const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
