@@ -65,6 +65,8 @@ export interface Hotline {
 }
 
 const FALLBACK_SWEEP_MS = 60_000;
+/** Longest the shutdown gives the calls to be handed to the dialplan (stasis.drain). */
+const STASIS_DRAIN_MS = 10_000;
 const ASTDB_SYNC_MS = 6 * 60 * 60_000;
 
 /**
@@ -285,6 +287,7 @@ export async function startHotline(
       cases,
       calls: repos.calls,
       isCallActive: async (uniqueId) => {
+        if (stasis.owns(uniqueId)) return true;
         const client = ari.client;
         if (!client) throw new Error('ARI is not connected');
         return client.channels.get({ channelId: uniqueId }).then(
@@ -389,9 +392,9 @@ export async function startHotline(
       clearInterval(sweep);
       clearInterval(astdbSync);
       await http.close();
-      await stasis.handOffAll();
+      await stasis.drain(STASIS_DRAIN_MS);
       await ari.close();
-      await stasis.drain();
+      await stasis.settled();
       agents.stop();
       liveStats.stop();
       await surveyJobs.close(redis.status !== 'ready');

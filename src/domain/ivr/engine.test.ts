@@ -494,17 +494,17 @@ describe('voicebox', () => {
     expect(last).toEqual([play('repeat', ...sayCaseNumber, 'goodbye')]);
   });
 
-  it('says a technical error and hangs up when the case cannot be created', () => {
+  it('tells the caller the message is kept (not to call again) when the case cannot be made now', () => {
     const state = converse(OPEN, [
       [queueExit, [play('voicebox-intro')]],
       [done, [record(1)]],
       [recorded(5), [play('voicebox-review')]],
       [key('1'), [{ type: 'createCase', category: null, district: null, recording: 'voicebox-1' }]],
-      [failed('createCase'), [play('technical-error')]],
+      [failed('createCase'), [play('message-kept', 'goodbye')]],
       [done, [{ type: 'hangup' }]],
     ]);
-    expect(state.outcome).toBe('failed');
-    expect(state.path).toContain('case:failed');
+    expect(state.outcome).toBe('voicebox');
+    expect(state.path).toContain('case:kept');
   });
 
   it('says a technical error when recording fails and there is nothing to save', () => {

@@ -128,4 +128,5 @@ export const FLOW_PROMPT_IDS: readonly string[] = [
   'repeat',
   'goodbye',
   'technical-error',
+  'message-kept',
 ];
