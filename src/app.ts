@@ -10,6 +10,7 @@ import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
+import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
@@ -65,6 +66,10 @@ export interface Hotline {
 }
 
 const FALLBACK_SWEEP_MS = 60_000;
+/** At shutdown, the part of the deadline the IVR callers' hand-off may take. */
+const HAND_OFF_SHARE = 0.5;
+/** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
+const HTTP_GRACE_MS = 2_000;
 const ASTDB_SYNC_MS = 6 * 60 * 60_000;
 
 /**
@@ -386,25 +391,48 @@ export async function startHotline(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      const deadline = Date.now() + config.shutdownDeadlineMs;
+      const left = () => Math.max(0, deadline - Date.now());
       clearInterval(sweep);
       clearInterval(astdbSync);
-      await http.close();
-      await stasis.handOffAll();
-      await ari.close();
-      await stasis.drain();
+      // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
+      // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
+      await stasis.drain(left() * HAND_OFF_SHARE);
+      // Live streams never end by themselves; keep-alive and slow requests get a moment.
+      const streams = closeEventStreams(http);
+      if (streams > 0) logger.info({ streams }, 'live streams closed');
+      await within(http.close(), Math.min(HTTP_GRACE_MS, left()), logger);
+      http.server.closeAllConnections();
       agents.stop();
       liveStats.stop();
-      await surveyJobs.close(redis.status !== 'ready');
+      // A graceful worker close waits for its active jobs: only as long as the deadline allows.
+      const force = redis.status !== 'ready';
+      await within(Promise.all([surveyJobs.close(force), jobs.close(force)]), left(), logger);
       await ami.close();
-      await jobs.close(redis.status !== 'ready');
+      await ari.close();
       redis.disconnect();
       rateLimitRedis.disconnect();
-      await database.close();
+      await within(database.close(), left(), logger);
     })();
     return stopping;
   };
 
   return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, importFallback, url, stop };
+}
+
+/**
+ * Waits for a shutdown step at most `ms`; what is still running then is left to the
+ * process exit. A failed step is logged, and the stop goes on with the next.
+ */
+async function within(work: Promise<unknown>, ms: number, logger?: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  const done = work.then(
+    () => undefined,
+    (err: Error) => logger?.warn({ err: err.message }, 'shutdown step failed'),
+  );
+  await Promise.race([done, limit]);
+  clearTimeout(timer);
 }
 
 /** Redis down must not hang a scrape: the counts are then reported missing. */

@@ -23,6 +23,10 @@ export class StasisApp<S extends IvrStateView> {
   private readonly playbackOwner = new Map<string, string>();
   /** Sessions still writing their last rows after the call left Stasis. */
   private readonly ending = new Set<Promise<void>>();
+  /** Set by drain(): new calls go straight to the dialplan fallback. */
+  private draining = false;
+  /** drain()'s wait for the last session to leave Stasis. */
+  private lastSessionLeft: (() => void) | undefined;
 
   constructor(
     private readonly deps: {
@@ -56,6 +60,10 @@ export class StasisApp<S extends IvrStateView> {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
       const args = ([] as string[]).concat(event.args ?? []);
+      if (this.draining) {
+        this.refuse(client, channel.id, args);
+        return;
+      }
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
       if (outbound) {
         // Our own outbound calls (callbacks…), answered: not IVR sessions.
@@ -79,6 +87,7 @@ export class StasisApp<S extends IvrStateView> {
       const session = this.sessions.get(channel.id);
       if (!session) return;
       this.sessions.delete(channel.id);
+      if (this.sessions.size === 0) this.lastSessionLeft?.();
       const ended = session.onStasisEnd().then(
         () => logger.info({ callId: channel.id }, 'call left the IVR'),
         (err: Error) => logger.error({ err: err.message, callId: channel.id }, 'call session did not end cleanly'),
@@ -186,9 +195,38 @@ export class StasisApp<S extends IvrStateView> {
     clearTimeout(timer);
   }
 
-  /** Resolves once every ended call has written its rows (before the database closes). */
-  async drain(): Promise<void> {
-    await Promise.all([...this.ending]);
+  /**
+   * Shutdown: from now on new calls go straight to the dialplan fallback; callers in the
+   * IVR are handed to it and outbound calls end. Resolves once every call has left
+   * Stasis and written its rows, or at the deadline. ARI must stay connected meanwhile:
+   * the hang-ups and StasisEnds arriving now are what the rows record.
+   */
+  async drain(deadlineMs: number): Promise<void> {
+    this.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    const left = new Promise<void>((resolve) => {
+      this.lastSessionLeft = resolve;
+      if (this.sessions.size === 0) resolve();
+    });
+    const drained = (async () => {
+      await this.handOffAll();
+      // Without ARI no caller can be handed off, nor be seen leaving: no use waiting.
+      if (this.deps.connection.client) await left;
+      await Promise.all([...this.ending]);
+    })();
+    await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+  }
+
+  /** A call arriving during shutdown: a citizen to the dialplan fallback, our own outbound call hung up. */
+  private refuse(client: Client, channelId: string, args: string[]): void {
+    if (args[0] && this.deps.outbound?.[args[0]]) {
+      client.channels.hangup({ channelId }).catch(() => undefined);
+      return;
+    }
+    this.deps.logger.info({ callId: channelId }, 'shutting down: call sent to the dialplan fallback');
+    void this.handOff(client, channelId);
   }
 
   private handOff(client: Client, channelId: string): Promise<void> {
