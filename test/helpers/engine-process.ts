@@ -76,3 +76,21 @@ export async function spawnEngine(args: string[], env: Record<string, string> = 
 
 /** Addresses where nothing listens: an engine pointed there leaves the shared Asterisk alone. */
 export const NO_ASTERISK = { ARI_URL: 'http://127.0.0.1:9', AMI_HOST: '127.0.0.1', AMI_PORT: '9' } as const;
+
+/**
+ * Polls /api/health until every check is up (the engine has no event to await from
+ * another process), or fails with the last answer after `timeoutMs`.
+ */
+export async function waitHealthy(url: string, timeoutMs: number, expected = true): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < until) {
+    const res = await fetch(`${url}/api/health`).catch((err: Error) => err);
+    if (!(res instanceof Error)) {
+      last = await res.text();
+      if (res.ok === expected) return;
+    } else last = res.message;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`health did not become ${expected ? 'ok' : 'degraded'} within ${timeoutMs} ms: ${last}`);
+}

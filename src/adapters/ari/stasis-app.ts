@@ -25,6 +25,8 @@ export class StasisApp<S extends IvrStateView> {
   private readonly ending = new Set<Promise<void>>();
   /** Set by drain(): new calls go straight to the dialplan fallback. */
   private draining = false;
+  /** Channels handed to the dialplan and not yet out of Stasis: their session hears nothing more. */
+  private readonly leaving = new Set<string>();
   /** drain()'s wait for the last session to leave Stasis. */
   private lastSessionLeft: (() => void) | undefined;
 
@@ -84,6 +86,7 @@ export class StasisApp<S extends IvrStateView> {
       });
     });
     client.on('StasisEnd', (_event, channel: Channel) => {
+      this.leaving.delete(channel.id);
       const session = this.sessions.get(channel.id);
       if (!session) return;
       this.sessions.delete(channel.id);
@@ -96,16 +99,20 @@ export class StasisApp<S extends IvrStateView> {
       void ended.finally(() => this.ending.delete(ended));
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      if (this.leaving.has(channel.id)) return;
       this.sessions.get(channel.id)?.onDtmf(event.digit);
     });
     client.on('PlaybackStarted', (event) => {
       const channelId = targetChannel(event.playback.target_uri);
-      if (channelId) this.playbackOwner.set(event.playback.id, channelId);
+      if (!channelId) return;
+      this.playbackOwner.set(event.playback.id, channelId);
+      // Started just as the call was handed off: it would hold the hand-off back.
+      if (this.leaving.has(channelId)) this.stopPlayback(client, event.playback.id);
     });
     client.on('PlaybackFinished', (event) => {
       const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
       this.playbackOwner.delete(event.playback.id);
-      if (channelId) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
+      if (channelId && !this.leaving.has(channelId)) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
     });
     const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
       const channelId = targetChannel(event.recording.target_uri);
@@ -229,15 +236,27 @@ export class StasisApp<S extends IvrStateView> {
     void this.handOff(client, channelId);
   }
 
+  /**
+   * Asterisk runs the continue only after the channel's current playback: a long menu
+   * prompt would hold the caller (and the shutdown) back. So the playback is stopped
+   * once the continue is queued, and the session hears no more events to start another.
+   */
   private handOff(client: Client, channelId: string): Promise<void> {
     const context = this.deps.shutdownContext ?? 'hotline-fallback';
-    return client.channels
+    this.leaving.add(channelId);
+    const continued = client.channels
       .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
       .catch((err: Error) => {
         // A caller who hung up meanwhile needs no hand-off.
         const gone = /not found/i.test(err.message);
         this.deps.logger[gone ? 'debug' : 'warn']({ err: err.message, callId: channelId }, 'hand-off failed');
       });
+    for (const [playbackId, owner] of this.playbackOwner) if (owner === channelId) this.stopPlayback(client, playbackId);
+    return continued;
+  }
+
+  private stopPlayback(client: Client, playbackId: string): void {
+    client.playbacks.stop({ playbackId }).catch(() => undefined);
   }
 }
 
