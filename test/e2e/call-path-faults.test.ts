@@ -12,7 +12,7 @@ import { importFallbackMessages } from '../../src/services/fallback-import.js';
 import type { Hotline } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { randomMobile, settledCall } from '../helpers/call-rows.js';
-import { CitizenLine } from '../helpers/citizen.js';
+import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
 import { createTestPostgresDatabase } from '../helpers/database.js';
 import { startTestEngine } from '../helpers/engine.js';
 
@@ -204,7 +204,7 @@ describe('reconciliation after a restart', () => {
       // Asterisk plays out the prompt that was playing when the engine died (the caller is
       // not in silence meanwhile); the IVR must start again within 5 s of that end, or of
       // the engine being back if nothing was playing.
-      const at = (e: { timestamp?: unknown }) => Date.parse(String(e.timestamp).replace(/\+0000$/, 'Z'));
+      const at = (e: AriEvent) => Date.parse(String(e.timestamp).replace(/\+0000$/, 'Z'));
       const lastEnd = call.log
         .slice(0, call.log.indexOf(welcome))
         .filter((e) => e.type === 'PlaybackFinished')

@@ -64,6 +64,10 @@ export class StasisApp<S extends IvrStateView> {
   private reconciling: Promise<void> | undefined;
   /** Set by drain(): new calls go straight to the dialplan fallback. */
   private draining = false;
+  /** Channels handed to the dialplan and not yet out of Stasis: their session hears nothing more. */
+  private readonly leaving = new Set<string>();
+  /** drain()'s wait for the last session to leave Stasis. */
+  private lastSessionLeft: (() => void) | undefined;
 
   /** Outbound call flows running in Stasis, by channel. */
   private readonly outboundFlows = new Map<string, Promise<void>>();
@@ -84,6 +88,11 @@ export class StasisApp<S extends IvrStateView> {
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
       const args = ([] as string[]).concat(event.args ?? []);
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
+      if (outbound && this.draining) {
+        // Our own call answered as we shut down: nobody would run its flow.
+        client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+        return;
+      }
       if (outbound) {
         // Our own outbound calls (callbacks…), answered: not IVR sessions.
         const flow = outbound(client, channel, args.slice(1)).catch((err: Error) => {
@@ -96,6 +105,7 @@ export class StasisApp<S extends IvrStateView> {
       }
       if (this.draining) {
         // Shutting down: the dialplan serves the call (queue or voicebox), not a dying engine.
+        logger.info({ callId: channel.id }, 'shutting down: call sent to the dialplan fallback');
         void this.handOff(client, channel.id);
         return;
       }
@@ -107,18 +117,25 @@ export class StasisApp<S extends IvrStateView> {
         this.handOff(client, channel.id);
       });
     });
-    client.on('StasisEnd', (_event, channel: Channel) => this.endSession(channel.id));
+    client.on('StasisEnd', (_event, channel: Channel) => {
+      this.leaving.delete(channel.id);
+      this.endSession(channel.id);
+    });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      if (this.leaving.has(channel.id)) return;
       this.sessions.get(channel.id)?.onDtmf(event.digit);
     });
     client.on('PlaybackStarted', (event) => {
       const channelId = targetChannel(event.playback.target_uri);
-      if (channelId) this.playbackOwner.set(event.playback.id, channelId);
+      if (!channelId) return;
+      this.playbackOwner.set(event.playback.id, channelId);
+      // Started just as the call was handed off: it would hold the hand-off back.
+      if (this.leaving.has(channelId)) this.stopPlayback(client, event.playback.id);
     });
     client.on('PlaybackFinished', (event) => {
       const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
       this.playbackOwner.delete(event.playback.id);
-      if (channelId) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
+      if (channelId && !this.leaving.has(channelId)) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
     });
     const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
       const channelId = targetChannel(event.recording.target_uri);
@@ -134,6 +151,7 @@ export class StasisApp<S extends IvrStateView> {
     const session = this.sessions.get(channelId);
     if (!session) return;
     this.sessions.delete(channelId);
+    if (this.sessions.size === 0) this.lastSessionLeft?.();
     this.endingIds.add(channelId);
     const { logger } = this.deps;
     const ended = session.onStasisEnd().then(
@@ -291,8 +309,16 @@ export class StasisApp<S extends IvrStateView> {
     const client = this.deps.connection.client;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    const left = new Promise<void>((resolve) => {
+      this.lastSessionLeft = resolve;
+      if (this.sessions.size === 0) resolve();
+    });
     const work = (async () => {
-      if (client) await this.handOffAll();
+      // Without ARI no caller can be handed off, nor be seen leaving: no use waiting.
+      if (client) {
+        await this.handOffAll();
+        await left;
+      }
       await this.settled();
     })();
     await Promise.race([work, deadline]);
@@ -304,15 +330,27 @@ export class StasisApp<S extends IvrStateView> {
     await Promise.all([...this.ending]);
   }
 
+  /**
+   * Asterisk runs the continue only after the channel's current playback: a long menu
+   * prompt would hold the caller (and the shutdown) back. So the playback is stopped
+   * once the continue is queued, and the session hears no more events to start another.
+   */
   private handOff(client: Client, channelId: string, extension = 's'): Promise<void> {
     const context = this.deps.shutdownContext ?? 'hotline-fallback';
-    return client.channels
+    this.leaving.add(channelId);
+    const continued = client.channels
       .continueInDialplan({ channelId, context, extension, priority: 1 })
       .catch((err: Error) => {
         // A caller who hung up meanwhile needs no hand-off.
         const gone = /not found/i.test(err.message);
         this.deps.logger[gone ? 'debug' : 'warn']({ err: err.message, callId: channelId }, 'hand-off failed');
       });
+    for (const [playbackId, owner] of this.playbackOwner) if (owner === channelId) this.stopPlayback(client, playbackId);
+    return continued;
+  }
+
+  private stopPlayback(client: Client, playbackId: string): void {
+    client.playbacks.stop({ playbackId }).catch(() => undefined);
   }
 }
 
