@@ -2,7 +2,7 @@
  * District dispatch: one BullMQ job per case and district delivers the case to each of
  * the district's targets (its inbox here, its HTTP webhooks), then marks it `dispatched`.
  */
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Holiday } from '../../domain/calendar/holidays.js';
 import type { Case } from '../../domain/cases/case.js';
@@ -10,7 +10,9 @@ import { deliveryTime } from '../../domain/cases/district.js';
 import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
 import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
+import { DistrictSlots } from './district-slots.js';
 import { postWebhook } from './webhook.js';
+import { isPermanentWebhookFailure } from './webhook-retry.js';
 import { DEFAULT_QUEUE_PREFIX, DISPATCH_QUEUE, dispatchJobId, type DispatchJobData } from './queues.js';
 
 export const INBOX_TARGET = 'inbox';
@@ -18,6 +20,14 @@ const SWEEP_JOB = 'sweep';
 const SWEEP_SCHEDULER_ID = 'dispatch-sweep';
 const SWEEP_GRACE_MS = 60_000;
 const SWEEP_BATCH = 200;
+/**
+ * Deliveries at once per worker, and per district among them: 22 districts × 2, so one
+ * district whose receiver hangs holds 2 slots and the others keep theirs.
+ */
+const DEFAULT_CONCURRENCY = 44;
+const DEFAULT_PER_DISTRICT = 2;
+/** A job of a district already using its share waits this long, then tries for a slot again. */
+const DISTRICT_BUSY_DELAY_MS = 1_000;
 
 export interface DispatchOptions {
   /** Tries per job, the first included (8). */
@@ -56,7 +66,10 @@ export interface DispatchDeps {
   options?: Partial<DispatchOptions>;
   /** Run a worker in this process (default true); false only adds jobs. */
   worker?: boolean;
+  /** Deliveries at once in this worker (44). */
   concurrency?: number;
+  /** Of which one district may hold at most this many (2): a hanging receiver stalls only its own. */
+  perDistrict?: number;
   /** Lock and stall timing of the worker (tests shorten them to see a dead worker's job move on). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -113,6 +126,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     const done = new Set(await deps.dispatches.deliveredTargets(caseId, district));
     const body = JSON.stringify({ event: 'case.dispatched', district, case: webhookCase(found) });
     const failures: string[] = [];
+    let refused = false;
     for (const t of targets) {
       if (done.has(t)) continue;
       try {
@@ -122,9 +136,13 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
         }
         await deps.dispatches.recordDelivery(caseId, district, t, deps.now());
       } catch (err) {
+        refused ||= isPermanentWebhookFailure(err);
         failures.push(`${t === INBOX_TARGET ? t : safeUrl(t)}: ${(err as Error).message}`);
       }
     }
+    // A target that refuses (a 4xx) will refuse every retry: the job can no longer succeed
+    // by itself, so it goes to a supervisor's manual retry now instead of in an hour.
+    if (refused) throw new UnrecoverableError(failures.join('; '));
     if (failures.length > 0) throw new Error(failures.join('; '));
     await markDispatched(found);
     return 'delivered';
@@ -186,12 +204,19 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
         )
       : null;
 
+  const slots = new DistrictSlots(deps.perDistrict ?? DEFAULT_PER_DISTRICT);
   let worker: Worker<DispatchJobData> | null = null;
   if (deps.worker !== false) {
     worker = new Worker<DispatchJobData>(
       DISPATCH_QUEUE,
-      async (job) => {
+      async (job, token) => {
         if (job.name === SWEEP_JOB) return sweep();
+        const { district } = job.data;
+        if (!slots.tryTake(district)) {
+          // Not an attempt: the job steps aside for other districts and comes back shortly.
+          await job.moveToDelayed(Date.now() + DISTRICT_BUSY_DELAY_MS, token);
+          throw new DelayedError();
+        }
         try {
           return await deliver(job);
         } catch (err) {
@@ -202,12 +227,14 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
               .catch((flagErr: Error) => logger.error({ err: flagErr.message, jobId: job.id }, 'could not flag failed dispatch'));
           }
           throw err;
+        } finally {
+          slots.release(district);
         }
       },
       {
         connection: deps.connection,
         prefix,
-        concurrency: deps.concurrency ?? 4,
+        concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
         ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
         ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
       },
