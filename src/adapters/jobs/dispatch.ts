@@ -11,6 +11,7 @@ import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
 import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
 import { DistrictSlots } from './district-slots.js';
+import { keepEnsured } from './keep-ensured.js';
 import { postWebhook } from './webhook.js';
 import { isPermanentWebhookFailure } from './webhook-retry.js';
 import { DEFAULT_QUEUE_PREFIX, DISPATCH_QUEUE, dispatchJobId, type DispatchJobData } from './queues.js';
@@ -55,6 +56,8 @@ export interface DispatchDeps {
   producerConnection?: ConnectionOptions;
   /** How often cases left without a job are queued again (60 s); 0 turns the sweep off. */
   sweepEveryMs?: number;
+  /** How often the sweep's scheduler is set again, should Redis have lost it (60 s). */
+  ensureEveryMs?: number;
   /** Key prefix in Redis; tests use a fresh one each. */
   prefix?: string;
   cases: Pick<CaseRepo, 'findById' | 'transition' | 'listUndispatched'>;
@@ -195,12 +198,13 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
   const sweepEvery = deps.sweepEveryMs ?? 60_000;
   const scheduling =
     sweepEvery > 0
-      ? keepTrying(
+      ? keepEnsured(
           async () => {
             await queue.waitUntilReady();
             await queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEvery }, { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } });
           },
           logger,
+          { what: 'dispatch sweep scheduler', everyMs: deps.ensureEveryMs },
         )
       : null;
 
@@ -268,30 +272,6 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
       scheduling?.stop();
       await worker?.close(force);
       await queue.close();
-    },
-  };
-}
-
-/**
- * Retries a start-up step that needs Redis until it succeeds: the service starts while
- * Redis is down, and the schedule must exist once Redis is back.
- */
-export function keepTrying(step: () => Promise<unknown>, logger: Logger, delayMs = 5_000): { stop(): void } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = () => {
-    step().catch((err: Error) => {
-      if (stopped) return;
-      logger.warn({ err: err.message }, 'queue scheduler not set up yet; retrying');
-      timer = setTimeout(attempt, delayMs);
-      timer.unref();
-    });
-  };
-  attempt();
-  return {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
     },
   };
 }
