@@ -15,6 +15,7 @@ import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
+import { readRedisSettings, redisSettingWarnings } from './adapters/jobs/redis-settings.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
@@ -122,6 +123,15 @@ export async function startHotline(
   rateLimitRedis.on('error', () => undefined);
   rateLimitRedis.connect().catch(() => undefined);
   redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet'));
+  // Checked at every (re)connection: a restarted Redis may run with another config.
+  let redisWarnings: readonly string[] = [];
+  redis.on('ready', () => {
+    void readRedisSettings(redis).then((settings) => {
+      redisWarnings = redisSettingWarnings(settings);
+      for (const warning of redisWarnings) logger.warn({ redis: settings }, warning);
+      if (redisWarnings.length === 0) logger.info({ redis: settings }, 'Redis keeps jobs across restarts (AOF, noeviction)');
+    });
+  });
 
   const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
   const hours = new OfficeHoursService({
@@ -351,6 +361,7 @@ export async function startHotline(
     surveys,
     recordings,
     health,
+    healthWarnings: () => redisWarnings,
     hours: {
       getOverride: async () => hours.getOverride(),
       setOverride: (mode, actor) => hours.setOverride(mode, actor),
