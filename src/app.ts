@@ -340,6 +340,7 @@ export async function startHotline(
 
   const http = await buildServer({
     cases,
+    calls: repos.calls,
     dispatch: jobs.dispatch,
     surveys,
     recordings,
