@@ -163,6 +163,7 @@ function render() {
     const details = document.createElement('button');
     details.type = 'button';
     details.textContent = 'جزئیات';
+    details.className = 'details';
     details.addEventListener('click', () => void openCase(c.trackingNumber));
     actions.append(details);
     const allowed = allowedActions(c.status);
