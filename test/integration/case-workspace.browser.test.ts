@@ -189,14 +189,18 @@ describe('the case workspace in chromium', () => {
     await page.screenshot({ path: await artefactPath('cases-bulk.png'), fullPage: true });
     await page.close();
 
-    const agent = await newPage();
+    // On a phone: the list scrolls inside its card, never the page.
+    const agent = await newPage(390, 844);
     await signIn(agent, '/cases', 'maryam');
     await agent.click('.views button[data-view="all"]');
     await row(agent, three[0]!).waitFor();
     expect(await agent.locator('#cases tbody input[type="checkbox"]').count()).toBe(0);
+    expect(await noHorizontalScroll(agent)).toBe(true);
+    await agent.screenshot({ path: await artefactPath('cases-agent-390.png'), fullPage: true });
     await row(agent, three[0]!).locator('button.link').click();
     await agent.locator('#case').waitFor();
     expect(await agent.locator('#case-actions').isVisible()).toBe(false);
+    expect(await noHorizontalScroll(agent)).toBe(true);
     expect(pageErrors).toEqual([]);
     await agent.close();
   });
