@@ -6,6 +6,7 @@ import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { frameworkErrors, registerErrorHandling } from './errors.js';
+import { AJV_OPTIONS, strictInputs } from './input-schema.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
@@ -50,6 +51,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     loggerInstance: requestLogger(deps.logger),
     bodyLimit: BODY_LIMIT,
     frameworkErrors,
+    ajv: AJV_OPTIONS,
     trustProxy: deps.trustProxy ?? false,
     // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
     genReqId: (req) => {
@@ -63,6 +65,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  strictInputs(app);
   await registerSecurityHeaders(app);
   await registerDocs(app);
   await app.register(webPageRoutes());

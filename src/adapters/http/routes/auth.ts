@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextLine } from '../input-schema.js';
 import { bearerToken } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
@@ -27,8 +28,8 @@ export function loginRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsyn
           security: [],
           body: Type.Object(
             {
-              username: Type.String({ minLength: 1, maxLength: 64 }),
-              password: Type.String({ minLength: 1, maxLength: 256 }),
+              username: TextLine({ minLength: 1, maxLength: 64 }),
+              password: TextLine({ minLength: 1, maxLength: 256 }),
             },
             { additionalProperties: false },
           ),

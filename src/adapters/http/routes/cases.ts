@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import type { Case, CaseFilter } from '../../../domain/cases/case.js';
 import { checkTransition, isRoutable, maySetDistrict, type Actor } from '../../../domain/cases/lifecycle.js';
 import { principalOf, requireRole } from '../auth.js';
@@ -21,7 +22,10 @@ import { normalizePhoneOrFail } from '../phone.js';
 
 const MANUAL_CHANNELS = ['manual', 'phone', 'web', 'sms'] as const;
 
-const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
+/** Paging past this many cases is a mistake or a probe; PostgreSQL's OFFSET would overflow at 2^63. */
+const MAX_OFFSET = 1_000_000;
+
+const Phone = TextLine({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
 
 const ListQuery = Type.Object({
   phone: Type.Optional(Phone),
@@ -29,7 +33,7 @@ const ListQuery = Type.Object({
   district: Type.Optional(District),
   category: Type.Optional(Category),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, default: 0 })),
 });
 
 /** A streamed WAV answer, for the OpenAPI document (the route sends a stream, not JSON). */
@@ -42,7 +46,7 @@ const NewCaseBody = Type.Object(
     category: Category,
     district: Type.Optional(District),
     callerPhone: Type.Optional(Phone),
-    description: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
+    description: TextBlock({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
     channel: Type.Optional(Type.Enum(MANUAL_CHANNELS, { default: 'manual' })),
   },
   { additionalProperties: false },
@@ -51,7 +55,7 @@ const NewCaseBody = Type.Object(
 const PatchBody = Type.Object(
   {
     status: Type.Optional(Status),
-    note: Type.Optional(Type.String({ maxLength: 4000, description: 'Why; required for resolved, rejected and reopened' })),
+    note: Type.Optional(TextBlock({ maxLength: 4000, description: 'Why; required for resolved, rejected and reopened' })),
     duplicateOf: Type.Optional({ ...TrackingNumber, description: 'For status `duplicate`: the case this one repeats' }),
     district: Type.Optional({ ...District, description: 'Routes the case to this district (admin, supervisor, agent)' }),
   },
