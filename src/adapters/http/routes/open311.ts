@@ -20,6 +20,7 @@ import { maskPhone, toAsciiDigits } from '../../../domain/phone.js';
 import { nullable, recordingUrl } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { acceptFormBodies } from '../form-body.js';
+import { databaseClientError } from '../errors.js';
 import { RATE_LIMIT_HEADERS } from '../rate-limit.js';
 import { secretLabel, secretMatcher } from '../shared-secret.js';
 
@@ -178,8 +179,14 @@ function handleOpen311Error(err: FastifyError | Open311Failure, request: Fastify
   } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     error = { code: err.statusCode, description: err.message };
   } else {
-    request.log.error({ err }, 'unhandled error');
-    error = { code: 500, description: 'Internal server error' };
+    const refused = databaseClientError(err);
+    if (refused) {
+      request.log.warn({ sqlState: refused.sqlState }, 'database refused a value from the request');
+      error = { code: refused.statusCode, description: refused.message };
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      error = { code: 500, description: 'Internal server error' };
+    }
   }
   if (error.code < 500) request.log.info({ code: error.code }, error.description);
   return reply.code(error.code).type('application/json; charset=utf-8').send([error]);
