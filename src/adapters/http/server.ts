@@ -20,7 +20,7 @@ import { hoursRoutes } from './routes/hours.js';
 import { reportPages } from './routes/report-pages.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
-import { open311Routes } from './routes/open311.js';
+import { OPEN311_PREFIX, handleOpen311Error, open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
 import { smsRoutes } from './routes/sms.js';
 import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
@@ -50,7 +50,9 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger),
     bodyLimit: BODY_LIMIT,
-    frameworkErrors,
+    // An undecodable URL fails before routing: Open311 clients still get the spec's error list.
+    frameworkErrors: (err, request, reply) =>
+      request.url.startsWith(`${OPEN311_PREFIX}/`) ? handleOpen311Error(err, request, reply) : frameworkErrors(err, request, reply),
     ajv: AJV_OPTIONS,
     trustProxy: deps.trustProxy ?? false,
     // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
@@ -111,7 +113,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'open311' });
       await open311.register(open311Routes(deps));
     },
-    { prefix: '/open311/v2' },
+    { prefix: OPEN311_PREFIX },
   );
   await app.register(
     async (login) => {

@@ -167,8 +167,11 @@ function fail(code: number, description: string): never {
   throw new Open311Failure({ code, description });
 }
 
+/** Where GeoReport v2 is served; its errors, even those before routing, are the spec's list. */
+export const OPEN311_PREFIX = '/open311/v2';
+
 /** Every error of the scope, ours and Fastify's, as the spec's list. */
-function handleOpen311Error(err: FastifyError | Open311Failure, request: FastifyRequest, reply: FastifyReply) {
+export function handleOpen311Error(err: FastifyError | Open311Failure, request: FastifyRequest, reply: FastifyReply) {
   let error: Open311Error;
   if (err instanceof Open311Failure) {
     error = err.error;
