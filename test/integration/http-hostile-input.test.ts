@@ -151,11 +151,12 @@ describe('numbers and ids', () => {
     expect((await as('supervisor', 'GET', '/api/cases?offset=1000000')).statusCode).toBe(200);
   });
 
-  it('takes only a UUID as a survey id: 36 dashes are a 400, not a 500', async () => {
+  it('takes only a UUID as a survey id: 36 dashes are no survey (404), not a 500', async () => {
     const dashes = '-'.repeat(36);
-    expectRefused(await as('supervisor', 'GET', `/api/surveys/${dashes}/comment`));
-    expectRefused(await as('supervisor', 'POST', `/api/surveys/${dashes}/review`, {}));
-    expectRefused(await as('supervisor', 'GET', `/api/surveys/${'0'.repeat(64)}/comment`));
+    expectRefused(await as('supervisor', 'GET', `/api/surveys/${dashes}/comment`), 404, 'HOTLINE_ERR_NOT_FOUND');
+    expectRefused(await as('supervisor', 'POST', `/api/surveys/${dashes}/review`, {}), 404, 'HOTLINE_ERR_NOT_FOUND');
+    expectRefused(await as('supervisor', 'GET', `/api/surveys/${'0'.repeat(8)}-${'-'.repeat(27)}/comment`), 404, 'HOTLINE_ERR_NOT_FOUND');
+    expectRefused(await as('supervisor', 'GET', `/api/surveys/${'0'.repeat(65)}/comment`));
   });
 
   it('refuses a queue given twice in an agent profile with 400, not a 500 from the database', async () => {
@@ -187,5 +188,18 @@ describe('numbers and ids', () => {
 
   it('answers listening with the admin token, which has no phone, with 409 HOTLINE_ERR_NO_PHONE', async () => {
     expectRefused(await as('admin', 'POST', `/api/agents/${s.ids.agent}/listen`), 409, 'HOTLINE_ERR_NO_PHONE');
+  });
+});
+
+describe("what Node's HTTP parser refuses", () => {
+  it('answers headers over the limit with 431 in the error shape, Open311 in its own', async () => {
+    const base = await s.listen();
+    const huge = 'x'.repeat(20_000);
+    const api = await fetch(`${base}/api/cases?phone=${huge}`);
+    expect(api.status).toBe(431);
+    expect(await api.json()).toEqual({ error: { code: 'HOTLINE_ERR_HEADERS_TOO_LARGE', message: expect.any(String) } });
+    const open311 = await fetch(`${base}/open311/v2/requests.json?status=${huge}`);
+    expect(open311.status).toBe(431);
+    expect(await open311.json()).toEqual([{ code: 431, description: expect.any(String) }]);
   });
 });

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { isHotlineError, type ErrorCode } from '../../domain/errors.js';
@@ -117,6 +118,32 @@ function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyR
   request.log.error({ err }, 'unhandled error');
   return send(reply, 500, 'HOTLINE_ERR_INTERNAL', 'Internal server error');
 }
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers or a URL over
+ * 16 KiB, a malformed request line, a client too slow), answered on the socket in the
+ * same shapes as everything else: Open311's list on its paths, `{ error }` elsewhere.
+ */
+export const clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHandler']> = (err, socket) => {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'HOTLINE_ERR_REQUEST_TIMEOUT', 'The request took too long to arrive']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HOTLINE_ERR_HEADERS_TOO_LARGE', 'The request line or headers are too large']
+        : [400, 'HOTLINE_ERR_VALIDATION', 'The request is not valid HTTP'];
+  const raw: unknown = err.rawPacket;
+  const requestLine = Buffer.isBuffer(raw) ? raw.subarray(0, 64).toString('latin1') : '';
+  const open311 = /^[A-Z]+ \/open311\//.test(requestLine);
+  const body = JSON.stringify(open311 ? [{ code: status, description: message }] : { error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+};
 
 /** Errors Fastify raises before routing (an undecodable URL), which skip the error handler. */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, request, reply) =>

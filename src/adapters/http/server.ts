@@ -5,7 +5,7 @@ import { adminTokenAuthenticator, protect } from './auth.js';
 import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
-import { frameworkErrors, registerErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.js';
 import { AJV_OPTIONS, strictInputs } from './input-schema.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
@@ -54,6 +54,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     frameworkErrors: (err, request, reply) =>
       request.url.startsWith(`${OPEN311_PREFIX}/`) ? handleOpen311Error(err, request, reply) : frameworkErrors(err, request, reply),
     ajv: AJV_OPTIONS,
+    clientErrorHandler,
     trustProxy: deps.trustProxy ?? false,
     // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
     genReqId: (req) => {

@@ -16,7 +16,8 @@ import type { FlaggedSurveyRow } from '../../db/survey-repo.js';
 import { AudioStream } from './cases.js';
 
 const Phone = TextLine({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
-const SurveyParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'Survey id' }) });
+/** Any text, so that a malformed id answers like an unknown one: 404 (the repository takes only UUIDs). */
+const SurveyParams = Type.Object({ id: TextLine({ minLength: 1, maxLength: 64, description: 'Survey id (a UUID)' }) });
 const Instant = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
