@@ -59,10 +59,11 @@ export function createAgentDesk(deps: {
         throw hotlineError('HOTLINE_ERR_VALIDATION', `Queue ${repeated.queue} is given twice`, { in: 'body', field: 'queues' });
       }
       const before = await repo.findByUserId(agentId);
-      if (profile.interface !== undefined) await assertInterfaceFree(agentId, profile.interface);
+      const identity = phoneIdentity(before, `agent-${user.username}`, profile.interface);
+      if (identity.interface !== before?.interface) await assertInterfaceFree(agentId, identity.interface);
       const saved = await repo.upsert({
         userId: agentId,
-        ...phoneIdentity(before, `agent-${user.username}`, profile.interface),
+        ...identity,
         queues: profile.queues,
       });
       // A logged-in agent follows their new skills at once.
