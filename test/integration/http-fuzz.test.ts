@@ -36,6 +36,10 @@ interface Operation {
 let s: ApiSurface;
 let operations: Operation[];
 let sent = 0;
+/** Answers by status class (2xx, 4xx…): the fuzz must get past validation often enough to test the handlers. */
+const answered = new Map<string, number>();
+/** Operations that answered below 400 at least once. */
+const reachedHandler = new Set<string>();
 
 function resolve(doc: Schema, schema: Schema): Schema {
   const ref = schema.$ref;
@@ -292,6 +296,9 @@ async function send(r: FuzzRequest): Promise<{ status: number; body: unknown; ur
 }
 
 function checkAnswer(r: FuzzRequest, res: { status: number; body: unknown; url: string }): void {
+  const statusClass = `${String(res.status)[0]}xx`;
+  answered.set(statusClass, (answered.get(statusClass) ?? 0) + 1);
+  if (res.status < 400) reachedHandler.add(`${r.op.method} ${r.op.path}`);
   const what = `${r.op.method} ${res.url} → ${res.status} ${JSON.stringify(res.body)?.slice(0, 300)}`;
   if (res.status >= 500) {
     const dependencyDown = res.status === 503 && (res.body as { error?: { code?: string } } | null)?.error?.code === 'HOTLINE_ERR_DEPENDENCY_DOWN';
@@ -336,5 +343,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       { numRuns: REQUESTS, ...(SEED === undefined ? {} : { seed: SEED })},
     );
     expect(sent).toBeGreaterThanOrEqual(REQUESTS);
+    console.info(`fuzz: ${sent} requests, ${JSON.stringify(Object.fromEntries(answered))}, ${reachedHandler.size}/${operations.length} operations answered < 400`);
+    expect(answered.get('2xx') ?? 0).toBeGreaterThan(REQUESTS * 0.05);
   }, Math.max(120_000, REQUESTS * 60));
 });
