@@ -88,7 +88,7 @@ export const REPORT_HTML = `<!doctype html>
       <form id="lookup-form" novalidate>
         <label for="lookup-tracking">شماره پیگیری</label>
         <input id="lookup-tracking" name="trackingNumber" inputmode="numeric" dir="ltr" maxlength="16" required aria-describedby="lookup-hint">
-        <p class="hint" id="lookup-hint">شمارهٔ ۸ رقمی که هنگام ثبت دریافت کردید.</p>
+        <p class="hint" id="lookup-hint">شمارهٔ ۱۰ رقمی (یا ۸ رقمیِ قدیمی) که هنگام ثبت دریافت کردید.</p>
         <button type="submit">پیگیری</button>
       </form>
       <p id="lookup-result" role="status" aria-live="polite"></p>
@@ -235,9 +235,9 @@ export const REPORT_JS = `'use strict';
     lookup.addEventListener('submit', function (event) {
       event.preventDefault();
       var tracking = latin(lookup.trackingNumber.value).replace(/[^0-9]/g, '');
-      if (!/^[0-9]{8}$/.test(tracking)) {
+      if (!/^[0-9]{8}(?:[0-9]{2})?$/.test(tracking)) {
         lookup.trackingNumber.setAttribute('aria-invalid', 'true');
-        show('lookup-result', 'شماره پیگیری ۸ رقم است.', false);
+        show('lookup-result', 'شماره پیگیری ۱۰ رقم است (شماره‌های قدیمی ۸ رقم).', false);
         return;
       }
       lookup.trackingNumber.removeAttribute('aria-invalid');

@@ -352,7 +352,7 @@ async function submitLink(event) {
   if (!session.pop || session.pop.caseDone) return;
   const trackingNumber = normalizeTrackingNumber($('link-tracking').value);
   if (!trackingNumber) {
-    $('case-error').textContent = 'کد رهگیری باید ۸ رقم باشد.';
+    $('case-error').textContent = 'کد رهگیری باید ۱۰ رقم باشد (کدهای قدیمی ۸ رقم).';
     $('link-tracking').focus();
     return;
   }

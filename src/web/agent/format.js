@@ -19,10 +19,10 @@ export function toLatinDigits(value) {
     .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 }
 
-/** A tracking number as typed (any digits, spaces or dashes) → 8 ASCII digits, or null. */
+/** A tracking number as typed (any digits, spaces or dashes) → 10 ASCII digits (8 for an old one), or null. */
 export function normalizeTrackingNumber(input) {
   const digits = toLatinDigits(input).replace(/[\s-]/g, '');
-  return /^[0-9]{8}$/.test(digits) ? digits : null;
+  return /^[0-9]{8}(?:[0-9]{2})?$/.test(digits) ? digits : null;
 }
 
 /** Seconds → "m:ss" or "h:mm:ss" in Persian digits (negative counts as zero). */

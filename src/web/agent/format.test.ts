@@ -17,6 +17,8 @@ describe('digits', () => {
     expect(f.normalizeTrackingNumber(' 1234-5674 ')).toBe('12345674');
     expect(f.normalizeTrackingNumber('1234567')).toBeNull();
     expect(f.normalizeTrackingNumber('123456789')).toBeNull();
+    expect(f.normalizeTrackingNumber('۱۲۳۴ ۵۶۷۸ ۹۰')).toBe('1234567890');
+    expect(f.normalizeTrackingNumber('12345678901')).toBeNull();
     expect(f.normalizeTrackingNumber('1234567a')).toBeNull();
   });
 });
