@@ -5,10 +5,10 @@ import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { isValidTrackingNumber } from '../domain/cases/tracking-number.js';
+import { voiceboxRecordingPrefix } from '../domain/ivr/recording-names.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
 import { fallbackName } from './fallback-import.js';
 import { importRecording } from './recording-import.js';
-import { voiceboxRecordingPrefix } from '../adapters/ari/call-session.js';
 
 /**
  * What the IVR sessions ask of the engine: call rows, case lookups and voicebox cases.

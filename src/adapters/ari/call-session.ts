@@ -3,6 +3,7 @@ import type { Client } from 'ari-client';
 import type { Logger } from 'pino';
 import type { CaseCategory, CaseStatus, QueueName } from '../../domain/cases/case.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
+import { recordingSafeName, voiceboxRecordingPrefix } from '../../domain/ivr/recording-names.js';
 
 /** The minimum the adapter reads from the reducer's state. */
 export interface IvrStateView {
@@ -203,7 +204,7 @@ export class CallSession<S extends IvrStateView> {
         return;
       case 'record': {
         if (afterEnd) return;
-        const storedName = voiceboxRecordingPrefix(channelId) + safeName(command.name);
+        const storedName = voiceboxRecordingPrefix(channelId) + recordingSafeName(command.name);
         let done!: ActiveRecording['done'];
         const finished = new Promise<{ duration: number | null; failed: boolean }>((resolve) => (done = resolve));
         const rec: ActiveRecording = {
@@ -248,7 +249,7 @@ export class CallSession<S extends IvrStateView> {
       }
       case 'createCase': {
         const recordingName = command.recording
-          ? voiceboxRecordingPrefix(channelId) + safeName(command.recording)
+          ? voiceboxRecordingPrefix(channelId) + recordingSafeName(command.recording)
           : null;
         try {
           const created = await this.deps.services.createVoiceboxCase({
@@ -319,15 +320,6 @@ function ignoreGone(err: unknown): void {
   const message = (err as Error)?.message ?? '';
   if (/not found|404/i.test(message)) return;
   throw err;
-}
-
-/** Asterisk's name for every voicebox take of one call starts with this. */
-export function voiceboxRecordingPrefix(channelId: string): string {
-  return `hotline-voicebox-${safeName(channelId)}-`;
-}
-
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 
 function delay(ms: number): Promise<void> {
