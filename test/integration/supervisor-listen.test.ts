@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Principal } from '../../src/adapters/http/deps.js';
-import { agentComplete, agentConnect } from '../../src/domain/queues/ami-fixtures.js';
+import { agentComplete, agentConnect } from '../helpers/ami-fixtures.js';
 import type { User, UserRole } from '../../src/domain/users/user.js';
 import { createAgentModule } from '../../src/services/agent-module.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
