@@ -60,6 +60,13 @@ module.exports = {
       to: { path: ADAPTERS, dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'services-know-no-http',
+      severity: 'error',
+      comment: 'The contracts a service offers live in its ports file; the HTTP layer imports them, not the other way round.',
+      from: { path: SERVICES },
+      to: { path: HTTP },
+    },
+    {
       name: 'services-use-no-io-package',
       severity: 'error',
       from: { path: SERVICES },

@@ -3,7 +3,7 @@ import type { AgentRepo } from '../domain/agents/ports.js';
 import { hotlineError } from '../domain/errors.js';
 import { PHONE_ROLES, agentLegIn, listenOriginate, type ChannelRow, supervisorEndpoint, type SupervisorPhoneRecord, type SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import type { UserRepo } from '../domain/users/user.js';
-import type { SupervisorDesk, SupervisorPhoneAccount } from '../adapters/http/deps.js';
+import type { SupervisorDesk, SupervisorPhoneAccount } from './agent-ports.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
 import { phoneIdentity, sipAccount } from './phone-account.js';
 
