@@ -43,7 +43,7 @@ export interface SupervisorDesk {
   savePhone(userId: string, input: { interface?: string | undefined }): Promise<SupervisorPhoneAccount>;
   phone(userId: string): Promise<SupervisorPhoneAccount>;
   /** Rings the supervisor's phone into a read-only ChanSpy of the agent's live call. */
-  listen(agentId: string, supervisorId: string): Promise<{ agentId: string; callId: string; channel: string; interface: string }>;
+  listen(agentId: string, supervisorId: string): Promise<{ agentId: string; uniqueId: string; channel: string; interface: string }>;
 }
 
 /** Cases taken during a call. */

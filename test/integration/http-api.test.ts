@@ -544,4 +544,39 @@ describe('errors and docs', () => {
     const ui = await call({ method: 'GET', url: '/docs', token: null });
     expect([200, 302]).toContain(ui.statusCode);
   });
+
+  it('documents every field of the agents, desk-event and live-stats answers', async () => {
+    await start({
+      liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), NOW), NOW), subscribe: () => () => undefined },
+    });
+    const doc = (await call({ method: 'GET', url: '/docs/json', token: null })).json();
+    const answer = (route: string) => doc.paths[route].get.responses['200'];
+    const schemas = {
+      agents: answer('/api/agents').content['application/json'].schema,
+      deskEvents: answer('/api/agents/{id}/events').content['text/event-stream'].schema,
+      stats: answer('/api/queues/stats').content['application/json'].schema,
+    };
+    const fields = (schema: unknown) => [...documentedFields(schema, '')];
+    // The walk reaches the fields that matter, so an empty list of gaps means something.
+    expect(fields(schemas.agents).map(([path]) => path)).toEqual(expect.arrayContaining(['.agents[].callId', '.agents[].uniqueId']));
+    expect(fields(schemas.deskEvents).map(([path]) => path)).toEqual(
+      expect.arrayContaining(['.data.callId', '.data.history.cases[].trackingNumber', '.data.talkSeconds']),
+    );
+    expect(fields(schemas.stats).map(([path]) => path)).toEqual(expect.arrayContaining(['.overall.waiting[].uniqueId']));
+    for (const schema of Object.values(schemas)) {
+      expect(fields(schema).filter(([, documented]) => !documented)).toEqual([]);
+    }
+  });
 });
+
+/** Every property under `schema` (through arrays and unions), with whether it carries a description. */
+function* documentedFields(schema: unknown, at: string): Generator<[string, boolean]> {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as { properties?: Record<string, unknown>; items?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
+  for (const [name, property] of Object.entries(s.properties ?? {})) {
+    yield [`${at}.${name}`, typeof (property as { description?: unknown }).description === 'string'];
+    yield* documentedFields(property, `${at}.${name}`);
+  }
+  if (s.items) yield* documentedFields(s.items, `${at}[]`);
+  for (const option of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) yield* documentedFields(option, at);
+}

@@ -151,7 +151,7 @@ describe('listening from the wallboard', () => {
     await expect.poll(() => listenButton(SARA).count(), POLL).toBe(1);
     expect(await row(SARA).locator('td[data-state]').getAttribute('data-state')).toBe('onCall');
     expect(await listenButton(OMID).count()).toBe(0);
-    expect((await agents.desk.get(sara.id)).currentCallId).toBe(id);
+    expect((await agents.desk.get(sara.id)).uniqueId).toBe(id);
 
     // Reza has no phone: the Persian no-phone message, and nobody is called.
     await listenButton(SARA).click();

@@ -95,7 +95,7 @@ export interface ChannelRow {
  * app_queue names the leg after the interface it dialled: `PJSIP/agent-ali` rings
  * `PJSIP/agent-ali-0000002a`, `Local/agent-ali@ctx/n` rings `Local/agent-ali@ctx-0000002a;1`.
  */
-export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string): { channel: string; callId: string } | null {
+export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string): { channel: string; uniqueId: string } | null {
   const isLocal = agentInterface.startsWith('Local/');
   // Local's dial options (`/n`) are not part of the channel name.
   const base = isLocal ? agentInterface.replace(/\/[^/@]*$/, '') : agentInterface;
@@ -103,5 +103,5 @@ export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string):
   const leg = rows.find((r) => legName.test(r.channel) && r.bridgeId !== '');
   if (!leg) return null;
   const caller = rows.find((r) => r.bridgeId === leg.bridgeId && r.uniqueId !== leg.uniqueId);
-  return caller ? { channel: leg.channel, callId: caller.uniqueId } : null;
+  return caller ? { channel: leg.channel, uniqueId: caller.uniqueId } : null;
 }

@@ -290,8 +290,9 @@ function showPop(pop) {
   $('pop-announcement').textContent = parts.join('، ');
 }
 
-function callEnded({ callId, talkSeconds }) {
-  if (!session.pop || session.pop.callId !== callId) return;
+/** The pop's call ended: matched by Asterisk's uniqueid, which every ended call has (its callId may be unknown to the engine). */
+function callEnded({ uniqueId, talkSeconds }) {
+  if (!session.pop || session.pop.uniqueId !== uniqueId) return;
   $('pop-announcement').textContent = '';
   const ended = $('pop-ended');
   ended.textContent = `تماس پایان یافت؛ مدت مکالمه ${formatDuration(talkSeconds)}.`;
