@@ -27,10 +27,10 @@ export const WALLBOARD_FILES = ['index.html', 'wallboard.js', 'wallboard.css', '
 export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inbox.js'] as const;
 
 /**
- * What the three pages share (sign-in session, API fetch, base styles), at /shared: one
- * copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
+ * What the pages share (the sign-in form and session, API fetch, base styles), at /shared:
+ * one copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
  */
-export const SHARED_FILES = ['session.js', 'base.css'] as const;
+export const SHARED_FILES = ['session.js', 'sign-in.js', 'base.css'] as const;
 
 /** A page: its URL and folder name under src/web, and the files it may serve. */
 export interface WebPage {
