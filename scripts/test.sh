@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: type-check, then every test — unit, integration (real Redis and a
-# throw-away PostgreSQL) and end to end (the real Asterisk sandbox). Starts what the
+# `npm test`: type-check, lint (ESLint and the import boundaries), then every test —
+# unit, integration (real Redis and a throw-away PostgreSQL) and end to end (the real
+# Asterisk sandbox). Starts what the
 # tests need, stops afterwards only what it started itself. Extra arguments go to
 # vitest (e.g. `npm test -- --project unit`).
 set -euo pipefail
@@ -34,6 +35,7 @@ HOTLINE_SANDBOX_ROOT="$(bash scripts/asterisk-sandbox.sh root)"
 export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT
 
 npx tsc --noEmit
+npm run lint
 status=0
 mkdir -p test-results
 rm -f test-results/vitest*.json test-results/e2e.log

@@ -454,7 +454,7 @@ function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
 }
 
 /** The repo as it is, calling `changed` after each write that can change a callback's status. */
-function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>; startAttempt: (...a: any[]) => Promise<unknown>; setStatus: (...a: any[]) => Promise<unknown> }>(
+function notifyingChanges<T extends { create: (...a: never[]) => Promise<unknown>; startAttempt: (...a: never[]) => Promise<unknown>; setStatus: (...a: never[]) => Promise<unknown> }>(
   repo: T,
   changed: () => void,
 ): T {

@@ -5,7 +5,7 @@ import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { hotlineError } from '../domain/errors.js';
 import type { UserRepo } from '../domain/users/user.js';
 import type { SupervisorPhoneRecord, SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
-import type { AgentDesk, CallCases } from '../adapters/http/deps.js';
+import type { AgentDesk, CallCases } from './agent-ports.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
 import { phoneIdentity, sipAccount } from './phone-account.js';
 

@@ -30,6 +30,7 @@ export function createAgentModule(deps: {
     config: { wrapUpSeconds, maxMissedInARow: deps.config.maxMissedInARow },
     now: deps.now,
     logger: deps.logger,
+    callIdOf: async (uniqueId) => (await deps.repos.calls.findByUniqueId(uniqueId))?.id ?? null,
   });
   const desk = createAgentDesk({
     users: deps.repos.users,

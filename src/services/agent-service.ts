@@ -20,6 +20,9 @@ export interface AgentServiceConfig {
 
 interface Live {
   ringing: boolean;
+  /** Asterisk's uniqueid of the caller's channel (AgentConnect's Uniqueid). */
+  onCallUniqueId: string | null;
+  /** Our calls.id of that call, when the engine has it. */
   onCallId: string | null;
   onCallQueue: QueueName | null;
   /** The agent's own leg of the call (AgentConnect's DestChannel): what a supervisor listens to. */
@@ -51,6 +54,8 @@ export class AgentService {
       config: AgentServiceConfig;
       now: () => Date;
       logger: Logger;
+      /** Our calls.id for the caller channel's uniqueid, null for a call the engine has no record of. */
+      callIdOf: (uniqueId: string) => Promise<string | null>;
     },
   ) {
     this.desk.setMaxListeners(0);
@@ -69,7 +74,17 @@ export class AgentService {
    */
   liveCall(agentId: string): { uniqueId: string; channel: string | null } | null {
     const live = this.live.get(agentId);
-    return live?.onCallId ? { uniqueId: live.onCallId, channel: live.onCallChannel } : null;
+    return live?.onCallUniqueId ? { uniqueId: live.onCallUniqueId, channel: live.onCallChannel } : null;
+  }
+
+  /** The call's id for the desktop; a failed lookup must not stop the agent's state from following the call. */
+  private async callIdOf(uniqueId: string): Promise<string | null> {
+    try {
+      return await this.deps.callIdOf(uniqueId);
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error).message, uniqueId }, 'could not find the call record of a connected call');
+      return null;
+    }
   }
 
   agentIdByInterface(iface: string): string | null {
@@ -91,13 +106,14 @@ export class AgentService {
       since: agent.stateSince.toISOString(),
       wrapUpUntil: state === 'wrap_up' && agent.wrapUpUntil ? agent.wrapUpUntil.toISOString() : null,
       missedInARow: agent.missedInARow,
-      currentCallId: live?.onCallId ?? null,
+      callId: live?.onCallId ?? null,
+      uniqueId: live?.onCallUniqueId ?? null,
     };
   }
 
   private stateOf(agent: AgentRecord, live: Live | undefined): AgentState {
     if (!agent.loggedIn) return 'logged_out';
-    if (live?.onCallId) return 'on_call';
+    if (live?.onCallUniqueId) return 'on_call';
     if (live?.ringing) return 'ringing';
     if (agent.pauseReason === 'wrapup') return agent.wrapUpUntil ? 'wrap_up' : 'on_call';
     if (agent.pauseReason) return 'paused';
@@ -252,7 +268,7 @@ export class AgentService {
     if (!['agentcalled', 'agentringnoanswer', 'agentconnect', 'agentcomplete', 'agentdump'].includes(name)) return;
     const agentId = this.agentIdByInterface(String(event.interface ?? ''));
     if (!agentId) return;
-    const live = this.live.get(agentId) ?? { ringing: false, onCallId: null, onCallQueue: null, onCallChannel: null };
+    const live = this.live.get(agentId) ?? { ringing: false, onCallUniqueId: null, onCallId: null, onCallQueue: null, onCallChannel: null };
     this.live.set(agentId, live);
     const agent = await this.record(agentId);
 
@@ -281,7 +297,8 @@ export class AgentService {
       }
       case 'agentconnect': {
         live.ringing = false;
-        live.onCallId = String(event.uniqueid ?? '') || null;
+        live.onCallUniqueId = String(event.uniqueid ?? '') || null;
+        live.onCallId = live.onCallUniqueId ? await this.callIdOf(live.onCallUniqueId) : null;
         live.onCallQueue = queueFromAsterisk(String(event.queue ?? ''));
         live.onCallChannel = String(event.destchannel ?? '') || null;
         // Paused for the whole call and its wrap-up: no second call can be offered in between.
@@ -293,12 +310,15 @@ export class AgentService {
       }
       case 'agentcomplete': {
         const queue = live.onCallQueue ?? queueFromAsterisk(String(event.queue ?? '')) ?? 'general';
+        const callId = live.onCallId;
+        live.onCallUniqueId = null;
         live.onCallId = null;
         live.onCallQueue = null;
         live.onCallChannel = null;
         this.emit(agentId, {
           type: 'call-ended',
-          callId: String(event.uniqueid ?? ''),
+          callId,
+          uniqueId: String(event.uniqueid ?? ''),
           talkSeconds: Number(event.talktime ?? 0) || 0,
         });
         if (agent.pauseReason !== 'wrapup') {

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import type { StasisAppServices } from '../adapters/ari/stasis-app.js';
 import type { IvrStateView } from '../adapters/ari/call-session.js';
-import { wavDurationSeconds, type StoredRecordings } from '../adapters/ari/stored-recordings.js';
+import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { isValidTrackingNumber } from '../domain/cases/tracking-number.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
+import { wavDurationSeconds } from '../domain/wav.js';
 import { importRecording } from './recording-import.js';
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { SipAccount } from '../adapters/http/deps.js';
+import type { SipAccount } from './agent-ports.js';
 
 interface SavedPhone {
   endpoint: string;

@@ -3,7 +3,7 @@ import type { AgentRepo } from '../domain/agents/ports.js';
 import { hotlineError } from '../domain/errors.js';
 import { PHONE_ROLES, agentLegIn, listenOriginate, type ChannelRow, supervisorEndpoint, type SupervisorPhoneRecord, type SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import type { UserRepo } from '../domain/users/user.js';
-import type { SupervisorDesk, SupervisorPhoneAccount } from '../adapters/http/deps.js';
+import type { SupervisorDesk, SupervisorPhoneAccount } from './agent-ports.js';
 import type { AgentAmi, AgentService } from './agent-service.js';
 import { phoneIdentity, sipAccount } from './phone-account.js';
 
@@ -42,7 +42,7 @@ export function createSupervisorDesk(deps: {
     if (!deps.channels || !deps.ami.isConnected()) return null;
     try {
       const found = agentLegIn(await deps.channels(), agentInterface);
-      return found ? { uniqueId: found.callId, channel: found.channel } : null;
+      return found ? { uniqueId: found.uniqueId, channel: found.channel } : null;
     } catch (err) {
       deps.logger.warn({ err: (err as Error).message }, 'could not list Asterisk channels to find the agent\'s call');
       return null;
@@ -89,7 +89,7 @@ export function createSupervisorDesk(deps: {
         agentName: agent.displayName,
         agentEndpoint: agent.endpoint,
       });
-      const log = deps.logger.child({ callId: call.uniqueId, agent: agent.username, supervisor: phone.username });
+      const log = deps.logger.child({ uniqueId: call.uniqueId, agent: agent.username, supervisor: phone.username });
       try {
         await deps.ami.action(fields);
       } catch (err) {
@@ -97,7 +97,7 @@ export function createSupervisorDesk(deps: {
         throw hotlineError('HOTLINE_ERR_DEPENDENCY_DOWN', 'Asterisk did not place the listening call');
       }
       log.info({ channel: call.channel, interface: phone.interface }, 'supervisor listening to a call');
-      return { agentId, callId: call.uniqueId, channel: call.channel, interface: phone.interface };
+      return { agentId, uniqueId: call.uniqueId, channel: call.channel, interface: phone.interface };
     },
   };
 }

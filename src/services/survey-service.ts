@@ -18,7 +18,7 @@ import { hotlineError, isHotlineError } from '../domain/errors.js';
 import { maskPhone } from '../domain/phone.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
 import { eligibilityStatus } from '../adapters/db/survey-repo.js';
-import { DEFAULT_MAX_CALL_MS } from '../adapters/jobs/survey-jobs.js';
+import { DEFAULT_MAX_CALL_MS } from '../domain/callbacks/call-limits.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
 import { importRecording } from './recording-import.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { addWaitingRoomMember, installTestDialplan } from '../helpers/test-agents.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
-import { wavDurationSeconds } from '../../src/adapters/ari/stored-recordings.js';
+import { wavDurationSeconds } from '../../src/domain/wav.js';
 import { randomMobile, settledCall } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';

@@ -94,9 +94,9 @@ describe('a supervisor listens to a live call', () => {
 
     const listen = await api('POST', `/api/agents/${agent.id}/listen`, supervisorToken);
     expect(listen.statusCode).toBe(202);
-    const { channel, interface: rung, callId } = listen.json() as { channel: string; interface: string; callId: string };
+    const { channel, interface: rung, uniqueId } = listen.json() as { channel: string; interface: string; uniqueId: string };
     expect(rung).toBe(`Local/${supervisorExten}@${TEST_CITIZENS_CONTEXT}/n`);
-    expect(callId).toBe(call.hotlineId);
+    expect(uniqueId).toBe(call.hotlineId);
     // The agent's own leg of the queue call: the ;1 half of its Local stand-in.
     expect(channel).toMatch(new RegExp(`^Local/${agent.endpoint}@hotline-test-agents-[0-9a-f]+;1$`));
     expect((await ariChannels()).some((c) => c.name === channel)).toBe(true);
@@ -136,9 +136,9 @@ describe('a supervisor listens to a live call', () => {
 
     const listen = await api('POST', `/api/agents/${agent.id}/listen`, supervisorToken);
     expect(listen.statusCode, listen.body).toBe(202);
-    const { channel, callId } = listen.json() as { channel: string; callId: string };
+    const { channel, uniqueId } = listen.json() as { channel: string; uniqueId: string };
     expect(channel).toMatch(new RegExp(`^Local/${agent.endpoint}@hotline-test-agents-[0-9a-f]+;1$`));
-    expect(callId).toBe(call.hotlineId);
+    expect(uniqueId).toBe(call.hotlineId);
     const supervisorLeg = await line.waitForLeg('callee', supervisorExten);
     await line.answer(supervisorLeg);
     await expect.poll(async () => (await ariChannels()).filter(spiesOn(channel)).length, { timeout: 10_000 }).toBe(1);

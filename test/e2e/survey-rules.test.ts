@@ -27,7 +27,6 @@ const tehran = (isoLocal: string) => new Date(`${isoLocal}+03:30`);
 let clockOffset = 0;
 const now = () => new Date(Date.now() + clockOffset);
 const setClock = (at: Date) => (clockOffset = at.getTime() - Date.now());
-const advance = (ms: number) => (clockOffset += ms);
 
 let hotline: Hotline;
 let cleanup: () => Promise<void>;

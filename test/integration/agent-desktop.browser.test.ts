@@ -52,7 +52,8 @@ function agentApiStandIn(backend: HttpBackend, accounts: ReturnType<typeof creat
     since: new Date().toISOString(),
     wrapUpUntil: null,
     missedInARow: 0,
-    currentCallId: null,
+    callId: null,
+    uniqueId: null,
   };
   const users = new WeakMap<FastifyRequest, User>();
 
@@ -90,7 +91,7 @@ function agentApiStandIn(backend: HttpBackend, accounts: ReturnType<typeof creat
       login: () => setState({ state: 'available' }),
       logout: () => setState({ state: 'logged_out' }),
       unpause: () => setState({ state: 'available' }),
-      'wrap-up/end': () => setState({ state: 'available', currentCallId: null }),
+      'wrap-up/end': () => setState({ state: 'available', callId: null, uniqueId: null }),
       pause: (body) => {
         const reason = (body as { reason?: string } | undefined)?.reason;
         if (!USER_PAUSE_REASONS.includes(reason as never)) throw hotlineError('HOTLINE_ERR_VALIDATION');
@@ -287,7 +288,7 @@ describe('the agent desktop in chromium', () => {
         ],
       },
     };
-    desk.setState({ state: 'on_call', currentCallId: call.id });
+    desk.setState({ state: 'on_call', callId: call.id, uniqueId: call.uniqueId });
     desk.push('screen-pop', pop);
 
     await expect.poll(text('#pop-announcement'), POLL).toContain(toPersianDigits(CALLER));
@@ -342,8 +343,8 @@ describe('the agent desktop in chromium', () => {
     await page.screenshot({ path: await artefactPath('agent-desktop-screen-pop.png'), fullPage: true });
 
     // The call ends: wrap-up with its countdown, ended by the agent.
-    desk.push('call-ended', { callId: call.id, talkSeconds: 123 });
-    desk.setState({ state: 'wrap_up', currentCallId: call.id, wrapUpUntil: new Date(Date.now() + 15_000).toISOString() });
+    desk.push('call-ended', { callId: call.id, uniqueId: call.uniqueId, talkSeconds: 123 });
+    desk.setState({ state: 'wrap_up', callId: null, uniqueId: null, wrapUpUntil: new Date(Date.now() + 15_000).toISOString() });
     await expect.poll(text('#pop-ended'), POLL).toContain('۲:۰۳');
     await expect.poll(text('#agent-state'), POLL).toBe('پس از تماس');
     expect(await page.locator('#wrap-up-left').isVisible()).toBe(true);
@@ -371,7 +372,7 @@ describe('the agent desktop in chromium', () => {
     desk.dropStreams();
     await reopened;
     const second = await backend.repos.calls.start({ uniqueId: '1736000000.202', caller: CALLER, startedAt: new Date() });
-    desk.setState({ state: 'on_call', currentCallId: second.id });
+    desk.setState({ state: 'on_call', callId: second.id, uniqueId: second.uniqueId });
     desk.push('screen-pop', { ...pop, callId: second.id, uniqueId: second.uniqueId, category: null, district: null, waitedSeconds: 5 });
     await expect.poll(text('#pop-waited'), POLL).toBe('۰:۰۵');
     expect(await page.getByLabel('موضوع', { exact: true }).inputValue()).toBe('streets_lighting');
@@ -387,7 +388,7 @@ describe('the agent desktop in chromium', () => {
     expect(await text('#case-tracking')()).toBe(toPersianDigits(earlier.trackingNumber));
 
     // Out of the queue, then out of the account: the token is forgotten and no longer valid.
-    desk.setState({ state: 'available', currentCallId: null });
+    desk.setState({ state: 'available', callId: null, uniqueId: null });
     await expect.poll(text('#agent-state'), POLL).toBe('آماده');
     const loggedOut = desk.next<{ action: string }>('action');
     await page.getByRole('button', { name: 'خروج', exact: true }).click();

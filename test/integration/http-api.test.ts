@@ -18,6 +18,14 @@ import {
 } from '../helpers/http-app.js';
 import { wav } from '../helpers/wav.js';
 
+/** The parts of an OpenAPI operation the documentation test reads. */
+interface OpenApiOperation {
+  summary?: string;
+  tags?: string[];
+  security?: unknown;
+  responses: Record<string, unknown>;
+}
+
 const NOW = new Date('2025-01-04T10:00:00.000Z'); // a Saturday, 13:30 in Tehran
 const FRIDAY = new Date('2025-01-03T10:00:00.000Z'); // closed all day; Saturday 07:00 Tehran is 03:30Z
 
@@ -552,7 +560,7 @@ describe('errors and docs', () => {
     for (const [route, methods] of Object.entries(someExpected)) {
       expect(Object.keys(doc.paths[route] ?? {}), route).toEqual(expect.arrayContaining(methods));
     }
-    for (const [route, operations] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [route, operations] of Object.entries(doc.paths as Record<string, Record<string, OpenApiOperation>>)) {
       for (const [method, op] of Object.entries(operations)) {
         expect(op.summary, `${method} ${route}`).toEqual(expect.any(String));
         expect(op.tags, `${method} ${route}`).toHaveLength(1);
@@ -571,4 +579,39 @@ describe('errors and docs', () => {
     const ui = await call({ method: 'GET', url: '/docs', token: null });
     expect([200, 302]).toContain(ui.statusCode);
   });
+
+  it('documents every field of the agents, desk-event and live-stats answers', async () => {
+    await start({
+      liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), NOW), NOW), subscribe: () => () => undefined },
+    });
+    const doc = (await call({ method: 'GET', url: '/docs/json', token: null })).json();
+    const answer = (route: string) => doc.paths[route].get.responses['200'];
+    const schemas = {
+      agents: answer('/api/agents').content['application/json'].schema,
+      deskEvents: answer('/api/agents/{id}/events').content['text/event-stream'].schema,
+      stats: answer('/api/queues/stats').content['application/json'].schema,
+    };
+    const fields = (schema: unknown) => [...documentedFields(schema, '')];
+    // The walk reaches the fields that matter, so an empty list of gaps means something.
+    expect(fields(schemas.agents).map(([path]) => path)).toEqual(expect.arrayContaining(['.agents[].callId', '.agents[].uniqueId']));
+    expect(fields(schemas.deskEvents).map(([path]) => path)).toEqual(
+      expect.arrayContaining(['.data.callId', '.data.history.cases[].trackingNumber', '.data.talkSeconds']),
+    );
+    expect(fields(schemas.stats).map(([path]) => path)).toEqual(expect.arrayContaining(['.overall.waiting[].uniqueId']));
+    for (const schema of Object.values(schemas)) {
+      expect(fields(schema).filter(([, documented]) => !documented)).toEqual([]);
+    }
+  });
 });
+
+/** Every property under `schema` (through arrays and unions), with whether it carries a description. */
+function* documentedFields(schema: unknown, at: string): Generator<[string, boolean]> {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as { properties?: Record<string, unknown>; items?: unknown; anyOf?: unknown[]; oneOf?: unknown[] };
+  for (const [name, property] of Object.entries(s.properties ?? {})) {
+    yield [`${at}.${name}`, typeof (property as { description?: unknown }).description === 'string'];
+    yield* documentedFields(property, `${at}.${name}`);
+  }
+  if (s.items) yield* documentedFields(s.items, `${at}[]`);
+  for (const option of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) yield* documentedFields(option, at);
+}

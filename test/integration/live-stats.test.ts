@@ -14,7 +14,7 @@ import { createCallRepo } from '../../src/adapters/db/call-repo.js';
 import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
 import type { Principal } from '../../src/adapters/http/deps.js';
 import { OUTBOUND_QUEUE } from '../../src/adapters/jobs/survey-jobs.js';
-import * as ami from '../../src/domain/queues/ami-fixtures.js';
+import * as ami from '../helpers/ami-fixtures.js';
 import { LiveStatsService } from '../../src/services/live-stats-service.js';
 import { renderMetrics } from '../../src/services/metrics.js';
 import { withTestDatabases, type TestDatabaseKind } from '../helpers/database.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Principal } from '../../src/adapters/http/deps.js';
-import { agentComplete, agentConnect } from '../../src/domain/queues/ami-fixtures.js';
+import { agentComplete, agentConnect } from '../helpers/ami-fixtures.js';
 import type { User, UserRole } from '../../src/domain/users/user.js';
 import { createAgentModule } from '../../src/services/agent-module.js';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
@@ -244,7 +244,7 @@ describe('listening to a call', () => {
 
   it('rings the supervisor into a listen-only ChanSpy of the agent\'s leg, until the call ends', async () => {
     await module.onAmiEvent(agentConnect('general_queue', '1777000123.45', sarasLine(), 4));
-    expect((await module.desk.get(sara.id)).currentCallId).toBe('1777000123.45');
+    expect((await module.desk.get(sara.id)).uniqueId).toBe('1777000123.45');
 
     // Reza has no phone yet.
     const noPhone = await as('reza', 'POST', `/api/agents/${sara.id}/listen`);
@@ -255,7 +255,7 @@ describe('listening to a call', () => {
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({
       agentId: sara.id,
-      callId: '1777000123.45',
+      uniqueId: '1777000123.45',
       channel: 'PJSIP/agent-sara-00000001',
       interface: 'Local/09121234567@mobiles/n',
     });
@@ -271,7 +271,7 @@ describe('listening to a call', () => {
       },
     ]);
     const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.msg === 'supervisor listening to a call');
-    expect(logged).toMatchObject({ callId: '1777000123.45', agent: 'sara', supervisor: 'maryam', channel: 'PJSIP/agent-sara-00000001' });
+    expect(logged).toMatchObject({ uniqueId: '1777000123.45', agent: 'sara', supervisor: 'maryam', channel: 'PJSIP/agent-sara-00000001' });
 
     // An admin listens on their own phone.
     const byAdmin = await as('admin1', 'POST', `/api/agents/${sara.id}/listen`);
@@ -297,5 +297,37 @@ describe('listening to a call', () => {
     const refused = await as('maryam', 'POST', `/api/agents/${sara.id}/listen`);
     expect(refused.statusCode).toBe(503);
     await module.onAmiEvent(agentComplete('general_queue', '1777000200.1', sarasLine(), 2, 10));
+  });
+});
+
+describe('one call, one id', () => {
+  it('the agents API gives the call\'s own id as callId, and the call routes take it', async () => {
+    const uniqueId = '1777000300.7';
+    const call = await repos.calls.start({ uniqueId, caller: '09121234567', startedAt: new Date() });
+    const earlier = await repos.cases.create({ channel: 'manual', category: 'other', actor: 'admin' });
+    await module.onAmiEvent(agentConnect('general_queue', uniqueId, 'PJSIP/agent-sara', 3));
+
+    const listed = await as('maryam', 'GET', '/api/agents');
+    expect(listed.statusCode).toBe(200);
+    const saraNow = (listed.json().agents as { id: string; callId: string | null; uniqueId: string | null }[]).find((a) => a.id === sara.id);
+    expect(saraNow).toMatchObject({ callId: call.id, uniqueId });
+
+    // The uniqueid is Asterisk's name for the caller's channel, not an id the call routes know.
+    expect((await as('sara', 'POST', `/api/calls/${uniqueId}/link`, { trackingNumber: earlier.trackingNumber })).statusCode).toBe(400);
+    const linked = await as('sara', 'POST', `/api/calls/${saraNow!.callId}/link`, { trackingNumber: earlier.trackingNumber });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect(linked.json().trackingNumber).toBe(earlier.trackingNumber);
+    expect((await repos.calls.findByUniqueId(uniqueId))?.caseId).toBe(earlier.id);
+
+    const ended = new Promise<unknown>((resolve) => {
+      const stop = module.desk.subscribe(sara.id, (event) => {
+        if (event.type !== 'call-ended') return;
+        stop();
+        resolve(event);
+      });
+    });
+    await module.onAmiEvent(agentComplete('general_queue', uniqueId, 'PJSIP/agent-sara', 3, 40));
+    expect(await ended).toEqual({ type: 'call-ended', callId: call.id, uniqueId, talkSeconds: 40 });
+    expect(await module.desk.get(sara.id)).toMatchObject({ callId: null, uniqueId: null });
   });
 });

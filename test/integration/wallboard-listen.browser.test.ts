@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
-import * as ami from '../../src/domain/queues/ami-fixtures.js';
+import * as ami from '../helpers/ami-fixtures.js';
 import type { User } from '../../src/domain/users/user.js';
 import { createAgentModule } from '../../src/services/agent-module.js';
 import { LiveStatsService } from '../../src/services/live-stats-service.js';
@@ -151,7 +151,7 @@ describe('listening from the wallboard', () => {
     await expect.poll(() => listenButton(SARA).count(), POLL).toBe(1);
     expect(await row(SARA).locator('td[data-state]').getAttribute('data-state')).toBe('onCall');
     expect(await listenButton(OMID).count()).toBe(0);
-    expect((await agents.desk.get(sara.id)).currentCallId).toBe(id);
+    expect((await agents.desk.get(sara.id)).uniqueId).toBe(id);
 
     // Reza has no phone: the Persian no-phone message, and nobody is called.
     await listenButton(SARA).click();

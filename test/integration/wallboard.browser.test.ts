@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
 import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
-import * as ami from '../../src/domain/queues/ami-fixtures.js';
+import * as ami from '../helpers/ami-fixtures.js';
 import { LiveStatsService } from '../../src/services/live-stats-service.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { formatDuration } from '../../src/web/agent/format.js';

@@ -189,17 +189,21 @@ describe('the district inbox page', () => {
 });
 
 describe('what the pages share', () => {
-  it.each(['agent', 'district', 'wallboard'])('the %s page loads the shared styles and session module', async (name) => {
+  it.each(['agent', 'district', 'wallboard'])('the %s page loads the shared styles and sign-in module', async (name) => {
     const page = (await app.inject({ method: 'GET', url: `/${name}` })).body;
     const script = (await app.inject({ method: 'GET', url: `/${name}/${name}.js` })).body;
     const links = [...page.matchAll(/href="([^"]+\.css)"/g)].map((m) => m[1]!);
     // Base first, so the page's own stylesheet can refine it.
     expect(links).toEqual(['/shared/base.css', `/${name}/${name}.css`]);
-    expect(script).toMatch(/from '\.\.\/shared\/session\.js'/);
+    expect(script).toMatch(/from '\.\.\/shared\/sign-in\.js'/);
+    // The form itself is drawn by the shared module: the page holds only the empty section.
+    expect(page).toMatch(/<section id="sign-in" data-title="[^"]+"><\/section>/);
+    expect(page).not.toContain('id="password"');
   });
 
   it.each([
     ['session.js', 'text/javascript; charset=utf-8'],
+    ['sign-in.js', 'text/javascript; charset=utf-8'],
     ['base.css', 'text/css; charset=utf-8'],
   ])('serves /shared/%s as %s under the pages policy', async (file, type) => {
     expect(SHARED_FILES).toContain(file);

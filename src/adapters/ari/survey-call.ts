@@ -13,7 +13,7 @@ import {
   type SurveyResult,
   type SurveyState,
 } from '../../domain/callbacks/survey-flow.js';
-import { DEFAULT_MAX_CALL_MS } from '../jobs/survey-jobs.js';
+import { DEFAULT_MAX_CALL_MS } from '../../domain/callbacks/call-limits.js';
 
 /** Where a survey's voice comment is stored in Asterisk: unique per call. */
 export function surveyRecordingName(channelId: string, name: string): string {

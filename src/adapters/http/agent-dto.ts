@@ -1,31 +1,97 @@
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { AGENT_STATES, PAUSE_REASONS } from '../../domain/agents/agent.js';
-import { QUEUES } from '../../domain/cases/case.js';
+import { CASE_CATEGORIES, CASE_STATUSES, QUEUES } from '../../domain/cases/case.js';
+import { CALL_OUTCOMES } from '../../domain/cases/ports.js';
 
 /** What the engine may dial for a phone: a channel technology and a resource, nothing an AMI line or a dialplan argument could break on. */
 export const INTERFACE_PATTERN = '^(PJSIP|Local|SIP|IAX2)/[A-Za-z0-9@._/+-]{1,120}$';
 
-const nullableString = Type.Union([Type.String(), Type.Null()]);
+const Instant = (description: string) => Type.String({ format: 'date-time', description });
+const CALL_ID_DESCRIPTION = 'Our id of the call (calls.id): what /api/calls/{callId}/case and /link take';
+const UNIQUE_ID_DESCRIPTION = "Asterisk's uniqueid of the caller's channel: how Asterisk, AMI events and logs name the call";
 
 export const QueueSkillBody = Type.Object({
-  queue: Type.Enum(QUEUES),
+  queue: Type.Enum(QUEUES, { description: 'A queue the agent answers' }),
   penalty: Type.Integer({ minimum: 0, maximum: 100, description: '0 rings first; higher penalties ring when lower ones are busy' }),
 });
 
 export const AgentBody = Type.Object(
   {
-    id: Type.String({ format: 'uuid' }),
-    username: Type.String(),
-    displayName: Type.String(),
+    id: Type.String({ format: 'uuid', description: "The agent's user id" }),
+    username: Type.String({ description: 'Sign-in name' }),
+    displayName: Type.String({ description: 'Name shown on the desktop and the wallboard' }),
     endpoint: Type.String({ description: 'PJSIP endpoint (SIP username) of the phone' }),
     interface: Type.String({ description: 'What app_queue dials' }),
-    queues: Type.Array(QueueSkillBody),
-    state: Type.Enum(AGENT_STATES),
-    pauseReason: Type.Union([Type.Enum(PAUSE_REASONS), Type.Null()]),
-    since: Type.String({ format: 'date-time' }),
-    wrapUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    missedInARow: Type.Integer(),
-    currentCallId: nullableString,
+    queues: Type.Array(QueueSkillBody, { description: 'The queues the agent answers, with their penalties' }),
+    state: Type.Enum(AGENT_STATES, { description: 'Desk state, as the engine drives it over AMI' }),
+    pauseReason: Type.Union([Type.Enum(PAUSE_REASONS), Type.Null()], { description: 'Why the agent is paused; null unless `state` is paused' }),
+    since: Instant('When the agent entered the current state'),
+    wrapUpUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+      description: 'End of the running wrap-up; null unless `state` is wrap_up',
+    }),
+    missedInARow: Type.Integer({ description: 'Consecutive calls that rang out unanswered (the engine pauses the agent at the limit)' }),
+    callId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+      description: `${CALL_ID_DESCRIPTION}. Null while on no call, or on a call the engine has no record of (queued by the dialplan while the engine was down)`,
+    }),
+    uniqueId: Type.Union([Type.String(), Type.Null()], { description: `${UNIQUE_ID_DESCRIPTION}. Null while on no call` }),
   },
   { title: 'Agent' },
 );
+
+const HistoryCall = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'Our id of that earlier call' }),
+  startedAt: Instant('When that call started'),
+  outcome: Type.Enum(CALL_OUTCOMES, { description: 'How it ended' }),
+  queue: Type.Union([Type.Enum(QUEUES), Type.Null()], { description: 'The queue it waited in; null when it never queued' }),
+  caseTrackingNumber: Type.Union([Type.String(), Type.Null()], { description: 'Tracking number of the case it made or was linked to' }),
+});
+
+const HistoryCase = Type.Object({
+  trackingNumber: Type.String({ description: 'The case tracking number the citizen was given' }),
+  status: Type.Enum(CASE_STATUSES, { description: 'Where the case stands' }),
+  category: Type.Union([Type.Enum(CASE_CATEGORIES), Type.Null()], { description: 'What the case is about' }),
+  district: Type.Union([Type.Integer(), Type.Null()], { description: 'Tehran municipal district (1..22)' }),
+  createdAt: Instant('When the case was opened'),
+  description: Type.Union([Type.String(), Type.Null()], { description: "The citizen's report as written down" }),
+});
+
+export const ScreenPopBody = Type.Object(
+  {
+    callId: Type.String({ format: 'uuid', description: CALL_ID_DESCRIPTION }),
+    uniqueId: Type.String({ description: UNIQUE_ID_DESCRIPTION }),
+    caller: Type.Union([Type.String(), Type.Null()], { description: "The caller's number; null when withheld" }),
+    queue: Type.Enum(QUEUES, { description: 'The queue the call was answered from' }),
+    category: Type.Union([Type.Enum(CASE_CATEGORIES), Type.Null()], { description: 'The subject the caller chose in the IVR, if any' }),
+    district: Type.Union([Type.Integer(), Type.Null()], { description: 'The district the caller chose in the IVR, if any' }),
+    ivrPath: Type.Array(Type.String(), { description: 'The IVR menu keys and steps the caller went through, in order' }),
+    waitedSeconds: Type.Integer({ description: 'Seconds the caller waited in the queue' }),
+    connectedAt: Instant('When the agent answered'),
+    history: Type.Object(
+      {
+        calls: Type.Array(HistoryCall, { description: "The caller's latest earlier calls, newest first" }),
+        cases: Type.Array(HistoryCase, { description: "The caller's latest cases, newest first" }),
+      },
+      { description: "The caller's past, by phone number" },
+    ),
+  },
+  { title: 'ScreenPop' },
+);
+
+export const CallEndedBody = Type.Object(
+  {
+    callId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: `${CALL_ID_DESCRIPTION}; null for a call the engine has no record of` }),
+    uniqueId: Type.String({ description: UNIQUE_ID_DESCRIPTION }),
+    talkSeconds: Type.Integer({ description: 'Seconds the agent and the caller talked' }),
+  },
+  { title: 'CallEnded' },
+);
+
+const deskEvent = <T extends TSchema>(name: string, data: T, description: string) =>
+  Type.Object({ event: Type.Literal(name, { description: 'The SSE event name' }), data: { ...data, description } });
+
+/** The agent desktop's event stream: each SSE `event:` name with the JSON of its `data:`. */
+export const DeskEventStream = Type.Union([
+  deskEvent('state', AgentBody, "The agent's state, first on opening and after each change"),
+  deskEvent('screen-pop', ScreenPopBody, 'A call the agent just answered'),
+  deskEvent('call-ended', CallEndedBody, "The agent's call ended"),
+]);

@@ -1,9 +1,8 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { CaseRepo, Call, CallRepo } from '../../domain/cases/ports.js';
-import type { Case, CaseCategory } from '../../domain/cases/case.js';
-import type { AgentView, DeskEvent, PauseReason, QueueSkill } from '../../domain/agents/agent.js';
+import type { CaseRepo, CallRepo } from '../../domain/cases/ports.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
+import type { AgentDesk, CallCases, SupervisorDesk } from '../../services/agent-ports.js';
 import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../services/survey-service.js';
@@ -54,55 +53,6 @@ export interface HoursService {
 export interface RateLimit {
   max: number;
   timeWindowMs: number;
-}
-
-/** Agent state and the agent desktop (services/agent-desk.ts). */
-export interface AgentDesk {
-  list(): Promise<AgentView[]>;
-  get(agentId: string): Promise<AgentView>;
-  saveProfile(agentId: string, profile: { queues: QueueSkill[]; interface?: string | undefined }): Promise<AgentView>;
-  sipAccount(agentId: string): Promise<SipAccount>;
-  login(agentId: string): Promise<AgentView>;
-  logout(agentId: string): Promise<AgentView>;
-  pause(agentId: string, reason: PauseReason): Promise<AgentView>;
-  unpause(agentId: string): Promise<AgentView>;
-  endWrapUp(agentId: string): Promise<AgentView>;
-  /** Desk events of one agent until the returned function is called. */
-  subscribe(agentId: string, listener: (event: DeskEvent) => void): () => void;
-}
-
-/** What a softphone needs to register (an agent's or a supervisor's). */
-export interface SipAccount {
-  username: string;
-  password: string;
-  domain: string;
-  transport: string;
-}
-
-/** A supervisor's listening phone and what to configure in it. */
-export interface SupervisorPhoneAccount extends SipAccount {
-  userId: string;
-  endpoint: string;
-  /** What the engine rings to start listening. */
-  interface: string;
-}
-
-/** Supervisors' phones and listening to agents' calls (services/supervisor-desk.ts). */
-export interface SupervisorDesk {
-  savePhone(userId: string, input: { interface?: string | undefined }): Promise<SupervisorPhoneAccount>;
-  phone(userId: string): Promise<SupervisorPhoneAccount>;
-  /** Rings the supervisor's phone into a read-only ChanSpy of the agent's live call. */
-  listen(agentId: string, supervisorId: string): Promise<{ agentId: string; callId: string; channel: string; interface: string }>;
-}
-
-/** Cases taken during a call. */
-export interface CallCases {
-  findCall(callId: string): Promise<Call | null>;
-  createFromCall(
-    call: Call,
-    input: { category: CaseCategory; district?: number | undefined; address?: string | undefined; description: string; actor: string },
-  ): Promise<Case>;
-  link(call: Call, trackingNumber: string): Promise<Case>;
 }
 
 /** Replays of dispatch jobs that failed for good (adapters/jobs/dispatch.ts). */

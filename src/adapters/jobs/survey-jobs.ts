@@ -18,6 +18,7 @@ import { closeWorker } from './close-worker.js';
 import { keepEnsured } from './keep-ensured.js';
 import { settledWithin } from './settled-within.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
+import { DEFAULT_MAX_CALL_MS } from '../../domain/callbacks/call-limits.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
 
 export const OUTBOUND_QUEUE = 'outbound-calls';
@@ -76,8 +77,6 @@ const CALL_JOB_OPTIONS = {
   removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
   removeOnFail: { age: 30 * 24 * 3600 },
 } as const;
-/** Longest a survey call may hold its slot, ringing included (the sweep's bound must exceed it). */
-export const DEFAULT_MAX_CALL_MS = 10 * 60_000;
 
 export function startSurveyJobs(deps: SurveyJobsDeps) {
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;

@@ -38,8 +38,14 @@ export interface AgentView {
   wrapUpUntil: string | null;
   /** Consecutive calls that rang out unanswered. */
   missedInARow: number;
-  /** The call the agent is on, while on a call. */
-  currentCallId: string | null;
+  /**
+   * Our id (calls.id, a UUID) of the call the agent is on: what /api/calls/:callId/*
+   * expects. Null while on no call, or on a call the engine has no record of (queued
+   * by the dialplan's fallback while the engine was down).
+   */
+  callId: string | null;
+  /** Asterisk's uniqueid of the caller's channel, while on a call. */
+  uniqueId: string | null;
 }
 
 /** A caller's past, shown on the screen pop. */
@@ -67,4 +73,4 @@ export interface ScreenPop {
 export type DeskEvent =
   | { type: 'state'; agent: AgentView }
   | { type: 'screen-pop'; pop: ScreenPop }
-  | { type: 'call-ended'; callId: string; talkSeconds: number };
+  | { type: 'call-ended'; callId: string | null; uniqueId: string; talkSeconds: number };

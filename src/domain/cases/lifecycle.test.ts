@@ -50,7 +50,14 @@ describe('lifecycle graph', () => {
   it('every status is reachable from new', () => {
     const seen = new Set<CaseStatus>(['new']);
     const queue: CaseStatus[] = ['new'];
-    while (queue.length) for (const to of TRANSITIONS[queue.shift()!]) if (!seen.has(to)) seen.add(to), queue.push(to);
+    while (queue.length) {
+      for (const to of TRANSITIONS[queue.shift()!]) {
+        if (!seen.has(to)) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
     expect([...seen].sort()).toEqual([...CASE_STATUSES].sort());
   });
 });

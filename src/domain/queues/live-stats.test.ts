@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as ami from './ami-fixtures.js';
+import * as ami from '../../../test/helpers/ami-fixtures.js';
 import { apply, defaultConfig, initialState, seedFromStatus, seedToday, type CallRowSummary, type LiveState } from './live-stats.js';
 import { parseAmiQueueEvent, type QueueEvent, type QueueStatusEvent } from './queue-events.js';
 import { snapshot } from './snapshot.js';

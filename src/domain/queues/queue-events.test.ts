@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { asteriskQueue, QUEUES, queueFromAsterisk } from '../cases/case.js';
-import * as ami from './ami-fixtures.js';
+import * as ami from '../../../test/helpers/ami-fixtures.js';
 import { parseAmiQueueEvent } from './queue-events.js';
 
 const at = new Date('2026-05-02T06:30:00Z');

@@ -65,13 +65,13 @@ describe('finding an agent\'s leg in Asterisk\'s channel list', () => {
   ];
 
   it('finds a PJSIP agent\'s bridged leg and the caller across the bridge', () => {
-    expect(agentLegIn(rows, 'PJSIP/agent-sara')).toEqual({ channel: 'PJSIP/agent-sara-0000002a', callId: '1795.1' });
+    expect(agentLegIn(rows, 'PJSIP/agent-sara')).toEqual({ channel: 'PJSIP/agent-sara-0000002a', uniqueId: '1795.1' });
   });
 
   it('finds the ;1 half of a Local interface, without its dial options', () => {
     expect(agentLegIn(rows, 'Local/agent-ali@hotline-test-agents/n')).toEqual({
       channel: 'Local/agent-ali@hotline-test-agents-0000000d;1',
-      callId: 'citizen-1-hotline',
+      uniqueId: 'citizen-1-hotline',
     });
   });
 

@@ -48,6 +48,8 @@ const CHANNEL_NAME = /^[A-Za-z0-9]+\/[A-Za-z0-9@._/;+-]{1,200}$/;
 
 /** Caller ID text without what would end the quoted name or the AMI line. */
 function callerIdName(text: string): string {
+  // Control characters are exactly what must go: they would end the AMI line.
+  // eslint-disable-next-line no-control-regex
   return text.replace(/["<>\\\u0000-\u001f\u007f]/g, '').trim().slice(0, 60);
 }
 
@@ -93,7 +95,7 @@ export interface ChannelRow {
  * app_queue names the leg after the interface it dialled: `PJSIP/agent-ali` rings
  * `PJSIP/agent-ali-0000002a`, `Local/agent-ali@ctx/n` rings `Local/agent-ali@ctx-0000002a;1`.
  */
-export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string): { channel: string; callId: string } | null {
+export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string): { channel: string; uniqueId: string } | null {
   const isLocal = agentInterface.startsWith('Local/');
   // Local's dial options (`/n`) are not part of the channel name.
   const base = isLocal ? agentInterface.replace(/\/[^/@]*$/, '') : agentInterface;
@@ -101,5 +103,5 @@ export function agentLegIn(rows: readonly ChannelRow[], agentInterface: string):
   const leg = rows.find((r) => legName.test(r.channel) && r.bridgeId !== '');
   if (!leg) return null;
   const caller = rows.find((r) => r.bridgeId === leg.bridgeId && r.uniqueId !== leg.uniqueId);
-  return caller ? { channel: leg.channel, callId: caller.uniqueId } : null;
+  return caller ? { channel: leg.channel, uniqueId: caller.uniqueId } : null;
 }

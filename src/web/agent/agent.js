@@ -24,66 +24,41 @@ import {
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
-import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { $ } from '../shared/session.js';
+import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 
-/** Each page its own key: signing in here signs in nowhere else. */
-const storedToken = tokenStore('hotline137.agent.token');
 /** The server pings well within this; silence longer than it means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
 
-const session = {
-  token: storedToken.load(),
+// ---------------------------------------------------------------- sign-in and API
+
+const signIn = createSignIn({
+  storageKey: 'hotline137.agent.token',
+  pageId: 'desk',
+  open: openDesk,
+  close: () => {
+    stopStream();
+    session.agent = null;
+  },
+  errorText: errorMessage,
+});
+const { api } = signIn;
+
+const session = Object.assign(signIn.session, {
   /** AgentView of the signed-in agent, as the server last told it. */
   agent: null,
   /** The ScreenPop on show, plus what happened to it on this page. */
   pop: null,
   /** Aborts the event stream and its reconnect loop on sign-out. */
   streamAbort: null,
-};
-
-// ---------------------------------------------------------------- API
-
-/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
-const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
+});
 
 const agentPath = (action) => `/api/agents/${encodeURIComponent(session.agent.id)}/${action}`;
 
-// ---------------------------------------------------------------- sign-in
-
-function showSignIn(message = '') {
-  stopStream();
-  session.agent = null;
-  backToSignIn(session, storedToken, 'desk', message);
-}
-
-function signIn(event) {
-  return withSignInForm(event, async (login) => {
-    try {
-      const signedIn = await api('POST', '/api/auth/login', login);
-      keepSession(session, storedToken, signedIn.token);
-      await openDesk();
-    } catch (err) {
-      // Signed in but no desk (not an agent, or the server failed): do not keep the token.
-      if (session.token) showSignIn(errorMessage(err.code));
-      else $('sign-in-error').textContent = errorMessage(err.code);
-    }
-  });
-}
-
-async function signOut() {
-  const token = session.token;
-  showSignIn();
-  if (token) {
-    // Best effort: the token is already forgotten here, and it expires at the end of the shift anyway.
-    await fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
-  }
-}
-
+/** Agents only: for anyone else /api/agents/me answers 403 and the sign-in shows why. */
 async function openDesk() {
   const agent = await api('GET', '/api/agents/me');
-  $('sign-in').hidden = true;
-  $('desk').hidden = false;
-  $('account').hidden = false;
+  showSignedIn('desk');
   $('account-name').textContent = agent.displayName;
   showAgent(agent);
   startStream(agent.id);
@@ -178,7 +153,7 @@ async function streamLoop(agentId, signal) {
         signal: connection.signal,
       });
       if (res.status === 401) {
-        showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
+        signIn.backToForm(errorMessage('HOTLINE_ERR_UNAUTHORIZED'));
         return;
       }
       if (!res.ok || !res.body) throw new Error(`event stream answered HTTP ${res.status}`);
@@ -290,8 +265,9 @@ function showPop(pop) {
   $('pop-announcement').textContent = parts.join('، ');
 }
 
-function callEnded({ callId, talkSeconds }) {
-  if (!session.pop || session.pop.callId !== callId) return;
+/** The pop's call ended: matched by Asterisk's uniqueid, which every ended call has (its callId may be unknown to the engine). */
+function callEnded({ uniqueId, talkSeconds }) {
+  if (!session.pop || session.pop.uniqueId !== uniqueId) return;
   $('pop-announcement').textContent = '';
   const ended = $('pop-ended');
   ended.textContent = `تماس پایان یافت؛ مدت مکالمه ${formatDuration(talkSeconds)}.`;
@@ -384,8 +360,6 @@ function fillSelects() {
 }
 
 function wire() {
-  $('sign-in-form').addEventListener('submit', signIn);
-  $('sign-out').addEventListener('click', () => void signOut());
   $('queue-login').addEventListener('click', (e) => void changeState(e.currentTarget, 'login'));
   $('queue-logout').addEventListener('click', (e) => void changeState(e.currentTarget, 'logout'));
   $('pause').addEventListener('click', (e) => void changeState(e.currentTarget, 'pause', { reason: $('pause-reason').value }));
@@ -399,10 +373,4 @@ function wire() {
 
 fillSelects();
 wire();
-if (session.token) {
-  openDesk().catch((err) => {
-    if (session.token) showSignIn(errorMessage(err.code));
-  });
-} else {
-  $('username').focus();
-}
+signIn.start();

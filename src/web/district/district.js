@@ -3,20 +3,37 @@
  * time left on each SLA, and acknowledges, starts and resolves them. Plain DOM, no
  * framework, no build step, like the agent desktop whose helpers it shares.
  */
-import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
+import { caseStatusLabel, categoryLabel, districtLabel, formatDateTime, toPersianDigits } from '../agent/format.js';
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
-import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { $ } from '../shared/session.js';
+import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { DECLINABLE, channelLabel, timelineEntries } from '../cases/workspace.js';
 
-/** Each page its own key: signing in here signs in nowhere else. */
-const storedToken = tokenStore('hotline137.district.token');
 /** New cases reach the district at any time; half a minute is fresh enough for a work list. */
 const REFRESH_MS = 30_000;
 /** The API's page limit: far more than a district's open cases. */
 const LIST_LIMIT = 200;
 
-const session = {
-  token: storedToken.load(),
+// ---------------------------------------------------------------- sign-in and API
+
+const signIn = createSignIn({
+  storageKey: 'hotline137.district.token',
+  pageId: 'inbox',
+  open: openInbox,
+  close: () => {
+    clearInterval(session.refreshTimer);
+    session.refreshTimer = null;
+    session.district = null;
+    session.cases = [];
+    session.current = null;
+    $('case').hidden = true;
+    $('district-name').textContent = '';
+  },
+  errorText: inboxErrorMessage,
+});
+const { api } = signIn;
+
+const session = Object.assign(signIn.session, {
   district: null,
   /** The cases as last listed, newest first. */
   cases: [],
@@ -27,75 +44,23 @@ const session = {
   current: null,
   /** The blob URL of the recording playing, revoked when another case opens. */
   audioUrl: null,
-};
+});
 
-// ---------------------------------------------------------------- API
-
-/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
-const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
-
-// ---------------------------------------------------------------- sign-in
-
-/** Best effort: a token this page will not use should not stay valid until the end of the shift. */
-function forgetToken() {
-  const token = session.token;
-  session.token = null;
-  storedToken.clear();
-  if (token) fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
-}
-
-function showSignIn(message = '') {
-  clearInterval(session.refreshTimer);
-  session.refreshTimer = null;
-  session.district = null;
-  session.cases = [];
-  session.current = null;
-  $('case').hidden = true;
-  $('district-name').textContent = '';
-  backToSignIn(session, storedToken, 'inbox', message);
-}
-
-function signIn(event) {
-  return withSignInForm(event, async (login) => {
-    try {
-      const signedIn = await api('POST', '/api/auth/login', login);
-      keepSession(session, storedToken, signedIn.token);
-      await openInbox();
-    } catch (err) {
-      // Signed in but no inbox (the server failed after sign-in): do not keep the token.
-      if (session.token) {
-        forgetToken();
-        showSignIn(inboxErrorMessage(err.code));
-      } else {
-        $('sign-in-error').textContent = inboxErrorMessage(err.code);
-      }
-    }
-  });
-}
-
-function signOut() {
-  forgetToken();
-  showSignIn();
-}
-
-/** Only district users have an inbox: anyone else is told so and their token dropped. */
+/** Only district users have an inbox: anyone else is told so and their session ends. */
 async function openInbox() {
   const me = await api('GET', '/api/auth/me');
   if (me.role !== 'district' || !Number.isInteger(me.district)) {
-    forgetToken();
-    showSignIn('این صفحه ویژهٔ کاربران مناطق است؛ با حساب کاربری منطقه وارد شوید.');
-    return;
+    return 'این صفحه ویژهٔ کاربران مناطق است؛ با حساب کاربری منطقه وارد شوید.';
   }
   session.district = me.district;
   $('district-name').textContent = toPersianDigits(me.district);
   $('account-name').textContent = `${me.user?.displayName ?? me.id} — ${districtLabel(me.district)}`;
-  $('sign-in').hidden = true;
-  $('account').hidden = false;
-  $('inbox').hidden = false;
+  showSignedIn('inbox');
   $('main').focus();
   await refresh();
   clearInterval(session.refreshTimer);
   session.refreshTimer = setInterval(() => void refresh(), REFRESH_MS);
+  return null;
 }
 
 // ---------------------------------------------------------------- the list
@@ -390,8 +355,6 @@ function cancelResolve() {
 // ---------------------------------------------------------------- start
 
 function wire() {
-  $('sign-in-form').addEventListener('submit', signIn);
-  $('sign-out').addEventListener('click', signOut);
   $('refresh').addEventListener('click', () => void refresh());
   for (const radio of document.querySelectorAll('input[name="filter"]')) radio.addEventListener('change', render);
   $('resolve-form').addEventListener('submit', submitResolve);
@@ -406,10 +369,4 @@ function wire() {
 }
 
 wire();
-if (session.token) {
-  openInbox().catch((err) => {
-    if (session.token) showSignIn(inboxErrorMessage(err.code));
-  });
-} else {
-  $('username').focus();
-}
+signIn.start();

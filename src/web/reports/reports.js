@@ -1,24 +1,26 @@
 // The supervisors' reports page: sign in, pick a Jalali period, read the charts and the
 // table, download any table as CSV. Talks only to /api on this origin.
-import { toLatinDigits, toPersianDigits } from '../agent/format.js';
+import { errorMessage, toLatinDigits, toPersianDigits } from '../agent/format.js';
 import { $ } from '../shared/session.js';
+import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { columnChart, ratioBars } from './charts.js';
 
-const TOKEN_KEY = 'hotline.reports.token';
+const SUPERVISORS_ONLY = 'این صفحه فقط برای ناظران و مدیران است.';
 const SERVICE_LEVEL_TARGET = 0.8;
 // With hyphens the bidi algorithm shows a Jalali date backwards in a right-to-left
 // sentence (۰۱-۰۱-۱۴۰۵); slashes keep it in reading order, as in the tables.
 const faDate = (isoLike) => toPersianDigits(String(isoLike).replaceAll('-', '/'));
 
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-function show(signedIn) {
-  $('sign-in').hidden = signedIn;
-  $('reports').hidden = !signedIn;
-  $('sign-out').hidden = !signedIn;
-}
+const signIn = createSignIn({
+  storageKey: 'hotline.reports.token',
+  pageId: 'reports',
+  open: async () => {
+    showSignedIn('reports');
+    await refresh();
+  },
+  refuse: (user) => (user.role === 'supervisor' || user.role === 'admin' ? null : SUPERVISORS_ONLY),
+  errorText: errorMessage,
+});
 
 /** Today in Tehran, Jalali, as YYYY-MM-DD. */
 function jalaliToday() {
@@ -38,15 +40,15 @@ class HttpError extends Error {
 }
 
 async function api(path, accept = 'application/json', method = 'GET') {
-  const res = await fetch(path, { method, headers: { authorization: `Bearer ${token()}`, accept } });
+  const res = await fetch(path, { method, headers: { authorization: `Bearer ${signIn.session.token}`, accept } });
   if (res.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    show(false);
-    throw new HttpError(401, 'نشست شما پایان یافته است؛ دوباره وارد شوید.');
+    const message = 'نشست شما پایان یافته است؛ دوباره وارد شوید.';
+    signIn.backToForm(message);
+    throw new HttpError(401, message);
   }
   if (!res.ok) {
     const body = await res.json().catch(() => null);
-    const message = res.status === 403 ? 'این گزارش فقط برای ناظران و مدیران است.' : (body?.error?.message ?? `خطای ${res.status}`);
+    const message = res.status === 403 ? SUPERVISORS_ONLY : (body?.error?.message ?? `خطای ${res.status}`);
     throw new HttpError(res.status, message);
   }
   return res;
@@ -289,30 +291,6 @@ async function refresh() {
   ]);
 }
 
-async function signIn(event) {
-  event.preventDefault();
-  const form = event.target;
-  $('sign-in-error').textContent = '';
-  const res = await fetch('/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: form.username.value, password: form.password.value }),
-  });
-  if (!res.ok) {
-    $('sign-in-error').textContent = res.status === 429 ? 'تلاش‌های زیاد؛ کمی بعد دوباره امتحان کنید.' : 'نام کاربری یا گذرواژه نادرست است.';
-    return;
-  }
-  const body = await res.json();
-  if (!['supervisor', 'admin'].includes(body.user?.role)) {
-    $('sign-in-error').textContent = 'این صفحه فقط برای ناظران و مدیران است.';
-    return;
-  }
-  sessionStorage.setItem(TOKEN_KEY, body.token);
-  form.reset();
-  show(true);
-  await refresh();
-}
-
 function init() {
   const today = jalaliToday();
   const form = $('range-form');
@@ -322,17 +300,11 @@ function init() {
     e.preventDefault();
     refresh();
   });
-  $('sign-in-form').addEventListener('submit', signIn);
   $('token-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, e.target.token.value.trim());
+    const token = e.target.token.value.trim();
     e.target.reset();
-    show(true);
-    refresh();
-  });
-  $('sign-out').addEventListener('click', () => {
-    sessionStorage.removeItem(TOKEN_KEY);
-    show(false);
+    void signIn.useToken(token);
   });
   for (const button of document.querySelectorAll('button.csv[data-kind]')) {
     button.addEventListener('click', () => downloadCsv(button.dataset.kind, button.dataset.by).catch((err) => ($('report-error').textContent = err.message)));
@@ -344,8 +316,7 @@ function init() {
   $('csat-csv').addEventListener('click', () =>
     downloadCsv('satisfaction', $('csat-by').value).catch((err) => ($('report-error').textContent = err.message)),
   );
-  show(Boolean(token()));
-  if (token()) refresh();
+  signIn.start();
 }
 
 init();

@@ -1,7 +1,7 @@
 /**
- * What the service's pages (agent desktop, district inbox, wallboard) share: the
- * element lookup, the API error, the token kept in sessionStorage and the
- * authenticated fetch. Plain DOM like the pages themselves: no build step.
+ * The session parts every page (agent desktop, district inbox, wallboard, reports) uses
+ * through sign-in.js: the element lookup, the API error, the token kept in
+ * sessionStorage and the authenticated fetch. Plain DOM like the pages: no build step.
  */
 
 export const $ = (id) => {

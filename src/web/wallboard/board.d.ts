@@ -4,8 +4,19 @@ export function liveStateLabel(state: string): string;
 export function ageSec(iso: string, nowMs: number): number;
 export function percent(ratio: number | null | undefined): string;
 export function seconds(value: number | null | undefined): string;
-export function tiles(snapshot: any, nowMs: number): { queue: string; title: string; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
-export function waitingRows(snapshot: any, nowMs: number): any[];
-export function agentRows(snapshot: any, agentsByInterface: Map<string, { id: string; displayName: string }>, nowMs: number): any[];
+/** The JSON of GET /api/queues/stats, as far as these helpers read it. */
+interface SnapshotJson {
+  queues: Record<string, object>;
+  overall: { waiting: object[]; agents: object[] };
+}
+/** A row keeps every field of the snapshot's entry and adds its own. */
+type Row<T> = T & Record<string, unknown>;
+export function tiles(snapshot: SnapshotJson, nowMs: number): { queue: string; title: string; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
+export function waitingRows(snapshot: SnapshotJson, nowMs: number): Row<{ waitSec: number }>[];
+export function agentRows(
+  snapshot: SnapshotJson,
+  agentsByInterface: Map<string, { id: string; displayName: string }>,
+  nowMs: number,
+): Row<{ id: string | null; displayName: string; inStateSec: number }>[];
 export function canListen(row: { id: string | null; state: string }): boolean;
 export function listenNotice(displayName: string): string;

@@ -6,65 +6,39 @@
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
 import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, tiles, waitingRows } from './board.js';
-import { $, ApiError, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { $, ApiError } from '../shared/session.js';
+import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 
-/** Each page its own key: signing in here signs in nowhere else. */
-const storedToken = tokenStore('hotline137.wallboard.token');
 /** The server pings every 15 s; silence longer than this means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
 const HOURS_LABELS = { auto: 'طبق برنامه', open: 'باز (دستی)', closed: 'بسته (دستی)' };
 
-const session = {
-  token: storedToken.load(),
+// ---------------------------------------------------------------- sign-in and API
+
+const signIn = createSignIn({
+  storageKey: 'hotline137.wallboard.token',
+  pageId: 'board',
+  open: openBoard,
+  close: () => {
+    stopStream();
+    session.snapshot = null;
+  },
+  refuse: (user) => (user.role === 'supervisor' || user.role === 'admin' ? null : errorMessage('HOTLINE_ERR_FORBIDDEN')),
+  errorText: errorMessage,
+});
+const { api } = signIn;
+
+const session = Object.assign(signIn.session, {
   snapshot: null,
   /** Agents by the interface app_queue dials, for their API ids. */
   agents: new Map(),
   /** Interfaces the agents list was already reloaded for, so an unknown one costs one request, not one per push. */
   looked: new Set(),
   streamAbort: null,
-};
-
-/** A 401 on a signed-in session: the token expired or was revoked; back to the sign-in form. */
-const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
-
-// ---------------------------------------------------------------- sign-in
-
-function showSignIn(message = '') {
-  stopStream();
-  session.snapshot = null;
-  backToSignIn(session, storedToken, 'board', message);
-}
-
-function signIn(event) {
-  return withSignInForm(event, async (login) => {
-    try {
-      const signedIn = await api('POST', '/api/auth/login', login);
-      if (signedIn.user.role !== 'supervisor' && signedIn.user.role !== 'admin') {
-        $('sign-in-error').textContent = errorMessage('HOTLINE_ERR_FORBIDDEN');
-        // The session is of no use here; it ends rather than lingering in the database.
-        session.token = signedIn.token;
-        await api('POST', '/api/auth/logout').catch(() => undefined);
-        session.token = null;
-        return;
-      }
-      keepSession(session, storedToken, signedIn.token);
-      await openBoard();
-    } catch (err) {
-      if (session.token) showSignIn(errorMessage(err.code));
-      else $('sign-in-error').textContent = errorMessage(err.code);
-    }
-  });
-}
-
-async function signOut() {
-  await api('POST', '/api/auth/logout').catch(() => undefined);
-  showSignIn();
-}
+});
 
 async function openBoard() {
-  $('sign-in').hidden = true;
-  $('board').hidden = false;
-  $('account').hidden = false;
+  showSignedIn('board');
   await Promise.all([loadAgents(), loadHours()]).catch((err) => ($('board-error').textContent = errorMessage(err.code)));
   startStream();
 }
@@ -149,7 +123,7 @@ function startStream() {
         attempt = 0;
       } catch (err) {
         if (abort.signal.aborted) return;
-        if (err?.status === 401 || err?.status === 403) return showSignIn(errorMessage(err.code));
+        if (err?.status === 401 || err?.status === 403) return signIn.backToForm(errorMessage(err.code));
       }
       setConnected(false);
       if (abort.signal.aborted) return;
@@ -312,12 +286,9 @@ function draw() {
 }
 
 function start() {
-  $('sign-in-form').addEventListener('submit', signIn);
-  $('sign-out').addEventListener('click', () => void signOut());
   $('hours-apply').addEventListener('click', (e) => void applyHours(e.currentTarget));
   setInterval(tick, 1000);
-  if (session.token) void openBoard();
-  else showSignIn();
+  signIn.start();
 }
 
 start();

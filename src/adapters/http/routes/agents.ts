@@ -4,10 +4,10 @@ import { Type } from 'typebox';
 import { USER_PAUSE_REASONS, type DeskEvent } from '../../../domain/agents/agent.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { principalOf, requireRole } from '../auth.js';
-import { AgentBody, INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
+import { AgentBody, DeskEventStream, INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
-import { EventStreamAnswer, openEventStream } from '../event-stream.js';
+import { openEventStream } from '../event-stream.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const Answer = { 200: { ...AgentBody, description: 'The agent after the change' }, ...errorResponses(403, 404, 409, 503) };
@@ -29,7 +29,7 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
         schema: {
           summary: 'Agents and their state',
           tags: ['agents'],
-          response: { 200: Type.Object({ agents: Type.Array(AgentBody) }, { description: 'Every agent' }), ...errorResponses(403) },
+          response: { 200: Type.Object({ agents: Type.Array(AgentBody, { description: 'Every agent, in no set order' }) }, { description: 'Every agent' }), ...errorResponses(403) },
         },
       },
       async () => ({ agents: await deps.agents.list() }),
@@ -156,7 +156,10 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
           tags: ['agents'],
           params: IdParams,
           response: {
-            200: EventStreamAnswer,
+            200: {
+              description: 'An event stream; each event is one of these `event:` names with its JSON `data:`',
+              content: { 'text/event-stream': { schema: DeskEventStream } },
+            },
             ...errorResponses(403, 404),
           },
         },

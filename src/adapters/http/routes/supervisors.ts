@@ -84,7 +84,7 @@ export function supervisorRoutes(deps: { supervisors: NonNullable<HttpDeps['supe
             202: Type.Object(
               {
                 agentId: Type.String({ format: 'uuid' }),
-                callId: Type.String({ description: 'Uniqueid of the caller\'s channel (the call record\'s key)' }),
+                uniqueId: Type.String({ description: 'Asterisk\'s uniqueid of the caller\'s channel on the call being listened to' }),
                 channel: Type.String({ description: 'The agent\'s channel being listened to' }),
                 interface: Type.String({ description: 'The supervisor\'s phone being rung' }),
               },

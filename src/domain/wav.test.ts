@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wavDurationSeconds } from './stored-recordings.js';
+import { wavDurationSeconds } from './wav.js';
 
 interface WavSpec {
   sampleRate?: number;
