@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
-const BASE = { ARI_USER: 'hotline', ARI_PASSWORD: 'p', AMI_USER: 'hotline', AMI_SECRET: 's', HOTLINE_ADMIN_TOKEN: 't' };
+const BASE = {
+  ARI_USER: 'hotline',
+  ARI_PASSWORD: 'ari-password-0123456789',
+  AMI_USER: 'hotline',
+  AMI_SECRET: 'ami-secret-0123456789',
+  HOTLINE_ADMIN_TOKEN: 'admin-token-0123456789',
+};
 
 describe('channel secrets in the config', () => {
   it('leaves Open311 posting and the SMS webhook off unless configured', () => {
@@ -25,6 +31,16 @@ describe('channel secrets in the config', () => {
     expect(() => loadConfig({ ...BASE, OPEN311_API_KEYS: 'key-one-0123456789abcdef,short' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, OPEN311_API_KEYS: 'short' })).toThrow(/OPEN311_API_KEYS/);
     expect(() => loadConfig({ ...BASE, SMS_WEBHOOK_TOKEN: 'short' })).toThrow(/SMS_WEBHOOK_TOKEN/);
+  });
+
+  it.each(['HOTLINE_ADMIN_TOKEN', 'ARI_PASSWORD', 'AMI_SECRET'])('refuses a %s under 16 characters, naming it', (key) => {
+    expect(() => loadConfig({ ...BASE, [key]: 'x' })).toThrow(new RegExp(`${key}: a secret must have at least 16 characters`));
+    expect(() => loadConfig({ ...BASE, [key]: '0123456789abcde' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, [key]: '0123456789abcdef' })).not.toThrow();
+  });
+
+  it('refuses a secret with a line break (it would split the AMI login)', () => {
+    expect(() => loadConfig({ ...BASE, AMI_SECRET: 'ami-secret-0123456789\r\nAction: Command' })).toThrow(/AMI_SECRET: .*control/);
   });
 });
 

@@ -147,6 +147,8 @@ const MIN_SECRET_LENGTH = 16;
 
 function secret(key: string, value: string): string {
   if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`${key}: a secret must have at least ${MIN_SECRET_LENGTH} characters`);
+  // The AMI login is written line by line: a CR/LF in a secret would end it early.
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigError(`${key}: a secret must not contain control characters`);
   return value;
 }
 
@@ -171,16 +173,16 @@ export function loadConfig(env: Env = process.env): Config {
     ari: {
       url: env.ARI_URL?.trim() || 'http://127.0.0.1:8088',
       user: required(env, 'ARI_USER'),
-      password: required(env, 'ARI_PASSWORD'),
+      password: secret('ARI_PASSWORD', required(env, 'ARI_PASSWORD')),
       app: 'hotline',
     },
     ami: {
       host: env.AMI_HOST?.trim() || '127.0.0.1',
       port: port(env, 'AMI_PORT', 5038),
       user: required(env, 'AMI_USER'),
-      secret: required(env, 'AMI_SECRET'),
+      secret: secret('AMI_SECRET', required(env, 'AMI_SECRET')),
     },
-    adminToken: required(env, 'HOTLINE_ADMIN_TOKEN'),
+    adminToken: secret('HOTLINE_ADMIN_TOKEN', required(env, 'HOTLINE_ADMIN_TOKEN')),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     dialler: {
