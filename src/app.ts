@@ -374,8 +374,9 @@ export async function startHotline(
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
-    // ioredis's offline queue (the limiter then lets it through).
+    // ioredis's offline queue (the limiter then counts in memory).
     rateLimitRedis: rateLimitRedis,
+    trustProxy: config.trustProxy,
     logger,
     now,
   });

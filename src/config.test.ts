@@ -86,3 +86,21 @@ describe('metrics in the config', () => {
     expect(() => loadConfig({ ...BASE, METRICS_ENABLED: 'flase' })).toThrow(/METRICS_ENABLED/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default', () => {
+    expect(loadConfig(BASE).trustProxy).toBe(false);
+    expect(loadConfig({ ...BASE, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('reads a hop count or a list of addresses and CIDRs', () => {
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '::1']);
+  });
+
+  it('refuses true (every client could pick its address), 0 hops and names', () => {
+    for (const value of ['true', '0', 'proxy.local', '10.0.0.0/8,*']) {
+      expect(() => loadConfig({ ...BASE, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    }
+  });
+});

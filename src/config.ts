@@ -32,6 +32,11 @@ export interface Config {
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): false, the number of proxy hops in front, or the
+   * proxies' addresses/CIDRs. Decides which X-Forwarded-For address rate limits count.
+   */
+  trustProxy: false | number | string[];
 }
 
 export interface DiallerConfig {
@@ -142,6 +147,24 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false: ${raw}`);
 }
 
+/**
+ * TRUST_PROXY: empty or `false` (the default: X-Forwarded-For is ignored), a hop count
+ * (`1`: one proxy in front), or the proxies' addresses and CIDRs, comma-separated.
+ * `true` is refused: trusting every hop lets any client choose its own address.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 10);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/i;
+  const bad = entries.find((e) => !address.test(e));
+  if (bad !== undefined) {
+    throw new ConfigError(`TRUST_PROXY must be false, a hop count (1-10) or the proxies' addresses/CIDRs, comma-separated: ${bad}`);
+  }
+  return entries;
+}
+
 /** Long enough that guessing one under the rate limit is hopeless. */
 const MIN_SECRET_LENGTH = 16;
 
@@ -211,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
+    trustProxy: trustProxy(env),
   };
 }
 

@@ -165,8 +165,8 @@ export interface HttpDeps {
   healthRateLimit?: RateLimit;
   /**
    * Shares the API's counters between service instances. It should fail fast when
-   * Redis is down (a finite `maxRetriesPerRequest`): the limiter then lets requests
-   * through rather than fail them. Health counters stay per instance, as each instance
+   * Redis is down (a finite `maxRetriesPerRequest`): the limiter then counts in this
+   * instance's memory, never lets requests through unlimited. Health counters stay per instance, as each instance
    * is polled on its own.
    */
   rateLimitRedis?: Redis;
