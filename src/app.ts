@@ -376,7 +376,8 @@ export async function startHotline(
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then counts in memory).
     rateLimitRedis: rateLimitRedis,
-    trustProxy: config.trustProxy,
+    // A hop count as the function proxy-addr would build from it (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     logger,
     now,
   });
@@ -432,4 +433,8 @@ function notifyingChanges<T extends { create: (...a: any[]) => Promise<unknown>;
       return result;
     };
   return { ...repo, create: after(repo.create), startAttempt: after(repo.startAttempt), setStatus: after(repo.setStatus) };
+}
+
+function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

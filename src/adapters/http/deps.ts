@@ -1,3 +1,4 @@
+import type { StreamLimits } from './event-stream.js';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { CaseRepo, Call } from '../../domain/cases/ports.js';
@@ -175,4 +176,6 @@ export interface HttpDeps {
    * so the limit applies to each client and not to the proxy's address. Off by default.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Live streams: per-user cap, session re-check period, unread bytes before a drop (event-stream.ts defaults). */
+  streamLimits?: Partial<StreamLimits>;
 }

@@ -7,6 +7,7 @@ import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { frameworkErrors, registerErrorHandling } from './errors.js';
 import { requestLogger } from './logging.js';
+import { registerEventStreams } from './event-stream.js';
 import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
@@ -62,6 +63,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  registerEventStreams(app, deps.streamLimits);
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
   await registerDocs(app);

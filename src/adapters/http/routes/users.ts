@@ -97,7 +97,10 @@ export function userRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsync
           ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         });
         if (!user) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No user has this id');
-        if (password !== undefined || active === false) await deps.accounts.sessions.deleteForUser(user.id);
+        if (password !== undefined || active === false) {
+          await deps.accounts.sessions.deleteForUser(user.id);
+          request.server.eventStreams.endFor(user.id);
+        }
         return toUserDto(user);
       },
     );
