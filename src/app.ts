@@ -370,6 +370,8 @@ export async function startHotline(
           });
         }
       : undefined,
+    metricsToken: config.metricsToken,
+    docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.

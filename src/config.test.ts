@@ -104,3 +104,14 @@ describe('TRUST_PROXY', () => {
     }
   });
 });
+
+describe('metrics and docs', () => {
+  it('serves both openly by default; METRICS_TOKEN must be a real secret', () => {
+    expect(loadConfig(BASE)).toMatchObject({ metricsEnabled: true, metricsToken: undefined, docsEnabled: true });
+    expect(loadConfig({ ...BASE, METRICS_TOKEN: 'metrics-token-0123456789', DOCS_ENABLED: 'false' })).toMatchObject({
+      metricsToken: 'metrics-token-0123456789',
+      docsEnabled: false,
+    });
+    expect(() => loadConfig({ ...BASE, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
+});

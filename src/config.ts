@@ -32,6 +32,10 @@ export interface Config {
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open like health. */
+  metricsToken: string | undefined;
+  /** /docs and /docs/json are served unless DOCS_ENABLED=false. */
+  docsEnabled: boolean;
   /**
    * Fastify's trustProxy (TRUST_PROXY): false, the number of proxy hops in front, or the
    * proxies' addresses/CIDRs. Decides which X-Forwarded-For address rate limits count.
@@ -234,6 +238,8 @@ export function loadConfig(env: Env = process.env): Config {
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
+    metricsToken: env.METRICS_TOKEN?.trim() ? secret('METRICS_TOKEN', env.METRICS_TOKEN.trim()) : undefined,
+    docsEnabled: bool(env, 'DOCS_ENABLED', true),
     trustProxy: trustProxy(env),
   };
 }

@@ -216,3 +216,28 @@ describe('live streams', () => {
     }
   });
 });
+
+describe('/metrics and /docs can be closed', () => {
+  const METRICS_TOKEN = 'metrics-token-0123456789';
+
+  it('asks for METRICS_TOKEN as a bearer token when set', async () => {
+    const { app } = await start({ metrics: async () => 'hotline_up 1\n', metricsToken: METRICS_TOKEN });
+    const scrape = (authorization?: string) => app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    const none = await scrape();
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('HOTLINE_ERR_UNAUTHORIZED');
+    expect((await scrape('Bearer wrong-token-0123456789')).statusCode).toBe(401);
+    expect((await scrape(`Bearer ${TEST_ADMIN_TOKEN}`)).statusCode).toBe(401);
+    const ok = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toBe('hotline_up 1\n');
+  });
+
+  it('serves no /docs nor /docs/json with docs switched off', async () => {
+    const { app } = await start({ docsEnabled: false });
+    expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(404);
+    // The document is still built for tools that read it in-process.
+    expect(Object.keys((app.swagger() as { paths: object }).paths).length).toBeGreaterThan(5);
+  });
+});

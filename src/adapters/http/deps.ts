@@ -123,6 +123,10 @@ export interface HttpDeps {
   liveStats?: LiveStatsFeed | undefined;
   /** The Prometheus exposition; GET /metrics exists only with it (METRICS_ENABLED). */
   metrics?: (() => Promise<string>) | undefined;
+  /** METRICS_TOKEN: GET /metrics then needs it as a bearer token. */
+  metricsToken?: string | undefined;
+  /** DOCS_ENABLED: /docs and /docs/json are served (true by default). */
+  docsEnabled?: boolean;
   /** Agent state and desktop; the agent and call routes exist only with it. */
   agents?: AgentDesk | undefined;
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { adminTokenAuthenticator, protect } from './auth.js';
+import { adminTokenAuthenticator, bearerToken, protect } from './auth.js';
+import { secretMatcher } from './shared-secret.js';
+import { hotlineError } from '../../domain/errors.js';
 import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
@@ -46,6 +48,18 @@ const DEFAULT_LOGIN_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
  */
 const DEFAULT_PUBLIC_LIMIT: RateLimit = { max: 20, timeWindowMs: 10 * 60_000 };
 
+/** METRICS_TOKEN: the scraper sends it as a bearer token; nothing else reads the metrics. */
+function requireScrapeToken(scope: FastifyInstance, token: string): void {
+  const matches = secretMatcher([token]);
+  scope.addHook('onRequest', async (request, reply) => {
+    const given = bearerToken(request.headers.authorization);
+    if (given === null || matches(given) !== 0) {
+      reply.header('www-authenticate', 'Bearer');
+      throw hotlineError('HOTLINE_ERR_UNAUTHORIZED', 'GET /metrics needs the METRICS_TOKEN as a bearer token');
+    }
+  });
+}
+
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger),
@@ -66,7 +80,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   registerEventStreams(app, deps.streamLimits);
   registerErrorHandling(app);
   await registerSecurityHeaders(app);
-  await registerDocs(app);
+  await registerDocs(app, { serve: deps.docsEnabled ?? true });
   await app.register(webPageRoutes());
 
   await app.register(
@@ -81,6 +95,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(async (scrape) => {
       // Scrapers poll like health monitors: the same generous budget, kept apart from the API's.
       await limitRequests(scrape, { limit: deps.healthRateLimit ?? DEFAULT_HEALTH_LIMIT, name: 'metrics' });
+      if (deps.metricsToken) requireScrapeToken(scrape, deps.metricsToken);
       await scrape.register(metricsRoutes({ metrics }));
     });
   }
