@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
 import { StasisApp } from './adapters/ari/stasis-app.js';
@@ -76,7 +77,7 @@ export async function startHotline(
   config: Config,
   opts: { logger?: Logger; now?: () => Date; listen?: boolean } = {},
 ): Promise<Hotline> {
-  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date());
 
   await mkdir(config.dataDir, { recursive: true });

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { HttpDeps } from '../../src/adapters/http/deps.js';
 import { createAccounts, DEFAULT_SESSION_TTL_MS } from '../../src/services/auth-service.js';
 import { hashPassword } from '../../src/services/passwords.js';
-import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpApp, type HttpBackend } from '../helpers/http-app.js';
+import { users } from '../../src/adapters/db/schema/users.js';
+import { capturingLogger, openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 let backend: HttpBackend;
 const apps: FastifyInstance[] = [];
@@ -239,5 +240,42 @@ describe('/metrics and /docs can be closed', () => {
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(404);
     // The document is still built for tools that read it in-process.
     expect(Object.keys((app.swagger() as { paths: object }).paths).length).toBeGreaterThan(5);
+  });
+});
+
+describe('logs', () => {
+  it('mask numbers in request paths and redact api_key and the bearer token', async () => {
+    const { app, logLines } = await start();
+    await app.inject({
+      method: 'DELETE',
+      url: '/api/do-not-call/09121234567?api_key=open311-key-0123456789',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
+    const all = logLines.join('');
+    expect(all).toContain('/api/do-not-call/0912***4567');
+    expect(all).not.toContain('09121234567');
+    expect(all).not.toContain('open311-key-0123456789');
+    expect(all).not.toContain(TEST_ADMIN_TOKEN);
+  });
+
+  it('log a real failed insert by its SQLSTATE and constraint, without the password hash drizzle quotes', async () => {
+    const passwordHash = `scrypt$131072$8$1$${randomBytes(8).toString('base64url')}$secret-part`;
+    const username = uniqueName('dup');
+    const row = { username, displayName: 'Dup', role: 'agent' as const, district: null, passwordHash };
+    await backend.database.db.insert(users).values(row);
+    const err = await backend.database.db
+      .insert(users)
+      .values(row)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(String((err as Error).message)).toContain('Failed query');
+    const { logger, lines } = capturingLogger();
+    logger.error({ err }, 'insert failed');
+    const line = JSON.parse(lines[0]!);
+    expect(line.err).toMatchObject({ code: '23505', constraint: 'users_username_unique' });
+    expect(lines[0]).not.toContain(passwordHash);
+    expect(lines[0]).not.toContain(username);
   });
 });
