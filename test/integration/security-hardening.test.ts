@@ -1,4 +1,4 @@
-import { randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes, randomInt, scryptSync } from 'node:crypto';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { connect as netConnect } from 'node:net';
@@ -277,5 +277,38 @@ describe('logs', () => {
     expect(line.err).toMatchObject({ code: '23505', constraint: 'users_username_unique' });
     expect(lines[0]).not.toContain(passwordHash);
     expect(lines[0]).not.toContain(username);
+  });
+});
+
+describe('Open311 publishes only its own requests', () => {
+  it('lists and serves only cases filed through Open311, never staff complaints, internal notes or a number', async () => {
+    const { app } = await start();
+    const phone = `0912${randomInt(1_000_000, 9_999_999)}`;
+    const description = uniqueName('leak-check-');
+    const other = await Promise.all(
+      (['phone', 'sms', 'web'] as const).map((channel) =>
+        backend.repos.cases.create({ channel, category: 'parks_trees', callerPhone: phone, description, address: 'Valiasr 1', actor: 'test' }),
+      ),
+    );
+    const complaint = await backend.repos.cases.create({ channel: 'open311', category: 'staff_complaint', callerPhone: phone, description, actor: 'open311:x' });
+    const filed = await backend.repos.cases.create({ channel: 'open311', category: 'parks_trees', callerPhone: phone, description, actor: 'open311:x' });
+    await backend.repos.cases.transition({ caseId: filed.id, from: 'new', to: 'rejected', actor: 'supervisor', note: 'internal: webhook host district7.local failed' });
+
+    const list = await app.inject({ method: 'GET', url: '/open311/v2/requests.json' });
+    expect(list.statusCode).toBe(200);
+    const ids = list.json().map((r: { service_request_id: string }) => r.service_request_id);
+    expect(ids).toContain(filed.trackingNumber);
+    for (const hidden of [...other, complaint]) expect(ids).not.toContain(hidden.trackingNumber);
+    const mine = list.json().find((r: { service_request_id: string }) => r.service_request_id === filed.trackingNumber);
+    expect(mine.status_notes).toBeNull();
+    expect(list.body).not.toContain(phone);
+    expect(list.body).not.toContain('district7.local');
+
+    for (const hidden of [...other, complaint]) {
+      const one = await app.inject({ method: 'GET', url: `/open311/v2/requests/${hidden.trackingNumber}.json` });
+      expect(one.statusCode).toBe(404);
+    }
+    const byIds = await app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${other.map((c) => c.trackingNumber).join(',')}` });
+    expect(byIds.json()).toEqual([]);
   });
 });

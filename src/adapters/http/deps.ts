@@ -132,7 +132,7 @@ export interface HttpDeps {
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes'>;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;

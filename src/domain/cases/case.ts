@@ -164,6 +164,8 @@ export interface CaseFilter {
   createdTo?: Date;
   district?: number;
   category?: CaseCategory;
+  /** Only cases that came in through this channel (Open311 lists only its own). */
+  channel?: CaseChannel;
   limit?: number;
   offset?: number;
 }
