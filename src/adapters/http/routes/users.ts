@@ -34,7 +34,7 @@ const UserPatchBody = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** Account administration: admins only. */
-export function userRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsyncTypebox {
+export function userRoutes(deps: Pick<HttpDeps, 'accounts' | 'agents'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireRole('admin'));
 
@@ -101,6 +101,7 @@ export function userRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsync
           await deps.accounts.sessions.deleteForUser(user.id);
           request.server.eventStreams.endFor(user.id);
         }
+        if (active !== undefined) await deps.agents?.accountActiveChanged(user.id, active);
         return toUserDto(user);
       },
     );
