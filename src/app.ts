@@ -2,7 +2,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
 import { StasisApp } from './adapters/ari/stasis-app.js';
@@ -83,7 +84,7 @@ export async function startHotline(
   config: Config,
   opts: { logger?: Logger; now?: () => Date; listen?: boolean } = {},
 ): Promise<Hotline> {
-  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const logger = opts.logger ?? createLogger(config.logLevel);
   const now = opts.now ?? (() => new Date());
 
   await mkdir(config.dataDir, { recursive: true });
@@ -389,12 +390,16 @@ export async function startHotline(
           });
         }
       : undefined,
+    metricsToken: config.metricsToken,
+    docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
-    // ioredis's offline queue (the limiter then lets it through).
+    // ioredis's offline queue (the limiter then counts in memory).
     rateLimitRedis: rateLimitRedis,
+    // A hop count as the function proxy-addr would build from it (Fastify's types take no number).
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     logger,
     now,
   });
@@ -466,4 +471,8 @@ function notifyingChanges<T extends { create: (...a: never[]) => Promise<unknown
       return result;
     };
   return { ...repo, create: after(repo.create), startAttempt: after(repo.startAttempt), setStatus: after(repo.setStatus) };
+}
+
+function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
-const BASE = { ARI_USER: 'hotline', ARI_PASSWORD: 'p', AMI_USER: 'hotline', AMI_SECRET: 's', HOTLINE_ADMIN_TOKEN: 't' };
+const BASE = {
+  ARI_USER: 'hotline',
+  ARI_PASSWORD: 'ari-password-0123456789',
+  AMI_USER: 'hotline',
+  AMI_SECRET: 'ami-secret-0123456789',
+  HOTLINE_ADMIN_TOKEN: 'admin-token-0123456789',
+};
 
 describe('channel secrets in the config', () => {
   it('leaves Open311 posting and the SMS webhook off unless configured', () => {
@@ -25,6 +31,16 @@ describe('channel secrets in the config', () => {
     expect(() => loadConfig({ ...BASE, OPEN311_API_KEYS: 'key-one-0123456789abcdef,short' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...BASE, OPEN311_API_KEYS: 'short' })).toThrow(/OPEN311_API_KEYS/);
     expect(() => loadConfig({ ...BASE, SMS_WEBHOOK_TOKEN: 'short' })).toThrow(/SMS_WEBHOOK_TOKEN/);
+  });
+
+  it.each(['HOTLINE_ADMIN_TOKEN', 'ARI_PASSWORD', 'AMI_SECRET'])('refuses a %s under 16 characters, naming it', (key) => {
+    expect(() => loadConfig({ ...BASE, [key]: 'x' })).toThrow(new RegExp(`${key}: a secret must have at least 16 characters`));
+    expect(() => loadConfig({ ...BASE, [key]: '0123456789abcde' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, [key]: '0123456789abcdef' })).not.toThrow();
+  });
+
+  it('refuses a secret with a line break (it would split the AMI login)', () => {
+    expect(() => loadConfig({ ...BASE, AMI_SECRET: 'ami-secret-0123456789\r\nAction: Command' })).toThrow(/AMI_SECRET: .*control/);
   });
 });
 
@@ -68,5 +84,34 @@ describe('metrics in the config', () => {
     expect(loadConfig({ ...BASE, METRICS_ENABLED: 'false' }).metricsEnabled).toBe(false);
     expect(loadConfig({ ...BASE, METRICS_ENABLED: 'true' }).metricsEnabled).toBe(true);
     expect(() => loadConfig({ ...BASE, METRICS_ENABLED: 'flase' })).toThrow(/METRICS_ENABLED/);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  it('trusts no proxy by default', () => {
+    expect(loadConfig(BASE).trustProxy).toBe(false);
+    expect(loadConfig({ ...BASE, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+  });
+
+  it('reads a hop count or a list of addresses and CIDRs', () => {
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...BASE, TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '::1']);
+  });
+
+  it('refuses true (every client could pick its address), 0 hops and names', () => {
+    for (const value of ['true', '0', 'proxy.local', '10.0.0.0/8,*']) {
+      expect(() => loadConfig({ ...BASE, TRUST_PROXY: value })).toThrow(/TRUST_PROXY/);
+    }
+  });
+});
+
+describe('metrics and docs', () => {
+  it('serves both openly by default; METRICS_TOKEN must be a real secret', () => {
+    expect(loadConfig(BASE)).toMatchObject({ metricsEnabled: true, metricsToken: undefined, docsEnabled: true });
+    expect(loadConfig({ ...BASE, METRICS_TOKEN: 'metrics-token-0123456789', DOCS_ENABLED: 'false' })).toMatchObject({
+      metricsToken: 'metrics-token-0123456789',
+      docsEnabled: false,
+    });
+    expect(() => loadConfig({ ...BASE, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });

@@ -34,6 +34,15 @@ export interface Config {
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open like health. */
+  metricsToken: string | undefined;
+  /** /docs and /docs/json are served unless DOCS_ENABLED=false. */
+  docsEnabled: boolean;
+  /**
+   * Fastify's trustProxy (TRUST_PROXY): false, the number of proxy hops in front, or the
+   * proxies' addresses/CIDRs. Decides which X-Forwarded-For address rate limits count.
+   */
+  trustProxy: false | number | string[];
   /** SIGTERM: the whole stop (hand-off, streams, HTTP, workers) within this, then the process exits anyway. */
   shutdownDeadlineMs: number;
 }
@@ -157,11 +166,31 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false: ${raw}`);
 }
 
+/**
+ * TRUST_PROXY: empty or `false` (the default: X-Forwarded-For is ignored), a hop count
+ * (`1`: one proxy in front), or the proxies' addresses and CIDRs, comma-separated.
+ * `true` is refused: trusting every hop lets any client choose its own address.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw || raw.toLowerCase() === 'false') return false;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 10);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const address = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(\/\d{1,3})?$/i;
+  const bad = entries.find((e) => !address.test(e));
+  if (bad !== undefined) {
+    throw new ConfigError(`TRUST_PROXY must be false, a hop count (1-10) or the proxies' addresses/CIDRs, comma-separated: ${bad}`);
+  }
+  return entries;
+}
+
 /** Long enough that guessing one under the rate limit is hopeless. */
 const MIN_SECRET_LENGTH = 16;
 
 function secret(key: string, value: string): string {
   if (value.length < MIN_SECRET_LENGTH) throw new ConfigError(`${key}: a secret must have at least ${MIN_SECRET_LENGTH} characters`);
+  // The AMI login is written line by line: a CR/LF in a secret would end it early.
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new ConfigError(`${key}: a secret must not contain control characters`);
   return value;
 }
 
@@ -192,16 +221,16 @@ export function loadConfig(env: Env = process.env): Config {
     ari: {
       url: env.ARI_URL?.trim() || 'http://127.0.0.1:8088',
       user: required(env, 'ARI_USER'),
-      password: required(env, 'ARI_PASSWORD'),
+      password: secret('ARI_PASSWORD', required(env, 'ARI_PASSWORD')),
       app: 'hotline',
     },
     ami: {
       host: env.AMI_HOST?.trim() || '127.0.0.1',
       port: port(env, 'AMI_PORT', 5038),
       user: required(env, 'AMI_USER'),
-      secret: required(env, 'AMI_SECRET'),
+      secret: secret('AMI_SECRET', required(env, 'AMI_SECRET')),
     },
-    adminToken: required(env, 'HOTLINE_ADMIN_TOKEN'),
+    adminToken: secret('HOTLINE_ADMIN_TOKEN', required(env, 'HOTLINE_ADMIN_TOKEN')),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     dialler: {
@@ -231,6 +260,9 @@ export function loadConfig(env: Env = process.env): Config {
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),
+    metricsToken: env.METRICS_TOKEN?.trim() ? secret('METRICS_TOKEN', env.METRICS_TOKEN.trim()) : undefined,
+    docsEnabled: bool(env, 'DOCS_ENABLED', true),
+    trustProxy: trustProxy(env),
   };
 }
 

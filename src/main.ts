@@ -1,9 +1,9 @@
 import 'dotenv/config';
-import pino from 'pino';
+import { createLogger } from './adapters/log/logger.js';
 import { startHotline } from './app.js';
 import { loadConfig } from './config.js';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
 async function main(): Promise<void> {
   const config = loadConfig();

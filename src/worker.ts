@@ -5,14 +5,14 @@
 import 'dotenv/config';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import pino from 'pino';
+import { createLogger } from './adapters/log/logger.js';
 import { openDatabase } from './adapters/db/database.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { startJobs } from './adapters/jobs/start-jobs.js';
 import { loadConfig } from './config.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
 
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
 async function main(): Promise<void> {
   const config = loadConfig();

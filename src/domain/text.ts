@@ -6,10 +6,7 @@
  * (a number or a name shown reversed). A multi-line text (a description, a note) may
  * also hold tab, CR and LF: citizens write paragraphs, and an HTML form sends CRLF.
  */
-// Control characters are exactly what these patterns look for.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
-// eslint-disable-next-line no-control-regex
 const UNSAFE_IN_BLOCK = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/u;
 
 /** A one-line text: no control character at all, no bidi override. */

@@ -89,7 +89,19 @@ export function createAgentDesk(deps: {
     async sipAccount(agentId) {
       const agent = await repo.findByUserId(agentId);
       if (!agent) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No agent has this id');
+      // A disabled account's phone is no longer in Asterisk; its password is not handed out.
+      if (!agent.active) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'This account is disabled');
       return sipAccount(agent, deps.sipDomain);
+    },
+
+    async accountActiveChanged(userId, active) {
+      if (!active) await service.disable(userId);
+      try {
+        // Rewrites pjsip_wizard.conf from the active accounts: a disabled user's endpoint goes (or comes back).
+        await provision();
+      } catch (err) {
+        deps.logger.warn({ err: (err as Error).message }, 'phones not rewritten in Asterisk yet; the next AMI connection does it');
+      }
     },
 
     subscribe(agentId, listener) {

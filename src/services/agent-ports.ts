@@ -18,6 +18,11 @@ export interface AgentDesk {
   pause(agentId: string, reason: PauseReason): Promise<AgentView>;
   unpause(agentId: string): Promise<AgentView>;
   endWrapUp(agentId: string): Promise<AgentView>;
+  /**
+   * A user was disabled or enabled again: a disabled agent leaves every queue at once and
+   * every disabled user's phone (agent's or supervisor's) leaves Asterisk's config.
+   */
+  accountActiveChanged(userId: string, active: boolean): Promise<void>;
   /** Desk events of one agent until the returned function is called. */
   subscribe(agentId: string, listener: (event: DeskEvent) => void): () => void;
 }

@@ -112,7 +112,7 @@ export class AgentService {
   }
 
   private stateOf(agent: AgentRecord, live: Live | undefined): AgentState {
-    if (!agent.loggedIn) return 'logged_out';
+    if (!agent.loggedIn || !agent.active) return 'logged_out';
     if (live?.onCallUniqueId) return 'on_call';
     if (live?.ringing) return 'ringing';
     if (agent.pauseReason === 'wrapup') return agent.wrapUpUntil ? 'wrap_up' : 'on_call';
@@ -156,6 +156,22 @@ export class AgentService {
     this.clearTimer(agentId);
     this.live.delete(agentId);
     return this.save(agent, { loggedIn: false, pauseReason: null, wrapUpUntil: null, missedInARow: 0 });
+  }
+
+  /**
+   * A disabled account takes no more calls: out of every queue now (not at the next
+   * resync), logged out. With AMI down the member stays in app_queue until the next
+   * resync, which removes every inactive agent.
+   */
+  async disable(agentId: string): Promise<void> {
+    const agent = await this.deps.repo.findByUserId(agentId);
+    if (!agent) return;
+    if (this.deps.ami.isConnected()) {
+      for (const skill of agent.queues) await this.queueRemove(agent.interface, skill.queue);
+    }
+    this.clearTimer(agentId);
+    this.live.delete(agentId);
+    await this.save({ ...agent, active: false }, { loggedIn: false, pauseReason: null, wrapUpUntil: null, missedInARow: 0 });
   }
 
   async pause(agentId: string, reason: PauseReason): Promise<AgentView> {

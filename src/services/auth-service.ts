@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hotlineError } from '../domain/errors.js';
 import type { SessionRepo, User, UserRepo } from '../domain/users/user.js';
-import { decoyHash, verifyPassword } from './passwords.js';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 
 /** A shift and a bit: an agent signs in once a day. */
 export const DEFAULT_SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 
 export interface AuthServiceDeps {
-  users: Pick<UserRepo, 'findForLogin'>;
+  users: Pick<UserRepo, 'findForLogin' | 'update'>;
   sessions: SessionRepo;
   now: () => Date;
   sessionTtlMs?: number;
@@ -33,6 +33,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!found || !found.active || !ok) {
         throw hotlineError('HOTLINE_ERR_UNAUTHORIZED', 'Wrong username or password');
       }
+      // A hash from before the cost was raised is replaced now, while the password is known.
+      if (needsRehash(found.passwordHash)) await deps.users.update(found.id, { passwordHash: await hashPassword(password) });
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(deps.now().getTime() + ttl);
       await deps.sessions.create({ tokenHash: tokenHash(token), userId: found.id, expiresAt });

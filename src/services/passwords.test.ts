@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { hashPassword, needsRehash, verifyPassword } from './passwords.js';
 
 describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
     const hash = await hashPassword('correct horse battery');
-    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]+\$[\w-]+$/);
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[\w-]+\$[\w-]+$/);
     expect(await verifyPassword('correct horse battery', hash)).toBe(true);
     expect(await verifyPassword('correct horse batterY', hash)).toBe(false);
   });
@@ -26,5 +26,15 @@ describe('password hashing', () => {
     const { scryptSync } = await import('node:crypto');
     const key = scryptSync('pw-1234567890', Buffer.from(salt!, 'base64url'), 64, { N: 1024, r: 8, p: 1 });
     expect(await verifyPassword('pw-1234567890', `scrypt$1024$8$1$${salt}$${key.toString('base64url')}`)).toBe(true);
+  });
+
+  it('asks for a rehash of hashes weaker than the current cost, not of current ones', async () => {
+    expect(needsRehash(await hashPassword('pw-1234567890'))).toBe(false);
+    expect(needsRehash('scrypt$16384$8$1$AAAA$AAAA')).toBe(true);
+    expect(needsRehash('plain')).toBe(true);
+  });
+
+  it('refuses stored parameters that would ask for absurd memory instead of trying', async () => {
+    expect(await verifyPassword('x', 'scrypt$1073741824$8$1$AAAA$AAAA')).toBe(false);
   });
 });

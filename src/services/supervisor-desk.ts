@@ -72,6 +72,7 @@ export function createSupervisorDesk(deps: {
     async phone(userId) {
       const phone = await deps.repo.findByUserId(userId);
       if (!phone) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'This user has no phone');
+      if (!phone.active) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'This account is disabled');
       return account(phone);
     },
 

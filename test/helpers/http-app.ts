@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../../src/adapters/log/logger.js';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
@@ -65,7 +66,7 @@ export function capturingLogger() {
       done();
     },
   });
-  return { logger: pino({ level: 'info' }, stream), lines };
+  return { logger: createLogger('info', stream), lines };
 }
 
 /** Accounts, agents and supervisors' phones (AMI down), call cases and reports over real repositories: what every HTTP test server needs. */

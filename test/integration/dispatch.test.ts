@@ -98,7 +98,11 @@ describe('dispatch to a district', () => {
     expect(done.attemptsMade).toBe(4);
     expect(server.received.map((r) => r.status)).toEqual([503, 503, 503, 200]);
     for (const r of server.received) {
-      expect(r.headers['x-hotline-signature']).toBe(signBody(r.body, SECRET));
+      const timestamp = Number(r.headers['x-hotline-timestamp']);
+      expect(Number.isInteger(timestamp)).toBe(true);
+      // Signed over timestamp.body: the same body with another time has another signature.
+      expect(r.headers['x-hotline-signature']).toBe(signBody(r.body, SECRET, timestamp));
+      expect(r.headers['x-hotline-signature']).not.toBe(signBody(r.body, SECRET, timestamp + 1));
       expect(r.headers['idempotency-key']).toBe(jobId);
       expect(r.headers['content-type']).toMatch(/^application\/json/);
     }

@@ -221,15 +221,16 @@ for (const kind of TEST_DATABASE_KINDS) {
         });
       });
 
-      it('reports the latest note, a closed status and the recording as media_url', async () => {
+      it('reports the resolution note (not later or internal ones), a closed status and the recording as media_url', async () => {
         const app = await start();
-        const created = await backend.repos.cases.create({ channel: 'voicebox', recording: `${randomInt(1e9)}.wav`, actor: 'ivr' });
+        const created = await backend.repos.cases.create({ channel: 'open311', recording: `${randomInt(1e9)}.wav`, actor: 'open311:test' });
         const { db } = opened.database;
         await db.update(cases).set({ status: 'resolved', district: 12 }).where(eq(cases.id, created.id));
         const later = (s: number) => new Date(created.createdAt.getTime() + s * 1000);
         await db.insert(caseEvents).values([
           { caseId: created.id, at: later(10), actor: 'district-12', fromStatus: 'new', toStatus: 'in_progress', note: 'اکیپ اعزام شد' },
           { caseId: created.id, at: later(20), actor: 'district-12', fromStatus: 'in_progress', toStatus: 'resolved', note: 'برطرف شد' },
+          { caseId: created.id, at: later(30), actor: 'survey', fromStatus: 'resolved', toStatus: 'resolved', kind: 'escalated', note: 'internal: caller rude' },
         ]);
 
         const res = await app.inject({ method: 'GET', url: `/open311/v2/requests/${created.trackingNumber}.json`, headers: { host: 'hotline.example:3000' } });

@@ -282,15 +282,23 @@ describe('rate limiting', () => {
       }
     });
 
-    it('lets requests through when Redis cannot be reached', async () => {
+    it('keeps limiting in memory when Redis cannot be reached: the API answers, sign-in is still throttled', async () => {
       // A port nothing listens on; no offline queue, so each command fails at once.
       const down = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
       down.on('error', () => {});
       try {
-        const app = await start({ rateLimit: { max: 1, timeWindowMs: 60_000 }, rateLimitRedis: down });
+        const app = await start({
+          rateLimit: { max: 1, timeWindowMs: 60_000 },
+          loginRateLimit: { max: 2, timeWindowMs: 60_000 },
+          rateLimitRedis: down,
+        });
         const remoteAddress = freshIp();
         const res = [await get(app, '/api/hours', { remoteAddress }), await get(app, '/api/hours', { remoteAddress })];
-        expect(res.map((r) => r.statusCode)).toEqual([200, 200]);
+        expect(res.map((r) => r.statusCode)).toEqual([200, 429]);
+        const login = () =>
+          app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, payload: { username: 'nobody', password: 'guess-guess-guess' } });
+        const logins = [await login(), await login(), await login()];
+        expect(logins.map((r) => r.statusCode)).toEqual([401, 401, 429]);
       } finally {
         down.disconnect();
       }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import AsteriskManager from 'asterisk-manager';
 import type { Logger } from 'pino';
+import { assertSafeAmiFields } from './ami-fields.js';
 
 /** An AMI message (response or event) with lower-cased keys, as asterisk-manager parses it. */
 export type AmiMessage = Record<string, string | string[] | Record<string, string> | undefined> & {
@@ -165,8 +166,16 @@ export class AmiClient extends EventEmitter {
     this.emit('event', event);
   }
 
-  /** Sends one action and resolves with its response; `Response: Error` rejects. */
+  /**
+   * Sends one action and resolves with its response; `Response: Error` rejects. A field
+   * with CR, LF or another control character rejects before anything is written.
+   */
   action(fields: Fields, actionid = this.nextActionId()): Promise<AmiMessage> {
+    try {
+      assertSafeAmiFields(fields);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
     const manager = this.manager;
     if (!manager || !this.connected) return Promise.reject(new AmiError('AMI is not connected'));
     return new Promise<AmiMessage>((resolve, reject) => {

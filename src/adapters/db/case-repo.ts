@@ -149,6 +149,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       if (filter.status !== undefined) where.push(eq(cases.status, filter.status));
       if (filter.district !== undefined) where.push(eq(cases.district, filter.district));
       if (filter.category !== undefined) where.push(eq(cases.category, filter.category));
+      if (filter.channel !== undefined) where.push(eq(cases.channel, filter.channel));
       if (filter.statuses !== undefined) where.push(inArray(cases.status, filter.statuses));
       if (filter.trackingNumbers !== undefined) where.push(inArray(cases.trackingNumber, filter.trackingNumbers));
       if (filter.createdFrom !== undefined) where.push(gte(cases.createdAt, filter.createdFrom));
@@ -176,14 +177,14 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       return rows.map(toCase);
     },
 
-    async latestNotes(caseIds) {
+    async publicNotes(caseIds) {
       const notes = new Map<string, string>();
       if (caseIds.length === 0) return notes;
-      // One row per case: its latest event (ties broken by id, as the history is read).
+      // One row per case: its latest resolution (ties broken by id, as the history is read).
       const rows = await db
         .selectDistinctOn([caseEvents.caseId], { caseId: caseEvents.caseId, note: caseEvents.note })
         .from(caseEvents)
-        .where(inArray(caseEvents.caseId, caseIds))
+        .where(and(inArray(caseEvents.caseId, caseIds), eq(caseEvents.kind, 'status'), eq(caseEvents.toStatus, 'resolved')))
         .orderBy(caseEvents.caseId, desc(caseEvents.at), desc(caseEvents.id));
       for (const row of rows) if (row.note !== null) notes.set(row.caseId, row.note);
       return notes;

@@ -8,6 +8,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the auth hook on every route of a protected scope. */
     principal: Principal | null;
+    /** Whether the token of this request still signs in the same principal (for long-lived streams). */
+    stillSignedIn: (() => Promise<boolean>) | null;
   }
 }
 
@@ -47,6 +49,7 @@ export function bearerToken(header: string | undefined): string | null {
  */
 export function protect(scope: FastifyInstance, authenticate: Authenticate): void {
   scope.decorateRequest('principal', null);
+  scope.decorateRequest('stillSignedIn', null);
 
   scope.addHook('onRoute', (route) => {
     const schema = route.schema ?? {};
@@ -62,6 +65,7 @@ export function protect(scope: FastifyInstance, authenticate: Authenticate): voi
       throw hotlineError('HOTLINE_ERR_UNAUTHORIZED', 'A valid bearer token is required');
     }
     request.principal = principal;
+    request.stillSignedIn = async () => (await authenticate(token!))?.id === principal.id;
   });
 }
 

@@ -1,3 +1,4 @@
+import type { StreamLimits } from './event-stream.js';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { CaseRepo, CallRepo } from '../../domain/cases/ports.js';
@@ -72,12 +73,16 @@ export interface HttpDeps {
   liveStats?: LiveStatsFeed | undefined;
   /** The Prometheus exposition; GET /metrics exists only with it (METRICS_ENABLED). */
   metrics?: (() => Promise<string>) | undefined;
+  /** METRICS_TOKEN: GET /metrics then needs it as a bearer token. */
+  metricsToken?: string | undefined;
+  /** DOCS_ENABLED: /docs and /docs/json are served (true by default). */
+  docsEnabled?: boolean;
   /** Agent state and desktop; the agent and call routes exist only with it. */
   agents?: AgentDesk | undefined;
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes' | 'remark' | 'deliveries'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries'>;
   /** The calls of a case, for its timeline; absent: the timeline lists none. */
   calls?: Pick<CallRepo, 'list'> | undefined;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
@@ -121,8 +126,8 @@ export interface HttpDeps {
   healthRateLimit?: RateLimit;
   /**
    * Shares the API's counters between service instances. It should fail fast when
-   * Redis is down (a finite `maxRetriesPerRequest`): the limiter then lets requests
-   * through rather than fail them. Health counters stay per instance, as each instance
+   * Redis is down (a finite `maxRetriesPerRequest`): the limiter then counts in this
+   * instance's memory, never lets requests through unlimited. Health counters stay per instance, as each instance
    * is polled on its own.
    */
   rateLimitRedis?: Redis;
@@ -131,4 +136,6 @@ export interface HttpDeps {
    * so the limit applies to each client and not to the proxy's address. Off by default.
    */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Live streams: per-user cap, session re-check period, unread bytes before a drop (event-stream.ts defaults). */
+  streamLimits?: Partial<StreamLimits>;
 }

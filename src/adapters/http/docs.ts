@@ -4,8 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { BEARER_SCHEME } from './auth.js';
 import { allowDocsPage } from './security-headers.js';
 
-/** OpenAPI from the routes' TypeBox schemas: UI at /docs, the document at /docs/json. */
-export async function registerDocs(app: FastifyInstance): Promise<void> {
+/**
+ * OpenAPI from the routes' TypeBox schemas: UI at /docs, the document at /docs/json.
+ * With `serve: false` (DOCS_ENABLED=false) the document is still built (app.swagger())
+ * but not served: a public deployment need not publish its whole API surface.
+ */
+export async function registerDocs(app: FastifyInstance, options: { serve: boolean } = { serve: true }): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -37,6 +41,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       },
     },
   });
+  if (!options.serve) return;
   // A scope of its own so the page's looser CSP reaches the UI routes and nothing else.
   await app.register(async (docs) => {
     allowDocsPage(docs);

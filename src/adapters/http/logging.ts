@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import { maskPhone } from '../../domain/phone.js';
+import { safeUrl } from '../log/logger.js';
 
 function maskQuery(url: string): string {
   return url.replace(/([?&]phone=)([^&#]*)/gi, (_, key: string, value: string) => {
@@ -14,8 +15,9 @@ function maskQuery(url: string): string {
 }
 
 /**
- * Fastify logs every request's URL; list filters carry callers' numbers in the query,
- * so the request serializer masks them.
+ * Fastify logs every request's URL; list filters carry callers' numbers in the query
+ * (`phone=` masked whatever its form), paths carry them too (/api/do-not-call/0912…),
+ * and Open311 clients send `api_key` in the query: all masked or redacted here.
  */
 export function requestLogger(logger: FastifyBaseLogger): FastifyBaseLogger {
   return logger.child(
@@ -24,7 +26,7 @@ export function requestLogger(logger: FastifyBaseLogger): FastifyBaseLogger {
       serializers: {
         req: (req: FastifyRequest) => ({
           method: req.method,
-          url: maskQuery(req.url),
+          url: safeUrl(maskQuery(req.url)),
           host: req.host,
           remoteAddress: req.ip,
         }),

@@ -1,4 +1,7 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
+import LocalStore from '@fastify/rate-limit/store/LocalStore.js';
+import RedisStore from '@fastify/rate-limit/store/RedisStore.js';
+import type { IncrCallback, RouteOptions, Store } from '@fastify/rate-limit/store/RedisStore.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { Redis } from 'ioredis';
@@ -28,6 +31,45 @@ const TooManyRequests = {
 };
 
 /**
+ * Counts in Redis (shared between instances) and, whenever Redis does not answer, in
+ * this instance's memory: with Redis down the limits get per-instance, never off (an
+ * attacker who can take Redis down must not also get unthrottled password guessing).
+ */
+class RedisOrMemoryStore implements Store {
+  constructor(
+    private readonly redis: Store,
+    private readonly memory: Store,
+  ) {}
+
+  incr(key: string, callback: IncrCallback, timeWindow: number, max: number): void {
+    this.redis.incr(
+      key,
+      (err, result) => (err || !result ? this.memory.incr(key, callback, timeWindow, max) : callback(null, result)),
+      timeWindow,
+      max,
+    );
+  }
+
+  child(routeOptions: RouteOptions): Store {
+    return new RedisOrMemoryStore(this.redis.child(routeOptions), this.memory.child(routeOptions));
+  }
+}
+
+/**
+ * The store class @fastify/rate-limit instantiates itself, bound to one Redis and key
+ * prefix (fixed windows: no continueExceeding or exponential backoff, as configured below).
+ */
+function redisOrMemory(redis: Redis, nameSpace: string): FastifyRateLimitStoreCtor {
+  const ctor = class extends RedisOrMemoryStore {
+    constructor() {
+      super(new RedisStore(false, false, redis, nameSpace), new LocalStore(false, false));
+    }
+  };
+  // Our declaration of the package's stores types route options more narrowly than its own.
+  return ctor as unknown as FastifyRateLimitStoreCtor;
+}
+
+/**
  * Limits requests per client IP across every route of `scope`. The hook is a scope
  * `onRequest` hook added before any other of the scope's hooks (call this first), so
  * it runs ahead of authentication: requests with a bad token count too, which is what
@@ -39,10 +81,9 @@ export async function limitRequests(scope: FastifyInstance, options: LimitOption
     global: false,
     max: options.limit.max,
     timeWindow: options.limit.timeWindowMs,
-    ...(options.redis ? { redis: options.redis } : {}),
-    nameSpace: `hotline:rate-limit:${options.name}:`,
-    // An unreachable Redis must not take the API (or health reporting it) down with it.
-    skipOnError: true,
+    // An unreachable Redis must neither take the API down nor switch the limits off.
+    ...(options.redis ? { store: redisOrMemory(options.redis, `hotline:rate-limit:${options.name}:`) } : {}),
+    skipOnError: false,
     errorResponseBuilder: (_request, context) =>
       hotlineError('HOTLINE_ERR_RATE_LIMITED', `Too many requests, retry in ${context.after}`),
   });

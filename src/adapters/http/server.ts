@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { adminTokenAuthenticator, protect } from './auth.js';
+import { adminTokenAuthenticator, bearerToken, protect } from './auth.js';
+import { secretMatcher } from './shared-secret.js';
+import { hotlineError } from '../../domain/errors.js';
 import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.js';
 import { AJV_OPTIONS, strictInputs } from './input-schema.js';
 import { requestLogger } from './logging.js';
+import { registerEventStreams } from './event-stream.js';
 import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
@@ -49,6 +52,18 @@ const DEFAULT_PUBLIC_LIMIT: RateLimit = { max: 20, timeWindowMs: 10 * 60_000 };
 /** Status lookups by tracking number: a citizen checks a few; guessing numbers needs thousands. */
 const DEFAULT_STATUS_LIMIT: RateLimit = { max: 30, timeWindowMs: 60_000 };
 
+/** METRICS_TOKEN: the scraper sends it as a bearer token; nothing else reads the metrics. */
+function requireScrapeToken(scope: FastifyInstance, token: string): void {
+  const matches = secretMatcher([token]);
+  scope.addHook('onRequest', async (request, reply) => {
+    const given = bearerToken(request.headers.authorization);
+    if (given === null || matches(given) !== 0) {
+      reply.header('www-authenticate', 'Bearer');
+      throw hotlineError('HOTLINE_ERR_UNAUTHORIZED', 'GET /metrics needs the METRICS_TOKEN as a bearer token');
+    }
+  });
+}
+
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger),
@@ -70,10 +85,11 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
 
+  registerEventStreams(app, deps.streamLimits);
   registerErrorHandling(app);
   strictInputs(app);
   await registerSecurityHeaders(app);
-  await registerDocs(app);
+  await registerDocs(app, { serve: deps.docsEnabled ?? true });
   await app.register(webPageRoutes());
 
   await app.register(
@@ -88,6 +104,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     await app.register(async (scrape) => {
       // Scrapers poll like health monitors: the same generous budget, kept apart from the API's.
       await limitRequests(scrape, { limit: deps.healthRateLimit ?? DEFAULT_HEALTH_LIMIT, name: 'metrics' });
+      if (deps.metricsToken) requireScrapeToken(scrape, deps.metricsToken);
       await scrape.register(metricsRoutes({ metrics }));
     });
   }

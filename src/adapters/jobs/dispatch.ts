@@ -136,7 +136,10 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
       try {
         if (t !== INBOX_TARGET) {
           if (!target.webhookSecret) throw new Error('no webhook secret');
-          await postWebhook({ url: t, body, secret: target.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs }, deps.fetch);
+          await postWebhook(
+            { url: t, body, secret: target.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs, sentAt: deps.now() },
+            deps.fetch,
+          );
         }
         await deps.dispatches.recordDelivery(caseId, district, t, deps.now());
       } catch (err) {

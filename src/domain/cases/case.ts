@@ -178,6 +178,7 @@ export interface CaseFilter {
   createdTo?: Date;
   district?: number;
   category?: CaseCategory;
+  /** Only cases that came in through this channel (Open311 lists only its own). */
   channel?: CaseChannel;
   /** true: flagged overdue and still open; false: not. */
   overdue?: boolean;

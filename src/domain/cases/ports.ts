@@ -23,8 +23,12 @@ export interface CaseRepo {
   create(input: NewCase): Promise<Case>;
   findByTrackingNumber(trackingNumber: string): Promise<CaseWithEvents | null>;
   list(filter: CaseFilter): Promise<Case[]>;
-  /** The note of each case's latest event (case id → note), for cases whose latest event has one. */
-  latestNotes(caseIds: string[]): Promise<Map<string, string>>;
+  /**
+   * The note a citizen may read for each case (case id → note): the one given when it
+   * was last resolved. Internal notes (triage, rejection reasons, survey remarks,
+   * delivery failures) never are.
+   */
+  publicNotes(caseIds: string[]): Promise<Map<string, string>>;
   /** Open cases for a caller's number, newest first. */
   findOpenByPhone(phone: string): Promise<Case[]>;
   /** Sets the recording key of a case (import of a recording after creation). */

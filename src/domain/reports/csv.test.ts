@@ -21,6 +21,22 @@ describe('CSV', () => {
     expect(csvCell(value)).toBe(expected);
   });
 
+  it.each([
+    ['=HYPERLINK("http://x","click")', `"'=HYPERLINK(""http://x"",""click"")"`],
+    ['+98 912 123 4567', "'+98 912 123 4567"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1:A2)', "'@SUM(A1:A2)"],
+    ['\t=1+1', "'\t=1+1"],
+    ['\r=1+1', `"'\r=1+1"`],
+  ])('neutralises the formula %j as %j', (value, expected) => {
+    expect(csvCell(value)).toBe(expected);
+  });
+
+  it('leaves negative numbers and text with a sign inside alone', () => {
+    expect(csvCell(-3)).toBe('-3');
+    expect(csvCell('a=b')).toBe('a=b');
+  });
+
   it('writes numbers as they are and missing values as empty fields', () => {
     expect(toCsv(['a', 'b', 'c', 'd'], [[0.5, null, undefined, Number.NaN]])).toBe(`${UTF8_BOM}a,b,c,d\r\n0.5,,,\r\n`);
   });

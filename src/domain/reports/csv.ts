@@ -8,10 +8,18 @@ export const UTF8_BOM = '\uFEFF';
 export type CsvCell = string | number | null | undefined;
 
 const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * Text a spreadsheet would read as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`, and a
+ * leading tab or CR that some of them skip first). A citizen's description or a staff
+ * name ends up in these files, so such a cell gets a leading apostrophe (OWASP's advice):
+ * shown as text, nothing evaluated. Numbers are written as numbers and never touched.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: CsvCell): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
   // Leading space/tab/quote trimming by spreadsheets is harmless; quoting the rest keeps fields whole.
   return NEEDS_QUOTES.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -49,7 +49,6 @@ const CHANNEL_NAME = /^[A-Za-z0-9]+\/[A-Za-z0-9@._/;+-]{1,200}$/;
 /** Caller ID text without what would end the quoted name or the AMI line. */
 function callerIdName(text: string): string {
   // Control characters are exactly what must go: they would end the AMI line.
-  // eslint-disable-next-line no-control-regex
   return text.replace(/["<>\\\u0000-\u001f\u007f]/g, '').trim().slice(0, 60);
 }
 

@@ -91,6 +91,8 @@ export function sessionRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAs
       async (request, reply) => {
         const token = bearerToken(request.headers.authorization);
         if (token) await deps.accounts.auth.logout(token);
+        // This session's live streams end now, not at their next periodic check.
+        if (request.principal) await request.server.eventStreams.recheckFor(request.principal.id);
         return reply.code(204).send(null);
       },
     );

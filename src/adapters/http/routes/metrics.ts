@@ -10,7 +10,7 @@ export function metricsRoutes(deps: { metrics: NonNullable<HttpDeps['metrics']> 
         schema: {
           summary: 'Prometheus metrics',
           description:
-            'Text exposition format 0.0.4: calls waiting, agents by state, service level per queue, Asterisk connections, BullMQ job counts. No token (like health); off with METRICS_ENABLED=false.',
+            'Text exposition format 0.0.4: calls waiting, agents by state, service level per queue, Asterisk connections, BullMQ job counts. Open like health unless METRICS_TOKEN is set (then that token as a bearer token); off with METRICS_ENABLED=false.',
           tags: ['health'],
           security: [],
           response: {

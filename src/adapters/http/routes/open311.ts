@@ -86,7 +86,7 @@ const ServiceRequest = Type.Object(
   {
     service_request_id: Type.String({ description: 'The case tracking number' }),
     status: Type.Enum(OPEN311_STATUSES),
-    status_notes: nullable(Type.String({ description: "The note of the case's latest event" })),
+    status_notes: nullable(Type.String({ description: 'The note given when the case was resolved; internal notes are never published' })),
     service_name: nullable(Type.String()),
     service_code: nullable(ServiceCode),
     description: nullable(Type.String()),
@@ -214,9 +214,16 @@ export function open311Routes(
       c.recording === null ? null : `${request.protocol}://${request.host}${recordingUrl(c.trackingNumber)}`;
 
     const toRequests = async (request: FastifyRequest, found: Case[]) => {
-      const notes = await deps.cases.latestNotes(found.map((c) => c.id));
+      const notes = await deps.cases.publicNotes(found.map((c) => c.id));
       return found.map((c) => toServiceRequest(c, { statusNotes: notes.get(c.id) ?? null, mediaUrl: mediaUrl(request, c) }));
     };
+
+    /**
+     * Open311 publishes only what was filed through Open311: calls, SMS and web reports
+     * carry descriptions and addresses citizens gave to the hotline, not to the public,
+     * and a complaint about staff is never public, whoever filed it.
+     */
+    const isPublic = (c: Case) => c.channel === 'open311' && c.category !== 'staff_complaint';
 
     app.get(
       '/services.json',
@@ -305,7 +312,8 @@ export function open311Routes(
         schema: {
           summary: 'Service requests',
           description:
-            'Newest first, at most 500. Without dates: the last 90 days. `status` maps our statuses: ' +
+            'Requests filed through Open311 only (never calls, SMS, web reports or staff complaints), newest first, at most 500. ' +
+            'Without dates: the last 90 days. `status_notes` is the resolution note, never an internal one. `status` maps our statuses: ' +
             'new, dispatched, acknowledged, in_progress and reopened are `open`, the rest `closed`.',
           tags: ['open311'],
           querystring: ListQuery,
@@ -315,8 +323,8 @@ export function open311Routes(
       async (request) => {
         const parsed = parseListQuery(request.query, deps.now());
         if (!parsed.ok) throw new Open311Failure(parsed.error);
-        const found = await deps.cases.list({ ...parsed.filter, limit: 500 });
-        return toRequests(request, found);
+        const found = await deps.cases.list({ ...parsed.filter, channel: 'open311', limit: 500 });
+        return toRequests(request, found.filter(isPublic));
       },
     );
 
@@ -325,7 +333,7 @@ export function open311Routes(
       {
         schema: {
           summary: 'One service request',
-          description: 'A list of one, as the spec answers.',
+          description: 'A list of one, as the spec answers. 404 for cases not filed through Open311.',
           tags: ['open311'],
           params: Type.Object({ service_request_id: TextLine({ maxLength: 64 }) }),
           querystring: JurisdictionQuery,
@@ -336,7 +344,8 @@ export function open311Routes(
         const id = toAsciiDigits(request.params.service_request_id);
         if (!isValidTrackingNumber(id)) fail(400, `service_request_id ${request.params.service_request_id} is not a tracking number`);
         const found = await deps.cases.findByTrackingNumber(id);
-        if (!found) fail(404, `service_request_id ${id} was not found`);
+        // Cases from other channels exist to this API as little as unknown ones.
+        if (!found || !isPublic(found)) fail(404, `service_request_id ${id} was not found`);
         return toRequests(request, [found]);
       },
     );

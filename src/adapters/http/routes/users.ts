@@ -35,7 +35,7 @@ const UserPatchBody = Type.Object(
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** Account administration: admins only. */
-export function userRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsyncTypebox {
+export function userRoutes(deps: Pick<HttpDeps, 'accounts' | 'agents'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.addHook('preHandler', requireRole('admin'));
 
@@ -98,7 +98,11 @@ export function userRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsync
           ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}),
         });
         if (!user) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No user has this id');
-        if (password !== undefined || active === false) await deps.accounts.sessions.deleteForUser(user.id);
+        if (password !== undefined || active === false) {
+          await deps.accounts.sessions.deleteForUser(user.id);
+          request.server.eventStreams.endFor(user.id);
+        }
+        if (active !== undefined) await deps.agents?.accountActiveChanged(user.id, active);
         return toUserDto(user);
       },
     );
