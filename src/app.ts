@@ -299,6 +299,7 @@ export async function startHotline(
         );
       },
       logger,
+      now,
     }).finally(
       () => (importing = undefined),
     );

@@ -12,7 +12,7 @@ import { importFallbackMessages } from '../../src/services/fallback-import.js';
 import type { Hotline } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { randomMobile, settledCall } from '../helpers/call-rows.js';
-import { CitizenLine } from '../helpers/citizen.js';
+import { CitizenLine, type AriEvent } from '../helpers/citizen.js';
 import { createTestPostgresDatabase } from '../helpers/database.js';
 import { startTestEngine } from '../helpers/engine.js';
 
@@ -121,6 +121,7 @@ describe('the engine dies while a citizen records a report', () => {
           calls: repos.calls,
           isCallActive: async () => false,
           logger: pino({ level: 'silent' }),
+          now: () => new Date('2026-12-01T10:00:00Z'),
           retryDelayMs: 1,
         });
         expect(imported).toBe(0);
@@ -204,7 +205,7 @@ describe('reconciliation after a restart', () => {
       // Asterisk plays out the prompt that was playing when the engine died (the caller is
       // not in silence meanwhile); the IVR must start again within 5 s of that end, or of
       // the engine being back if nothing was playing.
-      const at = (e: { timestamp?: unknown }) => Date.parse(String(e.timestamp).replace(/\+0000$/, 'Z'));
+      const at = (e: AriEvent) => Date.parse(String(e.timestamp).replace(/\+0000$/, 'Z'));
       const lastEnd = call.log
         .slice(0, call.log.indexOf(welcome))
         .filter((e) => e.type === 'PlaybackFinished')
@@ -227,5 +228,51 @@ describe('reconciliation after a restart', () => {
     }
     const row = await settledCall(createRepositories(hotline.database).calls, call.hotlineId);
     expect(row.ivrPath).toContain('menu:2');
+  });
+});
+
+describe('shutdown with callers in the IVR (stasis.drain)', () => {
+  it('keeps the message of a caller mid-recording, tells them so, and sends a new caller to the dialplan', async () => {
+    await hotline.hours.setOverride('closed', 'test');
+    const caller = randomMobile('0939');
+    const call = await line.dial(caller);
+    const later = randomMobile('0939');
+    try {
+      await call.report('1', '3');
+      await call.waitForRecordingStarted();
+      await call.speak('sound:demo-congrats');
+      await hotline.stasis.drain(10_000);
+      const told = await call.waitFor(
+        (e) => e.type === 'ChannelDialplan' && e.channel?.id === call.hotlineId && e.dialplan_app === 'Playback',
+        30_000,
+      );
+      expect(String(told.dialplan_app_data)).toMatch(/^message-kept/);
+      expect(call.promptsHeard).not.toContain('voicebox-review');
+
+      // Draining: a new call is the dialplan's (closed hours: its own voicebox), not the engine's.
+      const next = await line.dial(later);
+      try {
+        await next.waitFor(
+          (e) => e.type === 'ChannelDialplan' && e.channel?.id === next.hotlineId && e.dialplan_app === 'Record',
+          30_000,
+        );
+        expect(next.promptsHeard).not.toContain('welcome');
+      } finally {
+        await next.hangup();
+        next.dispose();
+      }
+      await call.waitForHotlineHangup();
+    } finally {
+      await call.hangup();
+      call.dispose();
+    }
+    await hotline.stop();
+    await restart();
+    await hotline.importFallback();
+    const repos = createRepositories(hotline.database);
+    const cases = await repos.cases.list({ phone: caller });
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ category: 'cleaning_waste', district: 3 });
+    expect(cases[0]!.recording).toBeTruthy();
   });
 });

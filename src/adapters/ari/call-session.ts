@@ -210,6 +210,10 @@ export class CallSession<S extends IvrStateView> {
   async stopRecording(): Promise<void> {
     const rec = this.recording;
     if (!rec) return;
+    // No review menu for a caller being handed off: the take is their message, and the
+    // hang-up that follows the hand-off turns it into a case (or leaves it for the importer).
+    this.over = true;
+    this.clearTimer();
     await this.deps.client.recordings.stop({ recordingName: rec.storedName }).catch(() => undefined);
     await Promise.race([rec.finished, delay(RECORDING_CLOSE_WAIT_MS)]);
   }
