@@ -293,13 +293,14 @@ export class CallSession<S extends IvrStateView> {
         if (afterEnd) return;
         const playbackId = randomUUID();
         this.playbackId = playbackId;
-        this.waitingSince = Date.now();
         await client.channels.play({
           channelId,
           playbackId,
           lang: 'fa',
           media: command.prompts.map((p) => `sound:${p}`).join(','),
         });
+        // From now on Asterisk knows the playback: a probe cannot mistake "not yet" for "over".
+        if (this.playbackId === playbackId) this.waitingSince = Date.now();
         return;
       }
       case 'startTimer':
@@ -334,7 +335,6 @@ export class CallSession<S extends IvrStateView> {
           finished,
         };
         this.recording = rec;
-        this.waitingSince = Date.now();
         await client.channels.record({
           channelId,
           name: storedName,
@@ -345,6 +345,7 @@ export class CallSession<S extends IvrStateView> {
           terminateOn: command.terminateOn,
           ifExists: 'overwrite',
         });
+        if (this.recording === rec) this.waitingSince = Date.now();
         void finished.then((result) => {
           if (this.recording !== rec || this.over) return;
           this.recording = undefined;
