@@ -17,6 +17,12 @@ import { createTestPostgresDatabase } from '../helpers/database.js';
 import { startTestEngine } from '../helpers/engine.js';
 
 /**
+ * A report walks every menu (about 40 s of prompts) and most tests restart the engine:
+ * on a loaded machine that is more than the e2e default of 90 s.
+ */
+const LONG_MS = 240_000;
+
+/**
  * The call path under faults (issue 11): an engine that dies mid-message, a database that
  * goes away during a report, a download that fails, a reconciliation that meets a channel
  * it must not touch. Every message must become exactly one case, with the IVR's choices.
@@ -149,7 +155,7 @@ describe('the engine dies while a citizen records a report', () => {
     // Exactly once: a second sweep finds nothing.
     expect(await hotline.importFallback()).toBe(0);
     expect(await repos.cases.list({ phone: caller })).toHaveLength(1);
-  });
+  }, LONG_MS);
 });
 
 describe('the database goes away during a report', () => {
@@ -183,7 +189,7 @@ describe('the database goes away during a report', () => {
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ category: 'traffic_transport', district: 12 });
     expect(cases[0]!.recording).toBeTruthy();
-  });
+  }, LONG_MS);
 });
 
 describe('reconciliation after a restart', () => {
@@ -274,5 +280,5 @@ describe('shutdown with callers in the IVR (stasis.drain)', () => {
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ category: 'cleaning_waste', district: 3 });
     expect(cases[0]!.recording).toBeTruthy();
-  });
+  }, LONG_MS);
 });
