@@ -314,6 +314,7 @@ export async function startHotline(
         );
       },
       logger,
+      now,
     }).finally(
       () => (importing = undefined),
     );

@@ -115,3 +115,16 @@ describe('metrics and docs', () => {
     expect(() => loadConfig({ ...BASE, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });
+
+describe('database time limits in the config', () => {
+  it('defaults to 5 s to connect, 10 s a statement, 12 s a query, 30 s idle in a transaction', () => {
+    expect(loadConfig(BASE).databaseTimeouts).toEqual({ connectMs: 5_000, statementMs: 10_000, queryMs: 12_000, idleInTransactionMs: 30_000 });
+  });
+
+  it('reads the keys and refuses a limit that is no number of milliseconds', () => {
+    const config = loadConfig({ ...BASE, DB_CONNECT_TIMEOUT_MS: '2000', DB_STATEMENT_TIMEOUT_MS: '3000', DB_QUERY_TIMEOUT_MS: '4000', DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '60000' });
+    expect(config.databaseTimeouts).toEqual({ connectMs: 2_000, statementMs: 3_000, queryMs: 4_000, idleInTransactionMs: 60_000 });
+    expect(() => loadConfig({ ...BASE, DB_QUERY_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...BASE, DB_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+  });
+});

@@ -51,17 +51,23 @@ describe('parseFallbackName', () => {
 });
 
 describe('leftMessages', () => {
-  it('reads both the dialplan fallback and the IVR voicebox names, and nothing else', () => {
+  it('reads the dialplan fallback and the IVR voicebox names (old and new), and nothing else', () => {
     const found = leftMessages([
       'hotline-fallback/20261127093005-1795748299.1-09121234567',
       'hotline-voicebox/20261127093005-2-09121234567-parks_trees-7-1795748299.2',
       'survey-comment-x',
       'hotline-voicebox/garbage',
-    ]);
+      'hotline-voicebox-1795748299_3-voicebox-2',
+      'hotline-voicebox-citizen-ab12-hotline-voicebox-1',
+    ], AT);
     expect(found.map((f) => [f.source, f.message.callId, f.message.category, f.message.district])).toEqual([
       ['fallback', '1795748299.1', null, null],
       ['voicebox', '1795748299.2', 'parks_trees', 7],
+      // Named by an earlier engine: the choices come from the call row.
+      ['voicebox', '1795748299.3', null, null],
+      ['voicebox', 'citizen-ab12-hotline', null, null],
     ]);
+    expect(found[2]!.message.take).toBe(2);
     expect(found[0]!.message.recordedAt).toEqual(AT);
   });
 });

@@ -47,10 +47,28 @@ interface LeftMessage {
   source: 'fallback' | 'voicebox';
 }
 
+/**
+ * Takes named by engines before the choices went into the name:
+ * `hotline-voicebox-<channel id, [^A-Za-z0-9_-] as '_'>-voicebox-<n>`. Only the IVR's
+ * saved progress on the call row can tell their choices.
+ */
+const LEGACY_VOICEBOX = /^hotline-voicebox-([A-Za-z0-9_-]+)-voicebox-(\d{1,3})$/;
+
+function legacyCallId(safe: string): string {
+  // An Asterisk uniqueid (1796214989.123) lost its dot to the old naming.
+  return /^\d+_\d+$/.test(safe) ? safe.replace('_', '.') : safe;
+}
+
 /** The messages among Asterisk's stored recordings, with what their names say. */
-export function leftMessages(names: string[]): LeftMessage[] {
+export function leftMessages(names: string[], now: Date): LeftMessage[] {
   const found: LeftMessage[] = [];
   for (const storedName of names) {
+    const legacy = LEGACY_VOICEBOX.exec(storedName);
+    if (legacy) {
+      const message = { recordedAt: now, take: Number(legacy[2]), callId: legacyCallId(legacy[1]!), caller: null, category: null, district: null };
+      found.push({ storedName, message, source: 'voicebox' });
+      continue;
+    }
     const kept = parseVoiceboxName(storedName);
     if (kept) {
       found.push({ storedName, message: kept, source: 'voicebox' });
@@ -82,10 +100,12 @@ export async function importFallbackMessages(deps: {
   /** True while the call that is recording the message is still up (its file is not final). */
   isCallActive: (uniqueId: string) => Promise<boolean>;
   logger: Logger;
+  /** The time a message whose name has none is taken to be from. */
+  now: () => Date;
   retryDelayMs?: number;
 }): Promise<number> {
   const { stored, logger } = deps;
-  const { keep, superseded } = newestTakes(leftMessages(await stored.list()));
+  const { keep, superseded } = newestTakes(leftMessages(await stored.list(), deps.now()));
   let imported = 0;
   for (const left of keep) {
     const { message, storedName } = left;
@@ -97,6 +117,7 @@ export async function importFallbackMessages(deps: {
         caller: message.caller ? (normalizePhone(message.caller) ?? message.caller) : null,
         startedAt: message.recordedAt,
       });
+      const callerPhone = message.caller ? normalizePhone(message.caller) : call.caller;
       // What the IVR saved of the call before it was cut off counts where the name is silent.
       const category = message.category ?? call.category ?? null;
       const district = message.district ?? call.district ?? null;
@@ -109,7 +130,7 @@ export async function importFallbackMessages(deps: {
           channel: 'voicebox',
           category,
           district,
-          callerPhone: message.caller ? normalizePhone(message.caller) : null,
+          callerPhone,
           recording,
           callId: call.id,
           actor: 'fallback-import',

@@ -17,6 +17,12 @@ import { createTestPostgresDatabase } from '../helpers/database.js';
 import { startTestEngine } from '../helpers/engine.js';
 
 /**
+ * A report walks every menu (about 40 s of prompts) and most tests restart the engine:
+ * on a loaded machine that is more than the e2e default of 90 s.
+ */
+const LONG_MS = 240_000;
+
+/**
  * The call path under faults (issue 11): an engine that dies mid-message, a database that
  * goes away during a report, a download that fails, a reconciliation that meets a channel
  * it must not touch. Every message must become exactly one case, with the IVR's choices.
@@ -121,6 +127,7 @@ describe('the engine dies while a citizen records a report', () => {
           calls: repos.calls,
           isCallActive: async () => false,
           logger: pino({ level: 'silent' }),
+          now: () => new Date('2026-12-01T10:00:00Z'),
           retryDelayMs: 1,
         });
         expect(imported).toBe(0);
@@ -148,7 +155,7 @@ describe('the engine dies while a citizen records a report', () => {
     // Exactly once: a second sweep finds nothing.
     expect(await hotline.importFallback()).toBe(0);
     expect(await repos.cases.list({ phone: caller })).toHaveLength(1);
-  });
+  }, LONG_MS);
 });
 
 describe('the database goes away during a report', () => {
@@ -182,7 +189,7 @@ describe('the database goes away during a report', () => {
     expect(cases).toHaveLength(1);
     expect(cases[0]).toMatchObject({ category: 'traffic_transport', district: 12 });
     expect(cases[0]!.recording).toBeTruthy();
-  });
+  }, LONG_MS);
 });
 
 describe('reconciliation after a restart', () => {
@@ -228,4 +235,50 @@ describe('reconciliation after a restart', () => {
     const row = await settledCall(createRepositories(hotline.database).calls, call.hotlineId);
     expect(row.ivrPath).toContain('menu:2');
   });
+});
+
+describe('shutdown with callers in the IVR (stasis.drain)', () => {
+  it('keeps the message of a caller mid-recording, tells them so, and sends a new caller to the dialplan', async () => {
+    await hotline.hours.setOverride('closed', 'test');
+    const caller = randomMobile('0939');
+    const call = await line.dial(caller);
+    const later = randomMobile('0939');
+    try {
+      await call.report('1', '3');
+      await call.waitForRecordingStarted();
+      await call.speak('sound:demo-congrats');
+      await hotline.stasis.drain(10_000);
+      const told = await call.waitFor(
+        (e) => e.type === 'ChannelDialplan' && e.channel?.id === call.hotlineId && e.dialplan_app === 'Playback',
+        30_000,
+      );
+      expect(String(told.dialplan_app_data)).toMatch(/^message-kept/);
+      expect(call.promptsHeard).not.toContain('voicebox-review');
+
+      // Draining: a new call is the dialplan's (closed hours: its own voicebox), not the engine's.
+      const next = await line.dial(later);
+      try {
+        await next.waitFor(
+          (e) => e.type === 'ChannelDialplan' && e.channel?.id === next.hotlineId && e.dialplan_app === 'Record',
+          30_000,
+        );
+        expect(next.promptsHeard).not.toContain('welcome');
+      } finally {
+        await next.hangup();
+        next.dispose();
+      }
+      await call.waitForHotlineHangup();
+    } finally {
+      await call.hangup();
+      call.dispose();
+    }
+    await hotline.stop();
+    await restart();
+    await hotline.importFallback();
+    const repos = createRepositories(hotline.database);
+    const cases = await repos.cases.list({ phone: caller });
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ category: 'cleaning_waste', district: 3 });
+    expect(cases[0]!.recording).toBeTruthy();
+  }, LONG_MS);
 });

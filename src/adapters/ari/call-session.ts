@@ -210,6 +210,10 @@ export class CallSession<S extends IvrStateView> {
   async stopRecording(): Promise<void> {
     const rec = this.recording;
     if (!rec) return;
+    // No review menu for a caller being handed off: the take is their message, and the
+    // hang-up that follows the hand-off turns it into a case (or leaves it for the importer).
+    this.over = true;
+    this.clearTimer();
     await this.deps.client.recordings.stop({ recordingName: rec.storedName }).catch(() => undefined);
     await Promise.race([rec.finished, delay(RECORDING_CLOSE_WAIT_MS)]);
   }
@@ -289,13 +293,14 @@ export class CallSession<S extends IvrStateView> {
         if (afterEnd) return;
         const playbackId = randomUUID();
         this.playbackId = playbackId;
-        this.waitingSince = Date.now();
         await client.channels.play({
           channelId,
           playbackId,
           lang: 'fa',
           media: command.prompts.map((p) => `sound:${p}`).join(','),
         });
+        // From now on Asterisk knows the playback: a probe cannot mistake "not yet" for "over".
+        if (this.playbackId === playbackId) this.waitingSince = Date.now();
         return;
       }
       case 'startTimer':
@@ -330,7 +335,6 @@ export class CallSession<S extends IvrStateView> {
           finished,
         };
         this.recording = rec;
-        this.waitingSince = Date.now();
         await client.channels.record({
           channelId,
           name: storedName,
@@ -341,6 +345,7 @@ export class CallSession<S extends IvrStateView> {
           terminateOn: command.terminateOn,
           ifExists: 'overwrite',
         });
+        if (this.recording === rec) this.waitingSince = Date.now();
         void finished.then((result) => {
           if (this.recording !== rec || this.over) return;
           this.recording = undefined;

@@ -60,7 +60,7 @@ export class StasisApp<S extends IvrStateView> {
   }
 
   private readonly reconcileTimer: NodeJS.Timeout;
-  /** One reconciliation at a time; a request meanwhile runs once it is over. */
+  /** One reconciliation at a time; a request meanwhile joins the one running. */
   private reconciling: Promise<void> | undefined;
   /** Set by drain(): new calls go straight to the dialplan fallback. */
   private draining = false;
@@ -110,8 +110,8 @@ export class StasisApp<S extends IvrStateView> {
         return;
       }
       void this.startSession(client, channel, args).catch((err: Error) => {
-        // The engine cannot serve this call (its database is down…): the dialplan's own
-        // fallback still can, so the caller is not left in silence.
+        // The engine cannot serve this call (ARI refused its first steps): the dialplan's
+        // own fallback still can, so the caller is not left in silence.
         logger.error({ err: err.message, callId: channel.id }, 'could not start call session; handing the call to the dialplan fallback');
         this.sessions.delete(channel.id);
         this.handOff(client, channel.id);
