@@ -67,7 +67,7 @@ function actorOf(principal: Principal): Actor {
   return { role: principal.role, district: principal.district ?? null };
 }
 
-export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): FastifyPluginAsyncTypebox {
+export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/cases',
@@ -259,6 +259,8 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
           ...(duplicateOfId !== undefined ? { duplicateOf: duplicateOfId } : {}),
           actor: principal.id,
           note: note ?? null,
+          // The engine's clock, as every other change of the case: the history stays in order.
+          at: deps.now(),
         });
         return toCaseDto(changed);
       },
