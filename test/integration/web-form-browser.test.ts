@@ -38,8 +38,9 @@ describe('web form in a browser', () => {
     await page.goto(`${base}/report`);
     const html = page.locator('html');
     expect([await html.getAttribute('lang'), await html.getAttribute('dir')]).toEqual(['fa', 'rtl']);
-    // The style sheet applied: the honeypot is moved out of sight.
-    expect(await page.locator('.hp').boundingBox()).toMatchObject({ x: expect.toSatisfy((x: number) => x < -1000) });
+    // The style sheet applied: the honeypot is clipped to nothing where it stands, and widens nothing.
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.hp')).clipPath")).toBe('inset(50%)');
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     await page.selectOption('#category', 'cleaning_waste');
     await page.selectOption('#district', '11');
@@ -50,7 +51,7 @@ describe('web form in a browser', () => {
 
     const result = page.locator('#result.ok', { hasText: 'شماره پیگیری' });
     await result.waitFor();
-    const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{8}/)?.[0];
+    const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{10}/)?.[0];
     expect(digits).toBeDefined();
     const stored = await backend.repos.cases.findByTrackingNumber(digits!);
     expect(stored).toMatchObject({
