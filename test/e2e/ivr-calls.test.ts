@@ -103,8 +103,8 @@ describe('after hours: the voicebox', () => {
     const heard = call.promptsHeard;
     const digits = [...created!.trackingNumber].map((d) => `digit-${d}`);
     const afterAnnouncement = heard.slice(heard.indexOf('case-registered') + 1);
-    expect(afterAnnouncement.slice(0, 8)).toEqual(digits);
-    expect(afterAnnouncement.slice(9, 17)).toEqual(digits);
+    expect(afterAnnouncement.slice(0, digits.length)).toEqual(digits);
+    expect(afterAnnouncement.slice(digits.length + 1, 2 * digits.length + 1)).toEqual(digits);
 
     const res = await api(`/api/cases/${created!.trackingNumber}/recording`);
     expect(res.status).toBe(200);
