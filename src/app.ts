@@ -140,6 +140,7 @@ export async function startHotline(
     settings: repos.settings,
     ami,
     logger: logger.child({ component: 'hours' }),
+    now,
   });
   await hours.load();
   ami.on('connected', () => {

@@ -33,6 +33,8 @@ export class OfficeHoursService {
       settings: SettingsRepo;
       ami: Pick<AmiClient, 'action' | 'isConnected'>;
       logger: Logger;
+      /** The engine's clock (a test's, in tests); the real one by default. */
+      now?: () => Date;
     },
   ) {}
 
@@ -53,7 +55,7 @@ export class OfficeHoursService {
     await this.deps.settings.set(OVERRIDE_KEY, mode);
     this.override = mode;
     this.deps.logger.info({ mode, actor }, 'office hours override changed');
-    await this.syncToAsterisk(new Date()).catch((err: Error) =>
+    await this.syncToAsterisk(this.deps.now?.() ?? new Date()).catch((err: Error) =>
       this.deps.logger.warn({ err: err.message }, 'override not mirrored to Asterisk yet (AMI down?); will retry on reconnect'),
     );
   }

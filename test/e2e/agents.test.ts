@@ -10,6 +10,7 @@ import type { Call } from '../../src/domain/cases/ports.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
+import { engineClock } from '../helpers/test-clock.js';
 import { TEST_CITIZENS_CONTEXT, createTestAgent, installTestDialplan, queueMember, signIn, type TestAgent } from '../helpers/test-agents.js';
 
 /**
@@ -153,7 +154,7 @@ describe('agents answer the queues', () => {
     await line.hangupChannel(leg);
     await deskEvent(a, (e) => e.type === 'call-ended');
     const wrapping = (await deskEvent(a, stateIs('wrap_up'))) as { agent: { wrapUpUntil: string } };
-    expect(Date.parse(wrapping.agent.wrapUpUntil)).toBeGreaterThan(Date.now() + 200_000);
+    expect(Date.parse(wrapping.agent.wrapUpUntil)).toBeGreaterThan(engineClock().getTime() + 200_000);
     const done = await callRow(call.hotlineId, (r) => r.queueRecord.talkSeconds !== null);
     expect(done.queueRecord.wrapUpSeconds).toBe(300);
   });

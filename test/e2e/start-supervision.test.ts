@@ -12,6 +12,7 @@ import { waitHealthy } from '../helpers/engine-process.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const STARTUP_MS = 150_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -79,13 +80,14 @@ describe('npm start supervises the engine', () => {
 
   it('restarts a SIGKILLed engine, leaving Asterisk up, and stops everything on Ctrl-C', async () => {
     const first = await nextEngine(1);
-    await waitHealthy(url, 60_000);
+    // An embedded database's first start on a loaded machine takes a minute or more.
+    await waitHealthy(url, STARTUP_MS);
 
     process.kill(first, 'SIGKILL');
     const second = await nextEngine(2);
     expect(second).not.toBe(first);
     expect(log).toMatch(/engine exited \(status 137\); restarting/);
-    await waitHealthy(url, 60_000);
+    await waitHealthy(url, STARTUP_MS);
     // The script did not start the sandbox, so it must not have touched it either.
     await expect(run('bash', ['scripts/asterisk-sandbox.sh', 'status'], { cwd: REPO })).resolves.toBeDefined();
 
@@ -94,5 +96,5 @@ describe('npm start supervises the engine', () => {
     expect(code, log).toBe(0);
     expect(() => process.kill(second, 0)).toThrow();
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
-  });
+  }, 3 * STARTUP_MS);
 });

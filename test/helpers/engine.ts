@@ -6,6 +6,7 @@ import { startHotline, type Hotline } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import { createTestPostgresDatabase } from './database.js';
+import { engineClock } from './test-clock.js';
 
 export interface TestEngine {
   hotline: Hotline;
@@ -19,7 +20,8 @@ export interface TestEngine {
  * environment the test script exports), with its own data folder and a fresh
  * PostgreSQL database — production's database, not the embedded one.
  * Pass `reuse` to start a second engine on the same data (an engine restart), and
- * `now` to run the engine on a test's clock.
+ * `now` to run the engine on a test's clock; by default it runs on the e2e project's
+ * clock (HOTLINE_TEST_NOW, see test-clock.ts), the real time when that is unset.
  */
 export async function startTestEngine(
   reuse?: Config,
@@ -43,7 +45,7 @@ export async function startTestEngine(
     };
   }
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  const hotline = await startHotline(config, { logger, ...(opts.now ? { now: opts.now } : {}) });
+  const hotline = await startHotline(config, { logger, now: opts.now ?? engineClock });
   await Promise.all([hotline.ari.waitConnected(20_000), hotline.ami.waitConnected(20_000)]);
   return {
     hotline,

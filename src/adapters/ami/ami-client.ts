@@ -26,7 +26,17 @@ export interface AmiClientOptions {
   actionTimeoutMs?: number;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Heartbeat: a `Ping` this often; no answer within `heartbeatTimeoutMs` drops the link. */
+  heartbeatMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** A connection not logged in by then (a half-open link swallows the login) is dropped and retried. */
+  loginTimeoutMs?: number;
 }
+
+/** A dead or half-open link is noticed within heartbeat + timeout (15 s), well under 30 s. */
+const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_TIMEOUT_MS = 5_000;
+const LOGIN_TIMEOUT_MS = 10_000;
 
 type Fields = Record<string, string | number | undefined>;
 
@@ -51,6 +61,7 @@ export class AmiClient extends EventEmitter {
   private stopped = false;
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private seq = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly lists = new Map<string, (event: AmiMessage) => void>();
@@ -118,9 +129,15 @@ export class AmiClient extends EventEmitter {
     };
     manager.on('close', onDown);
     manager.on('end', onDown);
+    const loginTimer = setTimeout(() => {
+      if (this.manager !== manager || this.connected) return;
+      this.opts.logger.warn('AMI login not answered: retrying');
+      this.dropped(manager);
+    }, this.opts.loginTimeoutMs ?? LOGIN_TIMEOUT_MS);
 
     manager.connect(this.opts.port, this.opts.host, () => {
       manager.login((err) => {
+        clearTimeout(loginTimer);
         if (this.manager !== manager) return;
         if (err) {
           const error = new AmiError(`AMI login refused: ${String(err.message ?? 'unknown reason')}`);
@@ -132,12 +149,32 @@ export class AmiClient extends EventEmitter {
         this.connected = true;
         this.retryMs = this.opts.reconnectMinMs ?? 500;
         this.opts.logger.info({ host: this.opts.host, port: this.opts.port }, 'AMI connected');
+        this.startHeartbeat(manager);
         this.emit('connected');
       });
     });
   }
 
+  /**
+   * A half-open TCP link (a dead peer, a frozen NAT or proxy) raises no error: writes are
+   * buffered, nothing comes back. Only an unanswered Ping tells, so one is sent regularly.
+   */
+  private startHeartbeat(manager: ReturnType<typeof AsteriskManager>): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      if (this.manager !== manager) return;
+      const ping = this.action({ action: 'Ping' });
+      withTimeout(ping, this.opts.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS, 'AMI Ping').catch((err: Error) => {
+        if (this.manager !== manager) return;
+        this.opts.logger.warn({ err: err.message }, 'AMI heartbeat failed: reconnecting');
+        this.dropped(manager);
+      });
+    }, this.opts.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
   private dropped(manager: ReturnType<typeof AsteriskManager>, retry = true): void {
+    clearInterval(this.heartbeat);
     manager.removeAllListeners();
     manager.on('error', () => undefined);
     manager.disconnect();

@@ -10,7 +10,18 @@ export interface AriConnectionOptions {
   logger: Logger;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** Heartbeat: a WebSocket ping this often; no pong by the next one drops the link. */
+  heartbeatMs?: number;
+  /** A connection (API description, then WebSocket) not up by then is dropped and retried. */
+  connectTimeoutMs?: number;
 }
+
+/** A dead or half-open WebSocket is noticed within two heartbeats (20 s), under 30 s. */
+const HEARTBEAT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** What ari-client has but its typings lack: WebSocket ping, answered by a 'pong' event. */
+type PingableClient = Client & { ping(): void };
 
 /**
  * Keeps one ari-client connected to the Stasis application, for as long as the
@@ -28,6 +39,8 @@ export class AriConnection extends EventEmitter {
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private everConnected = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private pongSincePing = true;
 
   constructor(private readonly opts: AriConnectionOptions) {
     super();
@@ -67,15 +80,25 @@ export class AriConnection extends EventEmitter {
     if (this.stopped) return;
     const { logger } = this.opts;
     let client: Client;
+    const connecting = ari.connect(this.opts.url, this.opts.user, this.opts.password);
     try {
-      client = await ari.connect(this.opts.url, this.opts.user, this.opts.password);
+      client = await withTimeout(connecting, this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
     } catch (err) {
+      // A connect that answers after its timeout is not ours any more.
+      connecting.then((late) => this.discard(late), () => undefined);
       logger.warn({ err: (err as Error).message, retryMs: this.retryMs }, 'ARI connect failed');
       this.scheduleRetry();
       return;
     }
     if (this.stopped) return;
     this.current = client;
+    // A WebSocket that never opens (a half-open link swallows the upgrade) is retried afresh.
+    const opening = setTimeout(() => {
+      if (this.current !== client || this.connected) return;
+      logger.warn('ARI WebSocket did not open: retrying');
+      this.discard(client);
+      this.scheduleRetry();
+    }, this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
 
     client.on('WebSocketConnected', () => {
       if (this.current !== client) return;
@@ -83,8 +106,13 @@ export class AriConnection extends EventEmitter {
       this.everConnected = true;
       this.connected = true;
       this.retryMs = this.opts.reconnectMinMs ?? 500;
+      clearTimeout(opening);
       logger.info({ app: this.opts.app, reconnect }, 'ARI connected');
+      this.startHeartbeat(client as PingableClient);
       this.emit('connected', client, { reconnect });
+    });
+    client.on('pong', () => {
+      if (this.current === client) this.pongSincePing = true;
     });
     client.on('WebSocketReconnecting', () => this.markDown(client));
     client.on('WebSocketMaxRetries', () => {
@@ -105,15 +133,41 @@ export class AriConnection extends EventEmitter {
     }
   }
 
+  /**
+   * A half-open link (a dead peer, a frozen NAT or proxy) closes nothing, so ari-client
+   * never notices; an unanswered ping does. The client is then dropped for a fresh one.
+   */
+  private startHeartbeat(client: PingableClient): void {
+    clearInterval(this.heartbeat);
+    this.pongSincePing = true;
+    this.heartbeat = setInterval(() => {
+      if (this.current !== client) return;
+      if (!this.pongSincePing) {
+        this.opts.logger.warn('ARI heartbeat unanswered: reconnecting');
+        this.markDown(client);
+        this.discard(client);
+        this.scheduleRetry();
+        return;
+      }
+      this.pongSincePing = false;
+      client.ping();
+    }, this.opts.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
   private markDown(client: Client): void {
     if (this.current !== client || !this.connected) return;
+    clearInterval(this.heartbeat);
     this.connected = false;
     this.opts.logger.warn('ARI disconnected');
     this.emit('disconnected');
   }
 
   private discard(client: Client): void {
-    if (this.current === client) this.current = undefined;
+    if (this.current === client) {
+      this.current = undefined;
+      clearInterval(this.heartbeat);
+    }
     (client as unknown as EventEmitter).removeAllListeners();
     try {
       client.stop();
@@ -138,4 +192,10 @@ export class AriConnection extends EventEmitter {
       this.discard(client);
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

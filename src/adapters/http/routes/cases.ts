@@ -114,7 +114,7 @@ function createdRange(from: string | undefined, to: string | undefined): Pick<Ca
   };
 }
 
-export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): FastifyPluginAsyncTypebox {
+export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/cases',
@@ -326,6 +326,8 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
           ...(duplicateOfId !== undefined ? { duplicateOf: duplicateOfId } : {}),
           actor: principal.id,
           note: note ?? null,
+          // The engine's clock, as every other change of the case: the history stays in order.
+          at: deps.now(),
         });
         return forViewer(principal, toCaseDto(changed));
       },
