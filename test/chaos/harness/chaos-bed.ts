@@ -65,12 +65,28 @@ export class ChaosBed {
     return this.engine;
   }
 
-  /** Signals the engine and records the time from then on as "no engine running". */
+  /**
+   * Signals the engine, waits for its exit and returns the time that took; from the exit
+   * on, the time counts as "no engine running" until the next start.
+   */
   async stopEngine(signal: NodeJS.Signals): Promise<number> {
-    const from = Date.now();
-    this.down.push([from, Infinity]);
-    const exit = await this.engine.signal(signal);
+    const exit = await this.engine.signal(signal, 30_000);
+    this.down.push([Date.now(), Infinity]);
     return exit.afterMs;
+  }
+
+  /** Cuts the engine's ARI link for `ms`; resolves once the engine reports ARI connected again, with the time that took. */
+  async cutAri(ms: number): Promise<{ sawDown: boolean; reconnectMs: number }> {
+    const cutAt = Date.now();
+    this.proxy.cut(ms);
+    let sawDown = false;
+    for (;;) {
+      const ari = (await this.engine.health().catch(() => ({}) as Record<string, unknown>)).ari;
+      if (ari !== true) sawDown = true;
+      else if (Date.now() > cutAt + ms) return { sawDown, reconnectMs: Date.now() - cutAt };
+      if (Date.now() > cutAt + 60_000) throw new Error('ARI not reconnected within 60 s of the cut');
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** Repositories on the engine's database, for the scenario's own counting. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './ports.js';
 
@@ -37,6 +37,9 @@ export class EngineProcess {
   }
 
   static async start(env: Record<string, string>, dataDir: string, run: number): Promise<EngineProcess> {
+    if (ENGINE_FORM === 'dist' && !existsSync(path.join(REPO, 'dist/main.js'))) {
+      throw new Error('no dist/main.js: run `npm run build` first (or CHAOS_ENGINE_FORM=tsx)');
+    }
     const port = await freePort();
     const args = ENGINE_FORM === 'dist' ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
     const child = spawn(process.execPath, args, {
