@@ -83,7 +83,8 @@ describe('engine crash (SIGKILL)', () => {
       // The citizens talk a few seconds before the engine dies, and a few more while
       // it is down; they hang up before it returns.
       let quiet!: () => void;
-      const talking = recorders.map(({ call }) => talkUntil(call, new Promise<void>((r) => (quiet = r))));
+      const quietened = new Promise<void>((resolve) => (quiet = resolve));
+      const talking = recorders.map(({ call }) => talkUntil(call, quietened));
       await sleep(3_000);
       killedAt = Date.now();
       await bed.stopEngine('SIGKILL');
@@ -158,6 +159,31 @@ describe('ARI WebSocket cut for 3 s', () => {
   });
 });
 
+// Long scale only: it waits out the heartbeat (up to 30 s) on top of the short run's time.
+if (LONG) {
+  describe('a half-open ARI link', () => {
+    it('is noticed by the heartbeat within 30 s, and the engine reconnects and serves calls', async () => {
+      const from = Date.now();
+      bed.proxy.silence();
+      let noticedMs = Infinity;
+      try {
+        await until(async () => (await bed.engine.health()).ari !== true, 45_000, 'a dead ARI link noticed').then(
+          () => (noticedMs = Date.now() - from),
+          () => undefined,
+        );
+      } finally {
+        bed.proxy.heal();
+      }
+      await until(async () => (await bed.engine.health()).ari === true, 60_000, 'ARI reconnected');
+      const [caller] = await callersInMenu(bed, 1);
+      await hangUp([caller!]);
+      reportFigures({ scenario: 'half-open ARI link', calls: 1, messages: 0, kept: 0, longestSilenceMs: silenceOf([caller!]), extra: `noticed after ${(noticedMs / 1000).toFixed(1)} s` }, SCALE);
+      expect(noticedMs).toBeLessThanOrEqual(30_000);
+      expect(stuck([caller!])).toEqual([]);
+    });
+  });
+}
+
 for (const fault of ['stopped', 'frozen'] as const) {
   const outageMs = fault === 'stopped' ? N.pgDownMs : N.pgFrozenMs;
   describe(`PostgreSQL ${fault} for ${outageMs / 1000} s during calls`, () => {
@@ -212,6 +238,7 @@ describe('Redis restarted, then flushed', () => {
       for (const fault of ['restart', 'flush'] as const) {
         // A caller in the menu and cases just filed when Redis goes; more filed after.
         const [caller] = await callersInMenu(bed, 1);
+        caller!.category = PARKS.category;
         caller!.district = 21;
         callers.push(caller!);
         await file(N.dispatches);

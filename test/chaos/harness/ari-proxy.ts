@@ -10,6 +10,8 @@ export class AriProxy {
   private readonly sockets = new Set<net.Socket>();
   private readonly server: net.Server;
   private cutUntil = 0;
+  /** While set, bytes stop flowing both ways but no connection closes: a half-open link. */
+  private silent = false;
   private port = 0;
 
   private constructor(private readonly target: URL) {
@@ -32,6 +34,13 @@ export class AriProxy {
       client.destroy();
       return;
     }
+    if (this.silent) {
+      // Accepted and never answered, like a connection into a dead route.
+      this.sockets.add(client);
+      client.on('error', () => undefined);
+      client.on('close', () => this.sockets.delete(client));
+      return;
+    }
     const upstream = net.connect(Number(this.target.port || 80), this.target.hostname);
     for (const [from, to] of [
       [client, upstream],
@@ -50,6 +59,21 @@ export class AriProxy {
   /** Drops every open connection and refuses new ones for `ms`. */
   cut(ms: number): void {
     this.cutUntil = Date.now() + ms;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  /** Stops every byte both ways without closing anything, until `heal`: only a heartbeat can tell. */
+  silence(): void {
+    this.silent = true;
+    for (const socket of this.sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  }
+
+  /** Ends the half-open state: the stalled connections are dropped (as a TCP timeout would) and new ones flow again. */
+  heal(): void {
+    this.silent = false;
     for (const socket of this.sockets) socket.destroy();
   }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { openDatabase, type Database } from '../../../src/adapters/db/database.js';
@@ -10,6 +10,8 @@ import { PrivatePostgres } from './private-postgres.js';
 import { PrivateRedis } from './private-redis.js';
 
 /** `long` is `npm run chaos` (100 callers, a 60 s database outage…); `short` runs inside `npm test`. */
+const LOGS = path.resolve(import.meta.dirname, '../../../test-results/chaos-logs');
+
 export const SCALE = process.env.CHAOS_SCALE === 'long' ? 'long' : 'short';
 
 /**
@@ -103,6 +105,8 @@ export class ChaosBed {
     this.line.close();
     await this.checkDb?.close().catch(() => undefined);
     await Promise.all([this.proxy.close(), this.redis.dispose(), this.postgres.dispose()]);
+    // The engines' logs outlive the run, for the figures' and failures' sake.
+    await cp(this.dataDir, path.join(LOGS, path.basename(this.dataDir)), { recursive: true, filter: (f) => !f.includes('.') || f.endsWith('.log') });
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }

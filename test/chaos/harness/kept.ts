@@ -1,6 +1,5 @@
 import type { ChaosBed } from './chaos-bed.js';
 import type { Caller } from './voicebox-caller.js';
-import { PARKS } from './voicebox-caller.js';
 
 export interface KeptMessages {
   /** Callers whose message is a case holding playable audio with their IVR choices. */
@@ -19,7 +18,7 @@ export async function messagesKept(bed: ChaosBed, callers: Caller[], timeoutMs: 
   const deadline = Date.now() + timeoutMs;
   const problems: string[] = [];
   let kept = 0;
-  for (const { phone, district } of callers) {
+  for (const { phone, category, district } of callers) {
     let cases = await repos.cases.list({ phone });
     while (!cases.some((c) => c.recording) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
@@ -32,7 +31,7 @@ export async function messagesKept(bed: ChaosBed, callers: Caller[], timeoutMs: 
     }
     if (cases.length > 1) problems.push(`${phone}: ${cases.length} cases for one message`);
     const [found] = withAudio;
-    if (found!.category !== PARKS.category || (district > 0 && found!.district !== district)) {
+    if (found!.category !== category || (found!.district ?? 0) !== district) {
       problems.push(`${phone}: choices lost (category ${found!.category}, district ${found!.district})`);
     }
     const audio = await bed.engine.api('GET', `/api/cases/${found!.trackingNumber}/recording`);

@@ -28,13 +28,12 @@ export function longestSilenceMs(call: CitizenCall, opts: { until?: number; down
     quietSince = null;
   };
   let end = opts.until ?? Date.now();
+  // The call's first event (the hotline's half created, answered): the caller waits from then.
+  if (call.log[0]) quietSince = eventTime(call.log[0]);
   for (const e of call.log) {
     const at = eventTime(e);
     if (at > end) break;
     switch (e.type) {
-      case 'StasisStart':
-        if (quietSince === null && playing.size === 0 && !recording) quietSince = at;
-        continue;
       case 'PlaybackStarted':
         playing.add(e.playback!.id);
         break;

@@ -12,7 +12,8 @@ export const SHORT_SPEECH = 'sound:demo-thanks';
 
 export interface Caller {
   phone: string;
-  /** The district keyed in the IVR (0: none). */
+  /** The choices made in the IVR, which the case must keep (null / 0: none made). */
+  category: string | null;
   district: number;
   call: CitizenCall;
   /** Where the caller's script got stuck (e.g. a prompt that never came), if it did. */
@@ -32,7 +33,7 @@ export async function step(caller: Caller, body: (call: CitizenCall) => Promise<
 /** Dials 137 (after the hotline is closed by the bed: the voicebox) and walks to the recording of a report. */
 export async function callerAtRecording(bed: ChaosBed, district: number): Promise<Caller> {
   const phone = randomMobile('0912');
-  const caller: Caller = { phone, district, call: await bed.line.dial(phone) };
+  const caller: Caller = { phone, category: PARKS.category, district, call: await bed.line.dial(phone) };
   await step(caller, async (call) => {
     await call.report(PARKS.key, String(district));
     await call.waitForPrompt('after-hours', 20_000);
@@ -48,7 +49,7 @@ export async function callersInMenu(bed: ChaosBed, n: number): Promise<Caller[]>
     const wave = await Promise.all(
       Array.from({ length: Math.min(10, n - i) }, async () => {
         const phone = randomMobile('0912');
-        return { phone, district: 0, call: await bed.line.dial(phone) };
+        return { phone, category: null, district: 0, call: await bed.line.dial(phone) } as Caller;
       }),
     );
     callers.push(...wave);
