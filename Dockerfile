@@ -10,7 +10,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# The build copies src/web (the agent desktop's HTML, CSS and browser JS) to dist/web.
+# The build copies src/web's pages (HTML, CSS, browser JS) to dist/web, where dist/main.js serves them.
 COPY scripts/copy-web.ts ./scripts/copy-web.ts
 RUN npm run build
 
@@ -33,8 +33,6 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY config ./config
 COPY sounds/fa/manifest.json ./sounds/fa/manifest.json
-# Static pages (plain HTML/JS/CSS, not compiled): found by walking up from dist/.
-COPY src/web ./src/web
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -6,13 +6,16 @@ import pino, { type Logger } from 'pino';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
 import { StasisApp } from './adapters/ari/stasis-app.js';
+import { within } from './adapters/ari/time-limit.js';
 import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
+import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
+import { readRedisSettings, redisSettingWarnings } from './adapters/jobs/redis-settings.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
@@ -65,6 +68,10 @@ export interface Hotline {
 }
 
 const FALLBACK_SWEEP_MS = 60_000;
+/** At shutdown, the part of the deadline the IVR callers' hand-off may take. */
+const HAND_OFF_SHARE = 0.5;
+/** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
+const HTTP_GRACE_MS = 2_000;
 const ASTDB_SYNC_MS = 6 * 60 * 60_000;
 
 /**
@@ -81,7 +88,7 @@ export async function startHotline(
 
   await mkdir(config.dataDir, { recursive: true });
   const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
+    config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
   const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
@@ -116,6 +123,15 @@ export async function startHotline(
   rateLimitRedis.on('error', () => undefined);
   rateLimitRedis.connect().catch(() => undefined);
   redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet'));
+  // Checked at every (re)connection: a restarted Redis may run with another config.
+  let redisWarnings: readonly string[] = [];
+  redis.on('ready', () => {
+    void readRedisSettings(redis).then((settings) => {
+      redisWarnings = redisSettingWarnings(settings);
+      for (const warning of redisWarnings) logger.warn({ redis: settings }, warning);
+      if (redisWarnings.length === 0) logger.info({ redis: settings }, 'Redis keeps jobs across restarts (AOF, noeviction)');
+    });
+  });
 
   const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
   const hours = new OfficeHoursService({
@@ -285,6 +301,7 @@ export async function startHotline(
       cases,
       calls: repos.calls,
       isCallActive: async (uniqueId) => {
+        if (stasis.owns(uniqueId)) return true;
         const client = ari.client;
         if (!client) throw new Error('ARI is not connected');
         return client.channels.get({ channelId: uniqueId }).then(
@@ -344,6 +361,7 @@ export async function startHotline(
     surveys,
     recordings,
     health,
+    healthWarnings: () => redisWarnings,
     hours: {
       getOverride: async () => hours.getOverride(),
       setOverride: (mode, actor) => hours.setOverride(mode, actor),
@@ -386,25 +404,41 @@ export async function startHotline(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      const deadline = Date.now() + config.shutdownDeadlineMs;
+      const left = () => Math.max(0, deadline - Date.now());
       clearInterval(sweep);
       clearInterval(astdbSync);
-      await http.close();
-      await stasis.handOffAll();
-      await ari.close();
-      await stasis.drain();
+      // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
+      // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
+      await stasis.drain(left() * HAND_OFF_SHARE);
+      // Live streams never end by themselves; keep-alive and slow requests get a moment.
+      const streams = closeEventStreams(http);
+      if (streams > 0) logger.info({ streams }, 'live streams closed');
+      await shutdownStep(http.close(), Math.min(HTTP_GRACE_MS, left()), logger);
+      http.server.closeAllConnections();
       agents.stop();
       liveStats.stop();
-      await surveyJobs.close(redis.status !== 'ready');
+      // A graceful worker close waits for its active jobs: only as long as the deadline allows.
+      const force = redis.status !== 'ready';
+      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force)]), left(), logger);
       await ami.close();
-      await jobs.close(redis.status !== 'ready');
+      await ari.close();
       redis.disconnect();
       rateLimitRedis.disconnect();
-      await database.close();
+      await shutdownStep(database.close(), left(), logger);
     })();
     return stopping;
   };
 
   return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, importFallback, url, stop };
+}
+
+/**
+ * Waits for a shutdown step at most `ms`; what is still running then is left to the
+ * process exit. A failed or late step is logged, and the stop goes on with the next.
+ */
+async function shutdownStep(work: Promise<unknown>, ms: number, logger: Logger): Promise<void> {
+  await within(work, ms).catch((err: Error) => logger.warn({ err: err.message }, 'shutdown step failed'));
 }
 
 /** Redis down must not hang a scrape: the counts are then reported missing. */

@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string | undefined;
+  /** PostgreSQL pool limits, milliseconds (DB_*_TIMEOUT_MS): a hung database fails fast instead of silencing callers. */
+  databaseTimeouts: DatabaseTimeouts;
   dataDir: string;
   redisUrl: string;
   ari: { url: string; user: string; password: string; app: string };
@@ -32,6 +34,19 @@ export interface Config {
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
+  /** SIGTERM: the whole stop (hand-off, streams, HTTP, workers) within this, then the process exits anyway. */
+  shutdownDeadlineMs: number;
+}
+
+export interface DatabaseTimeouts {
+  /** Waiting for a connection from the pool or the server (DB_CONNECT_TIMEOUT_MS). */
+  connectMs: number;
+  /** Server-side limit of one statement (DB_STATEMENT_TIMEOUT_MS). */
+  statementMs: number;
+  /** Client-side limit of one query, covering a server that does not answer at all (DB_QUERY_TIMEOUT_MS). */
+  queryMs: number;
+  /** A transaction left idle this long is ended by the server, releasing its locks (DB_IDLE_IN_TRANSACTION_TIMEOUT_MS). */
+  idleInTransactionMs: number;
 }
 
 export interface DiallerConfig {
@@ -166,6 +181,12 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || '127.0.0.1',
     port: port(env, 'PORT', 3000),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    databaseTimeouts: {
+      connectMs: integer(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      statementMs: integer(env, 'DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 600_000),
+      queryMs: integer(env, 'DB_QUERY_TIMEOUT_MS', 12_000, 100, 600_000),
+      idleInTransactionMs: integer(env, 'DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    },
     dataDir,
     redisUrl: env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
     ari: {
@@ -209,6 +230,7 @@ export function loadConfig(env: Env = process.env): Config {
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
+    shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),
   };
 }
 

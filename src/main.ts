@@ -15,7 +15,13 @@ async function main(): Promise<void> {
   );
 
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, deadlineMs: config.shutdownDeadlineMs }, 'shutting down');
+    // Whatever still holds the event loop (a hung socket, a worker's job) cannot keep
+    // the process alive past the deadline: an orchestrator would SIGKILL it mid-call.
+    setTimeout(() => {
+      logger.error('shutdown deadline passed: exiting with work still open');
+      process.exit(1);
+    }, config.shutdownDeadlineMs).unref();
     hotline.stop().then(
       () => process.exit(0),
       (err: Error) => {

@@ -17,7 +17,7 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 async function main(): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') },
+    config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
   if (database.kind === 'pglite') {
     logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');

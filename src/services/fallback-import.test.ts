@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FALLBACK_PREFIX, fallbackName, parseFallbackName } from './fallback-import.js';
+import { FALLBACK_PREFIX, leftMessages, parseFallbackName } from './fallback-import.js';
 
 const AT = new Date('2026-11-27T09:30:05.000Z');
 const ARI_ID = 'citizen-3f2a9c1e-8b7d-4e21-9a0f-5c6d7e8f9012-hotline';
@@ -50,41 +50,18 @@ describe('parseFallbackName', () => {
   });
 });
 
-describe('fallbackName', () => {
-  it('writes the same shape the dialplan does', () => {
-    expect(fallbackName(AT, '1795748299.1', '09121234567')).toBe(
+describe('leftMessages', () => {
+  it('reads both the dialplan fallback and the IVR voicebox names, and nothing else', () => {
+    const found = leftMessages([
       'hotline-fallback/20261127093005-1795748299.1-09121234567',
-    );
-  });
-
-  it('keeps only the digits of the caller, as the dialplan FILTER(0-9) does', () => {
-    expect(fallbackName(AT, '1795748299.1', '+98 912-123-4567')).toBe(
-      'hotline-fallback/20261127093005-1795748299.1-989121234567',
-    );
-  });
-
-  it.each([
-    ['null', null],
-    ['empty', ''],
-    ['without digits', 'anonymous'],
-  ])('names a caller that is %s unknown', (_label, caller) => {
-    expect(fallbackName(AT, '1795748299.1', caller)).toBe('hotline-fallback/20261127093005-1795748299.1-unknown');
-  });
-
-  it('drops milliseconds: the dialplan stamps whole seconds', () => {
-    expect(fallbackName(new Date('2026-01-02T03:04:05.999Z'), '1.2', null)).toBe(
-      'hotline-fallback/20260102030405-1.2-unknown',
-    );
-  });
-
-  it.each([
-    ['an Asterisk uniqueid and a caller', '1795748299.1', '09121234567'],
-    ['an ARI channel id and a caller', ARI_ID, '09121234567'],
-    ['an Asterisk uniqueid and no caller', '1795748299.1', null],
-    ['an ARI channel id and no caller', ARI_ID, null],
-  ])('round-trips %s', (_label, uniqueId, caller) => {
-    const at = new Date('2025-03-20T23:59:59.000Z');
-    const name = fallbackName(at, uniqueId, caller);
-    expect(parseFallbackName(name)).toEqual({ storedName: name, recordedAt: at, uniqueId, caller });
+      'hotline-voicebox/20261127093005-2-09121234567-parks_trees-7-1795748299.2',
+      'survey-comment-x',
+      'hotline-voicebox/garbage',
+    ]);
+    expect(found.map((f) => [f.source, f.message.callId, f.message.category, f.message.district])).toEqual([
+      ['fallback', '1795748299.1', null, null],
+      ['voicebox', '1795748299.2', 'parks_trees', 7],
+    ]);
+    expect(found[0]!.message.recordedAt).toEqual(AT);
   });
 });

@@ -3,6 +3,7 @@ import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { normalizePhone } from '../domain/phone.js';
+import { newestTakes, parseVoiceboxName, type KeptMessage } from '../domain/ivr/kept-message.js';
 import { importRecording } from './recording-import.js';
 
 export const FALLBACK_PREFIX = 'hotline-fallback/';
@@ -38,17 +39,40 @@ export function parseFallbackName(storedName: string): FallbackMessage | null {
   };
 }
 
-/** The name the dialplan fallback would give a message of this call (see parseFallbackName). */
-export function fallbackName(at: Date, uniqueId: string, caller: string | null): string {
-  const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 14);
-  const digits = (caller ?? '').replace(/\D/g, '') || 'unknown';
-  return `${FALLBACK_PREFIX}${stamp}-${uniqueId}-${digits}`;
+/** A message left in Asterisk for the importer, from whichever way it was recorded. */
+interface LeftMessage {
+  storedName: string;
+  message: KeptMessage;
+  /** Who recorded it: the dialplan fallback (engine down) or the engine's IVR (it died or lost its database). */
+  source: 'fallback' | 'voicebox';
+}
+
+/** The messages among Asterisk's stored recordings, with what their names say. */
+export function leftMessages(names: string[]): LeftMessage[] {
+  const found: LeftMessage[] = [];
+  for (const storedName of names) {
+    const kept = parseVoiceboxName(storedName);
+    if (kept) {
+      found.push({ storedName, message: kept, source: 'voicebox' });
+      continue;
+    }
+    const fallback = parseFallbackName(storedName);
+    if (fallback) {
+      const { recordedAt, uniqueId: callId, caller } = fallback;
+      found.push({ storedName, message: { recordedAt, take: 1, callId, caller, category: null, district: null }, source: 'fallback' });
+    }
+  }
+  return found;
 }
 
 /**
- * Turns voice messages the dialplan recorded while the engine was down into cases.
+ * Turns voice messages nobody made a case of yet into cases: those the dialplan recorded
+ * while the engine was down (`hotline-fallback/`), and those the IVR recorded when the
+ * engine died or its database failed (`hotline-voicebox/`, their names carrying the
+ * caller's category and district). Run at start and periodically.
  * Idempotent: the call row is keyed by the Asterisk uniqueid and the case by the call,
- * so an import interrupted half-way is simply done again.
+ * so an import interrupted half-way is simply done again. A file is removed only once a
+ * case holds its audio; one that cannot be downloaded waits for the next run.
  */
 export async function importFallbackMessages(deps: {
   stored: StoredRecordings;
@@ -58,40 +82,56 @@ export async function importFallbackMessages(deps: {
   /** True while the call that is recording the message is still up (its file is not final). */
   isCallActive: (uniqueId: string) => Promise<boolean>;
   logger: Logger;
+  retryDelayMs?: number;
 }): Promise<number> {
   const { stored, logger } = deps;
-  const names = await stored.list();
+  const { keep, superseded } = newestTakes(leftMessages(await stored.list()));
   let imported = 0;
-  for (const name of names) {
-    const message = parseFallbackName(name);
-    if (!message) continue;
+  for (const left of keep) {
+    const { message, storedName } = left;
+    const earlierTakes = superseded.filter((s) => s.message.callId === message.callId).map((s) => s.storedName);
     try {
-      if (await deps.isCallActive(message.uniqueId)) continue;
+      if (await deps.isCallActive(message.callId)) continue;
       const call = await deps.calls.start({
-        uniqueId: message.uniqueId,
+        uniqueId: message.callId,
         caller: message.caller ? (normalizePhone(message.caller) ?? message.caller) : null,
         startedAt: message.recordedAt,
       });
-      const recording = await importRecording(stored, deps.recordings, name, `fallback-${message.uniqueId}`, logger);
-      if (!recording) continue;
-      const created = await deps.cases.create({
-        channel: 'voicebox',
-        callerPhone: message.caller ? normalizePhone(message.caller) : null,
-        recording,
-        callId: call.id,
-        actor: 'fallback-import',
-        description: 'Voice message recorded by the dialplan while the engine was unavailable',
-      });
-      await deps.calls.update(message.uniqueId, {
-        outcome: 'fallback_voicebox',
-        caseId: created.id,
-        endedAt: call.endedAt ?? message.recordedAt,
-      });
-      await stored.remove(name);
-      imported++;
-      logger.info({ trackingNumber: created.trackingNumber, storedName: name }, 'fallback voice message imported');
+      // What the IVR saved of the call before it was cut off counts where the name is silent.
+      const category = message.category ?? call.category ?? null;
+      const district = message.district ?? call.district ?? null;
+      if (!call.caseId) {
+        const recording = await importRecording(stored, deps.recordings, storedName, `${left.source}-${message.callId}`, logger, {
+          ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
+        });
+        if (!recording) continue;
+        const created = await deps.cases.create({
+          channel: 'voicebox',
+          category,
+          district,
+          callerPhone: message.caller ? normalizePhone(message.caller) : null,
+          recording,
+          callId: call.id,
+          actor: 'fallback-import',
+          description:
+            left.source === 'fallback'
+              ? 'Voice message recorded by the dialplan while the engine was unavailable'
+              : 'Voice message kept by the IVR and imported after a fault (engine or database)',
+        });
+        await deps.calls.update(message.callId, {
+          outcome: left.source === 'fallback' ? 'fallback_voicebox' : 'voicebox',
+          caseId: created.id,
+          category,
+          district,
+          endedAt: call.endedAt ?? message.recordedAt,
+        });
+        imported++;
+        logger.info({ trackingNumber: created.trackingNumber, storedName }, 'voice message imported');
+      }
+      // The call has its case (now, or from the IVR before it failed): the files are done.
+      for (const name of [storedName, ...earlierTakes]) await stored.remove(name);
     } catch (err) {
-      logger.error({ err: (err as Error).message, storedName: name }, 'fallback voice message not imported yet');
+      logger.error({ err: (err as Error).message, storedName }, 'voice message not imported yet');
     }
   }
   return imported;

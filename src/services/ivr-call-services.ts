@@ -1,14 +1,12 @@
 import type { Logger } from 'pino';
 import type { StasisAppServices } from '../adapters/ari/stasis-app.js';
 import type { IvrStateView } from '../adapters/ari/call-session.js';
-import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
+import { wavDurationSeconds, type StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { isValidTrackingNumber } from '../domain/cases/tracking-number.js';
 import { maskPhone, normalizePhone } from '../domain/phone.js';
-import { fallbackName } from './fallback-import.js';
 import { importRecording } from './recording-import.js';
-import { voiceboxRecordingPrefix } from '../adapters/ari/call-session.js';
 
 /**
  * What the IVR sessions ask of the engine: call rows, case lookups and voicebox cases.
@@ -38,6 +36,9 @@ export function createIvrCallServices(deps: {
     const recording = recordingName
       ? await importRecording(deps.stored, deps.recordings, recordingName, `voicebox-${callUniqueId}`, logger)
       : null;
+    // Never a case without its audio while the audio is still in Asterisk: the message
+    // stays there for the importer, which makes the case once the download works.
+    if (recordingName && !recording) throw new Error('the voice message could not be fetched from Asterisk');
     const created = await cases.create({
       channel: 'voicebox',
       category,
@@ -56,11 +57,13 @@ export function createIvrCallServices(deps: {
     return { trackingNumber: created.trackingNumber };
   }
 
-  /** Takes the caller did not keep ("record again", too short) must not pile up in Asterisk. */
-  async function removeLeftoverRecordings(callUniqueId: string): Promise<void> {
-    const prefix = voiceboxRecordingPrefix(callUniqueId);
+  /**
+   * Takes the caller did not keep ("record again", too short) must not pile up in
+   * Asterisk. The kept message goes only once a case holds its audio.
+   */
+  async function removeTakes(names: string[]): Promise<void> {
     try {
-      for (const name of await deps.stored.list()) if (name.startsWith(prefix)) await deps.stored.remove(name);
+      for (const name of names) await deps.stored.remove(name);
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'leftover voicebox recordings not removed');
     }
@@ -94,25 +97,23 @@ export function createIvrCallServices(deps: {
       try {
         return await createCase(input);
       } catch (err) {
-        // The database (or the import) failed: keep the caller's message where the
-        // fallback importer will find it once things are back, rather than lose it.
-        if (input.recordingName) {
-          const keep = fallbackName(deps.now(), input.callUniqueId, input.caller);
-          await deps.stored
-            .copy(input.recordingName, keep)
-            .then(() => logger.warn({ storedName: keep }, 'voicebox message kept for a later import'))
-            .catch((copyErr: Error) => logger.error({ err: copyErr.message }, 'voicebox message could not be kept'));
-        }
+        // The database or the download failed. The message stays in Asterisk under its
+        // name (which carries the caller's choices) and the importer makes the case later.
+        if (input.recordingName) logger.warn({ err: (err as Error).message, storedName: input.recordingName }, 'voice message kept for a later import');
         throw err;
       }
     },
 
+    async storedRecordingSeconds(storedName) {
+      const wav = await deps.stored.download(storedName);
+      return wav ? wavDurationSeconds(wav) : null;
+    },
 
     async saveProgress(callUniqueId, view: IvrStateView) {
       await calls.update(callUniqueId, { ivrPath: view.path, category: view.category, district: view.district });
     },
 
-    async finish(callUniqueId, { queued, view, endedAt }) {
+    async finish(callUniqueId, { queued, view, endedAt, recordings, kept }) {
       const call = await calls.findByUniqueId(callUniqueId);
       if (!call) return;
       const outcome = queued
@@ -124,7 +125,7 @@ export function createIvrCallServices(deps: {
             : view.path.some((p) => p.startsWith('followup'))
               ? 'followup'
               : 'hangup';
-      if (!queued) await removeLeftoverRecordings(callUniqueId);
+      if (!queued) await removeTakes(call.caseId ? recordings : recordings.filter((name) => name !== kept));
       await calls.update(callUniqueId, {
         ivrPath: view.path,
         category: view.category,

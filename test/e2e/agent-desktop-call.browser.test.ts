@@ -74,7 +74,7 @@ describe('the agent desktop on a real call', () => {
     await page.getByLabel('نشانی').fill('بوستان ولایت');
     await page.getByLabel('شرح').fill('آبیاری درختان انجام نشده است');
     await page.getByRole('button', { name: 'ثبت پرونده' }).click();
-    await expect.poll(text('#case-tracking'), POLL).toMatch(/^[۰-۹]{8}$/);
+    await expect.poll(text('#case-tracking'), POLL).toMatch(/^[۰-۹]{10}$/);
     await page.screenshot({ path: await artefactPath('agent-desktop-real-call.png'), fullPage: true });
 
     const repos = createRepositories(hotline.database);

@@ -127,26 +127,6 @@ describe('a hang-up at any IVR step', () => {
   });
 });
 
-describe('database down: the engine hands the call to the dialplan', () => {
-  it('still takes a voice message when the engine cannot record the call', async () => {
-    await hotline.hours.setOverride('closed', 'test');
-    await hotline.database.close();
-    const call = await line.dial(phone());
-    try {
-      await call.waitFor(
-        (e) => e.type === 'ChannelDialplan' && e.channel?.id === call.hotlineId && e.dialplan_app === 'Record',
-        30_000,
-      );
-    } finally {
-      await call.hangup();
-      call.dispose();
-    }
-    await hotline.stop();
-    ({ hotline } = await startTestEngine(config));
-    repos = createRepositories(hotline.database);
-  });
-});
-
 describe('engine down: the dialplan falls back', () => {
   it('records a voice message without the engine, imported as a case once it is back', async () => {
     await hotline.hours.setOverride('closed', 'test');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -112,6 +113,32 @@ describe('openDatabase', () => {
     await database.close();
     await expect(database.ping()).rejects.toThrow();
     await expect(database.close()).resolves.toBeUndefined();
+  });
+
+  it('ends a statement that runs past DB_STATEMENT_TIMEOUT_MS instead of waiting on it', async () => {
+    const created = await createTestPostgresDatabase();
+    cleanups.push(() => created.drop());
+    const database = await openDatabase({ url: created.url, timeouts: { statementMs: 300 } });
+    cleanups.push(() => database.close());
+    const failure = await database.db.execute(sql`select pg_sleep(5)`).then(() => null, (err: Error) => err);
+    // drizzle wraps the driver's error: the server's own reason is its cause.
+    expect((failure?.cause as Error | undefined)?.message).toMatch(/statement timeout/);
+    await expect(database.ping()).resolves.toBeUndefined();
+  });
+
+  it('gives up on a server that accepts connections but never answers (a hung database)', async () => {
+    // A socket that takes the connection and says nothing: what a SIGSTOPped server looks like.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    await expect(openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, timeouts: { connectMs: 300 } })).rejects.toThrow(
+      /timeout/i,
+    );
   });
 
   it('fails clearly when the PostgreSQL server cannot be reached', async () => {

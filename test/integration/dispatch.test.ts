@@ -252,6 +252,57 @@ describe('dispatch to a district', () => {
     const again = await app.inject({ method: 'POST', url, headers: { authorization: 'Bearer sup' } });
     expect(again.statusCode).toBe(409);
   });
+
+  it.each([400, 403, 404, 410, 422])('fails at once on a %i and flags the case for a manual retry', async (status) => {
+    const server = await webhook(() => status);
+    const d = dispatch();
+    const created = await routed(d).create(newCase());
+    const jobId = dispatchJobId(created.id, 7);
+    const failed = await settled(d, jobId, 'failed');
+
+    expect(failed.attemptsMade).toBe(1);
+    expect(server.received.map((r) => r.status)).toEqual([status]);
+    expect(await (await d.queue.getJob(jobId))!.getState()).toBe('failed');
+    const flagged = await repos.cases.findById(created.id);
+    expect(flagged?.dispatchFailedAt).toBeInstanceOf(Date);
+    expect((await eventsOf(created.id)).find((e) => e.kind === 'dispatch_failed')?.note).toContain(`webhook answered ${status}`);
+  });
+
+  it.each([408, 429, 500, 503])('retries a %i until the district takes the case', async (status) => {
+    const server = await webhook((n) => (n < 2 ? status : 200));
+    const d = dispatch();
+    const created = await routed(d).create(newCase());
+    const done = await settled(d, dispatchJobId(created.id, 7));
+
+    expect(done.attemptsMade).toBe(3);
+    expect(server.received.map((r) => r.status)).toEqual([status, status, 200]);
+    expect((await repos.cases.findById(created.id))?.dispatchFailedAt).toBeNull();
+  });
+
+  it('delivers to district 5 while district 3\'s receiver hangs on more cases than the old four workers', async () => {
+    // Requests to district 3 stay open far longer than this test may take.
+    const d = dispatch({ options: { attempts: 8, backoffMs: 10, timeoutMs: 600_000 } });
+    const hanging = await startWebhookServer(() => 'hold');
+    closers.push(() => hanging.close());
+    const healthy = await startWebhookServer(() => 200);
+    closers.push(() => healthy.close());
+    await repos.districts.update(3, { webhookUrls: [hanging.url], webhookSecret: SECRET });
+    await repos.districts.update(5, { webhookUrls: [healthy.url], webhookSecret: SECRET });
+
+    const stuck = [];
+    for (let i = 0; i < 6; i++) stuck.push(await routed(d).create(newCase({ district: 3 })));
+    await hanging.request(1); // district 3 now holds its share of the worker
+
+    const other = await routed(d).create(newCase({ district: 5 }));
+    await settled(d, dispatchJobId(other.id, 5));
+
+    expect((await repos.cases.findById(other.id))?.status).toBe('dispatched');
+    expect(healthy.received.map((r) => r.status)).toEqual([200]);
+    // District 3 never held more than its two slots, and those requests are still open.
+    expect(hanging.received).toHaveLength(2);
+    expect(hanging.received.every((r) => r.status === null)).toBe(true);
+    for (const c of stuck) expect((await repos.cases.findById(c.id))?.status).toBe('new');
+  });
 });
 
 describe('SLA escalation', () => {

@@ -124,7 +124,7 @@ describe('the engine with Asterisk and Redis unreachable', () => {
     });
     expect(created.statusCode).toBe(201);
     const { trackingNumber, status } = created.json() as { trackingNumber: string; status: string };
-    expect(trackingNumber).toMatch(/^\d{8}$/);
+    expect(trackingNumber).toMatch(/^\d{10}$/);
     expect(status).toBe('new');
 
     const found = await api('GET', `/api/cases/${trackingNumber}`);

@@ -4,6 +4,8 @@ import { snapshot } from '../../src/domain/queues/snapshot.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { createCaseRepo } from '../../src/adapters/db/case-repo.js';
+import { dammCheckDigit } from '../../src/domain/cases/tracking-number.js';
 import type { HealthChecks, HttpDeps } from '../../src/adapters/http/deps.js';
 import {
   ALL_UP,
@@ -158,11 +160,26 @@ describe('validation', () => {
     expect(res.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { field: 'phone' } });
   });
 
-  it('rejects a tracking number that is not 8 digits', async () => {
+  it.each(['1234', '123456789', '12345678940'])('rejects a tracking number of neither 10 nor 8 digits (%s)', async (tn) => {
     await start();
-    const res = await call({ method: 'GET', url: '/api/cases/1234' });
+    const res = await call({ method: 'GET', url: `/api/cases/${tn}` });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ details: { in: 'params', field: 'trackingNumber' } });
+  });
+
+  it('still finds a case numbered with the legacy 8 digits, next to a 10-digit one', async () => {
+    await start();
+    const legacyNumber = `${7000000 + (phoneSeq % 1000)}`;
+    const legacy = `${legacyNumber}${dammCheckDigit(legacyNumber)}`;
+    const legacyRepo = createCaseRepo(backend.database.db, { trackingNumber: () => legacy });
+    await legacyRepo.create({ channel: 'manual', category: 'other', description: 'old', actor: 'admin' });
+    const current = await repos.cases.create({ channel: 'manual', category: 'other', description: 'new', actor: 'admin' });
+    expect(current.trackingNumber).toMatch(/^\d{10}$/);
+    for (const [tn, description] of [[legacy, 'old'], [current.trackingNumber, 'new']] as const) {
+      const res = await call({ method: 'GET', url: `/api/cases/${tn}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ trackingNumber: tn, description });
+    }
   });
 
   it.each([
@@ -230,7 +247,7 @@ describe('cases', () => {
     expect(created.statusCode).toBe(201);
     const body = created.json();
     expect(body).toMatchObject({
-      trackingNumber: expect.stringMatching(/^\d{8}$/),
+      trackingNumber: expect.stringMatching(/^\d{10}$/),
       channel: 'manual',
       category: 'streets_lighting',
       district: 7,

@@ -124,7 +124,7 @@ for (const kind of TEST_DATABASE_KINDS) {
         });
         expect(posted.statusCode).toBe(201);
         const [created] = posted.json();
-        expect(created).toEqual({ service_request_id: expect.stringMatching(/^\d{8}$/), service_notice: expect.any(String), account_id: null });
+        expect(created).toEqual({ service_request_id: expect.stringMatching(/^\d{10}$/), service_notice: expect.any(String), account_id: null });
         const id: string = created.service_request_id;
 
         const stored = await backend.repos.cases.findByTrackingNumber(id);
@@ -393,7 +393,7 @@ for (const kind of TEST_DATABASE_KINDS) {
           payload: { category: 'other', address: 'x', description: 'buy now', phone, website: 'http://spam.example' },
         });
         expect(res.statusCode).toBe(201);
-        expect(res.json().trackingNumber).toMatch(/^\d{8}$/);
+        expect(res.json().trackingNumber).toMatch(/^\d{10}$/);
         expect(await countCases()).toBe(before);
         expect(await backend.repos.cases.list({ phone })).toEqual([]);
         expect(logLines.some((l) => l.includes('honeypot'))).toBe(true);
@@ -455,7 +455,7 @@ for (const kind of TEST_DATABASE_KINDS) {
         const first = await sms(app, payload);
         expect(first.statusCode).toBe(200);
         const answer = first.json();
-        expect(answer).toMatchObject({ action: 'created', trackingNumber: expect.stringMatching(/^\d{8}$/) });
+        expect(answer).toMatchObject({ action: 'created', trackingNumber: expect.stringMatching(/^\d{10}$/) });
         expect(answer.reply).toContain(toPersianDigits(answer.trackingNumber));
 
         const stored = await backend.repos.cases.findByTrackingNumber(answer.trackingNumber);

@@ -50,7 +50,7 @@ describe('web form in a browser', () => {
 
     const result = page.locator('#result.ok', { hasText: 'شماره پیگیری' });
     await result.waitFor();
-    const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{8}/)?.[0];
+    const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{10}/)?.[0];
     expect(digits).toBeDefined();
     const stored = await backend.repos.cases.findByTrackingNumber(digits!);
     expect(stored).toMatchObject({

@@ -2,13 +2,26 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from 'ari-client';
 import type { Logger } from 'pino';
 import type { CaseCategory, CaseStatus, QueueName } from '../../domain/cases/case.js';
+import { voiceboxName } from '../../domain/ivr/kept-message.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
+import { recordingEndReason, watchdogDue, watchdogVerdict, WATCHDOG_INTERVAL_MS, type Presence } from '../../domain/ivr/watchdog.js';
+import { within } from './time-limit.js';
+
+/**
+ * Longest the caller waits on the database for one answer (case lookup, case creation):
+ * past it the IVR goes on as if the database had failed (the pool's own limits are longer).
+ */
+const DATABASE_WAIT_MS = 4_000;
+/** Longest wait for Asterisk to close a recording after a hang-up. */
+const RECORDING_CLOSE_WAIT_MS = 3_000;
 
 /** The minimum the adapter reads from the reducer's state. */
 export interface IvrStateView {
   path: string[];
   category: CaseCategory | null;
   district: number | null;
+  /** The recording the caller kept (by the reducer's name), if any. */
+  message: { name: string } | null;
 }
 
 export interface IvrReducer<S extends IvrStateView> {
@@ -32,8 +45,17 @@ export interface CallServices {
   requestCallback(input: { callUniqueId: string; caller: string | null }): Promise<void>;
   /** Persists the IVR progress of the call (path, choices). */
   saveProgress(callUniqueId: string, view: IvrStateView): Promise<void>;
-  /** The call left the IVR: queued (still connected) or ended. */
-  finish(callUniqueId: string, how: { queued: QueueName | null; view: IvrStateView; endedAt: Date | null }): Promise<void>;
+  /**
+   * The call left the IVR: queued (still connected) or ended. `recordings` are the names
+   * of every take in Asterisk, `kept` the one holding the caller's message (kept in
+   * Asterisk until a case holds its audio).
+   */
+  finish(
+    callUniqueId: string,
+    how: { queued: QueueName | null; view: IvrStateView; endedAt: Date | null; recordings: string[]; kept: string | null },
+  ): Promise<void>;
+  /** Length in seconds of a stored recording (its RecordingFinished was missed), or null. */
+  storedRecordingSeconds(storedName: string): Promise<number | null>;
 }
 
 interface ActiveRecording {
@@ -60,6 +82,14 @@ export class CallSession<S extends IvrStateView> {
   private queued: QueueName | null = null;
   private over = false;
   private savedPathLength = 0;
+  /** Progress rows are written in the background, in order: a slow database never holds up the caller. */
+  private saving: Promise<void> = Promise.resolve();
+  /** Asterisk's name of each take, by the reducer's name. */
+  private readonly storedNames = new Map<string, string>();
+  /** Since when the session has waited on a prompt or a recording (for the watchdog). */
+  private waitingSince: number | null = null;
+  private readonly watchdog: NodeJS.Timeout;
+  private probing = false;
 
   constructor(
     private readonly deps: {
@@ -70,9 +100,15 @@ export class CallSession<S extends IvrStateView> {
       services: CallServices;
       logger: Logger;
       now: () => Date;
+      /** The watchdog found the channel gone: end the session as on StasisEnd. */
+      onGone?: () => void;
     },
   ) {
     this.state = deps.reducer.initialState();
+    this.watchdog = setInterval(() => {
+      if (watchdogDue(this.waitingSince, Date.now())) void this.recheck();
+    }, WATCHDOG_INTERVAL_MS);
+    this.watchdog.unref();
   }
 
   get channelId(): string {
@@ -81,6 +117,15 @@ export class CallSession<S extends IvrStateView> {
 
   get ended(): boolean {
     return this.over;
+  }
+
+  get isRecording(): boolean {
+    return this.recording !== undefined;
+  }
+
+  /** Progress rows wait for the call row being written (in the background) before them. */
+  afterCallRow(written: Promise<void>): void {
+    this.saving = written;
   }
 
   /** Queue an event: events are handled strictly one after another. */
@@ -110,39 +155,99 @@ export class CallSession<S extends IvrStateView> {
   onPlaybackFinished(playbackId: string): void {
     if (playbackId !== this.playbackId) return;
     this.playbackId = undefined;
+    this.waitingSince = null;
     void this.deliver({ type: 'playbackDone' });
   }
 
   onRecordingFinished(storedName: string, duration: number | null, failed: boolean): void {
     if (this.recording?.storedName !== storedName) return;
+    this.waitingSince = null;
     this.recording.done({ duration, failed });
+  }
+
+  /**
+   * Asks Asterisk about what the session waits on, for events that may have been lost
+   * (a WebSocket drop): a prompt that ended, a recording that stopped, a channel that
+   * hung up. Run by the watchdog and after every reconnect.
+   */
+  async recheck(): Promise<void> {
+    if (this.over || this.probing) return;
+    const playbackId = this.playbackId;
+    const rec = this.recording;
+    if (!playbackId && !rec) return;
+    this.probing = true;
+    try {
+      const { client, channelId } = this.deps;
+      const [channel, media] = await Promise.all([
+        presence(client.channels.get({ channelId })),
+        rec ? presence(client.recordings.getLive({ recordingName: rec.storedName })) : presence(client.playbacks.get({ playbackId: playbackId! })),
+      ]);
+      const verdict = watchdogVerdict({ channel, media });
+      if (verdict === 'wait') return;
+      this.deps.logger.warn({ verdict, waitingOn: rec ? 'recording' : 'playback' }, 'watchdog: an Asterisk event was missed');
+      if (verdict === 'end') {
+        this.deps.onGone?.();
+        return;
+      }
+      if (rec && this.recording === rec) {
+        this.onRecordingFinished(rec.storedName, await this.storedSeconds(rec.storedName), false);
+      } else if (playbackId) {
+        this.onPlaybackFinished(playbackId);
+      }
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private storedSeconds(storedName: string): Promise<number | null> {
+    return this.deps.services.storedRecordingSeconds(storedName).catch(() => null);
+  }
+
+  /**
+   * Shutdown with the caller mid-message: stop the recording so Asterisk keeps the file
+   * (under a name that carries the caller's choices) and wait until it is closed.
+   */
+  async stopRecording(): Promise<void> {
+    const rec = this.recording;
+    if (!rec) return;
+    await this.deps.client.recordings.stop({ recordingName: rec.storedName }).catch(() => undefined);
+    await Promise.race([rec.finished, delay(RECORDING_CLOSE_WAIT_MS)]);
   }
 
   /** The channel left Stasis: hung up, or continued to the dialplan queue. */
   async onStasisEnd(): Promise<void> {
-    if (this.queued) {
-      this.over = true;
-      this.clearTimer();
-      await this.chain;
-      await this.deps.services.finish(this.deps.channelId, { queued: this.queued, view: this.state, endedAt: null });
-      return;
-    }
     this.over = true;
     this.clearTimer();
+    clearInterval(this.watchdog);
+    if (this.queued) {
+      await this.chain;
+      await this.finish(this.queued, null);
+      return;
+    }
     const rec = this.recording;
     if (rec) {
       // Hung up mid-message: let Asterisk close the file first (bounded wait).
-      const result = await Promise.race([rec.finished, delay(3000).then(() => ({ duration: null, failed: false }))]);
+      const result = await Promise.race([rec.finished, delay(RECORDING_CLOSE_WAIT_MS).then(() => ({ duration: null, failed: false }))]);
       this.recording = undefined;
-      void this.deliverAfterEnd({
-        type: 'recordingDone',
-        name: rec.name,
-        durationSeconds: result.duration ?? 0,
-        reason: 'hangup',
-      });
+      // RecordingFinished lost (a WebSocket drop): the file itself says how long it is,
+      // rather than a message counted as 0 s and thrown away.
+      const duration = result.duration ?? (await this.storedSeconds(rec.storedName)) ?? 0;
+      void this.deliverAfterEnd({ type: 'recordingDone', name: rec.name, durationSeconds: duration, reason: 'hangup' });
     }
     await this.deliverAfterEnd({ type: 'hangup' });
-    await this.deps.services.finish(this.deps.channelId, { queued: null, view: this.state, endedAt: this.deps.now() });
+    await this.finish(null, this.deps.now());
+  }
+
+  private async finish(queued: QueueName | null, endedAt: Date | null): Promise<void> {
+    await this.saving;
+    const kept = this.state.message ? (this.storedNames.get(this.state.message.name) ?? null) : null;
+    await this.deps.services.finish(this.deps.channelId, {
+      queued,
+      view: this.state,
+      endedAt,
+      recordings: [...this.storedNames.values()],
+      kept,
+    });
   }
 
   private deliverAfterEnd(event: IvrEvent): Promise<void> {
@@ -154,7 +259,7 @@ export class CallSession<S extends IvrStateView> {
     const now = this.deps.now();
     const result = this.deps.reducer.step(this.state, event, { now, officeOpen: this.deps.services.officeOpen(now) });
     this.state = result.state;
-    await this.persistProgress();
+    this.persistProgress();
     for (const command of result.commands) {
       if (this.over && !afterEnd) break;
       try {
@@ -168,14 +273,13 @@ export class CallSession<S extends IvrStateView> {
     }
   }
 
-  private async persistProgress(): Promise<void> {
+  private persistProgress(): void {
     if (this.state.path.length === this.savedPathLength) return;
     this.savedPathLength = this.state.path.length;
-    try {
-      await this.deps.services.saveProgress(this.deps.channelId, this.state);
-    } catch (err) {
-      this.deps.logger.warn({ err: (err as Error).message }, 'could not save IVR progress');
-    }
+    const view = this.state;
+    this.saving = this.saving
+      .then(() => this.deps.services.saveProgress(this.deps.channelId, view))
+      .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not save IVR progress'));
   }
 
   private async run(command: IvrCommand, afterEnd: boolean): Promise<void> {
@@ -185,6 +289,7 @@ export class CallSession<S extends IvrStateView> {
         if (afterEnd) return;
         const playbackId = randomUUID();
         this.playbackId = playbackId;
+        this.waitingSince = Date.now();
         await client.channels.play({
           channelId,
           playbackId,
@@ -203,7 +308,17 @@ export class CallSession<S extends IvrStateView> {
         return;
       case 'record': {
         if (afterEnd) return;
-        const storedName = voiceboxRecordingPrefix(channelId) + safeName(command.name);
+        // The name carries the caller's choices: the message keeps them even if this
+        // process dies or the database is down before the case is made.
+        const storedName = voiceboxName({
+          recordedAt: this.deps.now(),
+          take: this.storedNames.size + 1,
+          callId: channelId,
+          caller: this.deps.caller,
+          category: this.state.category,
+          district: this.state.district,
+        });
+        this.storedNames.set(command.name, storedName);
         let done!: ActiveRecording['done'];
         const finished = new Promise<{ duration: number | null; failed: boolean }>((resolve) => (done = resolve));
         const rec: ActiveRecording = {
@@ -215,6 +330,7 @@ export class CallSession<S extends IvrStateView> {
           finished,
         };
         this.recording = rec;
+        this.waitingSince = Date.now();
         await client.channels.record({
           channelId,
           name: storedName,
@@ -233,13 +349,13 @@ export class CallSession<S extends IvrStateView> {
             return;
           }
           const duration = result.duration ?? 0;
-          const reason = rec.sawHash ? 'dtmf' : duration >= rec.maxDurationSeconds - 1 ? 'maxDuration' : 'silence';
+          const reason = recordingEndReason({ sawHash: rec.sawHash, durationSeconds: duration, maxDurationSeconds: rec.maxDurationSeconds });
           void this.deliver({ type: 'recordingDone', name: rec.name, durationSeconds: duration, reason });
         });
         return;
       }
       case 'lookupCase': {
-        const found = await this.deps.services.lookupCase(command.trackingNumber).catch((err: Error) => {
+        const found = await within(this.deps.services.lookupCase(command.trackingNumber), DATABASE_WAIT_MS).catch((err: Error) => {
           void this.deliver({ type: 'failed', command: 'lookupCase', message: err.message });
           return undefined;
         });
@@ -247,17 +363,18 @@ export class CallSession<S extends IvrStateView> {
         return;
       }
       case 'createCase': {
-        const recordingName = command.recording
-          ? voiceboxRecordingPrefix(channelId) + safeName(command.recording)
-          : null;
+        const recordingName = command.recording ? (this.storedNames.get(command.recording) ?? null) : null;
         try {
-          const created = await this.deps.services.createVoiceboxCase({
+          const creating = this.deps.services.createVoiceboxCase({
             callUniqueId: channelId,
             caller: this.deps.caller,
             category: command.category,
             district: command.district,
             recordingName,
           });
+          // A late success still makes the case; the caller is told the message is kept either way.
+          creating.catch(() => undefined);
+          const created = await within(creating, DATABASE_WAIT_MS);
           if (!afterEnd) void this.deliver({ type: 'caseCreated', trackingNumber: created.trackingNumber });
         } catch (err) {
           this.deps.logger.error({ err: (err as Error).message }, 'voicebox case creation failed');
@@ -303,6 +420,7 @@ export class CallSession<S extends IvrStateView> {
     const id = this.playbackId;
     if (!id) return;
     this.playbackId = undefined;
+    this.waitingSince = null;
     this.deps.client.playbacks
       .stop({ playbackId: id })
       .catch((err: Error) => this.deps.logger.debug({ err: err.message }, 'playback already over'));
@@ -321,14 +439,14 @@ function ignoreGone(err: unknown): void {
   throw err;
 }
 
-/** Asterisk's name for every voicebox take of one call starts with this. */
-export function voiceboxRecordingPrefix(channelId: string): string {
-  return `hotline-voicebox-${safeName(channelId)}-`;
+/** Where a probe of ARI stands: 404 is 'gone', any other failure 'unknown'. */
+function presence(request: Promise<unknown>): Promise<Presence> {
+  return request.then(
+    () => 'present' as const,
+    (err: Error) => (/not found|404/i.test(err?.message ?? '') ? ('gone' as const) : ('unknown' as const)),
+  );
 }
 
-function safeName(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]/g, '_');
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

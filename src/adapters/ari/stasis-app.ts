@@ -2,9 +2,16 @@ import type { Channel, Client, StasisStart } from 'ari-client';
 import type { Logger } from 'pino';
 import type { AriConnection } from './ari-connection.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
+import { within } from './time-limit.js';
 
 /** How long a shutdown waits for hung-up outbound calls to record what they collected. */
 const OUTBOUND_END_WAIT_MS = 5_000;
+/** Reconciliation also runs this often: a missed StasisStart must not leave a caller in silence. */
+const RECONCILE_EVERY_MS = 15_000;
+/** Where the dialplan tells a caller whose message was stopped by a shutdown that it is kept. */
+const KEPT_EXTENSION = 'kept';
+/** How long the welcome waits on the open-case lookup before going on without it. */
+const OPEN_CASE_WAIT_MS = 1_500;
 
 export interface StasisAppServices extends CallServices {
   /** Records the call (idempotent per channel). */
@@ -37,13 +44,30 @@ export class StasisApp<S extends IvrStateView> {
       outbound?: Record<string, (client: Client, channel: Channel, args: string[]) => Promise<void>>;
       /** Channels of our own outbound calls: after a restart they are hung up, not greeted as callers. */
       isOutboundChannel?: (channelId: string) => boolean;
+      /** Period of the background reconciliation (RECONCILE_EVERY_MS by default). */
+      reconcileEveryMs?: number;
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
     // On every connection, the first one too: after a crash or a restart of the engine,
     // callers may still be waiting in Stasis with nobody serving them.
     deps.connection.on('connected', (client: Client) => void this.reconcile(client));
+    this.reconcileTimer = setInterval(() => {
+      const client = deps.connection.client;
+      if (client && deps.connection.isConnected()) void this.reconcile(client);
+    }, deps.reconcileEveryMs ?? RECONCILE_EVERY_MS);
+    this.reconcileTimer.unref();
   }
+
+  private readonly reconcileTimer: NodeJS.Timeout;
+  /** One reconciliation at a time; a request meanwhile runs once it is over. */
+  private reconciling: Promise<void> | undefined;
+  /** Set by drain(): new calls go straight to the dialplan fallback. */
+  private draining = false;
+  /** Channels handed to the dialplan and not yet out of Stasis: their session hears nothing more. */
+  private readonly leaving = new Set<string>();
+  /** drain()'s wait for the last session to leave Stasis. */
+  private lastSessionLeft: (() => void) | undefined;
 
   /** Outbound call flows running in Stasis, by channel. */
   private readonly outboundFlows = new Map<string, Promise<void>>();
@@ -52,11 +76,23 @@ export class StasisApp<S extends IvrStateView> {
     return this.sessions.size;
   }
 
+  /** True while this process serves the call (IVR session, ending, or outbound flow): its files are not final. */
+  owns(channelId: string): boolean {
+    return this.sessions.has(channelId) || this.endingIds.has(channelId) || this.outboundFlows.has(channelId);
+  }
+
+  private readonly endingIds = new Set<string>();
+
   private attach(client: Client): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
       const args = ([] as string[]).concat(event.args ?? []);
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
+      if (outbound && this.draining) {
+        // Our own call answered as we shut down: nobody would run its flow.
+        client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
+        return;
+      }
       if (outbound) {
         // Our own outbound calls (callbacks…), answered: not IVR sessions.
         const flow = outbound(client, channel, args.slice(1)).catch((err: Error) => {
@@ -65,6 +101,12 @@ export class StasisApp<S extends IvrStateView> {
         });
         this.outboundFlows.set(channel.id, flow);
         void flow.finally(() => this.outboundFlows.delete(channel.id));
+        return;
+      }
+      if (this.draining) {
+        // Shutting down: the dialplan serves the call (queue or voicebox), not a dying engine.
+        logger.info({ callId: channel.id }, 'shutting down: call sent to the dialplan fallback');
+        void this.handOff(client, channel.id);
         return;
       }
       void this.startSession(client, channel, args).catch((err: Error) => {
@@ -76,27 +118,24 @@ export class StasisApp<S extends IvrStateView> {
       });
     });
     client.on('StasisEnd', (_event, channel: Channel) => {
-      const session = this.sessions.get(channel.id);
-      if (!session) return;
-      this.sessions.delete(channel.id);
-      const ended = session.onStasisEnd().then(
-        () => logger.info({ callId: channel.id }, 'call left the IVR'),
-        (err: Error) => logger.error({ err: err.message, callId: channel.id }, 'call session did not end cleanly'),
-      );
-      this.ending.add(ended);
-      void ended.finally(() => this.ending.delete(ended));
+      this.leaving.delete(channel.id);
+      this.endSession(channel.id);
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      if (this.leaving.has(channel.id)) return;
       this.sessions.get(channel.id)?.onDtmf(event.digit);
     });
     client.on('PlaybackStarted', (event) => {
       const channelId = targetChannel(event.playback.target_uri);
-      if (channelId) this.playbackOwner.set(event.playback.id, channelId);
+      if (!channelId) return;
+      this.playbackOwner.set(event.playback.id, channelId);
+      // Started just as the call was handed off: it would hold the hand-off back.
+      if (this.leaving.has(channelId)) this.stopPlayback(client, event.playback.id);
     });
     client.on('PlaybackFinished', (event) => {
       const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
       this.playbackOwner.delete(event.playback.id);
-      if (channelId) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
+      if (channelId && !this.leaving.has(channelId)) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
     });
     const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
       const channelId = targetChannel(event.recording.target_uri);
@@ -107,7 +146,28 @@ export class StasisApp<S extends IvrStateView> {
     client.on('RecordingFailed', onRecording(true));
   }
 
+  /** The call left Stasis (or the watchdog/reconcile found it gone): its session writes its last rows. */
+  private endSession(channelId: string): void {
+    const session = this.sessions.get(channelId);
+    if (!session) return;
+    this.sessions.delete(channelId);
+    if (this.sessions.size === 0) this.lastSessionLeft?.();
+    this.endingIds.add(channelId);
+    const { logger } = this.deps;
+    const ended = session.onStasisEnd().then(
+      () => logger.info({ callId: channelId }, 'call left the IVR'),
+      (err: Error) => logger.error({ err: err.message, callId: channelId }, 'call session did not end cleanly'),
+    );
+    this.ending.add(ended);
+    void ended.finally(() => {
+      this.ending.delete(ended);
+      this.endingIds.delete(channelId);
+    });
+  }
+
   private async startSession(client: Client, channel: Channel, args: string[]): Promise<void> {
+    // StasisStart and a reconciliation may both find the same new channel.
+    if (this.sessions.has(channel.id)) return;
     const { logger, services } = this.deps;
     const caller = channel.caller?.number?.trim() || null;
     const entry = args[0] === 'queue-exit' ? 'queue-exit' : 'inbound';
@@ -120,43 +180,86 @@ export class StasisApp<S extends IvrStateView> {
       services,
       logger: log,
       now: this.deps.now,
+      onGone: () => this.endSession(channel.id),
     });
     this.sessions.set(channel.id, session);
     log.info({ entry, queueStatus: args[1] }, 'call entered the IVR');
-    await services.callStarted(channel.id, caller, this.deps.now());
-    const openCase = entry === 'inbound' ? await services.findOpenCase(caller).catch(() => null) : null;
+    // The caller hears the welcome without waiting on the database: a slow or absent one
+    // costs the call row and the open-case notice, never the IVR itself (the choices
+    // travel with the recording's name).
+    const recorded = services.callStarted(channel.id, caller, this.deps.now()).catch((err: Error) => {
+      log.warn({ err: err.message }, 'call row not written; the IVR goes on');
+    });
+    session.afterCallRow(recorded);
+    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), OPEN_CASE_WAIT_MS).catch(() => null) : null;
     await session.deliver({ type: 'started', caller, entry, openCase, queueStatus: entry === 'queue-exit' ? (args[1] ?? null) : null });
   }
 
   /**
-   * After a WebSocket outage: channels may have hung up unseen, or (after a restart)
-   * be in Stasis with no session. End the former; start the latter over from the
-   * welcome (their call row is kept: it is keyed by the channel).
+   * After a WebSocket outage, after a restart, and every RECONCILE_EVERY_MS: channels
+   * may have hung up unseen, or be in Stasis with no session. End the former; start the
+   * latter over from the welcome (their call row is kept: it is keyed by the channel).
+   * Each channel on its own: one that fails (gone meanwhile, a database error) does not
+   * strand the callers after it.
    */
-  private async reconcile(client: Client): Promise<void> {
+  reconcile(client: Client): Promise<void> {
+    this.reconciling ??= this.reconcileOnce(client).finally(() => (this.reconciling = undefined));
+    return this.reconciling;
+  }
+
+  private async reconcileOnce(client: Client): Promise<void> {
     const { logger } = this.deps;
+    // Sessions started after the listing below are not in it: they must not be ended.
+    const known = [...this.sessions];
+    let listed: string[];
     try {
-      const app = await client.applications.get({ applicationName: 'hotline' });
-      const inStasis = new Set(app.channel_ids);
-      for (const [id, session] of this.sessions) {
-        if (inStasis.has(id)) continue;
-        this.sessions.delete(id);
-        await session.onStasisEnd();
-      }
-      for (const id of inStasis) {
-        if (this.sessions.has(id)) continue;
-        if (this.deps.isOutboundChannel?.(id)) {
-          // Its flow died with the old process; the attempt is recorded by its hang-up.
-          await client.channels.hangup({ channelId: id }).catch(() => undefined);
-          continue;
-        }
-        const channel = await client.channels.get({ channelId: id });
-        logger.warn({ callId: id }, 'resuming a call found in Stasis without a session');
-        await this.startSession(client, channel, []);
-      }
+      listed = ([] as string[]).concat((await client.applications.get({ applicationName: 'hotline' })).channel_ids);
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'ARI reconciliation failed');
+      return;
     }
+    const inStasis = new Set(listed);
+    for (const [id, session] of known) {
+      if (this.sessions.get(id) !== session) continue;
+      if (inStasis.has(id)) {
+        // Events may have been lost: a prompt or a recording that ended unseen.
+        void session.recheck().catch((err: Error) => logger.warn({ err: err.message, callId: id }, 'session recheck failed'));
+        continue;
+      }
+      this.endSession(id);
+    }
+    for (const id of inStasis) {
+      if (this.owns(id)) continue;
+      try {
+        await this.resume(client, id);
+      } catch (err) {
+        logger.error({ err: (err as Error).message, callId: id }, 'could not resume a call found in Stasis');
+      }
+    }
+  }
+
+  /**
+   * A channel the application lists but nobody here serves. The list holds the app's
+   * subscriptions, not only channels in Stasis: a callback now waiting in a queue is
+   * listed too and must be left alone. Only a channel whose dialplan application is
+   * Stasis(hotline…) is ours to pick up.
+   */
+  private async resume(client: Client, channelId: string): Promise<void> {
+    const channel = await client.channels.get({ channelId }).catch((err: Error) => {
+      if (/not found|404/i.test(err.message)) return null;
+      throw err;
+    });
+    if (!channel) return;
+    const args = stasisArgs(channel);
+    if (!args) return;
+    if (this.owns(channelId)) return;
+    if (this.deps.outbound?.[args[0] ?? ''] || this.deps.isOutboundChannel?.(channelId)) {
+      // Our own call whose flow died with an earlier process: the attempt is recorded by its hang-up.
+      await client.channels.hangup({ channelId }).catch(() => undefined);
+      return;
+    }
+    this.deps.logger.warn({ callId: channelId }, 'resuming a call found in Stasis without a session');
+    await this.startSession(client, channel, args);
   }
 
   /**
@@ -166,7 +269,14 @@ export class StasisApp<S extends IvrStateView> {
   async handOffAll(): Promise<void> {
     const client = this.deps.connection.client;
     if (!client) return;
-    await Promise.all([...this.sessions.keys()].map((channelId) => this.handOff(client, channelId)));
+    this.draining = true;
+    await Promise.all(
+      [...this.sessions].map(async ([channelId, session]) => {
+        const recording = session.isRecording;
+        if (recording) await session.stopRecording();
+        await this.handOff(client, channelId, recording ? KEPT_EXTENSION : 's');
+      }),
+    );
     await this.endOutboundFlows(client);
   }
 
@@ -186,21 +296,70 @@ export class StasisApp<S extends IvrStateView> {
     clearTimeout(timer);
   }
 
+  /**
+   * Shutdown of the calls (app.stop): from now on new calls go to the dialplan fallback;
+   * a caller mid-message has the recording stopped, so Asterisk keeps it under a name
+   * carrying their choices, and is told so by the dialplan (hotline-fallback,kept); every
+   * other caller is handed to the fallback; outbound calls are ended. Resolves when that
+   * is done and the ended calls have written their rows, or at `deadlineMs`.
+   */
+  async drain(deadlineMs = 10_000): Promise<void> {
+    this.draining = true;
+    clearInterval(this.reconcileTimer);
+    const client = this.deps.connection.client;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+    const left = new Promise<void>((resolve) => {
+      this.lastSessionLeft = resolve;
+      if (this.sessions.size === 0) resolve();
+    });
+    const work = (async () => {
+      // Without ARI no caller can be handed off, nor be seen leaving: no use waiting.
+      if (client) {
+        await this.handOffAll();
+        await left;
+      }
+      await this.settled();
+    })();
+    await Promise.race([work, deadline]);
+    clearTimeout(timer);
+  }
+
   /** Resolves once every ended call has written its rows (before the database closes). */
-  async drain(): Promise<void> {
+  async settled(): Promise<void> {
     await Promise.all([...this.ending]);
   }
 
-  private handOff(client: Client, channelId: string): Promise<void> {
+  /**
+   * Asterisk runs the continue only after the channel's current playback: a long menu
+   * prompt would hold the caller (and the shutdown) back. So the playback is stopped
+   * once the continue is queued, and the session hears no more events to start another.
+   */
+  private handOff(client: Client, channelId: string, extension = 's'): Promise<void> {
     const context = this.deps.shutdownContext ?? 'hotline-fallback';
-    return client.channels
-      .continueInDialplan({ channelId, context, extension: 's', priority: 1 })
+    this.leaving.add(channelId);
+    const continued = client.channels
+      .continueInDialplan({ channelId, context, extension, priority: 1 })
       .catch((err: Error) => {
         // A caller who hung up meanwhile needs no hand-off.
         const gone = /not found/i.test(err.message);
         this.deps.logger[gone ? 'debug' : 'warn']({ err: err.message, callId: channelId }, 'hand-off failed');
       });
+    for (const [playbackId, owner] of this.playbackOwner) if (owner === channelId) this.stopPlayback(client, playbackId);
+    return continued;
   }
+
+  private stopPlayback(client: Client, playbackId: string): void {
+    client.playbacks.stop({ playbackId }).catch(() => undefined);
+  }
+}
+
+/** The arguments of the Stasis(hotline,…) a channel is in, or null when it is not in ours. */
+export function stasisArgs(channel: { dialplan?: { app_name?: string; app_data?: string } }): string[] | null {
+  const { app_name: app, app_data: data } = channel.dialplan ?? {};
+  if (app?.toLowerCase() !== 'stasis' || data === undefined) return null;
+  const [name, ...args] = data.split(',');
+  return name?.trim() === 'hotline' ? args.map((a) => a.trim()) : null;
 }
 
 function targetChannel(uri: string | undefined): string | undefined {

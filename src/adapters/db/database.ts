@@ -26,38 +26,49 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PGlite data folder (created if missing); undefined = in memory. */
   pgliteDir?: string;
+  /** PostgreSQL time limits (config.databaseTimeouts); the defaults below when absent. */
+  timeouts?: Partial<PostgresTimeouts>;
 }
+
+export interface PostgresTimeouts {
+  connectMs: number;
+  statementMs: number;
+  queryMs: number;
+  idleInTransactionMs: number;
+}
+
+const DEFAULT_TIMEOUTS: PostgresTimeouts = { connectMs: 5_000, statementMs: 10_000, queryMs: 12_000, idleInTransactionMs: 30_000 };
 
 // Arbitrary but fixed: every instance of the service migrates under the same lock.
 const MIGRATION_LOCK_ID = 137_0001;
 
 /** Opens the database and brings its schema up to date before handing it out. */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url) : openPglite(opts.pgliteDir);
+  return opts.url ? openPostgres(opts.url, { ...DEFAULT_TIMEOUTS, ...opts.timeouts }) : openPglite(opts.pgliteDir);
 }
 
-async function openPostgres(url: string): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url });
+/**
+ * pg waits forever by default: for a connection, for a statement, for a server that
+ * stopped answering (SIGSTOP, a dead link). Every call of the IVR waits on these, so a
+ * hung database meant silence for the caller; with limits the query fails and the IVR
+ * takes its fallback (the message is kept, the caller is told so).
+ */
+export function poolOptions(url: string, t: PostgresTimeouts): pg.PoolConfig {
+  return {
+    connectionString: url,
+    connectionTimeoutMillis: t.connectMs,
+    statement_timeout: t.statementMs,
+    query_timeout: t.queryMs,
+    idle_in_transaction_session_timeout: t.idleInTransactionMs,
+  };
+}
+
+async function openPostgres(url: string, timeouts: PostgresTimeouts): Promise<Database> {
+  await migratePostgres(url, timeouts.connectMs);
+  const pool = new pg.Pool(poolOptions(url, timeouts));
   // An idle client dropped by the server emits 'error' on the pool; unhandled it would
   // crash the process. The next query fails instead and health reports the database down.
   pool.on('error', () => undefined);
-  try {
-    // Two replicas starting together must not apply the same migration twice.
-    const client = await pool.connect();
-    try {
-      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
-      try {
-        await migrateNodePg(drizzleNodePg({ client, schema }), { migrationsFolder: findMigrationsFolder() });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
-      }
-    } finally {
-      client.release();
-    }
-  } catch (err) {
-    await pool.end();
-    throw err;
-  }
   const db = drizzleNodePg({ client: pool, schema });
   let closing: Promise<void> | undefined;
   return {
@@ -69,6 +80,27 @@ async function openPostgres(url: string): Promise<Database> {
     // pg's Pool throws on a second end(); shutdown paths may close twice.
     close: () => (closing ??= pool.end()),
   };
+}
+
+/**
+ * Migrates on a connection of its own, without statement limits: waiting for another
+ * replica's migration (the advisory lock) or a long migration is not a hung database.
+ */
+async function migratePostgres(url: string, connectMs: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectMs });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    // Two replicas starting together must not apply the same migration twice.
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      await migrateNodePg(drizzleNodePg({ client, schema }), { migrationsFolder: findMigrationsFolder() });
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function openPglite(dir: string | undefined): Promise<Database> {

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { TRACKING_NUMBER_PATTERN } from '../../domain/cases/tracking-number.js';
 import {
   CASE_CATEGORIES,
   CASE_CHANNELS,
@@ -19,9 +20,9 @@ export const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Ty
 const IsoDate = Type.String({ format: 'date-time' });
 
 export const TrackingNumber = Type.String({
-  pattern: '^[0-9]{8}$',
-  description: '8 digits, the last one a check digit',
-  examples: ['12345674'],
+  pattern: TRACKING_NUMBER_PATTERN,
+  description: '10 digits (8 for cases numbered before 2027), the last one a check digit',
+  examples: ['1234567894', '12345671'],
 });
 
 export const District = Type.Integer({ minimum: 1, maximum: DISTRICT_COUNT, description: 'Tehran municipal district' });

@@ -134,6 +134,8 @@ export interface HttpDeps {
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
+  /** Misconfigurations reported by GET /api/health next to the checks (Redis persistence). */
+  healthWarnings?: () => readonly string[];
   hours: HoursService;
   /** Call and case reports over a Jalali period (GET /api/reports/*, the /reports page). */
   reports: ReportService;

@@ -2,7 +2,7 @@
  * District dispatch: one BullMQ job per case and district delivers the case to each of
  * the district's targets (its inbox here, its HTTP webhooks), then marks it `dispatched`.
  */
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Holiday } from '../../domain/calendar/holidays.js';
 import type { Case } from '../../domain/cases/case.js';
@@ -10,7 +10,10 @@ import { deliveryTime } from '../../domain/cases/district.js';
 import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
 import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
+import { DistrictSlots } from './district-slots.js';
+import { keepEnsured } from './keep-ensured.js';
 import { postWebhook } from './webhook.js';
+import { isPermanentWebhookFailure } from './webhook-retry.js';
 import { DEFAULT_QUEUE_PREFIX, DISPATCH_QUEUE, dispatchJobId, type DispatchJobData } from './queues.js';
 
 export const INBOX_TARGET = 'inbox';
@@ -18,6 +21,14 @@ const SWEEP_JOB = 'sweep';
 const SWEEP_SCHEDULER_ID = 'dispatch-sweep';
 const SWEEP_GRACE_MS = 60_000;
 const SWEEP_BATCH = 200;
+/**
+ * Deliveries at once per worker, and per district among them: 22 districts × 2, so one
+ * district whose receiver hangs holds 2 slots and the others keep theirs.
+ */
+const DEFAULT_CONCURRENCY = 44;
+const DEFAULT_PER_DISTRICT = 2;
+/** A job of a district already using its share waits this long, then tries for a slot again. */
+const DISTRICT_BUSY_DELAY_MS = 1_000;
 
 export interface DispatchOptions {
   /** Tries per job, the first included (8). */
@@ -45,6 +56,8 @@ export interface DispatchDeps {
   producerConnection?: ConnectionOptions;
   /** How often cases left without a job are queued again (60 s); 0 turns the sweep off. */
   sweepEveryMs?: number;
+  /** How often the sweep's scheduler is set again, should Redis have lost it (60 s). */
+  ensureEveryMs?: number;
   /** Key prefix in Redis; tests use a fresh one each. */
   prefix?: string;
   cases: Pick<CaseRepo, 'findById' | 'transition' | 'listUndispatched'>;
@@ -56,7 +69,10 @@ export interface DispatchDeps {
   options?: Partial<DispatchOptions>;
   /** Run a worker in this process (default true); false only adds jobs. */
   worker?: boolean;
+  /** Deliveries at once in this worker (44). */
   concurrency?: number;
+  /** Of which one district may hold at most this many (2): a hanging receiver stalls only its own. */
+  perDistrict?: number;
   /** Lock and stall timing of the worker (tests shorten them to see a dead worker's job move on). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -113,6 +129,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     const done = new Set(await deps.dispatches.deliveredTargets(caseId, district));
     const body = JSON.stringify({ event: 'case.dispatched', district, case: webhookCase(found) });
     const failures: string[] = [];
+    let refused = false;
     for (const t of targets) {
       if (done.has(t)) continue;
       try {
@@ -122,9 +139,13 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
         }
         await deps.dispatches.recordDelivery(caseId, district, t, deps.now());
       } catch (err) {
+        refused ||= isPermanentWebhookFailure(err);
         failures.push(`${t === INBOX_TARGET ? t : safeUrl(t)}: ${(err as Error).message}`);
       }
     }
+    // A target that refuses (a 4xx) will refuse every retry: the job can no longer succeed
+    // by itself, so it goes to a supervisor's manual retry now instead of in an hour.
+    if (refused) throw new UnrecoverableError(failures.join('; '));
     if (failures.length > 0) throw new Error(failures.join('; '));
     await markDispatched(found);
     return 'delivered';
@@ -177,21 +198,29 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
   const sweepEvery = deps.sweepEveryMs ?? 60_000;
   const scheduling =
     sweepEvery > 0
-      ? keepTrying(
+      ? keepEnsured(
           async () => {
             await queue.waitUntilReady();
             await queue.upsertJobScheduler(SWEEP_SCHEDULER_ID, { every: sweepEvery }, { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } });
           },
           logger,
+          { what: 'dispatch sweep scheduler', everyMs: deps.ensureEveryMs },
         )
       : null;
 
+  const slots = new DistrictSlots(deps.perDistrict ?? DEFAULT_PER_DISTRICT);
   let worker: Worker<DispatchJobData> | null = null;
   if (deps.worker !== false) {
     worker = new Worker<DispatchJobData>(
       DISPATCH_QUEUE,
-      async (job) => {
+      async (job, token) => {
         if (job.name === SWEEP_JOB) return sweep();
+        const { district } = job.data;
+        if (!slots.tryTake(district)) {
+          // Not an attempt: the job steps aside for other districts and comes back shortly.
+          await job.moveToDelayed(Date.now() + DISTRICT_BUSY_DELAY_MS, token);
+          throw new DelayedError();
+        }
         try {
           return await deliver(job);
         } catch (err) {
@@ -202,12 +231,14 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
               .catch((flagErr: Error) => logger.error({ err: flagErr.message, jobId: job.id }, 'could not flag failed dispatch'));
           }
           throw err;
+        } finally {
+          slots.release(district);
         }
       },
       {
         connection: deps.connection,
         prefix,
-        concurrency: deps.concurrency ?? 4,
+        concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY,
         ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
         ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
       },
@@ -241,30 +272,6 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
       scheduling?.stop();
       await worker?.close(force);
       await queue.close();
-    },
-  };
-}
-
-/**
- * Retries a start-up step that needs Redis until it succeeds: the service starts while
- * Redis is down, and the schedule must exist once Redis is back.
- */
-export function keepTrying(step: () => Promise<unknown>, logger: Logger, delayMs = 5_000): { stop(): void } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const attempt = () => {
-    step().catch((err: Error) => {
-      if (stopped) return;
-      logger.warn({ err: err.message }, 'queue scheduler not set up yet; retrying');
-      timer = setTimeout(attempt, delayMs);
-      timer.unref();
-    });
-  };
-  attempt();
-  return {
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
     },
   };
 }

@@ -5,7 +5,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CaseRepo } from '../../domain/cases/ports.js';
-import { keepTrying } from './dispatch.js';
+import { keepEnsured } from './keep-ensured.js';
 import { DEFAULT_QUEUE_PREFIX, SLA_QUEUE } from './queues.js';
 
 export const SLA_SCHEDULER_ID = 'sla-escalation';
@@ -18,6 +18,8 @@ export interface SlaDeps {
   now: () => Date;
   /** How often the sweep runs (60 s). */
   everyMs?: number;
+  /** How often the scheduler is set again, should Redis have lost it (60 s). */
+  ensureEveryMs?: number;
   /** Run a worker in this process (default true). */
   worker?: boolean;
 }
@@ -33,8 +35,9 @@ export function startSla(deps: SlaDeps): Sla {
   const logger = deps.logger.child({ component: 'sla' });
   const queue = new Queue(SLA_QUEUE, { connection: deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'sla queue error'));
-  // Upserted by every instance at start: one schedule, whatever the number of replicas.
-  const scheduling = keepTrying(
+  // Upserted by every instance at start and every minute after: one schedule, whatever
+  // the number of replicas, and back soon after Redis lost its data.
+  const scheduling = keepEnsured(
     () =>
       queue.upsertJobScheduler(
         SLA_SCHEDULER_ID,
@@ -42,6 +45,7 @@ export function startSla(deps: SlaDeps): Sla {
         { name: 'escalate', opts: { removeOnComplete: true, removeOnFail: 100 } },
       ),
     logger,
+    { what: 'SLA scheduler', everyMs: deps.ensureEveryMs },
   );
 
   let worker: Worker | null = null;

@@ -14,7 +14,7 @@ import type { CaseRepo } from '../../domain/cases/ports.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { awaitCallEnd } from './call-end.js';
-import { keepTrying } from './dispatch.js';
+import { keepEnsured } from './keep-ensured.js';
 import { settledWithin } from './settled-within.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
@@ -61,6 +61,8 @@ export interface SurveyJobsDeps {
   maxCallMs?: number;
   /** How often a worker looks in the database for a call ended in another process (2 s). */
   pollMs?: number;
+  /** How often the global cap is set again, should Redis have lost it (60 s). */
+  ensureEveryMs?: number;
 }
 
 /**
@@ -167,14 +169,19 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
   worker?.on('error', (err) => logger.warn({ err: err.message }, 'survey worker error'));
   worker?.on('failed', (job, err) => logger.warn({ jobId: job?.id, err: err.message }, 'outbound call job failed'));
 
-  // The cap is set before this worker takes a job; while Redis is down, keep trying.
+  // The cap is set before this worker takes a job; while Redis is down, keep trying; and
+  // set again every minute, as a flushed Redis forgets it.
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const setup = keepTrying(async () => {
-    await queue.setGlobalConcurrency(deps.maxConcurrent);
-    if (worker && !worker.isRunning()) void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'survey worker stopped'));
-    markReady();
-  }, logger);
+  const setup = keepEnsured(
+    async () => {
+      await queue.setGlobalConcurrency(deps.maxConcurrent);
+      if (worker && !worker.isRunning()) void worker.run().catch((err: Error) => logger.error({ err: err.message }, 'survey worker stopped'));
+      markReady();
+    },
+    logger,
+    { what: 'outbound calls cap', everyMs: deps.ensureEveryMs },
+  );
 
   async function schedule(job: SurveyJob): Promise<void> {
     const delay = Math.max(0, job.at.getTime() - deps.now().getTime());

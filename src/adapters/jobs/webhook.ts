@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { WebhookStatusError } from './webhook-retry.js';
 
 export const SIGNATURE_HEADER = 'X-Hotline-Signature';
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -32,5 +33,5 @@ export async function postWebhook(req: WebhookRequest, fetchImpl: typeof fetch =
   });
   // Drained so the connection can be reused; the body itself says nothing we act on.
   await res.arrayBuffer().catch(() => undefined);
-  if (!res.ok) throw new Error(`webhook answered ${res.status}`);
+  if (!res.ok) throw new WebhookStatusError(res.status);
 }

@@ -1,11 +1,19 @@
 /**
- * Case tracking numbers: 8 digits, 7 random + a Damm check digit. Citizens read them
- * over the phone and key them in on DTMF; the Damm check catches every single mistyped
- * digit and every swap of two neighbours, so a slip gives "invalid" instead of a
- * stranger's case.
+ * Case tracking numbers: 10 digits, 9 random + a Damm check digit (900 million values;
+ * the first 8-digit form had 9 million, a few years of 137). Cases numbered before keep
+ * their 8 digits and are still found and validated everywhere. Citizens read them over
+ * the phone and key them in on DTMF; the Damm check catches every single mistyped digit
+ * and every swap of two neighbours, so a slip gives "invalid" instead of a stranger's case.
  */
 
-export const TRACKING_NUMBER_LENGTH = 8;
+export const TRACKING_NUMBER_LENGTH = 10;
+/** Length of the tracking numbers issued before the 10-digit form. */
+export const LEGACY_TRACKING_NUMBER_LENGTH = 8;
+/**
+ * The shape HTTP schemas accept: digits of either length. Leading digit and check digit
+ * are not checked there, so a well-formed but unknown number gets a 404, not a 400.
+ */
+export const TRACKING_NUMBER_PATTERN = '^[0-9]{8}(?:[0-9]{2})?$';
 
 // The order-10 weakly totally anti-symmetric quasigroup from Damm's thesis (2004).
 const DAMM: readonly (readonly number[])[] = [
@@ -45,6 +53,7 @@ export function generateTrackingNumber(random: () => number = Math.random): stri
   return body + dammCheckDigit(body);
 }
 
+/** A tracking number of either length (10, or the legacy 8) whose check digit holds. */
 export function isValidTrackingNumber(s: string): boolean {
-  return /^[1-9]\d{7}$/.test(s) && dammInterim(s) === 0;
+  return /^[1-9]\d{7}(?:\d{2})?$/.test(s) && dammInterim(s) === 0;
 }

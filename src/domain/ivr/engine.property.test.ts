@@ -65,7 +65,7 @@ const pickArb: fc.Arbitrary<Pick> = fc.oneof(
   },
   {
     weight: 3,
-    arbitrary: fc.record({ kind: fc.constant('caseCreated' as const), trackingNumber: fc.stringMatching(/^\d{8}$/) }),
+    arbitrary: fc.record({ kind: fc.constant('caseCreated' as const), trackingNumber: fc.stringMatching(/^\d{10}$/) }),
   },
   {
     weight: 2,

@@ -372,10 +372,20 @@ describe('follow up a case by tracking number', () => {
     ]);
   });
 
+  it.each(['12345671', '1234567894'])('looks up a %s-long number, ended with # or by a pause', (typed) => {
+    const withHash = run([inbound(), key('2'), ...keys(`${typed}#`)], OPEN);
+    expect(withHash.last).toEqual([cancel, lookupCase(typed)]);
+    const withPause = run([inbound(), key('2'), ...keys(typed), timeout], OPEN);
+    expect(withPause.last).toEqual([lookupCase(typed)]);
+  });
+
   it.each([
     ['too short', '123'],
     ['a wrong check digit', '12345678'],
     ['two neighbours swapped', '21345671'],
+    ['a wrong check digit at 10 digits', '1234567890'],
+    ['one digit too many', '12345678940'],
+    ['9 digits', '123456789'],
   ])('does not look up a number with %s', (_, typed) => {
     const { all } = run([inbound(), key('2'), ...keys(`${typed}#`)], OPEN);
     expect(all.some((c) => c.type === 'lookupCase')).toBe(false);
@@ -494,17 +504,17 @@ describe('voicebox', () => {
     expect(last).toEqual([play('repeat', ...sayCaseNumber, 'goodbye')]);
   });
 
-  it('says a technical error and hangs up when the case cannot be created', () => {
+  it('tells the caller the message is kept (not to call again) when the case cannot be made now', () => {
     const state = converse(OPEN, [
       [queueExit, [play('voicebox-intro')]],
       [done, [record(1)]],
       [recorded(5), [play('voicebox-review')]],
       [key('1'), [{ type: 'createCase', category: null, district: null, recording: 'voicebox-1' }]],
-      [failed('createCase'), [play('technical-error')]],
+      [failed('createCase'), [play('message-kept', 'goodbye')]],
       [done, [{ type: 'hangup' }]],
     ]);
-    expect(state.outcome).toBe('failed');
-    expect(state.path).toContain('case:failed');
+    expect(state.outcome).toBe('voicebox');
+    expect(state.path).toContain('case:kept');
   });
 
   it('says a technical error when recording fails and there is nothing to save', () => {

@@ -373,7 +373,10 @@ function saveMessage(state: IvrState): Result {
 }
 
 const onSaving: Handler<'saving'> = (state, _phase, event) => {
-  if (event.type === 'failed' && event.command === 'createCase') return failCall(log(state, 'case:failed'));
+  // The case could not be made now (database down or slow, audio not fetched): the
+  // message stays in Asterisk under a name carrying the choices and is imported later.
+  // The caller is told it is kept, not to call again (which would make a duplicate).
+  if (event.type === 'failed' && event.command === 'createCase') return closeWith(log(state, 'case:kept'), ['message-kept', 'goodbye']);
   if (event.type !== 'caseCreated') return stay(state);
   const registered = { ...log(state, `case:${event.trackingNumber}`), trackingNumber: event.trackingNumber };
   const digits = sayDigits(event.trackingNumber);

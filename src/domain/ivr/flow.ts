@@ -29,8 +29,11 @@ export const LIMITS = {
   trackingAttempts: 2,
   /** Recordings per call, so an empty line cannot loop the voicebox forever. */
   recordings: 3,
-  /** Longest digit entry kept; one more than the longest valid entry so overlong input stays invalid. */
-  entryDigits: 9,
+  /**
+   * Longest digit entry kept; one more than the longest valid entry (a 10-digit tracking
+   * number) so overlong input stays invalid. A legacy 8-digit number ends with # or a pause.
+   */
+  entryDigits: 11,
 } as const;
 
 export const RECORDING = {
@@ -128,4 +131,5 @@ export const FLOW_PROMPT_IDS: readonly string[] = [
   'repeat',
   'goodbye',
   'technical-error',
+  'message-kept',
 ];

@@ -55,7 +55,7 @@ export const cases = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    check('cases_tracking_number_check', sql`${t.trackingNumber} ~ '^[1-9][0-9]{7}$'`),
+    check('cases_tracking_number_check', sql`${t.trackingNumber} ~ '^[1-9][0-9]{7}([0-9]{2})?$'`),
     check('cases_channel_check', oneOf(t.channel, CASE_CHANNELS)),
     check('cases_category_check', oneOf(t.category, CASE_CATEGORIES)),
     check('cases_status_check', oneOf(t.status, CASE_STATUSES)),

@@ -11,20 +11,27 @@ const HealthBody = Type.Object(
       ari: Type.Boolean(),
       ami: Type.Boolean(),
     }),
+    warnings: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Misconfigurations that lose data on a fault (Redis without AOF, or evicting keys) but do not stop the service; present when not empty',
+      }),
+    ),
   },
   { title: 'Health' },
 );
 
 const ALL_DOWN: HealthChecks = { database: false, redis: false, ari: false, ami: false };
 
-export function healthRoutes(deps: Pick<HttpDeps, 'health'>): FastifyPluginAsyncTypebox {
+export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/health',
       {
         schema: {
           summary: 'Service health',
-          description: '200 only when the database, Redis, ARI and AMI are all up; 503 otherwise. Public.',
+          description:
+            '200 only when the database, Redis, ARI and AMI are all up; 503 otherwise. `warnings` name risks an operator should fix (they do not turn 200 into 503). Public.',
           tags: ['health'],
           security: [],
           response: {
@@ -43,7 +50,11 @@ export function healthRoutes(deps: Pick<HttpDeps, 'health'>): FastifyPluginAsync
           checks = ALL_DOWN;
         }
         const ok = HEALTH_CHECKS.every((name) => checks[name] === true);
-        return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
+        // A risk, not an outage: a balancer must not take a working engine out for it.
+        const warnings = deps.healthWarnings?.() ?? [];
+        return reply
+          .code(ok ? 200 : 503)
+          .send({ status: ok ? 'ok' : 'degraded', checks, ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });
       },
     );
   };

@@ -12,7 +12,7 @@ import {
   REPORT_SCRIPT_PATH,
   REPORT_STYLE_PATH,
 } from '../../../web/report-page.js';
-import { Category, District } from '../case-dto.js';
+import { Category, District, TrackingNumber } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 import { normalizePhoneOrFail } from '../phone.js';
@@ -61,7 +61,7 @@ const PublicCase = Type.Object(
 
 const Registered = Type.Object(
   {
-    trackingNumber: Type.String({ pattern: '^[0-9]{8}$' }),
+    trackingNumber: TrackingNumber,
     message: Type.String({ description: 'Persian confirmation to show the citizen' }),
   },
   { description: 'The case is registered' },

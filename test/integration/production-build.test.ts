@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_FILES, DISTRICT_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { REPORTS_FILES } from '../../src/adapters/http/routes/report-pages.js';
+import { REPORT_PATH, REPORT_SCRIPT_PATH, REPORT_STYLE_PATH } from '../../src/web/report-page.js';
+import { NO_ASTERISK, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
+
+const run = promisify(execFile);
+
+/**
+ * The production form, as the Dockerfile runs it: `npm run build`, then `node
+ * dist/main.js`. Every page and asset is requested from the built output. Asterisk
+ * is pointed elsewhere: this engine must not take calls from the e2e tests' sandbox.
+ */
+describe('npm run build && node dist/main.js', () => {
+  let engine: EngineProcess;
+
+  beforeAll(async () => {
+    await run('npm', ['run', 'build'], { cwd: new URL('../..', import.meta.url), maxBuffer: 16 * 1024 * 1024 });
+    engine = await spawnEngine(['dist/main.js'], { ...NO_ASTERISK });
+  }, 240_000);
+
+  afterAll(async () => {
+    await engine?.cleanup();
+  });
+
+  it('answers /api/health with the database up (Asterisk deliberately unreachable)', async () => {
+    const res = await fetch(`${engine.url}/api/health`);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as { status: string; checks: Record<string, boolean> };
+    expect(body.checks).toMatchObject({ database: true, ari: false, ami: false });
+  });
+
+  it('serves the OpenAPI docs', async () => {
+    const res = await fetch(`${engine.url}/docs/json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/api/health');
+    expect((await fetch(`${engine.url}/docs`, { redirect: 'follow' })).status).toBe(200);
+  });
+
+  const pages: [string, readonly string[]][] = [
+    ['agent', AGENT_FILES],
+    ['wallboard', WALLBOARD_FILES],
+    ['district', DISTRICT_FILES],
+    ['reports', REPORTS_FILES],
+    ['shared', SHARED_FILES],
+  ];
+  it.each(pages)('serves /%s and every asset it loads', async (name, files) => {
+    for (const file of files) {
+      const res = await fetch(`${engine.url}/${name}/${file}`);
+      expect(res.status, `/${name}/${file}`).toBe(200);
+      expect((await res.text()).length, `/${name}/${file}`).toBeGreaterThan(0);
+    }
+    if (files.includes('index.html')) {
+      const page = await fetch(`${engine.url}/${name}`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    }
+  });
+
+  it("serves the citizens' form at /report with its script and style", async () => {
+    for (const [url, type] of [
+      [REPORT_PATH, 'text/html'],
+      [REPORT_SCRIPT_PATH, 'text/javascript'],
+      [REPORT_STYLE_PATH, 'text/css'],
+    ] as const) {
+      const res = await fetch(`${engine.url}${url}`);
+      expect(res.status, url).toBe(200);
+      expect(res.headers.get('content-type'), url).toContain(type);
+    }
+  });
+});
