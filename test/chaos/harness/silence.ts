@@ -14,9 +14,10 @@ export function eventTime(e: AriEvent): number {
  * `until` (or its end), leaving out the windows in which no engine was running (`down`),
  * since the promise is "no silence while the engine runs". Sound counts from ARI
  * playbacks and recordings, and after the call left Stasis from the dialplan
- * application it runs (the fallback's prompts, voicebox and queue).
+ * application it runs (the fallback's prompts, voicebox and queue). `from` leaves out
+ * what came before (e.g. a menu waiting for the caller's key, which is the caller's turn).
  */
-export function longestSilenceMs(call: CitizenCall, opts: { until?: number; down?: Array<[number, number]> } = {}): number {
+export function longestSilenceMs(call: CitizenCall, opts: { from?: number; until?: number; down?: Array<[number, number]> } = {}): number {
   const playing = new Set<string>();
   let recording = false;
   let dialplanSound = false;
@@ -24,7 +25,7 @@ export function longestSilenceMs(call: CitizenCall, opts: { until?: number; down
   let longest = 0;
   const close = (at: number) => {
     if (quietSince === null) return;
-    longest = Math.max(longest, minus(quietSince, at, opts.down ?? []));
+    longest = Math.max(longest, minus(Math.max(quietSince, opts.from ?? 0), at, opts.down ?? []));
     quietSince = null;
   };
   let end = opts.until ?? Date.now();
