@@ -45,6 +45,15 @@ const MAX_EXIT_MS = 20_000;
 /** The district whose webhook the Redis scenario watches. */
 const DISPATCH_DISTRICT = 20;
 
+/**
+ * Scenarios that still fail on main because the fix they prove has not landed: only
+ * `npm run chaos` runs them, so `npm test` stays green meanwhile. Empty once every fix is in.
+ */
+const AWAITING_FIX: string[] = [];
+function scenario(name: string, body: () => void): void {
+  if (LONG || !AWAITING_FIX.includes(name)) describe(name, body);
+}
+
 let bed: ChaosBed;
 /** Every caller who left a message, across scenarios: none may end up with a second case. */
 const messageCallers: Caller[] = [];
@@ -71,7 +80,7 @@ function silenceOf(callers: Caller[], from?: number): number {
 
 const stuck = (callers: Caller[]) => callers.flatMap((c) => (c.stuck ? [c.stuck] : []));
 
-describe('engine crash (SIGKILL)', () => {
+scenario('engine crash (SIGKILL)', () => {
   it(`keeps the messages being recorded, and serves the ${N.menu} callers left in the IVR again within 5 s of its return`, async () => {
     const [recorders, waiting] = await Promise.all([
       Promise.all(range(N.recording).map((i) => callerAtRecording(bed, i + 1))),
@@ -122,7 +131,7 @@ describe('engine crash (SIGKILL)', () => {
   });
 });
 
-describe('ARI WebSocket cut for 3 s', () => {
+scenario('ARI WebSocket cut for 3 s', () => {
   it('keeps the messages being recorded, and a survey call goes on after the reconnect', async () => {
     const [recorders, survey] = await Promise.all([
       Promise.all(range(N.recording).map((i) => callerAtRecording(bed, i + 10))),
@@ -189,7 +198,7 @@ if (LONG) {
 
 for (const fault of ['stopped', 'frozen'] as const) {
   const outageMs = fault === 'stopped' ? N.pgDownMs : N.pgFrozenMs;
-  describe(`PostgreSQL ${fault} for ${outageMs / 1000} s during calls`, () => {
+  scenario(`PostgreSQL ${fault} for ${outageMs / 1000} s during calls`, () => {
     it('keeps the messages left meanwhile, with their choices, and never tells the callers to call again', async () => {
       const callers: Caller[] = [];
       if (fault === 'stopped') await bed.postgres.down();
@@ -223,7 +232,7 @@ for (const fault of ['stopped', 'frozen'] as const) {
   });
 }
 
-describe('Redis restarted, then flushed', () => {
+scenario('Redis restarted, then flushed', () => {
   it('loses no dispatch and no message, and keeps serving calls', async () => {
     const repos = await bed.repos();
     // Answers 503 to the next `refusals.left` requests, 200 to the rest.
@@ -292,7 +301,7 @@ describe('Redis restarted, then flushed', () => {
   });
 });
 
-describe('SIGTERM with a live stream open and callers in the IVR', () => {
+scenario('SIGTERM with a live stream open and callers in the IVR', () => {
   it('hands the callers to the dialplan, ends the stream and exits within its deadline; their fallback messages become cases', async () => {
     const stream = await fetch(`${bed.engine.url}/api/queues/stats/stream`, {
       headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` },
