@@ -266,7 +266,7 @@ scenario('Redis restarted, then flushed', () => {
           await call.press(PARKS.key);
           await call.waitForPrompt('district-prompt', 20_000);
           await call.press('21#');
-          await call.waitForRecordingStarted(20_000);
+          await call.waitForRecordingStarted(60_000);
         });
         await speakAndKeep(caller!);
         await hangUp([caller!]);

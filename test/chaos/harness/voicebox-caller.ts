@@ -36,8 +36,9 @@ export async function callerAtRecording(bed: ChaosBed, district: number): Promis
   const caller: Caller = { phone, category: PARKS.category, district, call: await bed.line.dial(phone) };
   await step(caller, async (call) => {
     await call.report(PARKS.key, String(district));
-    await call.waitForPrompt('after-hours', 20_000);
-    await call.waitForRecordingStarted(20_000);
+    // The after-hours notice and the voicebox introduction play before the recording.
+    await call.waitForPrompt('after-hours', 30_000);
+    await call.waitForRecordingStarted(60_000);
   });
   return caller;
 }
