@@ -357,6 +357,7 @@ export async function startHotline(
 
   const http = await buildServer({
     cases,
+    calls: repos.calls,
     dispatch: jobs.dispatch,
     surveys,
     recordings,

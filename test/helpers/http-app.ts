@@ -154,6 +154,7 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
   const hoursChanges: { mode: string; actor: string }[] = [];
   const app = await buildServer({
     cases: backend.repos.cases,
+    calls: backend.repos.calls,
     recordings: backend.store,
     health: async () => ALL_UP,
     hours: await officeHours(backend.repos.settings, logger, hoursChanges),

@@ -117,6 +117,8 @@ const countdownColour = (c: Case) =>
 const shownTrackingNumbers = () =>
   page.locator('#cases tbody tr[data-tracking-number]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tracking-number')).sort());
 const POLL = { timeout: 10_000 };
+/** A row's status changes; every row also has «جزئیات», which opens the case. */
+const STATUS_BUTTONS = 'td.actions button:not(.details)';
 
 async function signIn(username: string) {
   await page.getByLabel('نام کاربری').fill(username);
@@ -179,15 +181,15 @@ describe('the district inbox in chromium', () => {
     expect(await text('#summary')()).toBe('۳ پروندهٔ باز، ۱ پرونده با مهلت گذشته');
 
     // Only the district's own moves are offered: nothing before delivery, acknowledge after it.
-    expect(await rowOf(undelivered).locator('button').count()).toBe(0);
-    expect(await rowOf(onTime).locator('button').allTextContents()).toEqual(['تأیید دریافت']);
+    expect(await rowOf(undelivered).locator(STATUS_BUTTONS).count()).toBe(0);
+    expect(await rowOf(onTime).locator(STATUS_BUTTONS).allTextContents()).toEqual(['تأیید دریافت']);
     await page.screenshot({ path: await artefactPath('district-inbox.png'), fullPage: true });
 
     // Acknowledge: the case changes in the database and the row offers the next steps.
     await rowOf(onTime).getByRole('button', { name: 'تأیید دریافت' }).click();
     await expect.poll(async () => (await backend.repos.cases.findById(onTime.id))?.status, POLL).toBe('acknowledged');
     await expect.poll(() => rowOf(onTime).locator('td.status').textContent(), POLL).toBe('دریافت‌شده');
-    expect(await rowOf(onTime).locator('button').allTextContents()).toEqual(['در حال رسیدگی', 'رفع شد']);
+    expect(await rowOf(onTime).locator(STATUS_BUTTONS).allTextContents()).toEqual(['در حال رسیدگی', 'رفع شد']);
 
     // Resolve asks for a note: an empty one is refused on the page, and nothing changes.
     await rowOf(onTime).getByRole('button', { name: 'رفع شد' }).click();
@@ -214,12 +216,12 @@ describe('the district inbox in chromium', () => {
     await expect.poll(shownTrackingNumbers, POLL).toEqual([late, onTime, undelivered].map((c) => c.trackingNumber).sort());
     expect(await rowOf(onTime).locator('td.status').textContent()).toBe('رسیدگی‌شده');
     expect(await rowOf(onTime).locator('td.countdown').textContent()).toBe('—');
-    expect(await rowOf(onTime).locator('button').count()).toBe(0);
+    expect(await rowOf(onTime).locator(STATUS_BUTTONS).count()).toBe(0);
     await page.getByLabel('پرونده‌های باز').check();
 
     // The late case: acknowledged, then in progress.
     await rowOf(late).getByRole('button', { name: 'تأیید دریافت' }).click();
-    await expect.poll(() => rowOf(late).locator('button').allTextContents(), POLL).toEqual(['در حال رسیدگی', 'رفع شد']);
+    await expect.poll(() => rowOf(late).locator(STATUS_BUTTONS).allTextContents(), POLL).toEqual(['در حال رسیدگی', 'رفع شد']);
     await rowOf(late).getByRole('button', { name: 'در حال رسیدگی' }).click();
     await expect.poll(async () => (await backend.repos.cases.findById(late.id))?.status, POLL).toBe('in_progress');
     await expect.poll(() => rowOf(late).locator('td.status').textContent(), POLL).toBe('در حال رسیدگی');

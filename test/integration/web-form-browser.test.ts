@@ -38,8 +38,9 @@ describe('web form in a browser', () => {
     await page.goto(`${base}/report`);
     const html = page.locator('html');
     expect([await html.getAttribute('lang'), await html.getAttribute('dir')]).toEqual(['fa', 'rtl']);
-    // The style sheet applied: the honeypot is moved out of sight.
-    expect(await page.locator('.hp').boundingBox()).toMatchObject({ x: expect.toSatisfy((x: number) => x < -1000) });
+    // The style sheet applied: the honeypot is clipped to nothing where it stands, and widens nothing.
+    expect(await page.evaluate<string>("getComputedStyle(document.querySelector('.hp')).clipPath")).toBe('inset(50%)');
+    expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
 
     await page.selectOption('#category', 'cleaning_waste');
     await page.selectOption('#district', '11');

@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Call, CallPatch, CallRepo } from '../../domain/cases/ports.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
@@ -106,7 +106,12 @@ export function createCallRepo(db: Db): CallRepo {
       const rows = await db
         .select()
         .from(calls)
-        .where(filter.caller === undefined ? undefined : eq(calls.caller, filter.caller))
+        .where(
+          and(
+            filter.caller === undefined ? undefined : eq(calls.caller, filter.caller),
+            filter.caseId === undefined ? undefined : eq(calls.caseId, filter.caseId),
+          ),
+        )
         .orderBy(desc(calls.startedAt), desc(calls.id))
         .limit(pageLimit(filter.limit));
       return rows.map(toCall);

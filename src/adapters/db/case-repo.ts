@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
 import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
@@ -6,7 +6,7 @@ import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
 import { pageLimit, pageOffset } from './paging.js';
-import { caseEvents, cases } from './schema/index.js';
+import { caseDispatches, caseEvents, cases } from './schema/index.js';
 
 // 10^7 numbers; even with a million cases a collision needs ~7 unlucky draws in a row.
 const MAX_TRACKING_ATTEMPTS = 8;
@@ -153,6 +153,19 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       if (filter.trackingNumbers !== undefined) where.push(inArray(cases.trackingNumber, filter.trackingNumbers));
       if (filter.createdFrom !== undefined) where.push(gte(cases.createdAt, filter.createdFrom));
       if (filter.createdTo !== undefined) where.push(lte(cases.createdAt, filter.createdTo));
+      if (filter.channel !== undefined) where.push(eq(cases.channel, filter.channel));
+      const overdue = and(isNotNull(cases.escalatedAt), inArray(cases.status, OPEN_STATUSES))!;
+      if (filter.overdue !== undefined) where.push(filter.overdue ? overdue : not(overdue));
+      if (filter.unclassified !== undefined) where.push(filter.unclassified ? isNull(cases.category) : isNotNull(cases.category));
+      if (filter.toTriage) {
+        where.push(inArray(cases.status, OPEN_STATUSES), or(isNull(cases.category), isNull(cases.district))!);
+      }
+      if (filter.hasRecording !== undefined) where.push(filter.hasRecording ? isNotNull(cases.recording) : isNull(cases.recording));
+      if (filter.text !== undefined) {
+        // The words as typed: LIKE's wildcards in them match themselves.
+        const pattern = `%${filter.text.replace(/[\\%_]/g, '\\$&')}%`;
+        where.push(or(ilike(cases.description, pattern), ilike(cases.address, pattern))!);
+      }
       const rows = await db
         .select()
         .from(cases)
@@ -222,12 +235,20 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         }
         const to = change.to ?? before.status;
         const districtChanged = change.district !== undefined && change.district !== before.district;
+        const categoryChanged = change.category !== undefined && change.category !== before.category;
         const at = change.at ?? new Date();
         const [row] = await tx
           .update(cases)
           .set({
             status: to,
             ...(districtChanged ? { district: change.district } : {}),
+            // A reclassified case runs against its new category's SLA, from when it was registered.
+            ...(categoryChanged
+              ? {
+                  category: change.category,
+                  dueAt: sql`${cases.createdAt} + ${slaHoursFor(change.category!, slaHours) * 3600} * interval '1 second'`,
+                }
+              : {}),
             ...(change.to === 'duplicate' ? { duplicateOf: change.duplicateOf ?? null } : {}),
             // The first resolution counts; a reopened and re-resolved case keeps it.
             ...(to === 'resolved' && to !== before.status ? { resolvedAt: sql`coalesce(${cases.resolvedAt}, ${at.toISOString()}::timestamptz)` } : {}),
@@ -237,7 +258,20 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           .returning();
         const events: NewEventRow[] = [];
         const note = change.note?.trim() || null;
-        if (districtChanged) {
+        if (categoryChanged) {
+          events.push({
+            caseId: before.id,
+            kind: 'category',
+            at,
+            actor: change.actor,
+            fromStatus: before.status,
+            toStatus: before.status,
+            note: `category: ${before.category ?? '-'} → ${change.category}` + (change.to ? '' : note ? ` (${note})` : ''),
+          });
+        }
+        if (districtChanged && change.district === null) {
+          events.push({ caseId: before.id, kind: 'declined', at, actor: change.actor, fromStatus: before.status, toStatus: before.status, note });
+        } else if (districtChanged) {
           events.push({
             caseId: before.id,
             kind: 'district',
@@ -254,6 +288,36 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         if (events.length > 0) await tx.insert(caseEvents).values(events);
         return toCase(row!);
       });
+    },
+
+    async remark(remark) {
+      if (!UUID.test(remark.caseId)) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${remark.caseId}`);
+      return db.transaction(async (tx) => {
+        const [current] = await tx.select({ status: cases.status }).from(cases).where(eq(cases.id, remark.caseId)).limit(1);
+        if (!current) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', `No case with id ${remark.caseId}`);
+        const [row] = await tx
+          .insert(caseEvents)
+          .values({
+            caseId: remark.caseId,
+            kind: remark.kind,
+            at: remark.at ?? new Date(),
+            actor: remark.actor,
+            fromStatus: current.status,
+            toStatus: current.status,
+            note: remark.note?.trim() || null,
+          })
+          .returning();
+        return row!;
+      });
+    },
+
+    async deliveries(caseId) {
+      if (!UUID.test(caseId)) return [];
+      return db
+        .select({ district: caseDispatches.district, target: caseDispatches.target, deliveredAt: caseDispatches.deliveredAt })
+        .from(caseDispatches)
+        .where(eq(caseDispatches.caseId, caseId))
+        .orderBy(asc(caseDispatches.deliveredAt));
     },
 
     async listUndispatched(before, limit) {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { CaseRepo, Call } from '../../domain/cases/ports.js';
+import type { CaseRepo, Call, CallRepo } from '../../domain/cases/ports.js';
 import type { Case, CaseCategory } from '../../domain/cases/case.js';
 import type { AgentView, DeskEvent, PauseReason, QueueSkill } from '../../domain/agents/agent.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
@@ -127,7 +127,9 @@ export interface HttpDeps {
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'latestNotes' | 'remark' | 'deliveries'>;
+  /** The calls of a case, for its timeline; absent: the timeline lists none. */
+  calls?: Pick<CallRepo, 'list'> | undefined;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
@@ -159,6 +161,8 @@ export interface HttpDeps {
    * API's; 20 per 10 minutes by default (loose enough for a carrier NAT's many citizens).
    */
   publicRateLimit?: RateLimit;
+  /** Per-IP limit on GET /api/public/cases/:trackingNumber/status; 30 a minute by default. */
+  publicStatusRateLimit?: RateLimit;
   /** Keys Open311 clients send as `api_key` to POST requests (OPEN311_API_KEYS); none: posting is refused. */
   open311ApiKeys?: readonly string[];
   /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */

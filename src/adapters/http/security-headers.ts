@@ -76,6 +76,8 @@ const PAGE_CSP = {
   'form-action': ["'none'"],
   'frame-ancestors': ["'none'"],
   'img-src': ["'self'"],
+  // A case's recording needs the bearer token: the page fetches it and plays a blob: URL.
+  'media-src': ['blob:'],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
 };

@@ -20,7 +20,8 @@ import { reportPages } from './routes/report-pages.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
 import { open311Routes } from './routes/open311.js';
-import { publicCaseRoutes, reportPageRoutes } from './routes/public-report.js';
+import { publicCaseRoutes, publicStatusRoutes, reportPageRoutes } from './routes/public-report.js';
+import { caseWorkspaceRoutes } from './routes/case-workspace.js';
 import { smsRoutes } from './routes/sms.js';
 import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
 import { webPageRoutes } from './routes/web-pages.js';
@@ -44,6 +45,8 @@ const DEFAULT_LOGIN_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
  * Not lower, as many citizens share one address behind a mobile carrier's NAT.
  */
 const DEFAULT_PUBLIC_LIMIT: RateLimit = { max: 20, timeWindowMs: 10 * 60_000 };
+/** Status lookups by tracking number: a citizen checks a few; guessing numbers needs thousands. */
+const DEFAULT_STATUS_LIMIT: RateLimit = { max: 30, timeWindowMs: 60_000 };
 
 export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -97,6 +100,13 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     { prefix: '/api' },
   );
   await app.register(
+    async (status) => {
+      await limitRequests(status, { limit: deps.publicStatusRateLimit ?? DEFAULT_STATUS_LIMIT, redis: deps.rateLimitRedis, name: 'public-status' });
+      await status.register(publicStatusRoutes(deps));
+    },
+    { prefix: '/api' },
+  );
+  await app.register(
     async (sms) => {
       await limitRequests(sms, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'sms' });
       await sms.register(smsRoutes(deps));
@@ -132,6 +142,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
+      await api.register(caseWorkspaceRoutes(deps));
       if (deps.agents && deps.callCases) {
         await api.register(agentRoutes({ agents: deps.agents }));
         await api.register(callRoutes({ callCases: deps.callCases }));

@@ -65,9 +65,21 @@ export function queueFromAsterisk(name: string): QueueName | null {
 }
 /**
  * What a case_events row records: a status change, or something supervisors must see
- * that leaves the status alone (routing to a district, an SLA breach, a failed dispatch).
+ * that leaves the status alone (routing to a district, an SLA breach, a failed dispatch,
+ * a reclassification, a note, a look at the caller's number, a district sending the
+ * case back to triage as not theirs).
  */
-export const CASE_EVENT_KINDS = ['status', 'district', 'escalated', 'dispatch_failed', 'dispatch_retried'] as const;
+export const CASE_EVENT_KINDS = [
+  'status',
+  'district',
+  'escalated',
+  'dispatch_failed',
+  'dispatch_retried',
+  'category',
+  'note',
+  'phone_revealed',
+  'declined',
+] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
 export interface Case {
@@ -143,8 +155,10 @@ export interface CaseChange {
   from: CaseStatus;
   /** New status; absent when only the district changes. */
   to?: CaseStatus;
-  /** New district (routing); absent to leave it. */
-  district?: number;
+  /** New district (routing); absent to leave it; null sends the case back to triage. */
+  district?: number | null;
+  /** New category (reclassification); absent to leave it. */
+  category?: CaseCategory;
   /** For `to: 'duplicate'`: the id of the case this one repeats. */
   duplicateOf?: string;
   actor: string;
@@ -164,6 +178,33 @@ export interface CaseFilter {
   createdTo?: Date;
   district?: number;
   category?: CaseCategory;
+  channel?: CaseChannel;
+  /** true: flagged overdue and still open; false: not. */
+  overdue?: boolean;
+  /** true: no category yet; false: classified. */
+  unclassified?: boolean;
+  /** Open and missing a category or a district: what triage must look at. */
+  toTriage?: boolean;
+  hasRecording?: boolean;
+  /** Words to find in the description or the address (case-insensitive, as typed). */
+  text?: string;
   limit?: number;
   offset?: number;
+}
+
+/** A note, or the record that someone looked at something, on a case: an event that changes nothing. */
+export interface CaseRemark {
+  caseId: string;
+  kind: Extract<CaseEventKind, 'note' | 'phone_revealed'>;
+  actor: string;
+  note: string | null;
+  at?: Date;
+}
+
+/** Everything that happened around a case besides its events. */
+export interface CaseDelivery {
+  district: number;
+  /** 'inbox' or a webhook's origin. */
+  target: string;
+  deliveredAt: Date;
 }

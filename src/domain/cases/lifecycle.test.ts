@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_STATUSES, type CaseStatus } from './case.js';
-import { checkTransition, isRoutable, isTransition, maySetDistrict, TRANSITIONS, type Actor } from './lifecycle.js';
+import {
+  checkTransition,
+  isRoutable,
+  isTransition,
+  mayBulkTriage,
+  mayDecline,
+  mayReclassify,
+  maySetDistrict,
+  TRANSITIONS,
+  type Actor,
+} from './lifecycle.js';
 
 const supervisor: Actor = { role: 'supervisor' };
 const admin: Actor = { role: 'admin' };
@@ -100,5 +110,21 @@ describe('routing', () => {
     ['duplicate', false],
   ])('a %s case is routable: %s', (status, expected) => {
     expect(isRoutable(status)).toBe(expected);
+  });
+});
+
+describe('back-office rights', () => {
+  it('lets those who route reclassify, and only supervisors and admins triage in bulk', () => {
+    expect(['admin', 'supervisor', 'agent', 'district'].map((role) => mayReclassify({ role } as Actor))).toEqual([true, true, true, false]);
+    expect(['admin', 'supervisor', 'agent', 'district'].map((role) => mayBulkTriage({ role } as Actor))).toEqual([true, true, false, false]);
+  });
+
+  it('lets a district decline only its own case, before it took it up', () => {
+    const d5: Actor = { role: 'district', district: 5 };
+    expect(mayDecline(d5, 'dispatched', 5)).toBe(true);
+    expect(mayDecline(d5, 'reopened', 5)).toBe(true);
+    expect(mayDecline(d5, 'acknowledged', 5)).toBe(false);
+    expect(mayDecline(d5, 'dispatched', 6)).toBe(false);
+    expect(mayDecline({ role: 'supervisor' }, 'dispatched', 5)).toBe(false);
   });
 });

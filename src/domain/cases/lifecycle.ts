@@ -99,3 +99,25 @@ export function maySetDistrict(actor: Actor): boolean {
 export function isRoutable(status: CaseStatus): boolean {
   return !['resolved', 'closed', 'rejected', 'duplicate'].includes(status);
 }
+
+/** Who may change a case's category: those who may route it (they classify what they route). */
+export function mayReclassify(actor: Actor): boolean {
+  return maySetDistrict(actor);
+}
+
+/** Triage of many cases at once is a back-office desk's job, not an agent's between calls. */
+export function mayBulkTriage(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'supervisor';
+}
+
+/**
+ * Statuses in which a district may still say "not our district": delivered but not yet
+ * taken up. Once it acknowledged a case, moving it is a supervisor's re-route.
+ */
+export const DECLINABLE: readonly CaseStatus[] = ['dispatched', 'reopened'];
+
+export function mayDecline(actor: Actor, status: CaseStatus, caseDistrict: number | null): boolean {
+  return (
+    actor.role === 'district' && actor.district != null && actor.district === caseDistrict && DECLINABLE.includes(status)
+  );
+}

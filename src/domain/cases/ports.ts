@@ -1,4 +1,15 @@
-import type { Case, CaseChange, CaseFilter, CaseWithEvents, NewCase, QueueName, CaseCategory } from './case.js';
+import type {
+  Case,
+  CaseChange,
+  CaseDelivery,
+  CaseEvent,
+  CaseFilter,
+  CaseRemark,
+  CaseWithEvents,
+  NewCase,
+  QueueName,
+  CaseCategory,
+} from './case.js';
 import type { District } from './district.js';
 
 /** What the services need from storage. Implemented in adapters/db. */
@@ -26,6 +37,10 @@ export interface CaseRepo {
    * The caller has checked the lifecycle rules (src/domain/cases/lifecycle.ts).
    */
   transition(change: CaseChange): Promise<Case>;
+  /** Appends an event that leaves the case as it is (a note, a look at the caller's number). */
+  remark(remark: CaseRemark): Promise<CaseEvent>;
+  /** Where the case was delivered (case_dispatches), oldest first. */
+  deliveries(caseId: string): Promise<CaseDelivery[]>;
   /**
    * Flags every open case past its due time that is not flagged yet, with one
    * `escalated` event each, and returns them. Safe to run concurrently: a case is
@@ -123,7 +138,7 @@ export interface CallRepo {
   update(uniqueId: string, patch: CallPatch): Promise<Call>;
   findByUniqueId(uniqueId: string): Promise<Call | null>;
   findById(id: string): Promise<Call | null>;
-  list(filter: { caller?: string; limit?: number }): Promise<Call[]>;
+  list(filter: { caller?: string; caseId?: string; limit?: number }): Promise<Call[]>;
 }
 
 /** Small persistent key/value settings (office-hours override, import cursors…). */

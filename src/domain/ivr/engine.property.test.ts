@@ -5,6 +5,10 @@ import { CASE_STATUSES } from '../cases/case.js';
 import { initialState, isTerminal, step, type IvrState } from './engine.js';
 import type { IvrCommand, IvrEvent, StepContext } from './types.js';
 
+// CPU-bound: on a loaded 2-core CI machine a thousand random calls take far more than
+// vitest's default 5 s. The bound is a hang guard, not a performance assertion.
+const PROPERTY_TIMEOUT_MS = 120_000;
+
 const manifest = JSON.parse(
   readFileSync(new URL('../../../sounds/fa/manifest.json', import.meta.url), 'utf8'),
 ) as { prompts: { id: string }[] };
@@ -210,5 +214,5 @@ describe('step: any sequence of events', () => {
     for (const kind of ['entry', 'lookup', 'transfer', 'recording', 'saving', 'farewell', 'closing', 'done']) {
       expect(reached).toContain(kind);
     }
-  });
+  }, PROPERTY_TIMEOUT_MS);
 });

@@ -6,6 +6,7 @@
 import { caseStatusLabel, categoryLabel, districtLabel, errorMessage, formatDateTime, toPersianDigits } from '../agent/format.js';
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
 import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { DECLINABLE, channelLabel, timelineEntries } from '../cases/workspace.js';
 
 /** Each page its own key: signing in here signs in nowhere else. */
 const storedToken = tokenStore('hotline137.district.token');
@@ -22,6 +23,10 @@ const session = {
   refreshTimer: null,
   /** The case whose resolve dialog is open. */
   resolving: null,
+  /** The case open in the case panel, as last read. */
+  current: null,
+  /** The blob URL of the recording playing, revoked when another case opens. */
+  audioUrl: null,
 };
 
 // ---------------------------------------------------------------- API
@@ -44,6 +49,8 @@ function showSignIn(message = '') {
   session.refreshTimer = null;
   session.district = null;
   session.cases = [];
+  session.current = null;
+  $('case').hidden = true;
   $('district-name').textContent = '';
   backToSignIn(session, storedToken, 'inbox', message);
 }
@@ -145,7 +152,7 @@ function render() {
     }
     cell(row, categoryLabel(c.category));
     cell(row, c.address ?? '—');
-    cell(row, c.description ?? '—', 'description');
+    cell(row, c.description ?? (c.hasRecording ? 'پیام صوتی (در جزئیات پرونده بشنوید)' : '—'), 'description');
     cell(row, caseStatusLabel(c.status), 'status');
     cell(row, formatDateTime(c.createdAt));
     const countdown = cell(row, '', 'countdown number');
@@ -153,6 +160,12 @@ function render() {
     // Only open cases run against their SLA; a finished one shows no clock.
     countdown.dataset.running = String(isOpenStatus(c.status));
     const actions = cell(row, '', 'actions');
+    const details = document.createElement('button');
+    details.type = 'button';
+    details.textContent = 'جزئیات';
+    details.className = 'details';
+    details.addEventListener('click', () => void openCase(c.trackingNumber));
+    actions.append(details);
     const allowed = allowedActions(c.status);
     for (const action of DISTRICT_ACTIONS) {
       if (!allowed.includes(action.status)) continue;
@@ -207,8 +220,132 @@ async function act(c, action, button) {
     await changeStatus(c, action.status);
   } catch (err) {
     $('inbox-error').textContent = inboxErrorMessage(err.code);
+    $('case-error').textContent = inboxErrorMessage(err.code);
   }
   await refresh();
+  if (session.current?.trackingNumber === c.trackingNumber) await openCase(c.trackingNumber);
+}
+
+// ---------------------------------------------------------------- one case
+
+const casePath = (tn) => `/api/cases/${encodeURIComponent(tn)}`;
+
+function detail(list, term, value) {
+  const dt = document.createElement('dt');
+  dt.textContent = term;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  list.append(dt, dd);
+}
+
+/** Everything the district needs to work one case: details, number, recording, history, actions. */
+async function openCase(trackingNumber) {
+  $('case-error').textContent = '';
+  try {
+    const [c, timeline] = await Promise.all([api('GET', casePath(trackingNumber)), api('GET', `${casePath(trackingNumber)}/timeline`)]);
+    session.current = c;
+    $('case-tracking').textContent = toPersianDigits(c.trackingNumber);
+    $('case-status').textContent = caseStatusLabel(c.status);
+    const list = $('case-details');
+    list.replaceChildren();
+    detail(list, 'موضوع', categoryLabel(c.category));
+    detail(list, 'راه ثبت', channelLabel(c.channel));
+    detail(list, 'نشانی', c.address ?? '—');
+    detail(list, 'شرح', c.description ?? (c.hasRecording ? 'پیام صوتی؛ در زیر بشنوید.' : '—'));
+    detail(list, 'تاریخ ثبت', formatDateTime(c.createdAt));
+    detail(list, 'مهلت رسیدگی', c.dueAt ? formatDateTime(c.dueAt) : '—');
+    $('case-phone').textContent = c.callerPhone ? toPersianDigits(c.callerPhone) : 'ناشناس';
+    $('reveal-phone').hidden = !c.callerPhone;
+    renderCaseButtons(c);
+    $('decline').hidden = !DECLINABLE.includes(c.status);
+    $('decline-note').value = '';
+    const history = $('history');
+    history.replaceChildren();
+    for (const entry of timelineEntries(c.events, timeline, [])) {
+      const li = document.createElement('li');
+      const when = document.createElement('time');
+      when.dateTime = entry.at;
+      when.textContent = formatDateTime(entry.at);
+      li.append(when, ' ', entry.title, entry.detail ? ` — ${entry.detail}` : '');
+      history.append(li);
+    }
+    $('inbox').hidden = true;
+    $('case').hidden = false;
+    await loadRecording(c);
+  } catch (err) {
+    $('inbox-error').textContent = inboxErrorMessage(err.code);
+  }
+}
+
+function renderCaseButtons(c) {
+  const box = $('case-buttons');
+  box.replaceChildren();
+  const allowed = allowedActions(c.status);
+  for (const action of DISTRICT_ACTIONS) {
+    if (!allowed.includes(action.status)) continue;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = action.label;
+    button.className = action.status === 'resolved' ? 'primary' : '';
+    button.addEventListener('click', () => void act(c, action, button));
+    box.append(button);
+  }
+}
+
+/** The recording needs the bearer token, so it is fetched and played from a blob URL. */
+async function loadRecording(c) {
+  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
+  session.audioUrl = null;
+  $('case-audio').removeAttribute('src');
+  $('audio-error').textContent = '';
+  $('case-recording').hidden = !c.hasRecording;
+  if (!c.hasRecording) return;
+  try {
+    const res = await fetch(c.recordingUrl, { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store' });
+    if (!res.ok) throw new Error(String(res.status));
+    session.audioUrl = URL.createObjectURL(await res.blob());
+    $('case-audio').src = session.audioUrl;
+  } catch {
+    $('audio-error').textContent = 'پیام صوتی بارگیری نشد.';
+  }
+}
+
+/** Asking for the number is recorded on the case (who, when): the API answers it in full. */
+async function revealPhone() {
+  const c = session.current;
+  try {
+    const { callerPhone } = await api('POST', `${casePath(c.trackingNumber)}/reveal-phone`);
+    $('case-phone').textContent = toPersianDigits(callerPhone ?? '');
+    $('reveal-phone').hidden = true;
+  } catch (err) {
+    $('case-error').textContent = inboxErrorMessage(err.code);
+  }
+}
+
+async function decline() {
+  const c = session.current;
+  const note = $('decline-note').value.trim();
+  if (!note) {
+    $('case-error').textContent = 'بنویسید چرا این پرونده مربوط به منطقهٔ شما نیست.';
+    $('decline-note').focus();
+    return;
+  }
+  try {
+    await api('POST', `${casePath(c.trackingNumber)}/decline`, { note });
+    await closeCase();
+    $('summary').textContent = `پروندهٔ ${toPersianDigits(c.trackingNumber)} برای ارجاع دوباره به ۱۳۷ برگشت.`;
+  } catch (err) {
+    $('case-error').textContent = inboxErrorMessage(err.code);
+  }
+}
+
+function closeCase() {
+  session.current = null;
+  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
+  session.audioUrl = null;
+  $('case').hidden = true;
+  $('inbox').hidden = false;
+  return refresh();
 }
 
 function openResolve(c) {
@@ -237,6 +374,7 @@ async function submitResolve(event) {
     session.resolving = null;
     $('resolve-dialog').close();
     await refresh();
+    if (session.current?.trackingNumber === c.trackingNumber) await openCase(c.trackingNumber);
   } catch (err) {
     $('resolve-error').textContent = inboxErrorMessage(err.code);
   } finally {
@@ -257,6 +395,9 @@ function wire() {
   $('refresh').addEventListener('click', () => void refresh());
   for (const radio of document.querySelectorAll('input[name="filter"]')) radio.addEventListener('change', render);
   $('resolve-form').addEventListener('submit', submitResolve);
+  $('back').addEventListener('click', () => void closeCase());
+  $('reveal-phone').addEventListener('click', () => void revealPhone());
+  $('do-decline').addEventListener('click', () => void decline());
   $('resolve-cancel').addEventListener('click', cancelResolve);
   $('resolve-dialog').addEventListener('close', () => {
     session.resolving = null;

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Case, CaseFilter } from '../../../domain/cases/case.js';
-import { checkTransition, isRoutable, maySetDistrict, type Actor } from '../../../domain/cases/lifecycle.js';
+import { CASE_CHANNELS, type Case, type CaseFilter } from '../../../domain/cases/case.js';
+import { checkTransition, isRoutable, mayReclassify, maySetDistrict, type Actor } from '../../../domain/cases/lifecycle.js';
+import { maskPhone } from '../../../domain/phone.js';
+import { JALALI_DATE_PATTERN, nextJalaliDay, parseJalaliDate, startOfJalaliDay } from '../../../domain/reports/date-range.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { Principal } from '../deps.js';
 import {
@@ -23,14 +25,36 @@ const MANUAL_CHANNELS = ['manual', 'phone', 'web', 'sms'] as const;
 
 const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
 
-const ListQuery = Type.Object({
-  phone: Type.Optional(Phone),
-  status: Type.Optional(Status),
-  district: Type.Optional(District),
-  category: Type.Optional(Category),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-});
+const JalaliDay = Type.String({ pattern: JALALI_DATE_PATTERN, examples: ['1405-01-01'] });
+const Flag = (description: string) => Type.Optional(Type.Boolean({ description }));
+
+const ListQuery = Type.Object(
+  {
+    phone: Type.Optional({ ...Phone, description: "The caller's number, normalised before matching" }),
+    trackingNumber: Type.Optional(TrackingNumber),
+    status: Type.Optional(Status),
+    district: Type.Optional(District),
+    category: Type.Optional(Category),
+    channel: Type.Optional(Type.Enum(CASE_CHANNELS)),
+    overdue: Flag('true: open cases past their SLA (flagged by the sweep); false: the others'),
+    unclassified: Flag('true: cases with no category yet; false: classified ones'),
+    toTriage: Flag('true: open cases missing a category or a district (the "to triage" view)'),
+    hasRecording: Flag('true: cases with a voice recording; false: without'),
+    from: Type.Optional({ ...JalaliDay, description: 'Registered on or after this Jalali day (Tehran)' }),
+    to: Type.Optional({ ...JalaliDay, description: 'Registered on or before this Jalali day (Tehran), included' }),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        pattern: '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$',
+        description: 'Words to find in the description or the address (no control characters)',
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
 
 /** A streamed WAV answer, for the OpenAPI document (the route sends a stream, not JSON). */
 export const AudioStream = Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' });
@@ -51,7 +75,13 @@ const NewCaseBody = Type.Object(
 const PatchBody = Type.Object(
   {
     status: Type.Optional(Status),
-    note: Type.Optional(Type.String({ maxLength: 4000, description: 'Why; required for resolved, rejected and reopened' })),
+    category: Type.Optional({ ...Category, description: 'Reclassifies the case (admin, supervisor, agent); its SLA follows' }),
+    note: Type.Optional(
+      Type.String({
+        maxLength: 4000,
+        description: 'Why; required for resolved, rejected and reopened. Alone, it adds a note to the history.',
+      }),
+    ),
     duplicateOf: Type.Optional({ ...TrackingNumber, description: 'For status `duplicate`: the case this one repeats' }),
     district: Type.Optional({ ...District, description: 'Routes the case to this district (admin, supervisor, agent)' }),
   },
@@ -59,12 +89,33 @@ const PatchBody = Type.Object(
 );
 
 /** A district user sees only the cases of their district; everyone else sees all. */
-function mayRead(principal: Principal, c: Pick<Case, 'district'>): boolean {
+export function mayRead(principal: Principal, c: Pick<Case, 'district'>): boolean {
   return principal.role !== 'district' || (principal.district != null && principal.district === c.district);
 }
 
-function actorOf(principal: Principal): Actor {
+export function actorOf(principal: Principal): Actor {
   return { role: principal.role, district: principal.district ?? null };
+}
+
+/**
+ * A district sees the caller's number masked: it asks for it (an audited request,
+ * POST /cases/:trackingNumber/reveal-phone) when it calls the citizen back.
+ */
+export function forViewer<T extends { callerPhone: string | null }>(principal: Principal, dto: T): T {
+  return principal.role === 'district' ? { ...dto, callerPhone: maskPhone(dto.callerPhone) } : dto;
+}
+
+/** The Jalali day range of the list as instants: [start of `from`, end of `to`]. */
+function createdRange(from: string | undefined, to: string | undefined): Pick<CaseFilter, 'createdFrom' | 'createdTo'> {
+  const day = (text: string, field: string) => {
+    const parsed = parseJalaliDate(text);
+    if (!parsed) throw hotlineError('HOTLINE_ERR_VALIDATION', `${text} is not a Jalali date`, { in: 'querystring', field });
+    return parsed;
+  };
+  return {
+    ...(from !== undefined ? { createdFrom: startOfJalaliDay(day(from, 'from')) } : {}),
+    ...(to !== undefined ? { createdTo: new Date(startOfJalaliDay(nextJalaliDay(day(to, 'to'))).getTime() - 1) } : {}),
+  };
 }
 
 export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): FastifyPluginAsyncTypebox {
@@ -76,7 +127,8 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
           summary: 'List cases',
           description:
             'Newest first; filters combine with AND. `phone` is normalised before matching. ' +
-            'A district user gets only the cases of their own district, whatever `district` says.',
+            'A district user gets only the cases of their own district, whatever `district` says, ' +
+            "with the caller's number masked.",
           tags: ['cases'],
           querystring: ListQuery,
           response: {
@@ -86,8 +138,10 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
         },
       },
       async (request) => {
-        const { phone, ...rest } = request.query;
-        const filter: CaseFilter = { ...rest };
+        const { phone, trackingNumber, from, to, q, ...rest } = request.query;
+        const filter: CaseFilter = { ...rest, ...createdRange(from, to) };
+        if (trackingNumber !== undefined) filter.trackingNumbers = [trackingNumber];
+        if (q !== undefined && q.trim() !== '') filter.text = q.trim();
         const principal = principalOf(request);
         if (principal.role === 'district') {
           if (principal.district == null) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'This district account has no district');
@@ -95,7 +149,7 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
         }
         if (phone !== undefined) filter.phone = normalizePhoneOrFail(phone, 'querystring', 'phone');
         const cases = await deps.cases.list(filter);
-        return { cases: cases.map(toCaseDto) };
+        return { cases: cases.map((c) => forViewer(principal, toCaseDto(c))) };
       },
     );
 
@@ -111,9 +165,10 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
       },
       async (request) => {
         const found = await deps.cases.findByTrackingNumber(request.params.trackingNumber);
+        const principal = principalOf(request);
         // Another district's case answers as if it did not exist: its number says nothing.
-        if (!found || !mayRead(principalOf(request), found)) throw caseNotFound(request.params.trackingNumber);
-        return toCaseWithEventsDto(found);
+        if (!found || !mayRead(principal, found)) throw caseNotFound(request.params.trackingNumber);
+        return forViewer(principal, toCaseWithEventsDto(found));
       },
     );
 
@@ -181,14 +236,16 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
       '/cases/:trackingNumber',
       {
         schema: {
-          summary: 'Change the status of a case, or route it to a district',
+          summary: 'Change the status of a case, reclassify it, route it to a district, or add a note',
           description:
             'Status changes follow the case lifecycle: a change the lifecycle does not have is ' +
             '409 HOTLINE_ERR_INVALID_TRANSITION; one it has but not for your role is 403. ' +
             'District users acknowledge, start and resolve their own district\'s cases; agents ' +
             'route, reject, mark duplicates, close and reopen; supervisors and admins may make any ' +
             'change of the lifecycle. If the case changed meanwhile the answer is 409 ' +
-            'HOTLINE_ERR_CONFLICT. Either way nothing is changed. Every change is a case event.',
+            'HOTLINE_ERR_CONFLICT. Either way nothing is changed. Every change is a case event. ' +
+            '`category` reclassifies (admins, supervisors, agents; a `category` event); a `note` alone ' +
+            'adds a `note` event and changes nothing else. A district user sees the number masked.',
           tags: ['cases'],
           params: TrackingParams,
           body: PatchBody,
@@ -197,14 +254,27 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
       },
       async (request) => {
         const { trackingNumber } = request.params;
-        const { status, note, duplicateOf, district } = request.body;
+        const { status, note, duplicateOf, district, category } = request.body;
         const principal = principalOf(request);
         const actor = actorOf(principal);
         const found = await deps.cases.findByTrackingNumber(trackingNumber);
         if (!found || !mayRead(principal, found)) throw caseNotFound(trackingNumber);
 
-        if (status === undefined && district === undefined) {
-          throw hotlineError('HOTLINE_ERR_VALIDATION', 'Give a status or a district', { in: 'body', field: 'status' });
+        if (status === undefined && district === undefined && category === undefined) {
+          if (!note?.trim()) {
+            throw hotlineError('HOTLINE_ERR_VALIDATION', 'Give a status, a category, a district or a note', { in: 'body', field: 'status' });
+          }
+          await deps.cases.remark({ caseId: found.id, kind: 'note', actor: principal.id, note });
+          return forViewer(principal, toCaseDto(found));
+        }
+        if (category !== undefined) {
+          if (!mayReclassify(actor)) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'Your role may not reclassify cases');
+          if (!isRoutable(status ?? found.status)) {
+            throw hotlineError('HOTLINE_ERR_INVALID_TRANSITION', `A ${status ?? found.status} case cannot be reclassified`, {
+              from: found.status,
+              category,
+            });
+          }
         }
         if (district !== undefined) {
           if (!maySetDistrict(actor)) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'Your role may not route cases');
@@ -256,16 +326,17 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings'>): Fastif
           from: found.status,
           ...(status !== undefined ? { to: status } : {}),
           ...(district !== undefined ? { district } : {}),
+          ...(category !== undefined ? { category } : {}),
           ...(duplicateOfId !== undefined ? { duplicateOf: duplicateOfId } : {}),
           actor: principal.id,
           note: note ?? null,
         });
-        return toCaseDto(changed);
+        return forViewer(principal, toCaseDto(changed));
       },
     );
   };
 }
 
-function caseNotFound(trackingNumber: string) {
+export function caseNotFound(trackingNumber: string) {
   return hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', undefined, { trackingNumber });
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { generateTrackingNumber } from '../../../domain/cases/tracking-number.js';
-import { toPersianDigits } from '../../../domain/cases/wording.js';
+import { STATUS_FA, toPersianDigits } from '../../../domain/cases/wording.js';
+import { hotlineError } from '../../../domain/errors.js';
 import { maskPhone, normalizePhone } from '../../../domain/phone.js';
 import {
   HONEYPOT_FIELD,
@@ -12,7 +13,7 @@ import {
   REPORT_SCRIPT_PATH,
   REPORT_STYLE_PATH,
 } from '../../../web/report-page.js';
-import { Category, District, TrackingNumber } from '../case-dto.js';
+import { Category, District, Status, TrackingNumber } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 import { normalizePhoneOrFail } from '../phone.js';
@@ -110,6 +111,48 @@ export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAs
         });
         request.log.info({ trackingNumber: created.trackingNumber }, 'case created from the web form');
         return reply.code(201).send({ trackingNumber: created.trackingNumber, message: confirmation(created.trackingNumber) });
+      },
+    );
+  };
+}
+
+const PublicStatus = Type.Object(
+  {
+    trackingNumber: TrackingNumber,
+    status: Status,
+    statusText: Type.String({ description: 'The status in Persian, as the IVR and the SMS replies word it' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { description: 'Status and dates only: nothing about the caller or the place' },
+);
+
+/** GET /public/cases/:trackingNumber/status: the web form's status lookup. Rate limited per IP by the enclosing scope. */
+export function publicStatusRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/public/cases/:trackingNumber/status',
+      {
+        schema: {
+          summary: 'The status of a case by its tracking number (public)',
+          description:
+            'No token. Answers the status and its dates, nothing personal; an unknown number is 404. ' +
+            'Rate limited per address, as the number is all a caller needs.',
+          tags: ['public'],
+          params: Type.Object({ trackingNumber: TrackingNumber }, { additionalProperties: false }),
+          response: { 200: PublicStatus, ...errorResponses(400, 404) },
+        },
+      },
+      async (request) => {
+        const found = await deps.cases.findByTrackingNumber(request.params.trackingNumber);
+        if (!found) throw hotlineError('HOTLINE_ERR_CASE_NOT_FOUND', undefined, { trackingNumber: request.params.trackingNumber });
+        return {
+          trackingNumber: found.trackingNumber,
+          status: found.status,
+          statusText: STATUS_FA[found.status],
+          createdAt: found.createdAt.toISOString(),
+          updatedAt: found.updatedAt.toISOString(),
+        };
       },
     );
   };

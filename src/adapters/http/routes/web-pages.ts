@@ -26,6 +26,9 @@ export const WALLBOARD_FILES = ['index.html', 'wallboard.js', 'wallboard.css', '
 /** What the district inbox loads from its own folder; it imports format.js from /agent. */
 export const DISTRICT_FILES = ['index.html', 'district.js', 'district.css', 'inbox.js'] as const;
 
+/** The back office's case workspace; it imports format.js from /agent. */
+export const CASES_FILES = ['index.html', 'cases.js', 'cases.css', 'workspace.js'] as const;
+
 /**
  * What the three pages share (sign-in session, API fetch, base styles), at /shared: one
  * copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
@@ -41,6 +44,7 @@ export interface WebPage {
 const PAGES: readonly WebPage[] = [
   { name: 'agent', files: AGENT_FILES },
   { name: 'district', files: DISTRICT_FILES },
+  { name: 'cases', files: CASES_FILES },
   { name: 'wallboard', files: WALLBOARD_FILES },
   { name: 'shared', files: SHARED_FILES },
 ];
@@ -102,6 +106,7 @@ export async function serveWebPage(app: PageScope, page: WebPage, root: URL = WE
 
 /**
  * The service's own pages: the agent desktop at /agent, the district inbox at /district,
+ * the case workspace at /cases,
  * the supervisors' wallboard at /wallboard, and what all three share at /shared.
  * Public: a page holds no data; everything it shows comes from the API with the user's
  * token.
