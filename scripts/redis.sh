@@ -49,9 +49,36 @@ ensure_installed() {
   fi
 }
 
+# CONFIG GET <name> over a plain TCP socket: the value, or "unknown" (CONFIG refused, auth).
+config_get() {
+  local value
+  value="$(
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT" || exit 1
+    printf 'CONFIG GET %s\r\n' "$1" >&3
+    # *2, $<len>, <name>, $<len>, <value>
+    IFS= read -r -t 2 head <&3 || exit 1
+    [[ "$head" == "*2"* ]] || exit 1
+    for _ in 1 2 3; do IFS= read -r -t 2 _ <&3 || exit 1; done
+    IFS= read -r -t 2 v <&3 || exit 1
+    printf '%s' "${v%$'\r'}"
+  )" 2>/dev/null || value=""
+  printf '%s' "${value:-unknown}"
+}
+
+# A reused Redis is not ours to reconfigure: say when it would lose jobs (the engine
+# also reports it in GET /api/health).
+check_persistence() {
+  local aof policy
+  aof="$(config_get appendonly)"
+  policy="$(config_get maxmemory-policy)"
+  [[ "$aof" == yes ]] || log "warning: appendonly is $aof: jobs are lost if this Redis restarts"
+  [[ "$policy" == noeviction ]] || log "warning: maxmemory-policy is $policy: a full Redis drops jobs"
+}
+
 cmd_start() {
   if answers_ping; then
     log "reusing the Redis already answering on 127.0.0.1:$PORT"
+    check_persistence
     return
   fi
   ensure_installed

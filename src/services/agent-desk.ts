@@ -33,6 +33,13 @@ export function createAgentDesk(deps: {
     if (deps.ami.isConnected()) await deps.provisioner.sync(all, await deps.supervisorPhones.list());
   }
 
+  /** One interface rings one person: a second owner would hear (or take) the other's calls. */
+  async function assertInterfaceFree(agentId: string, iface: string): Promise<void> {
+    const [agents, supervisors] = await Promise.all([repo.list(), deps.supervisorPhones.list()]);
+    const taken = agents.some((a) => a.interface === iface && a.userId !== agentId) || supervisors.some((s) => s.interface === iface);
+    if (taken) throw hotlineError('HOTLINE_ERR_INTERFACE_TAKEN', undefined, { interface: iface });
+  }
+
   return {
     list: () => service.list(),
     get: (id) => service.get(id),
@@ -47,10 +54,16 @@ export function createAgentDesk(deps: {
       const user = await deps.users.findById(agentId);
       if (!user) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'No user has this id');
       if (user.role !== 'agent') throw hotlineError('HOTLINE_ERR_CONFLICT', 'Only users with role agent take calls');
+      const repeated = profile.queues.find((q, i) => profile.queues.findIndex((other) => other.queue === q.queue) !== i);
+      if (repeated) {
+        throw hotlineError('HOTLINE_ERR_VALIDATION', `Queue ${repeated.queue} is given twice`, { in: 'body', field: 'queues' });
+      }
       const before = await repo.findByUserId(agentId);
+      const identity = phoneIdentity(before, `agent-${user.username}`, profile.interface);
+      if (identity.interface !== before?.interface) await assertInterfaceFree(agentId, identity.interface);
       const saved = await repo.upsert({
         userId: agentId,
-        ...phoneIdentity(before, `agent-${user.username}`, profile.interface),
+        ...identity,
         queues: profile.queues,
       });
       // A logged-in agent follows their new skills at once.

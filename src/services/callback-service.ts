@@ -22,6 +22,8 @@ export interface CallbackCallEnded {
 
 /** A callback goes ahead of callers who are only now joining: it kept its place. */
 export const CALLBACK_QUEUE_PRIORITY = 10;
+/** Longest the callback's greeting may take before the call goes on to the queue anyway. */
+const CALLBACK_INTRO_MAX_MS = 30_000;
 const SCHEDULE_WAIT_MS = 2_000;
 /** Twice a callback job's own limit per call: past it, no worker is waiting on the call. */
 export const DEFAULT_CALLBACK_IN_FLIGHT_LIMIT_MS = 2 * DEFAULT_CALLBACK_MAX_CALL_MS;
@@ -187,20 +189,21 @@ export function createCallbackService(deps: {
       }
       await deps.calls.start({ uniqueId: channel.id, caller: callback.phone, direction: 'outbound', startedAt: deps.now() });
       await deps.calls.update(channel.id, { outcome: 'queued', queue: callback.queue, caseId: callback.caseId });
+      // Bounded: a PlaybackFinished lost in a WebSocket drop must not keep the citizen
+      // (and this listener) waiting; past the bound the call goes on to the queue.
       const played = new Promise<void>((resolve) => {
         const playbackId = `callback-intro-${channel.id}`;
-        const done = (_e: unknown, playback: { id: string }) => {
-          if (playback.id !== playbackId) return;
+        const over = () => {
+          clearTimeout(bound);
           client.removeListener('PlaybackFinished', done);
           resolve();
         };
+        const done = (_e: unknown, playback: { id: string }) => {
+          if (playback.id === playbackId) over();
+        };
+        const bound = setTimeout(over, CALLBACK_INTRO_MAX_MS);
         client.on('PlaybackFinished', done);
-        client.channels
-          .play({ channelId: channel.id, media: 'sound:callback-intro', playbackId, lang: 'fa' })
-          .catch(() => {
-            client.removeListener('PlaybackFinished', done);
-            resolve();
-          });
+        client.channels.play({ channelId: channel.id, media: 'sound:callback-intro', playbackId, lang: 'fa' }).catch(over);
       });
       await played;
       const variables: Record<string, string> = {

@@ -32,7 +32,7 @@ export function createSupervisorDesk(deps: {
   async function assertInterfaceFree(userId: string, iface: string): Promise<void> {
     const [agents, supervisors] = await Promise.all([deps.agents.list(), deps.repo.list()]);
     const taken = agents.some((a) => a.interface === iface) || supervisors.some((s) => s.interface === iface && s.userId !== userId);
-    if (taken) throw hotlineError('HOTLINE_ERR_CONFLICT', 'This interface is already another phone');
+    if (taken) throw hotlineError('HOTLINE_ERR_INTERFACE_TAKEN', undefined, { interface: iface });
   }
 
   /** The agent's leg of their call: as seen connecting, or else as Asterisk lists it now. */

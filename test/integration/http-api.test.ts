@@ -398,6 +398,18 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'degraded', checks: { ...ALL_UP, ami: false } });
   });
 
+  it('lists warnings next to the checks, without turning 200 into 503', async () => {
+    const warnings = ['Redis appendonly is "no": jobs are lost on a restart'];
+    await start({ healthWarnings: () => warnings });
+    const res = await call({ method: 'GET', url: '/api/health', token: null });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok', checks: ALL_UP, warnings });
+    healthResult = async () => ({ ...ALL_UP, redis: false });
+    const down = await call({ method: 'GET', url: '/api/health', token: null });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toEqual({ status: 'degraded', checks: { ...ALL_UP, redis: false }, warnings });
+  });
+
   it('is 503 with everything down when the probe itself fails', async () => {
     await start();
     healthResult = async () => {

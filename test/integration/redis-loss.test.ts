@@ -4,8 +4,13 @@
  * sweeps queue again from the database what Redis forgot. Runs on a redis-server of its
  * own, never the shared one other tests use.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { Job } from 'bullmq';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
@@ -19,6 +24,9 @@ import { startSurveyJobs, surveyOnClose, type SurveyDialler } from '../../src/ad
 import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
 import { createSurveyService } from '../../src/services/survey-service.js';
+import { startHotline } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createTestPostgresDatabase } from '../helpers/database.js';
 import { useJobTestBed } from '../helpers/job-test-bed.js';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/private-redis.js';
 import { startWebhookServer } from '../helpers/webhook-server.js';
@@ -29,6 +37,8 @@ const SECRET = 'district-7-webhook-secret';
 const WED_1000 = new Date('2026-04-29T06:30:00Z');
 const WED_1200 = new Date('2026-04-29T08:30:00Z');
 const FAST = 200;
+/** How long a condition may take to hold on a loaded machine (polled, not slept). */
+const SETTLED = { timeout: 30_000, interval: 100 };
 
 const bed = useJobTestBed([]);
 const { closers } = bed;
@@ -151,7 +161,7 @@ async function engineParts() {
 }
 
 describe('Redis loses its data', () => {
-  it.each(['FLUSHALL', 'a restart without persistence'])('after %s, every dispatch and survey job is back and runs', async (fault) => {
+  it.each(['FLUSHALL', 'a restart without persistence'])('after %s, every dispatch and survey job is back and runs', { timeout: 90_000 }, async (fault) => {
     const e = await engineParts();
 
     // Three cases waiting for their district (its receiver answers 503 for now)…
@@ -174,7 +184,7 @@ describe('Redis loses its data', () => {
       const retries = (await e.dispatch.queue.getJobs(['delayed'])).filter((j) => j.name === 'deliver');
       expect(retries).toHaveLength(3);
       expect(await e.surveyJobs.queue.getJobCounts('delayed')).toEqual({ delayed: 2 });
-    });
+    }, SETTLED);
 
     if (fault === 'FLUSHALL') expect(await redis.admin.flushall()).toBe('OK');
     else await redis.restart();
@@ -190,7 +200,7 @@ describe('Redis loses its data', () => {
     for (const c of waiting) expect((await e.repos.cases.findById(c.id))?.status).toBe('dispatched');
     expect(e.server.received.filter((r) => r.status === 200)).toHaveLength(3);
 
-    await vi.waitFor(() => expect([...e.placed].sort()).toEqual([...surveyIds].sort()), { timeout: 15_000, interval: 100 });
+    await vi.waitFor(() => expect([...e.placed].sort()).toEqual([...surveyIds].sort()), SETTLED);
     for (const id of surveyIds) expect((await e.surveyRepo.findById(id))?.status).toBe('dialling');
 
     // The schedulers and the outbound cap are back too.
@@ -198,7 +208,7 @@ describe('Redis loses its data', () => {
       expect((await e.dispatch.queue.getJobSchedulers()).map((s) => s.key)).toEqual(['dispatch-sweep']);
       expect((await e.sla.queue.getJobSchedulers()).map((s) => s.key)).toEqual(['sla-escalation']);
       expect(await e.surveyJobs.queue.getGlobalConcurrency()).toBe(10);
-    });
+    }, SETTLED);
   });
 });
 
@@ -215,5 +225,64 @@ describe('Redis settings', () => {
     expect(await readRedisSettings(other.admin)).toEqual({ appendonly: 'yes', maxmemoryPolicy: 'allkeys-lru' });
     await other.restart(['--rename-command', 'CONFIG', '']);
     expect(await readRedisSettings(other.admin)).toEqual({ appendonly: UNKNOWN, maxmemoryPolicy: UNKNOWN });
+  });
+});
+
+describe('the engine on a Redis that may lose jobs', () => {
+  it('reports appendonly no and an evicting policy in /api/health (still 200-able) and the log, and clears them once Redis is fixed', { timeout: 90_000 }, async () => {
+    const risky = await startPrivateRedis(['--maxmemory-policy', 'allkeys-lru']);
+    closers.push(() => risky.stop());
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'hotline-redis-settings-'));
+    closers.push(() => rm(dataDir, { recursive: true, force: true }));
+    const database = await createTestPostgresDatabase();
+    closers.push(() => database.drop());
+    const lines: { level: number; msg: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          lines.push(JSON.parse(chunk.toString('utf8')));
+          done();
+        },
+      }),
+    );
+    // Asterisk is not needed here: the engine starts without it (health then says 503 for it).
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      ARI_URL: 'http://127.0.0.1:9',
+      ARI_USER: 'nobody',
+      ARI_PASSWORD: randomBytes(8).toString('hex'),
+      AMI_PORT: '9',
+      AMI_USER: 'nobody',
+      AMI_SECRET: randomBytes(8).toString('hex'),
+      REDIS_URL: risky.url,
+      QUEUE_PREFIX: bed.prefix,
+      HOTLINE_ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    });
+    const hotline = await startHotline(config, { logger, now: () => WED_1000, listen: false });
+    closers.push(() => hotline.stop());
+    const health = async () => (await hotline.http.inject({ method: 'GET', url: '/api/health' })).json() as { checks: { redis: boolean }; warnings?: string[] };
+
+    await vi.waitFor(async () => {
+      const body = await health();
+      expect(body.checks.redis).toBe(true);
+      expect(body.warnings).toEqual([expect.stringMatching(/appendonly is "no"/), expect.stringMatching(/maxmemory-policy is "allkeys-lru"/)]);
+    }, SETTLED);
+    const warned = lines.filter((l) => l.level === 40).map((l) => l.msg);
+    expect(warned).toEqual(expect.arrayContaining([expect.stringMatching(/appendonly is "no"/), expect.stringMatching(/allkeys-lru/)]));
+
+    // The operator fixes Redis and restarts it: checked again on the reconnection.
+    await risky.restart(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']);
+    await vi.waitFor(
+      async () => {
+        const body = await health();
+        expect(body.checks.redis).toBe(true);
+        expect(body.warnings).toBeUndefined();
+      },
+      SETTLED,
+    );
+    expect(lines.some((l) => l.level === 30 && /AOF, noeviction/.test(l.msg))).toBe(true);
   });
 });

@@ -13,6 +13,7 @@ import {
   type SurveyResult,
   type SurveyState,
 } from '../../domain/callbacks/survey-flow.js';
+import { DEFAULT_MAX_CALL_MS } from '../jobs/survey-jobs.js';
 
 /** Where a survey's voice comment is stored in Asterisk: unique per call. */
 export function surveyRecordingName(channelId: string, name: string): string {
@@ -32,6 +33,8 @@ interface AriEventLike {
  * to the pure survey reducer (domain/callbacks/survey-flow.ts) one at a time and carries
  * out its commands over ARI. Listens on the client for this channel only and detaches
  * when the call is over; `onEnded` gets what the citizen answered (also after a hang-up).
+ * A call whose end never comes (StasisEnd lost in a WebSocket drop) is ended after
+ * `maxCallMs`, the survey job's own bound: hung up, listeners removed, answers so far kept.
  */
 export function runSurveyCall(
   client: Client,
@@ -41,6 +44,8 @@ export function runSurveyCall(
     now: () => Date;
     logger: Logger;
     onEnded: (result: SurveyResult, state: SurveyState, commentStoredAs: string | null) => Promise<void>;
+    /** Longest the call may last before its end is assumed (the survey job's bound, 10 min). */
+    maxCallMs?: number;
   },
 ): Promise<void> {
   const channelId = channel.id;
@@ -109,6 +114,8 @@ export function runSurveyCall(
     if (finished) return;
     finished = true;
     clearTimeout(timer);
+    clearTimeout(hangupWait);
+    clearTimeout(bound);
     detach();
     const result = surveyResult(state);
     const stored = result.commentRecording ? surveyRecordingName(channelId, result.commentRecording) : null;
@@ -182,6 +189,15 @@ export function runSurveyCall(
   events.on('RecordingFinished', onRecordingFinished);
   events.on('RecordingFailed', onRecordingFailed);
   events.on('StasisEnd', onEnd);
+  const bound = setTimeout(() => {
+    deps.logger.warn({ channelId }, 'survey call outlived its longest duration (its end was missed?); ended here');
+    // Listeners go at once: the step chain may itself be waiting on a dead ARI request.
+    detach();
+    client.channels.hangup({ channelId }).catch(() => undefined);
+    hungUp = true;
+    void deliver({ type: 'hangup' });
+  }, deps.maxCallMs ?? DEFAULT_MAX_CALL_MS);
+  bound.unref();
   void deliver({ type: 'started', trackingNumber: deps.survey.trackingNumber, category: deps.survey.category });
   return done;
 }

@@ -7,6 +7,9 @@ import { cases } from './schema/cases.js';
 import { doNotCall } from './schema/do-not-call.js';
 import { surveyAttempts, surveys, type SurveyRecordStatus } from './schema/surveys.js';
 
+/** Survey ids are UUIDs; anything else (36 dashes included) is no survey, not a query PostgreSQL refuses. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type SurveyRow = typeof surveys.$inferSelect;
 export type SurveyAttemptRow = typeof surveyAttempts.$inferSelect;
 export type DoNotCallRow = typeof doNotCall.$inferSelect;
@@ -67,7 +70,7 @@ export function createSurveyRepo(db: Db) {
       return row ?? null;
     },
     async findById(id: string): Promise<SurveyRow | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+      if (!UUID.test(id)) return null;
       const [row] = await db.select().from(surveys).where(eq(surveys.id, id)).limit(1);
       return row ?? null;
     },
@@ -132,7 +135,7 @@ export function createSurveyRepo(db: Db) {
         .limit(query.limit);
     },
     async findFlagged(id: string): Promise<FlaggedSurveyRow | null> {
-      if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+      if (!UUID.test(id)) return null;
       const [row] = await db
         .select(flaggedColumns)
         .from(surveys)

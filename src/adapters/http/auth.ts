@@ -13,7 +13,10 @@ declare module 'fastify' {
 
 export const BEARER_SCHEME = 'bearerAuth';
 
-const ADMIN: Principal = { id: 'admin', role: 'admin' };
+/** The id HOTLINE_ADMIN_TOKEN stands for: no user, so no phone, no profile, no district. */
+export const ADMIN_TOKEN_ID = 'admin';
+
+const ADMIN: Principal = { id: ADMIN_TOKEN_ID, role: 'admin' };
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();

@@ -1,6 +1,7 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
-import { isHotlineError } from '../../domain/errors.js';
+import { isHotlineError, type ErrorCode } from '../../domain/errors.js';
 
 const ErrorDetail = Type.Object({
   code: Type.String({ examples: ['HOTLINE_ERR_VALIDATION'] }),
@@ -57,6 +58,33 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
   415: 'HOTLINE_ERR_UNSUPPORTED_MEDIA_TYPE',
 };
 
+/** The SQLSTATE of a database error, whether thrown by the driver or wrapped by drizzle (as its `cause`). */
+function sqlStateOf(err: unknown): string | null {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return null;
+}
+
+/**
+ * A safety net under the routes' own checks: a value PostgreSQL refuses (class 22: a NUL
+ * byte, a number out of range, a malformed uuid; 23514: a check constraint) is the
+ * client's, and a unique or foreign-key violation is a conflict with what is stored
+ * (two requests racing for one name). Either way a 4xx, never a 500 and never the SQL.
+ */
+export function databaseClientError(err: unknown): { statusCode: number; code: ErrorCode; message: string; sqlState: string } | null {
+  const sqlState = sqlStateOf(err);
+  if (sqlState === null) return null;
+  if (sqlState.startsWith('22') || sqlState === '23514') {
+    return { statusCode: 400, code: 'HOTLINE_ERR_VALIDATION', message: 'A value in the request is not valid', sqlState };
+  }
+  if (sqlState === '23505' || sqlState === '23503') {
+    return { statusCode: 409, code: 'HOTLINE_ERR_CONFLICT', message: 'Conflicts with what is stored (taken, or referring to nothing)', sqlState };
+  }
+  return null;
+}
+
 function send(reply: FastifyReply, statusCode: number, code: string, message: string, details?: unknown) {
   const error = details === undefined ? { code, message } : { code, message, details };
   return reply.code(statusCode).type('application/json; charset=utf-8').send({ error });
@@ -80,10 +108,42 @@ function handleError(err: FastifyError, request: FastifyRequest, reply: FastifyR
     request.log.info({ code: err.code }, err.message);
     return send(reply, status, CLIENT_ERROR_CODES[status] ?? 'HOTLINE_ERR_VALIDATION', err.message);
   }
+  const refused = databaseClientError(err);
+  if (refused) {
+    // By code only: the driver's message carries the query's parameters.
+    request.log.warn({ sqlState: refused.sqlState }, 'database refused a value from the request');
+    return send(reply, refused.statusCode, refused.code, refused.message);
+  }
   // Internal failures may carry SQL, paths or secrets: log them, tell the client nothing.
   request.log.error({ err }, 'unhandled error');
   return send(reply, 500, 'HOTLINE_ERR_INTERNAL', 'Internal server error');
 }
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers or a URL over
+ * 16 KiB, a malformed request line, a client too slow), answered on the socket in the
+ * same shapes as everything else: Open311's list on its paths, `{ error }` elsewhere.
+ */
+export const clientErrorHandler: NonNullable<FastifyServerOptions['clientErrorHandler']> = (err, socket) => {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, message] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'HOTLINE_ERR_REQUEST_TIMEOUT', 'The request took too long to arrive']
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HOTLINE_ERR_HEADERS_TOO_LARGE', 'The request line or headers are too large']
+        : [400, 'HOTLINE_ERR_VALIDATION', 'The request is not valid HTTP'];
+  const raw: unknown = err.rawPacket;
+  const requestLine = Buffer.isBuffer(raw) ? raw.subarray(0, 64).toString('latin1') : '';
+  const open311 = /^[A-Z]+ \/open311\//.test(requestLine);
+  const body = JSON.stringify(open311 ? [{ code: status, description: message }] : { error: { code, message } });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+};
 
 /** Errors Fastify raises before routing (an undecodable URL), which skip the error handler. */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, request, reply) =>

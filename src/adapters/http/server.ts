@@ -5,7 +5,8 @@ import { adminTokenAuthenticator, protect } from './auth.js';
 import type { Authenticate, HttpDeps, RateLimit } from './deps.js';
 import { registerDocs } from './docs.js';
 import { surveyRoutes } from './routes/surveys.js';
-import { frameworkErrors, registerErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.js';
+import { AJV_OPTIONS, strictInputs } from './input-schema.js';
 import { requestLogger } from './logging.js';
 import { limitRequests } from './rate-limit.js';
 import { loginRoutes, sessionRoutes } from './routes/auth.js';
@@ -19,7 +20,7 @@ import { hoursRoutes } from './routes/hours.js';
 import { reportPages } from './routes/report-pages.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
-import { open311Routes } from './routes/open311.js';
+import { OPEN311_PREFIX, handleOpen311Error, open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, publicStatusRoutes, reportPageRoutes } from './routes/public-report.js';
 import { caseWorkspaceRoutes } from './routes/case-workspace.js';
 import { smsRoutes } from './routes/sms.js';
@@ -52,7 +53,11 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: requestLogger(deps.logger),
     bodyLimit: BODY_LIMIT,
-    frameworkErrors,
+    // An undecodable URL fails before routing: Open311 clients still get the spec's error list.
+    frameworkErrors: (err, request, reply) =>
+      request.url.startsWith(`${OPEN311_PREFIX}/`) ? handleOpen311Error(err, request, reply) : frameworkErrors(err, request, reply),
+    ajv: AJV_OPTIONS,
+    clientErrorHandler,
     trustProxy: deps.trustProxy ?? false,
     // A caller's request id is kept (to follow a request across services) only when it is harmless to log.
     genReqId: (req) => {
@@ -66,6 +71,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  strictInputs(app);
   await registerSecurityHeaders(app);
   await registerDocs(app);
   await app.register(webPageRoutes());
@@ -118,7 +124,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'open311' });
       await open311.register(open311Routes(deps));
     },
-    { prefix: '/open311/v2' },
+    { prefix: OPEN311_PREFIX },
   );
   await app.register(
     async (login) => {

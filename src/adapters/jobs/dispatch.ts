@@ -10,6 +10,7 @@ import { deliveryTime } from '../../domain/cases/district.js';
 import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
 import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
+import { closeWorker } from './close-worker.js';
 import { DistrictSlots } from './district-slots.js';
 import { keepEnsured } from './keep-ensured.js';
 import { postWebhook } from './webhook.js';
@@ -270,7 +271,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
 
     async close(force = false) {
       scheduling?.stop();
-      await worker?.close(force);
+      await closeWorker(worker, force, logger);
       await queue.close();
     },
   };

@@ -5,6 +5,7 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import { closeWorker } from './close-worker.js';
 import { keepEnsured } from './keep-ensured.js';
 import { DEFAULT_QUEUE_PREFIX, SLA_QUEUE } from './queues.js';
 
@@ -70,7 +71,7 @@ export function startSla(deps: SlaDeps): Sla {
     worker,
     async close(force = false) {
       scheduling.stop();
-      await worker?.close(force);
+      await closeWorker(worker, force, logger);
       await queue.close();
     },
   };

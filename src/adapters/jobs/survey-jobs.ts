@@ -14,6 +14,7 @@ import type { CaseRepo } from '../../domain/cases/ports.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
 import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { awaitCallEnd } from './call-end.js';
+import { closeWorker } from './close-worker.js';
 import { keepEnsured } from './keep-ensured.js';
 import { settledWithin } from './settled-within.js';
 import { DEFAULT_QUEUE_PREFIX } from './queues.js';
@@ -238,7 +239,7 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
     async close(force = false): Promise<void> {
       setup.stop();
       for (const end of [...waiting.values()]) end();
-      await worker?.close(force);
+      await closeWorker(worker, force, logger);
       await queue.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { bearerToken } from '../auth.js';
+import { TextLine } from '../input-schema.js';
+import { ADMIN_TOKEN_ID, bearerToken } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 import { UserBody, toUserDto } from '../user-dto.js';
@@ -27,8 +28,8 @@ export function loginRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAsyn
           security: [],
           body: Type.Object(
             {
-              username: Type.String({ minLength: 1, maxLength: 64 }),
-              password: Type.String({ minLength: 1, maxLength: 256 }),
+              username: TextLine({ minLength: 1, maxLength: 64 }),
+              password: TextLine({ minLength: 1, maxLength: 256 }),
             },
             { additionalProperties: false },
           ),
@@ -67,7 +68,7 @@ export function sessionRoutes(deps: Pick<HttpDeps, 'accounts'>): FastifyPluginAs
       },
       async (request) => {
         const principal = request.principal!;
-        const user = principal.id === 'admin' ? null : await deps.accounts.users.findById(principal.id);
+        const user = principal.id === ADMIN_TOKEN_ID ? null : await deps.accounts.users.findById(principal.id);
         return {
           id: principal.id,
           role: principal.role,

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import type { Call } from '../../../domain/cases/ports.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { principalOf, requireRole } from '../auth.js';
@@ -38,8 +39,8 @@ export function callRoutes(deps: { callCases: NonNullable<HttpDeps['callCases']>
             {
               category: Category,
               district: Type.Optional(District),
-              address: Type.Optional(Type.String({ maxLength: 500 })),
-              description: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
+              address: Type.Optional(TextLine({ maxLength: 500 })),
+              description: TextBlock({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
             },
             { additionalProperties: false },
           ),

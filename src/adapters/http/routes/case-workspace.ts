@@ -13,17 +13,14 @@ import { principalOf } from '../auth.js';
 import { CaseBody, Category, District, TrackingNumber, nullable, toCaseDto } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
+import { TextBlock } from '../input-schema.js';
 import { actorOf, caseNotFound, forViewer, mayRead } from './cases.js';
 
 const IsoDate = Type.String({ format: 'date-time' });
 const TrackingParams = Type.Object({ trackingNumber: TrackingNumber }, { additionalProperties: false });
 
-/** Free text a person types: no control characters, no bidi overrides (they disguise what a note says). */
-const Reason = Type.String({
-  minLength: 1,
-  maxLength: 1000,
-  pattern: '^[^\\u0000-\\u0008\\u000b-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*\\S[^\\u0000-\\u0008\\u000b-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$',
-});
+/** Free text a person types (no control characters, no bidi overrides), with something in it. */
+const Reason = TextBlock({ minLength: 1, maxLength: 1000, pattern: '\\S' });
 
 const Delivery = Type.Object(
   {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import { CASE_CATEGORIES, DISTRICT_COUNT, type Case } from '../../../domain/cases/case.js';
 import {
   OPEN311_STATUSES,
@@ -19,6 +20,7 @@ import { maskPhone, toAsciiDigits } from '../../../domain/phone.js';
 import { nullable, recordingUrl } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { acceptFormBodies } from '../form-body.js';
+import { databaseClientError } from '../errors.js';
 import { RATE_LIMIT_HEADERS } from '../rate-limit.js';
 import { secretLabel, secretMatcher } from '../shared-secret.js';
 
@@ -103,7 +105,7 @@ const ServiceRequest = Type.Object(
   { title: 'Open311ServiceRequest' },
 );
 
-const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+const Text = (maxLength: number) => Type.Optional(TextLine({ maxLength }));
 
 const NewRequest = Type.Object(
   {
@@ -120,10 +122,10 @@ const NewRequest = Type.Object(
     first_name: Text(200),
     last_name: Text(200),
     phone: Text(32),
-    description: Text(4000),
+    description: Type.Optional(TextBlock({ maxLength: 4000 })),
     media_url: Text(2000),
     attribute: Type.Optional(
-      Type.Record(Type.String(), Type.String({ maxLength: 200 }), {
+      Type.Record(Type.String(), TextLine({ maxLength: 200 }), {
         description: `Form: \`attribute[district]=7\`. The one attribute is \`district\` (1..${DISTRICT_COUNT}).`,
       }),
     ),
@@ -140,18 +142,20 @@ const Created = Type.Array(
   { description: 'The new request' },
 );
 
+/** `api_key` is needed only to file, but clients send it with every call: it is taken and not read. */
 const ListQuery = Type.Object({
+  api_key: Text(200),
   jurisdiction_id: Text(200),
   service_request_id: Type.Optional(
-    Type.String({ maxLength: 2000, description: 'Comma-separated tracking numbers; other filters are then ignored' }),
+    TextLine({ maxLength: 2000, description: 'Comma-separated tracking numbers; other filters are then ignored' }),
   ),
   service_code: Text(64),
-  start_date: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 with a time zone' })),
-  end_date: Type.Optional(Type.String({ maxLength: 40, description: 'ISO 8601 with a time zone' })),
-  status: Type.Optional(Type.String({ maxLength: 20, description: '`open`, `closed` or `open,closed`' })),
+  start_date: Type.Optional(TextLine({ maxLength: 40, description: 'ISO 8601 with a time zone' })),
+  end_date: Type.Optional(TextLine({ maxLength: 40, description: 'ISO 8601 with a time zone' })),
+  status: Type.Optional(TextLine({ maxLength: 20, description: '`open`, `closed` or `open,closed`' })),
 });
 
-const JurisdictionQuery = Type.Object({ jurisdiction_id: Text(200) });
+const JurisdictionQuery = Type.Object({ api_key: Text(200), jurisdiction_id: Text(200) });
 
 class Open311Failure extends Error {
   constructor(readonly error: Open311Error) {
@@ -163,8 +167,11 @@ function fail(code: number, description: string): never {
   throw new Open311Failure({ code, description });
 }
 
+/** Where GeoReport v2 is served; its errors, even those before routing, are the spec's list. */
+export const OPEN311_PREFIX = '/open311/v2';
+
 /** Every error of the scope, ours and Fastify's, as the spec's list. */
-function handleOpen311Error(err: FastifyError | Open311Failure, request: FastifyRequest, reply: FastifyReply) {
+export function handleOpen311Error(err: FastifyError | Open311Failure, request: FastifyRequest, reply: FastifyReply) {
   let error: Open311Error;
   if (err instanceof Open311Failure) {
     error = err.error;
@@ -175,8 +182,14 @@ function handleOpen311Error(err: FastifyError | Open311Failure, request: Fastify
   } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     error = { code: err.statusCode, description: err.message };
   } else {
-    request.log.error({ err }, 'unhandled error');
-    error = { code: 500, description: 'Internal server error' };
+    const refused = databaseClientError(err);
+    if (refused) {
+      request.log.warn({ sqlState: refused.sqlState }, 'database refused a value from the request');
+      error = { code: refused.statusCode, description: refused.message };
+    } else {
+      request.log.error({ err }, 'unhandled error');
+      error = { code: 500, description: 'Internal server error' };
+    }
   }
   if (error.code < 500) request.log.info({ code: error.code }, error.description);
   return reply.code(error.code).type('application/json; charset=utf-8').send([error]);
@@ -226,7 +239,7 @@ export function open311Routes(
           summary: 'Service definition',
           description: 'The attributes a request may carry: the optional district.',
           tags: ['open311'],
-          params: Type.Object({ service_code: Type.String({ maxLength: 64 }) }),
+          params: Type.Object({ service_code: TextLine({ maxLength: 64 }) }),
           querystring: JurisdictionQuery,
           response: { 200: { ...ServiceDefinition, description: 'The definition' }, ...errors(400, 404, 429) },
         },
@@ -246,7 +259,7 @@ export function open311Routes(
           description: 'Creates a case (channel `open311`). Needs an `api_key` (OPEN311_API_KEYS), in the body or the query.',
           tags: ['open311'],
           body: NewRequest,
-          querystring: Type.Object({ api_key: Text(200) }),
+          querystring: JurisdictionQuery,
           response: { 201: Created, ...errors(400, 403, 413, 415, 429) },
         },
         // Before validation, so a caller without a key learns nothing about the body's rules.
@@ -314,7 +327,7 @@ export function open311Routes(
           summary: 'One service request',
           description: 'A list of one, as the spec answers.',
           tags: ['open311'],
-          params: Type.Object({ service_request_id: Type.String({ maxLength: 64 }) }),
+          params: Type.Object({ service_request_id: TextLine({ maxLength: 64 }) }),
           querystring: JurisdictionQuery,
           response: { 200: Type.Array(ServiceRequest, { description: 'The request' }), ...errors(400, 404, 429) },
         },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import { generateTrackingNumber } from '../../../domain/cases/tracking-number.js';
 import { STATUS_FA, toPersianDigits } from '../../../domain/cases/wording.js';
 import { hotlineError } from '../../../domain/errors.js';
@@ -52,10 +53,10 @@ const PublicCase = Type.Object(
   {
     category: Category,
     district: Type.Optional(District),
-    address: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }),
-    description: Type.String({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
-    phone: Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] }),
-    [HONEYPOT_FIELD]: Type.Optional(Type.String({ maxLength: 500, description: 'Must stay empty (a trap for bots)' })),
+    address: TextLine({ minLength: 1, maxLength: 500, pattern: '\\S' }),
+    description: TextBlock({ minLength: 1, maxLength: 4000, pattern: '\\S' }),
+    phone: TextLine({ minLength: 1, maxLength: 32, examples: ['09121234567'] }),
+    [HONEYPOT_FIELD]: Type.Optional(TextLine({ maxLength: 500, description: 'Must stay empty (a trap for bots)' })),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import {
   EMPTY_REPLY,
   badTrackingNumberReply,
@@ -22,15 +23,16 @@ const SMS_ACTIONS = ['status', 'not_found', 'invalid_tracking_number', 'created'
 
 const InboundSms = Type.Object(
   {
-    from: Type.String({ minLength: 1, maxLength: 32, description: "Sender's number as the gateway gives it", examples: ['+989121234567'] }),
-    text: Type.String({ maxLength: 2000, description: 'The message (a tracking number asks for its status)' }),
+    from: TextLine({ minLength: 1, maxLength: 32, description: "Sender's number as the gateway gives it", examples: ['+989121234567'] }),
+    text: TextBlock({ maxLength: 2000, description: 'The message (a tracking number asks for its status)' }),
     messageId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: "The gateway's id: a redelivered message makes no second case" }),
+      TextLine({ minLength: 1, maxLength: 200, description: "The gateway's id: a redelivered message makes no second case" }),
     ),
     receivedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the gateway received it (logged)' })),
   },
-  // Gateways add fields of their own; they are ignored rather than refused.
-  { description: 'Other fields are ignored' },
+  // Gateways add fields of their own (`to`, a keyword, their timestamps…): a citizen's message must
+  // not be lost over one, and nothing but these four is read. The one body that is not strict.
+  { additionalProperties: true, description: 'Other fields are ignored' },
 );
 
 const SmsAnswer = Type.Object(

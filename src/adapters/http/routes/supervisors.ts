@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { hotlineError } from '../../../domain/errors.js';
 import { INTERFACE_PATTERN } from '../agent-dto.js';
-import { principalOf, requireRole } from '../auth.js';
+import { ADMIN_TOKEN_ID, principalOf, requireRole } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 
@@ -77,7 +77,7 @@ export function supervisorRoutes(deps: { supervisors: NonNullable<HttpDeps['supe
         schema: {
           summary: 'Listen to an agent\'s live call',
           description:
-            'Rings the signed-in supervisor\'s phone; when answered, it hears the agent\'s call (ChanSpy, listen only: nobody on the call hears the supervisor, and no beep announces them). Listening ends with the call. 409 `HOTLINE_ERR_NOT_ON_CALL` when the agent is on no call, 409 `HOTLINE_ERR_NO_PHONE` when the supervisor has no phone, 503 when Asterisk is unreachable.',
+            'Rings the signed-in supervisor\'s phone (the admin token has none: 409 `HOTLINE_ERR_NO_PHONE`); when answered, it hears the agent\'s call (ChanSpy, listen only: nobody on the call hears the supervisor, and no beep announces them). Listening ends with the call. 409 `HOTLINE_ERR_NOT_ON_CALL` when the agent is on no call, 409 `HOTLINE_ERR_NO_PHONE` when the supervisor has no phone, 503 when Asterisk is unreachable.',
           tags: ['agents'],
           params: IdParams,
           response: {
@@ -95,7 +95,11 @@ export function supervisorRoutes(deps: { supervisors: NonNullable<HttpDeps['supe
         },
       },
       async (request, reply) => {
-        const listening = await deps.supervisors.listen(request.params.id, principalOf(request).id);
+        const supervisorId = principalOf(request).id;
+        if (supervisorId === ADMIN_TOKEN_ID) {
+          throw hotlineError('HOTLINE_ERR_NO_PHONE', 'The admin token is no user and has no phone: sign in as a supervisor or admin user with a phone');
+        }
+        const listening = await deps.supervisors.listen(request.params.id, supervisorId);
         return reply.code(202).send(listening);
       },
     );

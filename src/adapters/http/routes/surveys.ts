@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextBlock, TextLine } from '../input-schema.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { principalOf, requireRole } from '../auth.js';
 import { TrackingNumber } from '../case-dto.js';
@@ -14,7 +15,9 @@ import { CASE_CATEGORIES } from '../../../domain/cases/case.js';
 import type { FlaggedSurveyRow } from '../../db/survey-repo.js';
 import { AudioStream } from './cases.js';
 
-const Phone = Type.String({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
+const Phone = TextLine({ minLength: 1, maxLength: 32, examples: ['09121234567'] });
+/** Any text, so that a malformed id answers like an unknown one: 404 (the repository takes only UUIDs). */
+const SurveyParams = Type.Object({ id: TextLine({ minLength: 1, maxLength: 64, description: 'Survey id (a UUID)' }) });
 const Instant = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -29,7 +32,7 @@ const DoNotCallEntry = Type.Object(
 );
 
 const NewDoNotCall = Type.Object(
-  { phone: Phone, reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { phone: Phone, reason: Type.Optional(TextLine({ minLength: 1, maxLength: 500 })) },
   { additionalProperties: false },
 );
 
@@ -234,7 +237,7 @@ export function surveyRoutes(deps: Pick<HttpDeps, 'surveys' | 'recordings'>): Fa
             'HOTLINE_ERR_RECORDING_NOT_FOUND when the survey has no comment (or its audio is missing), ' +
             'HOTLINE_ERR_NOT_FOUND when there is no such survey.',
           tags: ['surveys'],
-          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Survey id' }) }),
+          params: SurveyParams,
           // No `produces`: it would list the JSON error answers as audio/wav too.
           response: {
             200: { description: 'The comment', content: { 'audio/wav': { schema: AudioStream } } },
@@ -265,9 +268,9 @@ export function surveyRoutes(deps: Pick<HttpDeps, 'surveys' | 'recordings'>): Fa
             'A supervisor has looked at the answers (and the reopened case). Idempotent: reviewing it again answers ' +
             'the same, keeping the first review and its note. 409 when the survey is not flagged.',
           tags: ['surveys'],
-          params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Survey id' }) }),
+          params: SurveyParams,
           body: Type.Object(
-            { note: Type.Optional(Type.String({ maxLength: 2000, description: 'What was done about it' })) },
+            { note: Type.Optional(TextBlock({ maxLength: 2000, description: 'What was done about it' })) },
             { additionalProperties: false, description: 'Optional: a POST without a body is a review without a note' },
           ),
           response: { 200: FlaggedSurvey, ...errorResponses(400, 403, 404, 409, 503) },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { TextLine } from '../input-schema.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { USERNAME_PATTERN } from '../../../domain/users/user.js';
 import { hashPassword } from '../../../services/passwords.js';
@@ -9,12 +10,12 @@ import { errorResponses } from '../errors.js';
 import { UserBody, UserRole, toUserDto } from '../user-dto.js';
 
 // Long enough to resist guessing at the login's rate limit; no composition rules (NIST 800-63B).
-const Password = Type.String({ minLength: 10, maxLength: 256 });
+const Password = TextLine({ minLength: 10, maxLength: 256 });
 
 const NewUserBody = Type.Object(
   {
     username: Type.String({ pattern: USERNAME_PATTERN, description: 'Lower-case, 2–32 characters' }),
-    displayName: Type.String({ minLength: 1, maxLength: 100 }),
+    displayName: TextLine({ minLength: 1, maxLength: 100 }),
     role: UserRole,
     district: Type.Optional(Type.Integer({ minimum: 1, maximum: 22, description: 'Required for role `district`' })),
     password: Password,
@@ -24,7 +25,7 @@ const NewUserBody = Type.Object(
 
 const UserPatchBody = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    displayName: Type.Optional(TextLine({ minLength: 1, maxLength: 100 })),
     active: Type.Optional(Type.Boolean({ description: 'false disables the account and ends its sessions' })),
     password: Type.Optional(Password),
   },

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { TextLine } from '../input-schema.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { allowServicePages } from '../security-headers.js';
 
@@ -78,7 +79,7 @@ function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset) {
   return reply.type(asset.contentType).send(asset.body);
 }
 
-const FileParams = Type.Object({ file: Type.String({ maxLength: 64 }) });
+const FileParams = Type.Object({ file: TextLine({ maxLength: 64 }) });
 
 type PageScope = Parameters<FastifyPluginAsyncTypebox>[0];
 
