@@ -56,7 +56,6 @@ const LONG_ONLY = [
   'PostgreSQL stopped for 15 s during calls',
   'PostgreSQL frozen for 10 s during calls',
   'Redis restarted, then flushed',
-  'SIGTERM with a live stream open and callers in the IVR',
 ];
 function scenario(name: string, body: () => void): void {
   if (LONG || !LONG_ONLY.includes(name)) describe(name, body);
