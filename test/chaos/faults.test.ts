@@ -47,9 +47,9 @@ const MAX_EXIT_MS = 20_000;
 const DISPATCH_DISTRICT = 20;
 
 /**
- * Scenarios `npm test` leaves to `npm run chaos`: not yet seen green at the short scale
- * on this branch (see README, Faults), and `npm test`'s time on the sandbox is capped at
- * 4 minutes. A scenario moves into `npm test` by leaving this list.
+ * Scenarios `npm test` leaves to `npm run chaos`: `npm test`'s time on the sandbox is
+ * capped at 4 minutes, and the PostgreSQL and Redis ones are not yet seen green on this
+ * branch (see README, Faults). A scenario moves into `npm test` by leaving this list.
  */
 const LONG_ONLY = [
   'ARI WebSocket cut for 3 s',
