@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: pure unit tests beside the code, integration tests against real
-// Redis + PostgreSQL, and end-to-end tests against the real Asterisk sandbox.
-// e2e files run one at a time: they share one Asterisk and one ARI application.
+// Four projects: pure unit tests beside the code, integration tests against real
+// Redis + PostgreSQL, end-to-end tests against the real Asterisk sandbox, and the fault
+// suite (engine child processes, private PostgreSQL and Redis, the sandbox; issue 11).
+// e2e and chaos files run one at a time: they share one Asterisk and one ARI application.
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +23,15 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 90_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
         },
       },
     ],
