@@ -122,10 +122,18 @@ export async function importFallbackMessages(deps: {
       const category = message.category ?? call.category ?? null;
       const district = message.district ?? call.district ?? null;
       if (!call.caseId) {
-        const recording = await importRecording(stored, deps.recordings, storedName, `${left.source}-${message.callId}`, logger, {
+        const fetched = await importRecording(stored, deps.recordings, storedName, `${left.source}-${message.callId}`, logger, {
           ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
         });
-        if (!recording) continue;
+        if (fetched.kind === 'failed') continue;
+        if (fetched.kind === 'empty') {
+          // The caller hung up before saying anything: no message, and fetching it again at
+          // every sweep would only slow the imports of real ones.
+          for (const name of [storedName, ...earlierTakes]) await stored.remove(name);
+          logger.info({ storedName }, 'empty voice message dropped');
+          continue;
+        }
+        const recording = fetched.key;
         const created = await deps.cases.create({
           channel: 'voicebox',
           category,

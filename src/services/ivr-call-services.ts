@@ -34,9 +34,10 @@ export function createIvrCallServices(deps: {
     recordingName,
   }: Parameters<StasisAppServices['createVoiceboxCase']>[0]): Promise<{ trackingNumber: string }> {
     const call = await calls.findByUniqueId(callUniqueId);
-    const recording = recordingName
+    const imported = recordingName
       ? await importRecording(deps.stored, deps.recordings, recordingName, `voicebox-${callUniqueId}`, logger)
       : null;
+    const recording = imported?.kind === 'imported' ? imported.key : null;
     // Never a case without its audio while the audio is still in Asterisk: the message
     // stays there for the importer, which makes the case once the download works.
     if (recordingName && !recording) throw new Error('the voice message could not be fetched from Asterisk');

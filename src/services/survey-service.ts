@@ -203,11 +203,12 @@ export function createSurveyService(deps: {
   async function importComment(surveyId: string, storedName: string): Promise<void> {
     const log = logger.child({ surveyId });
     try {
-      const key = await importRecording(deps.comments.stored, deps.comments.recordings, storedName, `survey-${surveyId}-comment`, log, {
+      const imported = await importRecording(deps.comments.stored, deps.comments.recordings, storedName, `survey-${surveyId}-comment`, log, {
         retryDelayMs: deps.comments.retryDelayMs,
       });
       // Left in Asterisk under its stored name (logged by importRecording), where an admin can still fetch it.
-      if (!key) return;
+      if (imported.kind !== 'imported') return;
+      const key = imported.key;
       await deps.surveys.update(surveyId, { commentRecording: key, updatedAt: deps.now() });
       // Only once the survey names the engine's copy is Asterisk's file removed.
       await deps.comments.stored.remove(storedName).catch((err: Error) => log.warn({ err: err.message, storedName }, 'stored comment not removed'));
