@@ -115,6 +115,7 @@ export function createSurveyService(deps: {
     const eligibility = checkSurveyEligibility({
       caseId: c.id,
       status: c.status,
+      channel: c.channel,
       phone: c.callerPhone,
       previous,
       doNotCall: await deps.doNotCall.matching(c.callerPhone),

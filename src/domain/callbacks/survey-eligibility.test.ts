@@ -14,6 +14,7 @@ const noList = new Set<string>();
 const input = (over: Partial<EligibilityInput> = {}): EligibilityInput => ({
   caseId: CASE_ID,
   status: 'closed',
+  channel: 'phone',
   phone: '09121234567',
   previous: [],
   doNotCall: noList,
@@ -29,6 +30,14 @@ describe('checkSurveyEligibility', () => {
       surveyNumber: 1,
       jobId: `survey-${CASE_ID}-1`,
     });
+  });
+
+  it.each(['voicebox', 'phone', 'sms', 'manual'] as const)('surveys a %s case: the citizen called or texted from the number, or staff took it down', (channel) => {
+    expect(checkSurveyEligibility(input({ channel }))).toMatchObject({ eligible: true });
+  });
+
+  it.each(['web', 'open311'] as const)('never rings the number of a %s case: anyone may have typed it', (channel) => {
+    expect(checkSurveyEligibility(input({ channel }))).toEqual({ eligible: false, reason: 'unproven_number' });
   });
 
   it('gives a second survey when the first was never answered, with a different job id', () => {

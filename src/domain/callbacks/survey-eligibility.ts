@@ -4,7 +4,7 @@
  * never to a number on the do-not-call list. Checked when the case closes and again
  * just before dialling, since a citizen may opt out or the case reopen in between.
  */
-import type { CaseStatus } from '../cases/case.js';
+import type { CaseChannel, CaseStatus } from '../cases/case.js';
 import { normalizePhone } from '../phone.js';
 
 /** What a survey of the case came to; 'pending' while it is scheduled or being dialled. */
@@ -20,7 +20,15 @@ export type IneligibleReason =
   | 'survey_limit'
   | 'no_phone'
   | 'invalid_phone'
-  | 'do_not_call';
+  | 'do_not_call'
+  | 'unproven_number';
+
+/**
+ * Channels whose number the citizen proved by calling or texting from it, or that staff
+ * took down while talking to them. A number typed into the web form or an Open311 client
+ * may be anyone's: the city must not ring a stranger (or be aimed at a victim) for it.
+ */
+export const SURVEYED_CHANNELS: readonly CaseChannel[] = ['voicebox', 'phone', 'sms', 'manual'];
 
 export type PhoneCheck =
   | { ok: true; phone: string }
@@ -41,6 +49,8 @@ export function checkPhone(raw: string | null | undefined, doNotCall: Pick<Reado
 export interface EligibilityInput {
   caseId: string;
   status: CaseStatus;
+  /** How the case came in: only some channels prove the number is the citizen's. */
+  channel: CaseChannel;
   /** The citizen's number as stored on the case (any format). */
   phone: string | null;
   /** Earlier surveys of this case, in any order. */
@@ -67,6 +77,7 @@ export function surveyJobId(caseId: string, surveyNumber: number): string {
 
 export function checkSurveyEligibility(input: EligibilityInput): Eligibility {
   if (input.status !== 'closed') return { eligible: false, reason: 'case_not_closed' };
+  if (!SURVEYED_CHANNELS.includes(input.channel)) return { eligible: false, reason: 'unproven_number' };
   const statuses = input.previous.map((s) => s.status);
   if (statuses.includes('pending')) return { eligible: false, reason: 'survey_pending' };
   if (statuses.includes('answered')) return { eligible: false, reason: 'already_answered' };
