@@ -162,7 +162,7 @@ function validString(schema: Schema, name: string, path: string): fc.Arbitrary<s
   if (name === 'api_key') return fc.constantFrom(OPEN311_KEY, 'wrong-key');
   if (name === 'service_code') return fc.constantFrom('parks_trees', 'streets', 'nope');
   if (name === 'jobId') return fc.constantFrom('case-x-district-3', `case-${randomUUID()}-district-7`);
-  if (name === 'interface') return fc.constantFrom('PJSIP/agent-x', 'Local/09121234567@mobiles/n', 'PJSIP/agent-surface-agent');
+  if (name === 'interface') return fc.constantFrom('PJSIP/agent-x', 'Local/09121234567@hotline-staff-phones/n', 'PJSIP/agent-surface-agent');
   const max = Math.min((schema.maxLength as number | undefined) ?? 60, 60);
   return fc.string({ minLength: Math.min((schema.minLength as number | undefined) ?? 0, max), maxLength: max });
 }

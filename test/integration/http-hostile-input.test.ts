@@ -178,10 +178,12 @@ describe('numbers and ids', () => {
     const queues = [{ queue: 'general', penalty: 0 }];
     expectRefused(await as('supervisor', 'PUT', `/api/agents/${s.ids.spare}`, { queues, interface: agentLine }), 409, 'HOTLINE_ERR_INTERFACE_TAKEN');
 
-    const phone = await as('supervisor', 'PUT', `/api/supervisors/${s.ids.supervisor}/phone`, {});
+    // A supervisor listening on a mobile: the same number cannot also be an agent's line.
+    const mobile = 'Local/09121112233@hotline-staff-phones/n';
+    const phone = await as('supervisor', 'PUT', `/api/supervisors/${s.ids.supervisor}/phone`, { interface: mobile });
     expect(phone.statusCode).toBe(200);
-    const supervisorLine = phone.json().interface as string;
-    expectRefused(await as('admin', 'PUT', `/api/agents/${s.ids.spare}`, { queues, interface: supervisorLine }), 409, 'HOTLINE_ERR_INTERFACE_TAKEN');
+    expect(phone.json().interface).toBe(mobile);
+    expectRefused(await as('admin', 'PUT', `/api/agents/${s.ids.spare}`, { queues, interface: mobile }), 409, 'HOTLINE_ERR_INTERFACE_TAKEN');
     expect(await s.backend.repos.agents.findByUserId(s.ids.spare)).toBeNull();
 
     // The agent keeping their own line is no conflict.

@@ -184,15 +184,22 @@ describe('supervisor phones', () => {
 
   it('a supervisor moves their own phone to another line; the password stays', async () => {
     const before = (await as('maryam', 'GET', `/api/supervisors/${maryam.id}/phone`)).json();
-    const res = await as('maryam', 'PUT', `/api/supervisors/${maryam.id}/phone`, { interface: 'Local/09121234567@mobiles/n' });
+    const res = await as('maryam', 'PUT', `/api/supervisors/${maryam.id}/phone`, { interface: 'Local/09121234567@hotline-staff-phones/n' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ endpoint: 'sup-maryam', interface: 'Local/09121234567@mobiles/n', password: before.password });
+    expect(res.json()).toMatchObject({ endpoint: 'sup-maryam', interface: 'Local/09121234567@hotline-staff-phones/n', password: before.password });
     expect(written().get('sup-maryam')?.get('inbound_auth/password')).toBe(before.password);
   });
 
   it('refuses bad interfaces, other people, other roles and interfaces taken by another phone', async () => {
     expect((await as('maryam', 'PUT', `/api/supervisors/${maryam.id}/phone`, { interface: 'Local/x,qBw@ctx' })).statusCode).toBe(400);
     expect((await as('maryam', 'PUT', `/api/supervisors/${maryam.id}/phone`, { interface: 'PJSIP/a\r\nAction: Hangup' })).statusCode).toBe(400);
+    // Only the project's own endpoints and the staff-phones context: never the trunk (a
+    // citizen's call streamed to any number), never another context (137 loops into the IVR).
+    for (const elsewhere of ['PJSIP/09121234567@trunk', 'Local/137@from-pstn', 'Local/09121234567@mobiles/n', 'PJSIP/agent-sara', 'SIP/09121234567']) {
+      expect((await as('maryam', 'PUT', `/api/supervisors/${maryam.id}/phone`, { interface: elsewhere })).statusCode).toBe(400);
+    }
+    expect((await as('admin1', 'PUT', `/api/agents/${sara.id}`, { queues: [{ queue: 'general', penalty: 0 }], interface: 'Local/137@from-pstn' })).statusCode).toBe(400);
+    expect((await as('admin1', 'PUT', `/api/agents/${sara.id}`, { queues: [{ queue: 'general', penalty: 0 }], interface: 'PJSIP/09121234567@trunk' })).statusCode).toBe(400);
 
     // A supervisor's phone carries its SIP password: nobody else's to read or change, but an admin's.
     expect((await as('reza', 'GET', `/api/supervisors/${maryam.id}/phone`)).statusCode).toBe(403);
@@ -206,10 +213,16 @@ describe('supervisor phones', () => {
     expect((await as('admin1', 'PUT', '/api/supervisors/00000000-0000-4000-8000-000000000000/phone', {})).statusCode).toBe(404);
     expect((await as('reza', 'GET', `/api/supervisors/${reza.id}/phone`)).statusCode).toBe(404);
 
+    // An agent's own endpoint is no listening phone at all; an agent's mobile is taken.
     const sarasLine = (await repos.agents.findByUserId(sara.id))!.interface;
-    const taken = await as('reza', 'PUT', `/api/supervisors/${reza.id}/phone`, { interface: sarasLine });
+    expect((await as('reza', 'PUT', `/api/supervisors/${reza.id}/phone`, { interface: sarasLine })).statusCode).toBe(400);
+    const sarasMobile = 'Local/09127778899@hotline-staff-phones/n';
+    const queues = [{ queue: 'general', penalty: 0 }];
+    expect((await as('admin1', 'PUT', `/api/agents/${sara.id}`, { queues, interface: sarasMobile })).statusCode).toBe(200);
+    const taken = await as('reza', 'PUT', `/api/supervisors/${reza.id}/phone`, { interface: sarasMobile });
     expect(taken.statusCode).toBe(409);
-    const takenBySupervisor = await as('reza', 'PUT', `/api/supervisors/${reza.id}/phone`, { interface: 'Local/09121234567@mobiles/n' });
+    expect((await as('admin1', 'PUT', `/api/agents/${sara.id}`, { queues, interface: sarasLine })).statusCode).toBe(200);
+    const takenBySupervisor = await as('reza', 'PUT', `/api/supervisors/${reza.id}/phone`, { interface: 'Local/09121234567@hotline-staff-phones/n' });
     expect(takenBySupervisor.statusCode).toBe(409);
   });
 
@@ -257,12 +270,12 @@ describe('listening to a call', () => {
       agentId: sara.id,
       uniqueId: '1777000123.45',
       channel: 'PJSIP/agent-sara-00000001',
-      interface: 'Local/09121234567@mobiles/n',
+      interface: 'Local/09121234567@hotline-staff-phones/n',
     });
     expect(ami.of('Originate')).toEqual([
       {
         action: 'Originate',
-        channel: 'Local/09121234567@mobiles/n',
+        channel: 'Local/09121234567@hotline-staff-phones/n',
         application: 'ChanSpy',
         data: 'PJSIP/agent-sara-00000001,qE',
         callerid: '"گوش دادن: کاربر sara" <agent-sara>',

@@ -3,8 +3,24 @@ import { AGENT_STATES, PAUSE_REASONS } from '../../domain/agents/agent.js';
 import { CASE_CATEGORIES, CASE_STATUSES, QUEUES } from '../../domain/cases/case.js';
 import { CALL_OUTCOMES } from '../../domain/cases/ports.js';
 
-/** What the engine may dial for a phone: a channel technology and a resource, nothing an AMI line or a dialplan argument could break on. */
-export const INTERFACE_PATTERN = '^(PJSIP|Local|SIP|IAX2)/[A-Za-z0-9@._/+-]{1,120}$';
+/**
+ * The one dialplan context through which a staff interface may reach a number outside
+ * the PBX (a mobile). It ships dialling nothing; the operator routes it, never through
+ * the carrier trunk (dialplan/extensions.conf).
+ */
+export const STAFF_PHONES_CONTEXT = 'hotline-staff-phones';
+
+const staffInterface = (endpointPrefix: string) =>
+  `^(PJSIP/${endpointPrefix}-[A-Za-z0-9._-]{1,60}|Local/[0-9]{3,15}@${STAFF_PHONES_CONTEXT}/n)$`;
+
+/**
+ * What the engine may ring for an agent: the project's own PJSIP endpoint, or a number
+ * through the staff-phones context. Never the trunk (`PJSIP/0912…@trunk`) nor any other
+ * context (`Local/137@from-pstn` would loop queue calls into the IVR).
+ */
+export const AGENT_INTERFACE_PATTERN = staffInterface('agent');
+/** The same for a supervisor's listening phone: a listener can never be a number of the caller's choosing. */
+export const SUPERVISOR_INTERFACE_PATTERN = staffInterface('sup');
 
 const Instant = (description: string) => Type.String({ format: 'date-time', description });
 const CALL_ID_DESCRIPTION = 'Our id of the call (calls.id): what /api/calls/{callId}/case and /link take';

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { USER_PAUSE_REASONS, type DeskEvent } from '../../../domain/agents/agent.js';
 import { hotlineError } from '../../../domain/errors.js';
 import { principalOf, requireRole } from '../auth.js';
-import { AgentBody, DeskEventStream, INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
+import { AgentBody, DeskEventStream, AGENT_INTERFACE_PATTERN, QueueSkillBody } from '../agent-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 import { openEventStream } from '../event-stream.js';
@@ -61,7 +61,7 @@ export function agentRoutes(deps: { agents: NonNullable<HttpDeps['agents']> }): 
           body: Type.Object(
             {
               queues: Type.Array(QueueSkillBody, { minItems: 1, maxItems: 20 }),
-              interface: Type.Optional(Type.String({ pattern: INTERFACE_PATTERN })),
+              interface: Type.Optional(Type.String({ pattern: AGENT_INTERFACE_PATTERN })),
             },
             { additionalProperties: false },
           ),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { hotlineError } from '../../../domain/errors.js';
-import { INTERFACE_PATTERN } from '../agent-dto.js';
+import { SUPERVISOR_INTERFACE_PATTERN } from '../agent-dto.js';
 import { ADMIN_TOKEN_ID, principalOf, requireRole } from '../auth.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
@@ -42,7 +42,7 @@ export function supervisorRoutes(deps: { supervisors: NonNullable<HttpDeps['supe
             'Creates or changes the listening phone of a user with role `supervisor` or `admin`: a PJSIP endpoint `sup-<username>` with a strong random password (kept across changes), written to Asterisk at once, in a context that can dial nothing. `interface` is what the engine rings (default PJSIP/<endpoint>; e.g. a Local channel to a mobile). Admins, or the supervisor themselves.',
           tags: ['supervisors'],
           params: IdParams,
-          body: Type.Object({ interface: Type.Optional(Type.String({ pattern: INTERFACE_PATTERN })) }, { additionalProperties: false }),
+          body: Type.Object({ interface: Type.Optional(Type.String({ pattern: SUPERVISOR_INTERFACE_PATTERN })) }, { additionalProperties: false }),
           response: { 200: { ...PhoneBody, description: 'The phone and its SIP account' }, ...errorResponses(400, 403, 404, 409) },
         },
       },
