@@ -17,6 +17,7 @@ import {
   toPersianDigits,
 } from '../agent/format.js';
 import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { loadRecording } from '../shared/recording.js';
 import { CHANNEL_LABELS, VIEWS, caseActions, channelLabel, listQuery, mayAct, timelineEntries, workspaceErrorMessage } from './workspace.js';
 
 const storedToken = tokenStore('hotline137.cases.token');
@@ -262,7 +263,7 @@ async function openCase(trackingNumber) {
     $('workspace').hidden = true;
     $('case').hidden = false;
     $('case-title').focus?.();
-    await loadRecording(c);
+    await loadRecording(session, c);
   } catch (err) {
     $('list-error').textContent = workspaceErrorMessage(err.code);
   }
@@ -313,24 +314,6 @@ function renderCase(c, timeline, surveys) {
       li.append(who);
     }
     ol.append(li);
-  }
-}
-
-/** The recording needs the bearer token, so it is fetched and played from a blob URL. */
-async function loadRecording(c) {
-  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
-  session.audioUrl = null;
-  $('case-audio').removeAttribute('src');
-  $('audio-error').textContent = '';
-  $('case-recording').hidden = !c.hasRecording;
-  if (!c.hasRecording) return;
-  try {
-    const res = await fetch(c.recordingUrl, { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store' });
-    if (!res.ok) throw new Error(String(res.status));
-    session.audioUrl = URL.createObjectURL(await res.blob());
-    $('case-audio').src = session.audioUrl;
-  } catch {
-    $('audio-error').textContent = 'پیام صوتی بارگیری نشد.';
   }
 }
 

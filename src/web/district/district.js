@@ -7,6 +7,7 @@ import { caseStatusLabel, categoryLabel, districtLabel, formatDateTime, toPersia
 import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, isOpenStatus } from './inbox.js';
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
+import { loadRecording } from '../shared/recording.js';
 import { DECLINABLE, channelLabel, timelineEntries } from '../cases/workspace.js';
 
 /** New cases reach the district at any time; half a minute is fresh enough for a work list. */
@@ -236,7 +237,7 @@ async function openCase(trackingNumber) {
     }
     $('inbox').hidden = true;
     $('case').hidden = false;
-    await loadRecording(c);
+    await loadRecording(session, c);
   } catch (err) {
     $('inbox-error').textContent = inboxErrorMessage(err.code);
   }
@@ -254,24 +255,6 @@ function renderCaseButtons(c) {
     button.className = action.status === 'resolved' ? 'primary' : '';
     button.addEventListener('click', () => void act(c, action, button));
     box.append(button);
-  }
-}
-
-/** The recording needs the bearer token, so it is fetched and played from a blob URL. */
-async function loadRecording(c) {
-  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
-  session.audioUrl = null;
-  $('case-audio').removeAttribute('src');
-  $('audio-error').textContent = '';
-  $('case-recording').hidden = !c.hasRecording;
-  if (!c.hasRecording) return;
-  try {
-    const res = await fetch(c.recordingUrl, { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store' });
-    if (!res.ok) throw new Error(String(res.status));
-    session.audioUrl = URL.createObjectURL(await res.blob());
-    $('case-audio').src = session.audioUrl;
-  } catch {
-    $('audio-error').textContent = 'پیام صوتی بارگیری نشد.';
   }
 }
 
