@@ -62,6 +62,8 @@ export class AmiClient extends EventEmitter {
   private retryMs: number;
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Gives up on a login Asterisk never answers; ended with the connection it watches. */
+  private loginTimer: NodeJS.Timeout | undefined;
   private seq = 0;
   private readonly pending = new Map<string, Pending>();
   private readonly lists = new Map<string, (event: AmiMessage) => void>();
@@ -129,11 +131,13 @@ export class AmiClient extends EventEmitter {
     };
     manager.on('close', onDown);
     manager.on('end', onDown);
+    clearTimeout(this.loginTimer);
     const loginTimer = setTimeout(() => {
       if (this.manager !== manager || this.connected) return;
       this.opts.logger.warn('AMI login not answered: retrying');
       this.dropped(manager);
     }, this.opts.loginTimeoutMs ?? LOGIN_TIMEOUT_MS);
+    this.loginTimer = loginTimer;
 
     manager.connect(this.opts.port, this.opts.host, () => {
       manager.login((err) => {
@@ -175,6 +179,7 @@ export class AmiClient extends EventEmitter {
 
   private dropped(manager: ReturnType<typeof AsteriskManager>, retry = true): void {
     clearInterval(this.heartbeat);
+    clearTimeout(this.loginTimer);
     manager.removeAllListeners();
     manager.on('error', () => undefined);
     manager.disconnect();
