@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeEventStreams, openEventStream } from '../../src/adapters/http/event-stream.js';
+import { closeEventStreams, openEventStream, registerEventStreams } from '../../src/adapters/http/event-stream.js';
 
 /**
  * A live page's SSE stream never ends by itself, so an HTTP close waits for it forever:
@@ -18,6 +18,14 @@ describe('closing live streams at shutdown', () => {
 
   async function serveStreams(): Promise<string> {
     app = Fastify();
+    registerEventStreams(app);
+    // Streams belong to a signed-in user (auth.ts sets these on every API request).
+    app.decorateRequest('principal', null);
+    app.decorateRequest('stillSignedIn', null);
+    app.addHook('onRequest', async (request) => {
+      request.principal = { id: 'supervisor-1', role: 'supervisor' } as NonNullable<typeof request.principal>;
+      request.stillSignedIn = async () => true;
+    });
     app.get('/stream', (request, reply) =>
       openEventStream(request, reply, (send) => {
         send('hello', { n: 1 });

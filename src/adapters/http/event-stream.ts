@@ -135,7 +135,8 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, st
 
 /** Ends every open stream of this server (at shutdown, before HTTP closes). */
 export function closeEventStreams(app: FastifyInstance): number {
-  return app.eventStreams.closeAll();
+  // A server built without live routes has no registry: nothing to end.
+  return app.hasDecorator('eventStreams') ? app.eventStreams.closeAll() : 0;
 }
 
 export function registerEventStreams(app: FastifyInstance, limits?: Partial<StreamLimits>): void {
