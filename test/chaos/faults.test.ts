@@ -51,7 +51,12 @@ const DISPATCH_DISTRICT = 20;
  * capped at 4 minutes, and the PostgreSQL and Redis ones are not yet seen green on this
  * branch (see README, Faults). A scenario moves into `npm test` by leaving this list.
  */
+// Not yet green at the short scale: after a SIGKILL the returned engine's first prompt
+// came 8 s after the last prompt the observer saw end (2026-12-02, CI run); whether that
+// is silence or the dead engine's queued prompts playing out is still to be measured
+// from the audio. Kept here, failing loudly, until it is.
 const LONG_ONLY = [
+  'engine crash (SIGKILL)',
   'ARI WebSocket cut for 3 s',
   'PostgreSQL stopped for 15 s during calls',
   'PostgreSQL frozen for 10 s during calls',
