@@ -132,16 +132,7 @@ function render() {
     details.className = 'details';
     details.addEventListener('click', () => void openCase(c.trackingNumber));
     actions.append(details);
-    const allowed = allowedActions(c.status);
-    for (const action of DISTRICT_ACTIONS) {
-      if (!allowed.includes(action.status)) continue;
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.textContent = action.label;
-      button.className = action.status === 'resolved' ? 'primary' : '';
-      button.addEventListener('click', () => void act(c, action, button));
-      actions.append(button);
-    }
+    appendActionButtons(actions, c);
   }
   const open = session.cases.filter((c) => isOpenStatus(c.status));
   const overdue = open.filter((c) => c.overdue || formatCountdown(c.dueAt, Date.now()).overdue).length;
@@ -243,9 +234,8 @@ async function openCase(trackingNumber) {
   }
 }
 
-function renderCaseButtons(c) {
-  const box = $('case-buttons');
-  box.replaceChildren();
+/** The status changes the lifecycle allows a district for this case, as buttons (in the list and the case panel). */
+function appendActionButtons(container, c) {
   const allowed = allowedActions(c.status);
   for (const action of DISTRICT_ACTIONS) {
     if (!allowed.includes(action.status)) continue;
@@ -254,8 +244,14 @@ function renderCaseButtons(c) {
     button.textContent = action.label;
     button.className = action.status === 'resolved' ? 'primary' : '';
     button.addEventListener('click', () => void act(c, action, button));
-    box.append(button);
+    container.append(button);
   }
+}
+
+function renderCaseButtons(c) {
+  const box = $('case-buttons');
+  box.replaceChildren();
+  appendActionButtons(box, c);
 }
 
 /** Asking for the number is recorded on the case (who, when): the API answers it in full. */
