@@ -59,7 +59,8 @@ const record = (n: number): IvrCommand => ({
   beep: true,
 });
 const lookupCase = (trackingNumber: string): IvrCommand => ({ type: 'lookupCase', trackingNumber });
-const DATE_5_DEY_1403 = ['last-update', 'num-5', 'month-10', 'num-1400', 'and', 'num-3'];
+// «پنجم دی هزار و چهارصد و سه»
+const DATE_5_DEY_1403 = ['last-update', 'ord-5', 'month-10', 'num-1000', 'and', 'num-400', 'and', 'num-3'];
 const sayCaseNumber = ['digit-1', 'digit-2', 'digit-3', 'digit-4', 'digit-5', 'digit-6', 'digit-7', 'digit-1'];
 
 // ─── drivers ──────────────────────────────────────────────────────────────────────

@@ -13,7 +13,8 @@ import {
 import { isValidTrackingNumber } from '../cases/tracking-number.js';
 import { jalaliParts } from '../calendar/jalali.js';
 import { LIMITS, MENUS, RECORDING, TIMING, type MenuAction, type MenuId } from './flow.js';
-import { sayDigits, sayJalaliDate, statusPrompt } from './speech.js';
+import { jalaliDate } from './persian-numbers.js';
+import { sayDigits, statusPrompt } from './speech.js';
 import { initialState, isTerminal, type EntryField, type IvrState, type Phase, type PhaseKind } from './state.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from './types.js';
 
@@ -299,7 +300,7 @@ function caseStatusPrompts(found: { status: string; updatedAt: Date }): string[]
   return [
     'case-status-intro',
     ...(status ? [statusPrompt(status)] : []),
-    ...(dated ? ['last-update', ...sayJalaliDate(jalaliParts(found.updatedAt))] : []),
+    ...(dated ? ['last-update', ...jalaliDate(jalaliParts(found.updatedAt))] : []),
   ];
 }
 

@@ -10,7 +10,8 @@ import {
   type CategoryId,
   type QueueName,
 } from '../cases/case.js';
-import { MAX_SPOKEN_NUMBER, statusPrompt } from './speech.js';
+import { PERSIAN_NUMBER_PROMPTS } from './persian-numbers.js';
+import { statusPrompt } from './speech.js';
 
 /** Every number that shapes the caller's experience, in one place. */
 export const TIMING = {
@@ -119,9 +120,6 @@ export const MENUS: Readonly<Record<MenuId, MenuSpec>> = {
   },
 };
 
-const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
 /** Every prompt id the flow can ever play (a test checks each is in sounds/fa/manifest.json). */
 export const FLOW_PROMPT_IDS: readonly string[] = [
   'welcome',
@@ -136,11 +134,7 @@ export const FLOW_PROMPT_IDS: readonly string[] = [
   'case-status-intro',
   ...CASE_STATUSES.map(statusPrompt),
   'last-update',
-  'and',
-  ...range(0, 9).map((d) => `digit-${d}`),
-  ...range(1, MAX_SPOKEN_NUMBER).map((n) => `num-${n}`),
-  'num-1400',
-  ...range(1, 12).map((m) => `month-${m}`),
+  ...PERSIAN_NUMBER_PROMPTS,
   'queue-transfer',
   'after-hours',
   'voicebox-intro',
