@@ -51,6 +51,8 @@ const MATRIX: Record<string, Row> = {
   'GET /reports/:file': page('/reports/charts.js'),
   'GET /cases': page('/cases'),
   'GET /cases/:file': page('/cases/cases.js'),
+  'GET /hours': page('/hours'),
+  'GET /hours/:file': page('/hours/hours.js'),
   'GET /docs': page('/docs'),
   'GET /docs/': page('/docs/'),
   // The UI lives at /docs; its old address sends there.
