@@ -257,6 +257,7 @@ export async function startHotline(
     recordings,
     stored,
     officeOpen: (at) => hours.isOpen(at),
+    nextOpening: (at) => hours.nextOpening(at),
     requestCallback: (input) => callbacks.request(input),
     now,
     logger: logger.child({ component: 'ivr' }),

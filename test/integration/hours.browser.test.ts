@@ -100,7 +100,7 @@ async function signedIn(): Promise<Page> {
 
 /** What the IVR does with a caller asking for an agent, given the calendar's answer now. */
 function callerAskingForAgent(): string[] {
-  const ctx = { now: NOW, officeOpen: hours.isOpen(NOW) };
+  const ctx = { now: NOW, officeOpen: hours.isOpen(NOW), nextOpening: hours.nextOpening(NOW) };
   let { state } = ivr.step(ivr.initialState(), { type: 'started', caller: '09121234567', entry: 'inbound', openCase: null }, ctx);
   const played: string[] = [];
   for (const event of [{ type: 'dtmf', digit: '0' }] as const) {
@@ -139,8 +139,8 @@ describe('hours and holidays in chromium', () => {
 
     // At once: the caller hears the after-hours message and goes to the voicebox...
     const played = callerAskingForAgent();
-    expect(played).toContain('after-hours');
-    expect(played).not.toContain('queue-transfer');
+    // "...our agents answer from tomorrow at seven": Sunday 07:00, the next opening.
+    expect(played).toEqual(['after-hours', 'next-opening-from', 'day-tomorrow', 'at-hour', 'num-7', 'next-opening-answer', 'voicebox-intro']);
     // ...and a voice message for district 5 waits for Sunday 07:30, its next opening.
     expect(await voiceMessageDelay(5)).toBe(SUNDAY_07_30.getTime() - NOW.getTime());
 
