@@ -15,6 +15,8 @@
  * The database is kept for the next run; drop it with
  * `psql postgres://postgres@127.0.0.1:54329/postgres -c 'drop database hotline_bench_reports'`.
  */
+import { hoursApi } from '../src/adapters/http/hours-api.js';
+import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -92,7 +94,15 @@ async function main(): Promise<void> {
       cases: repos.cases,
       recordings: { stat: async () => null, createReadStream: () => { throw new Error('no recordings in this bench'); } },
       health: async () => ({ database: true, redis: true, ari: true, ami: true }),
-      hours: { getOverride: async () => 'auto', setOverride: async () => undefined, status: async () => ({ open: true, mode: 'auto' }) },
+      hours: hoursApi(
+        new OfficeHoursService({
+          settings: repos.settings,
+          holidayRepo: repos.holidays,
+          districts: repos.districts,
+          ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
+          logger: pino({ level: 'warn' }),
+        }),
+      ),
       reports: service,
       adminToken: token,
       accounts: createAccounts(repos, () => new Date()),

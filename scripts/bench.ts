@@ -29,7 +29,7 @@ import { createRepositories } from '../src/adapters/db/repositories.js';
 import { caseEvents, cases } from '../src/adapters/db/schema/index.js';
 import type { HoursService } from '../src/adapters/http/deps.js';
 import { buildServer } from '../src/adapters/http/server.js';
-import { DEFAULT_WEEKLY } from '../src/domain/calendar/office-hours.js';
+import { hoursApi } from '../src/adapters/http/hours-api.js';
 import { CASE_CATEGORIES, CATEGORY_IDS, DISTRICT_COUNT, type CaseCategory } from '../src/domain/cases/case.js';
 import { generateTrackingNumber } from '../src/domain/cases/tracking-number.js';
 import { initialState, step } from '../src/domain/ivr/engine.js';
@@ -225,20 +225,14 @@ async function serve(): Promise<void> {
 
     // The real office-hours service; AMI stands in as disconnected, as in the HTTP tests.
     const service = new OfficeHoursService({
-      config: { weekly: DEFAULT_WEEKLY, holidays: [] },
       settings: repos.settings,
+      holidayRepo: repos.holidays,
+      districts: repos.districts,
       ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
       logger,
     });
     await service.load();
-    const hours: HoursService = {
-      getOverride: async () => service.getOverride(),
-      setOverride: (mode, actor) => service.setOverride(mode, actor),
-      status: async (at) => {
-        const s = service.status(at);
-        return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
-      },
-    };
+    const hours: HoursService = hoursApi(service);
     const app = await buildServer({
       cases: repos.cases,
       recordings: createFileRecordingStore(path.join(dir, 'recordings')),

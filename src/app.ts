@@ -14,13 +14,13 @@ import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
+import { hoursApi } from './adapters/http/hours-api.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import { readRedisSettings, redisSettingWarnings } from './adapters/jobs/redis-settings.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
-import { DEFAULT_WEEKLY } from './domain/calendar/office-hours.js';
 import * as ivr from './domain/ivr/engine.js';
 import { importFallbackMessages } from './services/fallback-import.js';
 import { createIvrCallServices } from './services/ivr-call-services.js';
@@ -64,6 +64,7 @@ const HAND_OFF_SHARE = 0.5;
 /** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
 const HTTP_GRACE_MS = 2_000;
 const ASTDB_SYNC_MS = 6 * 60 * 60_000;
+const CALENDAR_REFRESH_MS = 60_000;
 
 /**
  * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
@@ -84,7 +85,21 @@ export async function startHotline(
   const repos = createRepositories(database, { slaHours: config.slaHours });
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
   const stored = createStoredRecordings(config.ari);
-  const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+  const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
+  // The calendar is data; the holidays file only seeds an empty table at first start.
+  const hours = new OfficeHoursService({
+    settings: repos.settings,
+    holidayRepo: repos.holidays,
+    districts: repos.districts,
+    users: repos.users,
+    seed: parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))),
+    ami,
+    logger: logger.child({ component: 'hours' }),
+    now,
+  });
+  await hours.load();
+  // One array, replaced in place on every change: dispatch, surveys and callbacks see it at once.
+  const holidays = hours.holidays;
 
   const jobs = startJobs({
     redisUrl: config.redisUrl,
@@ -117,15 +132,6 @@ export async function startHotline(
     });
   });
 
-  const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
-  const hours = new OfficeHoursService({
-    config: { weekly: DEFAULT_WEEKLY, holidays },
-    settings: repos.settings,
-    ami,
-    logger: logger.child({ component: 'hours' }),
-    now,
-  });
-  await hours.load();
   ami.on('connected', () => {
     hours.syncToAsterisk(now()).catch((err: Error) => logger.warn({ err: err.message }, 'AstDB sync failed'));
   });
@@ -184,6 +190,7 @@ export async function startHotline(
     recordings,
     stored,
     officeOpen: (at) => hours.isOpen(at),
+    nextOpening: (at) => hours.nextOpening(at),
     requestCallback: (input) => outbound.callbacks.request(input),
     now,
     logger: logger.child({ component: 'ivr' }),
@@ -233,6 +240,11 @@ export async function startHotline(
   const astdbSync = setInterval(() => {
     if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);
   }, ASTDB_SYNC_MS);
+  // Another instance (or a worker's admin) may have changed the calendar in the database.
+  const calendarRefresh = setInterval(() => {
+    hours.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'calendar refresh failed'));
+  }, CALENDAR_REFRESH_MS);
+  calendarRefresh.unref();
   sweep.unref();
   astdbSync.unref();
 
@@ -253,15 +265,8 @@ export async function startHotline(
     surveys: outbound.surveys,
     recordings,
     health,
-    healthWarnings: () => redisWarnings,
-    hours: {
-      getOverride: async () => hours.getOverride(),
-      setOverride: (mode, actor) => hours.setOverride(mode, actor),
-      status: async (at) => {
-        const s = hours.status(at);
-        return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
-      },
-    },
+    healthWarnings: () => [...redisWarnings, ...hours.warnings(now())],
+    hours: hoursApi(hours),
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
@@ -304,6 +309,7 @@ export async function startHotline(
       const left = () => Math.max(0, deadline - Date.now());
       clearInterval(sweep);
       clearInterval(astdbSync);
+      clearInterval(calendarRefresh);
       // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
       // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
       await stasis.drain(left() * HAND_OFF_SHARE);

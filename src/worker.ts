@@ -10,7 +10,9 @@ import { openDatabase } from './adapters/db/database.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { startJobs } from './adapters/jobs/start-jobs.js';
 import { loadConfig } from './config.js';
-import { parseHolidays } from './domain/calendar/holidays.js';
+import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
+
+const CALENDAR_REFRESH_MS = 60_000;
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
@@ -23,7 +25,20 @@ async function main(): Promise<void> {
     logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');
   }
   const repos = createRepositories(database, { slaHours: config.slaHours });
-  const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
+  // The calendar is data: seeded from the file once (whichever process starts first),
+  // then read from the database and re-read every minute, so a change on /hours reaches
+  // this worker's deliveries within a minute.
+  await repos.holidays.seedOnce(parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))));
+  const holidays: Holiday[] = [];
+  const loadHolidays = async () => {
+    const stored = await repos.holidays.list();
+    holidays.splice(0, holidays.length, ...stored);
+  };
+  await loadHolidays();
+  const refresh = setInterval(() => {
+    loadHolidays().catch((err: Error) => logger.warn({ err: err.message }, 'calendar refresh failed'));
+  }, CALENDAR_REFRESH_MS);
+  refresh.unref();
   const jobs = startJobs({
     redisUrl: config.redisUrl,
     prefix: config.jobs.prefix,

@@ -19,6 +19,7 @@ export function createIvrCallServices(deps: {
   recordings: RecordingStore;
   stored: StoredRecordings;
   officeOpen: (now: Date) => boolean;
+  nextOpening?: (now: Date) => Date | null;
   /** Stores a callback request and queues its dialling (outbound/services/callback-service.ts). */
   requestCallback: (input: { callUniqueId: string; caller: string | null }) => Promise<unknown>;
   now: () => Date;
@@ -73,6 +74,7 @@ export function createIvrCallServices(deps: {
 
   return {
     officeOpen: deps.officeOpen,
+    ...(deps.nextOpening ? { nextOpening: deps.nextOpening } : {}),
 
     async requestCallback(input) {
       await deps.requestCallback(input);

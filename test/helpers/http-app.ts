@@ -10,8 +10,7 @@ import { createFileRecordingStore } from '../../src/adapters/db/recording-store.
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { HealthChecks, HoursService, HttpDeps, Principal } from '../../src/adapters/http/deps.js';
 import { buildServer } from '../../src/adapters/http/server.js';
-import { DEFAULT_WEEKLY } from '../../src/domain/calendar/office-hours.js';
-import type { SettingsRepo } from '../../src/domain/cases/ports.js';
+import { hoursApi } from '../../src/adapters/http/hours-api.js';
 import { OfficeHoursService } from '../../src/services/office-hours-service.js';
 import { createAccounts } from '../../src/services/auth-service.js';
 import { createAgentModule } from '../../src/services/agent-module.js';
@@ -34,26 +33,27 @@ export type RecordingStore = ReturnType<typeof createFileRecordingStore>;
  * mirroring into AstDB is not what the HTTP tests are about, and the service tolerates it.
  */
 export async function officeHours(
-  settings: SettingsRepo,
+  repos: Pick<Repositories, 'settings' | 'holidays' | 'districts' | 'users'>,
   logger: Logger,
   changes: { mode: string; actor: string }[],
+  now?: () => Date,
 ): Promise<HoursService> {
   const service = new OfficeHoursService({
-    config: { weekly: DEFAULT_WEEKLY, holidays: [] },
-    settings,
+    settings: repos.settings,
+    holidayRepo: repos.holidays,
+    districts: repos.districts,
+    users: repos.users,
     ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
     logger,
+    ...(now ? { now } : {}),
   });
   await service.load();
+  const api = hoursApi(service);
   return {
-    getOverride: async () => service.getOverride(),
+    ...api,
     setOverride: (mode, actor) => {
       changes.push({ mode, actor });
-      return service.setOverride(mode, actor);
-    },
-    status: async (at) => {
-      const s = service.status(at);
-      return { open: s.open, mode: s.mode, ...(s.nextOpening ? { nextOpening: s.nextOpening } : {}) };
+      return api.setOverride(mode, actor);
     },
   };
 }
@@ -158,7 +158,7 @@ export async function startHttpApp(backend: HttpBackend, overrides: Partial<Http
     calls: backend.repos.calls,
     recordings: backend.store,
     health: async () => ALL_UP,
-    hours: await officeHours(backend.repos.settings, logger, hoursChanges),
+    hours: await officeHours(backend.repos, logger, hoursChanges),
     adminToken: TEST_ADMIN_TOKEN,
     ...serviceDeps(backend.repos, logger),
     logger,

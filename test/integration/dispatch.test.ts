@@ -226,7 +226,7 @@ describe('dispatch to a district', () => {
       cases: repos.cases,
       recordings: { stat: async () => null, createReadStream: () => { throw new Error('unused'); } },
       health: async () => ALL_UP,
-      hours: await officeHours(repos.settings, logger, []),
+      hours: await officeHours(repos, logger, []),
       adminToken: TEST_ADMIN_TOKEN,
       ...serviceDeps(repos, logger),
       authenticate: (token) => (token === 'agent' ? { id: 'agent-1', role: 'agent' } : token === 'sup' ? { id: 'sup-1', role: 'supervisor' } : null),

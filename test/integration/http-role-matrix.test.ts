@@ -31,6 +31,9 @@ interface Row {
 const ALL = (status: number): Statuses => [status, status, status, status, status];
 const page = (url: string): Row => ({ url: () => url, expect: ALL(200) });
 const unknownId = () => randomUUID();
+const DAY = { open: '07:00', close: '19:00' };
+const OPEN_WEEK = { saturday: DAY, sunday: DAY, monday: DAY, tuesday: DAY, wednesday: DAY, thursday: DAY, friday: null };
+let lastHolidayId = 0;
 
 const MATRIX: Record<string, Row> = {
   // Pages and their assets hold no data: public.
@@ -48,6 +51,8 @@ const MATRIX: Record<string, Row> = {
   'GET /reports/:file': page('/reports/charts.js'),
   'GET /cases': page('/cases'),
   'GET /cases/:file': page('/cases/cases.js'),
+  'GET /hours': page('/hours'),
+  'GET /hours/:file': page('/hours/hours.js'),
   'GET /docs': page('/docs'),
   'GET /docs/': page('/docs/'),
   // The UI lives at /docs; its old address sends there.
@@ -90,6 +95,32 @@ const MATRIX: Record<string, Row> = {
   'POST /api/auth/logout': { url: () => '/api/auth/logout', endsSession: true, expect: [401, 204, 204, 204, 204] },
   'GET /api/hours': { url: () => '/api/hours', expect: [401, 200, 200, 200, 200] },
   'PUT /api/hours/override': { url: () => '/api/hours/override', body: () => ({ mode: 'auto' }), expect: [401, 403, 403, 200, 200] },
+  'GET /api/hours/calendar': { url: () => '/api/hours/calendar', expect: [401, 403, 403, 200, 200] },
+  'PUT /api/hours/weekly': {
+    url: () => '/api/hours/weekly',
+    body: () => ({ weekly: { ...OPEN_WEEK }, observeHolidays: true }),
+    expect: [401, 403, 403, 200, 200],
+  },
+  'POST /api/hours/holidays': {
+    url: () => '/api/hours/holidays',
+    // A fresh name each time: the same day and name twice is a conflict.
+    body: () => ({ date: '1406/09/01', name: `آلودگی هوا ${randomUUID()}`, kind: 'closure', district: 3 }),
+    expect: [401, 403, 403, 201, 201],
+  },
+  'DELETE /api/hours/holidays/:id': {
+    url: () => `/api/hours/holidays/${lastHolidayId}`,
+    before: async (s) => {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: '/api/hours/holidays',
+        headers: { authorization: `Bearer ${s.tokens.admin}` },
+        payload: { date: '1406/09/02', name: `تعطیل ${randomUUID()}`, kind: 'closure' },
+      });
+      lastHolidayId = (res.json() as { id: number }).id;
+    },
+    expect: [401, 403, 403, 204, 204],
+  },
+  'PUT /api/hours/districts/:id': { url: () => '/api/hours/districts/3', body: () => ({ officeHours: null }), expect: [401, 403, 403, 200, 200] },
 
   // Accounts: admins only.
   'GET /api/users': { url: () => '/api/users', expect: [401, 403, 403, 403, 200] },

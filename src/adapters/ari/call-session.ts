@@ -32,6 +32,8 @@ export interface IvrReducer<S extends IvrStateView> {
 /** What a call needs from the rest of the engine (cases, calls, hours). */
 export interface CallServices {
   officeOpen(now: Date): boolean;
+  /** When agents answer again by the calendar (null: unknown); asked only while closed. */
+  nextOpening?(now: Date): Date | null;
   lookupCase(trackingNumber: string): Promise<{ status: CaseStatus; updatedAt: Date } | null>;
   /** Creates (idempotently per call) the voicebox case; imports the recording from Asterisk. */
   createVoiceboxCase(input: {
@@ -261,7 +263,9 @@ export class CallSession<S extends IvrStateView> {
   private async handle(event: IvrEvent, afterEnd = false): Promise<void> {
     if (this.over && !afterEnd) return;
     const now = this.deps.now();
-    const result = this.deps.reducer.step(this.state, event, { now, officeOpen: this.deps.services.officeOpen(now) });
+    const officeOpen = this.deps.services.officeOpen(now);
+    const nextOpening = officeOpen ? null : (this.deps.services.nextOpening?.(now) ?? null);
+    const result = this.deps.reducer.step(this.state, event, { now, officeOpen, nextOpening });
     this.state = result.state;
     this.persistProgress();
     for (const command of result.commands) {

@@ -4,6 +4,8 @@ import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
+import { createHolidayRepo } from './holiday-repo.js';
+import type { HolidayRepo } from '../../domain/calendar/ports.js';
 import { createReportRepo } from './report-repo.js';
 import type { ReportRepo } from '../../domain/reports/ports.js';
 import { createAgentRepo } from './agent-repo.js';
@@ -23,6 +25,7 @@ export interface Repositories {
   supervisorPhones: SupervisorPhoneRepo;
   districts: DistrictRepo;
   dispatches: DispatchRepo;
+  holidays: HolidayRepo;
   reports: ReportRepo;
 }
 
@@ -37,6 +40,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     supervisorPhones: createSupervisorPhoneRepo(database.db),
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
+    holidays: createHolidayRepo(database.db),
     reports: createReportRepo(database.db),
   };
 }

@@ -8,6 +8,9 @@ import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../outbound/services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
+import type { CalendarView, HolidayInput, HotlineHours } from '../../services/office-hours-service.js';
+import type { StoredHoliday } from '../../domain/calendar/ports.js';
+import type { WeeklyHours } from '../../domain/calendar/office-hours.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -48,6 +51,14 @@ export interface HoursService {
   getOverride(): Promise<HoursMode>;
   setOverride(mode: HoursMode, actor: string): Promise<void>;
   status(now: Date): Promise<HoursStatus>;
+  /** The whole calendar for the /hours page: hours, holidays, districts' hours, override and who set it. */
+  calendar(now: Date): Promise<CalendarView>;
+  setHotlineHours(hours: { weekly: unknown; observeHolidays: boolean }, actor: string): Promise<HotlineHours>;
+  addHoliday(input: HolidayInput, actor: string): Promise<StoredHoliday>;
+  removeHoliday(id: number, actor: string): Promise<void>;
+  setDistrictHours(id: number, weekly: unknown, actor: string): Promise<WeeklyHours>;
+  /** Calendar risks for /api/health (the lunar holidays running out). */
+  warnings(now: Date): string[];
 }
 
 /** At most `max` requests per client IP in each window of `timeWindowMs`. */

@@ -116,7 +116,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
   const queue = new Queue<DispatchJobData>(DISPATCH_QUEUE, { connection: deps.producerConnection ?? deps.connection, prefix });
   queue.on('error', (err) => logger.warn({ err: err.message }, 'dispatch queue error'));
 
-  async function deliver(job: Job<DispatchJobData>): Promise<string> {
+  async function deliver(job: Job<DispatchJobData>, token: string | undefined): Promise<string> {
     const { caseId, district } = job.data;
     const found = await deps.cases.findById(caseId);
     if (!found) return 'case gone';
@@ -124,6 +124,14 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     if (found.district !== district) return 'rerouted';
     const target = await deps.districts.get(district);
     if (!target) throw new UnrecoverableError(`district ${district} does not exist`);
+    // The calendar may have changed since the job was queued (a closure declared this
+    // morning, new hours): a message that must wait for the office waits again.
+    const now = deps.now();
+    const due = deliveryTime(found.channel, target, deps.holidays, now).getTime() - now.getTime();
+    if (due > 0) {
+      await job.moveToDelayed(Date.now() + due, token);
+      throw new DelayedError();
+    }
 
     const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...target.webhookUrls];
     if (targets.length === 0) throw new Error(`district ${district} has no delivery target`);
@@ -226,8 +234,9 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
           throw new DelayedError();
         }
         try {
-          return await deliver(job);
+          return await deliver(job, token);
         } catch (err) {
+          if (err instanceof DelayedError) throw err;
           const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
           if (last) {
             await deps.dispatches

@@ -1,12 +1,17 @@
 /**
- * Official holidays as Jalali dates, from config/holidays.json (read by the caller).
+ * Holidays as Jalali dates. They live in the database (edited on /hours); the file
+ * config/holidays.json only seeds an empty table at first start.
  * Solar holidays recur every year (year written as `*`, e.g. Nowruz on `*` / 01 / 01);
  * lunar ones move ~11 days a year and are listed per year (`1405/03/06`), as the
- * official calendar publishes them.
+ * official calendar publishes them; closures are one-off days (a pollution day), for
+ * the whole city or one district.
  */
 import { isValidJalaaliDate } from 'jalaali-js';
 import { hotlineError } from '../errors.js';
 import type { JalaliDate } from './jalali.js';
+
+export const HOLIDAY_KINDS = ['solar', 'lunar', 'closure'] as const;
+export type HolidayKind = (typeof HOLIDAY_KINDS)[number];
 
 export interface Holiday {
   /** null: every year. */
@@ -14,6 +19,15 @@ export interface Holiday {
   jm: number;
   jd: number;
   name: string;
+  /** What the file gives is solar (every year) or lunar (one year); absent: read from `jy`. */
+  kind?: HolidayKind;
+  /** Closed in this district only; null or absent: everywhere. */
+  district?: number | null;
+}
+
+/** A solar holiday recurs; lunar ones and closures are dated. */
+export function kindOf(h: Pick<Holiday, 'jy' | 'kind'>): HolidayKind {
+  return h.kind ?? (h.jy === null ? 'solar' : 'lunar');
 }
 
 const DATE = /^(\*|\d{4})\/(\d{2})\/(\d{2})$/;
@@ -37,6 +51,27 @@ function maxDay(jm: number): number {
   return jm <= 6 ? 31 : 30;
 }
 
+/**
+ * A holiday date as written in the file and the API: "1405/03/06" (Jalali) or "* / 01 / 01"
+ * without the spaces (every year). Returns why it is not one instead of throwing, so the file and the API
+ * can each word the error their own way.
+ */
+export function parseHolidayDate(date: unknown): Pick<Holiday, 'jy' | 'jm' | 'jd'> | { error: string } {
+  if (typeof date !== 'string') return { error: '"date" must be a string like "1405/01/01" or "*/01/01"' };
+  const m = DATE.exec(date);
+  if (!m) return { error: '"date" must look like "1405/01/01" (Jalali) or "*/01/01" (every year)' };
+  const jy = m[1] === '*' ? null : Number(m[1]);
+  const jm = Number(m[2]);
+  const jd = Number(m[3]);
+  if (jy !== null && (jy < MIN_YEAR || jy > MAX_YEAR)) {
+    return { error: `year ${jy} is not a Jalali year in ${MIN_YEAR}-${MAX_YEAR} (dates are Jalali, e.g. 1405/01/01)` };
+  }
+  if (jm < 1 || jm > 12) return { error: `month must be 01-12` };
+  if (jd < 1 || jd > maxDay(jm)) return { error: `day must be 01-${maxDay(jm)} in month ${jm}` };
+  if (jy !== null && !isValidJalaaliDate(jy, jm, jd)) return { error: `${jy} has no day ${jd} in month ${jm}` };
+  return { jy, jm, jd };
+}
+
 function parseEntry(entry: unknown, index: number): Holiday {
   const fail = (why: string): never => {
     throw hotlineError('HOTLINE_ERR_CONFIG', `holidays[${index}] ${JSON.stringify(entry)}: ${why}`, { index });
@@ -46,20 +81,9 @@ function parseEntry(entry: unknown, index: number): Holiday {
 
   const { date, name } = entry;
   if (typeof name !== 'string' || name.trim() === '') fail('"name" must be a non-empty string');
-  if (typeof date !== 'string') return fail('"date" must be a string like "1405/01/01" or "*/01/01"');
-  const m = DATE.exec(date);
-  if (!m) return fail('"date" must look like "1405/01/01" (Jalali) or "*/01/01" (every year)');
-
-  const jy = m[1] === '*' ? null : Number(m[1]);
-  const jm = Number(m[2]);
-  const jd = Number(m[3]);
-  if (jy !== null && (jy < MIN_YEAR || jy > MAX_YEAR)) {
-    fail(`year ${jy} is not a Jalali year in ${MIN_YEAR}-${MAX_YEAR} (dates are Jalali, e.g. 1405/01/01)`);
-  }
-  if (jm < 1 || jm > 12) fail(`month must be 01-12`);
-  if (jd < 1 || jd > maxDay(jm)) fail(`day must be 01-${maxDay(jm)} in month ${jm}`);
-  if (jy !== null && !isValidJalaaliDate(jy, jm, jd)) fail(`${jy} has no day ${jd} in month ${jm}`);
-  return { jy, jm, jd, name: (name as string).trim() };
+  const parsed = parseHolidayDate(date);
+  if ('error' in parsed) return fail(parsed.error);
+  return { ...parsed, name: (name as string).trim() };
 }
 
 /**
@@ -92,11 +116,19 @@ export function parseHolidays(json: unknown): Holiday[] {
   });
 }
 
-/** All holidays on a Jalali date (a lunar one can fall on a solar one: both are listed). */
-export function holidaysOn(date: JalaliDate, holidays: readonly Holiday[]): Holiday[] {
-  return holidays.filter((h) => h.jm === date.jm && h.jd === date.jd && (h.jy === null || h.jy === date.jy));
+function falls(h: Holiday, date: JalaliDate, district: number | null): boolean {
+  const here = h.district === undefined || h.district === null || h.district === district;
+  return here && h.jm === date.jm && h.jd === date.jd && (h.jy === null || h.jy === date.jy);
 }
 
-export function isHoliday(date: JalaliDate, holidays: readonly Holiday[]): boolean {
-  return holidays.some((h) => h.jm === date.jm && h.jd === date.jd && (h.jy === null || h.jy === date.jy));
+/**
+ * All holidays on a Jalali date (a lunar one can fall on a solar one: both are listed).
+ * `district`: also that district's own closures; without it, only the city-wide days.
+ */
+export function holidaysOn(date: JalaliDate, holidays: readonly Holiday[], district: number | null = null): Holiday[] {
+  return holidays.filter((h) => falls(h, date, district));
+}
+
+export function isHoliday(date: JalaliDate, holidays: readonly Holiday[], district: number | null = null): boolean {
+  return holidays.some((h) => falls(h, date, district));
 }

@@ -23,8 +23,11 @@ export type WeeklyHours = Record<Weekday, DayHours>;
 export interface OfficeHoursConfig {
   weekly: WeeklyHours;
   holidays: readonly Holiday[];
+  /** A district's calendar also keeps that district's own closures; absent: city-wide days only. */
+  district?: number;
 }
 
+/** The seed of the hotline's hours (the settings row `hours.weekly` holds the live ones). */
 export const DEFAULT_WEEKLY: Readonly<WeeklyHours> = Object.freeze({
   saturday: { open: '07:00', close: '19:00' },
   sunday: { open: '07:00', close: '19:00' },
@@ -34,6 +37,11 @@ export const DEFAULT_WEEKLY: Readonly<WeeklyHours> = Object.freeze({
   thursday: { open: '07:00', close: '13:00' },
   friday: null,
 });
+
+/** Round the clock, every day: how the real 137 works. */
+export const ROUND_THE_CLOCK: Readonly<WeeklyHours> = Object.freeze(
+  Object.fromEntries(WEEKDAYS.map((day) => [day, { open: '00:00', close: '24:00' }])) as WeeklyHours,
+);
 
 /** Supervisor override: force the office open (an emergency) or closed, or follow the calendar. */
 export const OVERRIDE_MODES = ['auto', 'open', 'closed'] as const;
@@ -73,7 +81,41 @@ export function validateWeekly(weekly: WeeklyHours): WeeklyHours {
 }
 
 export function isHolidayOn(date: LocalDate, config: OfficeHoursConfig): boolean {
-  return isHoliday(jalaliOf(date), config.holidays);
+  return isHoliday(jalaliOf(date), config.holidays, config.district ?? null);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A week as sent to the API or stored as JSON: every weekday present, each `null`
+ * (closed) or `{ open, close }`. Throws HOTLINE_ERR_VALIDATION naming the bad day.
+ */
+export function parseWeekly(json: unknown): WeeklyHours {
+  const fail = (why: string): never => {
+    throw hotlineError('HOTLINE_ERR_VALIDATION', `weekly hours: ${why}`);
+  };
+  if (!isRecord(json)) return fail('must be an object with one entry per weekday');
+  for (const key of Object.keys(json)) if (!(WEEKDAYS as readonly string[]).includes(key)) fail(`unknown weekday "${key}"`);
+  const weekly = {} as WeeklyHours;
+  for (const day of WEEKDAYS) {
+    const hours = json[day];
+    if (hours === undefined) fail(`${day} is missing (null closes it)`);
+    if (hours === null) {
+      weekly[day] = null;
+      continue;
+    }
+    if (!isRecord(hours) || typeof hours.open !== 'string' || typeof hours.close !== 'string' || Object.keys(hours).length !== 2) {
+      return fail(`${day} must be null or { "open": "HH:MM", "close": "HH:MM" }`);
+    }
+    weekly[day] = { open: hours.open, close: hours.close };
+  }
+  try {
+    return validateWeekly(weekly);
+  } catch (err) {
+    return fail((err as Error).message.replace(/^office hours: /, ''));
+  }
 }
 
 /** The window of a date when the office works that day, else null (closed weekday or holiday). */

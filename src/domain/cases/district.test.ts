@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Holiday } from '../calendar/holidays.js';
 import { defaultDistricts, deliveryTime, districtName } from './district.js';
 
-const district = { officeHours: null };
+const district = { id: 1, officeHours: null };
 // 2025-01-04 is a Saturday; Tehran is UTC+03:30.
 const SAT_10_00 = new Date('2025-01-04T06:30:00.000Z');
 const SAT_23_00 = new Date('2025-01-04T19:30:00.000Z');
@@ -28,7 +28,7 @@ describe('deliveryTime', () => {
   });
 
   it("follows a district's own hours", () => {
-    const hours = { officeHours: { ...defaultWeek(), sunday: { open: '09:00', close: '12:00' } } };
+    const hours = { id: 1, officeHours: { ...defaultWeek(), sunday: { open: '09:00', close: '12:00' } } };
     expect(deliveryTime('voicebox', hours, [], SAT_23_00).toISOString()).toBe('2025-01-05T05:30:00.000Z');
   });
 });

@@ -60,10 +60,11 @@ export function districtHours(district: Pick<District, 'officeHours'>): WeeklyHo
  */
 export function deliveryTime(
   channel: CaseChannel,
-  district: Pick<District, 'officeHours'>,
+  district: Pick<District, 'id' | 'officeHours'>,
   holidays: readonly Holiday[],
   now: Date,
 ): Date {
   if (channel !== 'voicebox') return now;
-  return nextOpening(now, { weekly: districtHours(district), holidays });
+  // The district's own closures count as well as the city-wide holidays.
+  return nextOpening(now, { weekly: districtHours(district), holidays, district: district.id });
 }

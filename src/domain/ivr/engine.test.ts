@@ -231,6 +231,15 @@ describe('start and main menu', () => {
     expect(state.outcome).toBe('voicebox');
   });
 
+  it('says when agents answer again, from the calendar, before the voicebox', () => {
+    // 2025-01-04 18:00Z is Saturday 21:30 in Tehran; the calendar opens Sunday 07:00.
+    const closed: StepContext = { ...CLOSED, nextOpening: new Date('2025-01-05T03:30:00Z') };
+    const { out } = run([inbound(), key('0')], closed);
+    expect(out[1]).toEqual([
+      play('after-hours', 'next-opening-from', 'day-tomorrow', 'at-hour', 'num-7', 'next-opening-answer', 'voicebox-intro'),
+    ]);
+  });
+
   it('emits nothing after the call left for the queue', () => {
     const { state } = run([inbound(), key('0'), done], OPEN);
     expect(isTerminal(state)).toBe(true);

@@ -15,6 +15,7 @@ import { jalaliParts } from '../calendar/jalali.js';
 import { LIMITS, MENUS, RECORDING, TIMING, type MenuAction, type MenuId } from './flow.js';
 import { jalaliDate } from './persian-numbers.js';
 import { sayDigits, statusPrompt } from './speech.js';
+import { sayNextOpening } from './next-opening-speech.js';
 import { initialState, isTerminal, type EntryField, type IvrState, type Phase, type PhaseKind } from './state.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from './types.js';
 
@@ -307,7 +308,9 @@ function caseStatusPrompts(found: { status: string; updatedAt: Date }): string[]
 // ─── hand-off to a person ─────────────────────────────────────────────────────────
 
 function toAgent(state: IvrState, queue: QueueName, ctx: StepContext, before: string[]): Result {
-  if (!ctx.officeOpen) return enterVoicebox(state, { afterHours: true }, before);
+  if (!ctx.officeOpen) {
+    return enterVoicebox(state, { afterHours: true, opening: sayNextOpening(ctx.now, ctx.nextOpening ?? null) }, before);
+  }
   return goTo(state, { kind: 'transfer', queue }, play([...before, 'queue-transfer']));
 }
 
@@ -325,9 +328,10 @@ const onTransfer: Handler<'transfer'> = (state, phase, event) => {
 
 // ─── voicebox ─────────────────────────────────────────────────────────────────────
 
-function enterVoicebox(state: IvrState, { afterHours }: { afterHours: boolean }, before: string[]): Result {
+/** `opening`: when agents answer again, spoken after "we are outside our hours" (see next-opening-speech.ts). */
+function enterVoicebox(state: IvrState, { afterHours, opening = [] }: { afterHours: boolean; opening?: string[] }, before: string[]): Result {
   const inVoicebox: IvrState = { ...log(state, 'voicebox'), outcome: 'voicebox' };
-  return promptRecording(inVoicebox, [...before, ...(afterHours ? ['after-hours'] : []), 'voicebox-intro']);
+  return promptRecording(inVoicebox, [...before, ...(afterHours ? ['after-hours', ...opening] : []), 'voicebox-intro']);
 }
 
 function promptRecording(state: IvrState, prompts: string[]): Result {

@@ -2,6 +2,7 @@
  * The 137 hotline IVR as data: timings, limits and the menus (prompt, keys → action).
  * engine.ts interprets it; nothing here does I/O.
  */
+import { NEXT_OPENING_PROMPT_IDS } from './next-opening-speech.js';
 import {
   CASE_STATUSES,
   CATEGORIES,
@@ -137,6 +138,7 @@ export const FLOW_PROMPT_IDS: readonly string[] = [
   ...PERSIAN_NUMBER_PROMPTS,
   'queue-transfer',
   'after-hours',
+  ...NEXT_OPENING_PROMPT_IDS,
   'voicebox-intro',
   'voicebox-empty',
   'case-registered',

@@ -13,6 +13,8 @@ export interface StepContext {
   now: Date;
   /** Office hours as of `now`, including holidays and the supervisor override. */
   officeOpen: boolean;
+  /** While closed: when agents answer again by the calendar (null: not known, e.g. closed by the override). */
+  nextOpening?: Date | null;
 }
 
 export type IvrEvent =

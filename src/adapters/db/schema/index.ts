@@ -12,3 +12,4 @@ export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
+export { holidays } from './holidays.js';
