@@ -1,41 +1,39 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
-import { StasisApp } from './adapters/ari/stasis-app.js';
+import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
 import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
+import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
-import { hoursApi } from './adapters/http/hours-api.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
-import { readRedisSettings, redisSettingWarnings } from './adapters/jobs/redis-settings.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
-import * as ivr from './domain/ivr/engine.js';
-import { importFallbackMessages } from './services/fallback-import.js';
-import { createIvrCallServices } from './services/ivr-call-services.js';
-import { OfficeHoursService } from './services/office-hours-service.js';
+import type * as ivr from './domain/ivr/engine.js';
+import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
+import { createHoursModule } from './modules/hours-module.js';
+import { createIvrModule } from './modules/ivr-module.js';
+import { createOpsModule } from './modules/ops-module.js';
+import { createRedisModule } from './modules/redis-module.js';
+import { OUTBOUND_QUEUE } from './outbound/adapters/jobs/outbound-jobs.js';
+import { createOutboundModule, type OutboundModule } from './outbound/outbound-module.js';
 import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
-import { createOutboundModule, type OutboundModule } from './outbound/outbound-module.js';
-import { OUTBOUND_QUEUE } from './outbound/adapters/jobs/outbound-jobs.js';
-import { createReportService } from './services/report-service.js';
-import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { LiveStatsService } from './services/live-stats-service.js';
-import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
-import { renderMetrics, type JobCounts } from './services/metrics.js';
-import type { Queue } from 'bullmq';
+import type { OfficeHoursService } from './services/office-hours-service.js';
+import { createReportService } from './services/report-service.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -58,13 +56,10 @@ export interface Hotline {
   stop(): Promise<void>;
 }
 
-const FALLBACK_SWEEP_MS = 60_000;
 /** At shutdown, the part of the deadline the IVR callers' hand-off may take. */
 const HAND_OFF_SHARE = 0.5;
 /** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
 const HTTP_GRACE_MS = 2_000;
-const ASTDB_SYNC_MS = 6 * 60 * 60_000;
-const CALENDAR_REFRESH_MS = 60_000;
 
 /**
  * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
@@ -87,19 +82,15 @@ export async function startHotline(
   const stored = createStoredRecordings(config.ari);
   const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
   // The calendar is data; the holidays file only seeds an empty table at first start.
-  const hours = new OfficeHoursService({
-    settings: repos.settings,
-    holidayRepo: repos.holidays,
-    districts: repos.districts,
-    users: repos.users,
+  const hours = await createHoursModule({
+    repos,
     seed: parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))),
     ami,
-    logger: logger.child({ component: 'hours' }),
     now,
+    logger,
   });
-  await hours.load();
   // One array, replaced in place on every change: dispatch, surveys and callbacks see it at once.
-  const holidays = hours.holidays;
+  const holidays = hours.service.holidays;
 
   const jobs = startJobs({
     redisUrl: config.redisUrl,
@@ -111,30 +102,9 @@ export async function startHotline(
     logger,
     now,
   });
+  const redis = createRedisModule({ url: config.redisUrl, logger });
 
-  const redis = new Redis(config.redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 250, 5000),
-  });
-  redis.on('error', (err) => logger.debug({ err: err.message }, 'redis error'));
-  const rateLimitRedis = redis.duplicate({ enableOfflineQueue: false });
-  rateLimitRedis.on('error', () => undefined);
-  rateLimitRedis.connect().catch(() => undefined);
-  redis.connect().catch((err: Error) => logger.warn({ err: err.message }, 'Redis not reachable yet'));
-  // Checked at every (re)connection: a restarted Redis may run with another config.
-  let redisWarnings: readonly string[] = [];
-  redis.on('ready', () => {
-    void readRedisSettings(redis).then((settings) => {
-      redisWarnings = redisSettingWarnings(settings);
-      for (const warning of redisWarnings) logger.warn({ redis: settings }, warning);
-      if (redisWarnings.length === 0) logger.info({ redis: settings }, 'Redis keeps jobs across restarts (AOF, noeviction)');
-    });
-  });
-
-  ami.on('connected', () => {
-    hours.syncToAsterisk(now()).catch((err: Error) => logger.warn({ err: err.message }, 'AstDB sync failed'));
-  });
+  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
   const agents = createAgentModule({
     repos,
     ami,
@@ -148,7 +118,6 @@ export async function startHotline(
   });
   ami.on('event', (event: Record<string, unknown>) => void agents.onAmiEvent(event));
 
-  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
   const outbound = createOutboundModule({
     db: database.db,
     repos,
@@ -158,7 +127,7 @@ export async function startHotline(
     holidays,
     stored,
     recordings,
-    redisReady: () => redis.status === 'ready',
+    redisReady: redis.isReady,
     now,
     logger,
   });
@@ -184,78 +153,30 @@ export async function startHotline(
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
-  const services = createIvrCallServices({
+  const calls = createIvrModule({
+    ari,
     cases,
     calls: repos.calls,
     recordings,
     stored,
-    officeOpen: (at) => hours.isOpen(at),
-    nextOpening: (at) => hours.nextOpening(at),
+    officeOpen: (at) => hours.service.isOpen(at),
+    nextOpening: (at) => hours.service.nextOpening(at),
+    importLeftComments: (names, isCallActive) => outbound.surveys.importLeftComments(names, isCallActive),
     requestCallback: (input) => outbound.callbacks.request(input),
+    outbound: outbound.stasis,
     now,
-    logger: logger.child({ component: 'ivr' }),
-  });
-  const stasis = new StasisApp({
-    connection: ari,
-    reducer: ivr,
-    services,
     logger,
-    now,
-    outbound: outbound.stasis.flows,
-    isOutboundChannel: outbound.stasis.isOutboundChannel,
-  });
-
-  /** True while Asterisk still has the channel (a recording on it is not final yet). */
-  const isChannelUp = async (channelId: string): Promise<boolean> => {
-    if (stasis.owns(channelId)) return true;
-    const client = ari.client;
-    if (!client) throw new Error('ARI is not connected');
-    return client.channels.get({ channelId }).then(
-      () => true,
-      (err: Error) => {
-        if (/not found/i.test(err.message)) return false;
-        throw err;
-      },
-    );
-  };
-  let importing: Promise<number> | undefined;
-  // Recordings a dead engine (or a failed import) left in Asterisk: voice messages become
-  // cases, survey comments go to their surveys.
-  const importFallback = () => {
-    importing ??= (async () => {
-      const messages = await importFallbackMessages({ stored, recordings, cases, calls: repos.calls, isCallActive: isChannelUp, logger, now });
-      const comments = await outbound.surveys.importLeftComments(await stored.list(), isChannelUp);
-      return messages + comments;
-    })().finally(() => (importing = undefined));
-    return importing;
-  };
-  ari.on('connected', () => {
-    importFallback().catch((err: Error) => logger.warn({ err: err.message }, 'fallback import failed'));
   });
   ari.start();
 
-  const sweep = setInterval(() => {
-    if (ari.isConnected()) importFallback().catch(() => undefined);
-  }, FALLBACK_SWEEP_MS);
-  const astdbSync = setInterval(() => {
-    if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);
-  }, ASTDB_SYNC_MS);
-  // Another instance (or a worker's admin) may have changed the calendar in the database.
-  const calendarRefresh = setInterval(() => {
-    hours.refresh().catch((err: Error) => logger.warn({ err: err.message }, 'calendar refresh failed'));
-  }, CALENDAR_REFRESH_MS);
-  calendarRefresh.unref();
-  sweep.unref();
-  astdbSync.unref();
-
-  const health = async () => ({
-    database: await database.ping().then(
-      () => true,
-      () => false,
-    ),
-    redis: redis.status === 'ready' && (await redis.ping().then((r) => r === 'PONG', () => false)),
-    ari: ari.isConnected(),
-    ami: ami.isConnected(),
+  const ops = createOpsModule({
+    database,
+    redis,
+    ari,
+    ami,
+    liveStats,
+    // One queue for survey and callback calls (they share the trunk's cap).
+    queues: { dispatch: jobs.dispatch.queue, [OUTBOUND_QUEUE]: outbound.jobs.queue },
   });
 
   const http = await buildServer({
@@ -264,9 +185,9 @@ export async function startHotline(
     dispatch: jobs.dispatch,
     surveys: outbound.surveys,
     recordings,
-    health,
-    healthWarnings: () => [...redisWarnings, ...hours.warnings(now())],
-    hours: hoursApi(hours),
+    health: ops.health,
+    healthWarnings: () => [...redis.warnings(), ...hours.service.warnings(now())],
+    hours: hours.api,
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
@@ -274,25 +195,14 @@ export async function startHotline(
     supervisors: agents.supervisors,
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,
-    metrics: config.metricsEnabled
-      ? async () => {
-          const [dispatch, outboundCalls] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(outbound.jobs.queue)]);
-          return renderMetrics({
-            stats: liveStats.snapshot(),
-            connections: { ari: ari.isConnected(), ami: ami.isConnected() },
-            // One queue for survey and callback calls (they share the trunk's cap).
-            jobs: { dispatch, [OUTBOUND_QUEUE]: outboundCalls },
-          });
-        }
-      : undefined,
+    metrics: config.metricsEnabled ? ops.metrics : undefined,
     metricsToken: config.metricsToken,
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
-    // Several service instances behind one address share the API budget through Redis.
-    // Its own client, failing fast: with Redis down a request must not wait in
-    // ioredis's offline queue (the limiter then counts in memory).
-    rateLimitRedis: rateLimitRedis,
+    // Several service instances behind one address share the API budget through Redis
+    // (a client that fails fast: with Redis down the limiter counts in memory).
+    rateLimitRedis: redis.rateLimitRedis,
     // A hop count as the function proxy-addr would build from it (Fastify's types take no number).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     logger,
@@ -307,12 +217,11 @@ export async function startHotline(
     stopping ??= (async () => {
       const deadline = Date.now() + config.shutdownDeadlineMs;
       const left = () => Math.max(0, deadline - Date.now());
-      clearInterval(sweep);
-      clearInterval(astdbSync);
-      clearInterval(calendarRefresh);
+      calls.stop();
+      hours.stop();
       // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
       // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
-      await stasis.drain(left() * HAND_OFF_SHARE);
+      await calls.stasis.drain(left() * HAND_OFF_SHARE);
       // Live streams never end by themselves; keep-alive and slow requests get a moment.
       const streams = closeEventStreams(http);
       if (streams > 0) logger.info({ streams }, 'live streams closed');
@@ -321,18 +230,32 @@ export async function startHotline(
       agents.stop();
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
-      const force = redis.status !== 'ready';
+      const force = !redis.isReady();
       await shutdownStep(Promise.all([outbound.close(force), jobs.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
-      redis.disconnect();
-      rateLimitRedis.disconnect();
+      redis.close();
       await shutdownStep(database.close(), left(), logger);
     })();
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, outbound, importFallback, url, stop };
+  return {
+    http,
+    database,
+    ari,
+    ami,
+    redis: redis.redis,
+    jobs,
+    hours: hours.service,
+    stasis: calls.stasis,
+    agents,
+    liveStats,
+    outbound,
+    importFallback: calls.importFallback,
+    url,
+    stop,
+  };
 }
 
 /**
@@ -341,12 +264,6 @@ export async function startHotline(
  */
 async function shutdownStep(work: Promise<unknown>, ms: number, logger: Logger): Promise<void> {
   await within(work, ms).catch((err: Error) => logger.warn({ err: err.message }, 'shutdown step failed'));
-}
-
-/** Redis down must not hang a scrape: the counts are then reported missing. */
-async function jobCounts(queue: Queue): Promise<JobCounts | null> {
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 1000).unref());
-  return Promise.race([queue.getJobCounts('waiting', 'active', 'failed', 'delayed').catch(() => null), timeout]);
 }
 
 function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {

@@ -73,7 +73,8 @@ interface ActiveRecording {
 
 /**
  * One call in Stasis: feeds Asterisk's happenings to the pure reducer, one at a time,
- * and carries out its commands over ARI. Nothing else talks to the channel.
+ * and carries out its commands over ARI. Nothing else talks to the channel. The IVR and
+ * the satisfaction survey (outbound/adapters/ari/survey-call.ts) both run on it.
  */
 export class CallSession<S extends IvrStateView> {
   private state: S;
@@ -102,8 +103,15 @@ export class CallSession<S extends IvrStateView> {
       services: CallServices;
       logger: Logger;
       now: () => Date;
-      /** The watchdog found the channel gone: end the session as on StasisEnd. */
+      /** The watchdog found the channel gone (or `isOver` says the flow is over): end the session as on StasisEnd. */
       onGone?: () => void;
+      /**
+       * Asterisk's name for take number `take` of the reducer's recording `name`; by
+       * default the voicebox name, which carries the caller's choices.
+       */
+      recordingName?: (take: { name: string; take: number }) => string;
+      /** A flow that hangs up itself (the survey) is over when this says so, without waiting for StasisEnd. */
+      isOver?: (state: S) => boolean;
     },
   ) {
     this.state = deps.reducer.initialState();
@@ -279,6 +287,7 @@ export class CallSession<S extends IvrStateView> {
         }
       }
     }
+    if (!afterEnd && !this.over && this.deps.isOver?.(this.state)) this.deps.onGone?.();
   }
 
   private persistProgress(): void {
@@ -319,14 +328,17 @@ export class CallSession<S extends IvrStateView> {
         if (afterEnd) return;
         // The name carries the caller's choices: the message keeps them even if this
         // process dies or the database is down before the case is made.
-        const storedName = voiceboxName({
-          recordedAt: this.deps.now(),
-          take: this.storedNames.size + 1,
-          callId: channelId,
-          caller: this.deps.caller,
-          category: this.state.category,
-          district: this.state.district,
-        });
+        const take = this.storedNames.size + 1;
+        const storedName = this.deps.recordingName
+          ? this.deps.recordingName({ name: command.name, take })
+          : voiceboxName({
+              recordedAt: this.deps.now(),
+              take,
+              callId: channelId,
+              caller: this.deps.caller,
+              category: this.state.category,
+              district: this.state.district,
+            });
         this.storedNames.set(command.name, storedName);
         let done!: ActiveRecording['done'];
         const finished = new Promise<{ duration: number | null; failed: boolean }>((resolve) => (done = resolve));
