@@ -26,7 +26,7 @@ import { GROUPINGS, REPORT_KINDS } from '../src/domain/reports/definitions.js';
 import { SATISFACTION_GROUPINGS } from '../src/domain/reports/satisfaction.js';
 import { createReportService } from '../src/services/report-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
-import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, seedYear, YEAR } from './seed-year.js';
+import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, SEED_TIMEOUTS, seedYear, YEAR } from './seed-year.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const log = (msg: string) => process.stderr.write(`[bench:reports] ${msg}\n`);
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const server = process.env.BENCH_REPORTS_SERVER ?? DEFAULT_SERVER;
   const name = process.env.BENCH_REPORTS_DATABASE ?? DEFAULT_DATABASE;
   const url = await ensureDatabase(server, name);
-  const database = await openDatabase({ url });
+  const database = await openDatabase({ url, timeouts: SEED_TIMEOUTS });
   try {
     const seedStarted = performance.now();
     const seeded = await seedYear(database);

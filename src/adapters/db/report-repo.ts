@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { CASE_CATEGORIES, type CaseCategory, type QueueName } from '../../domain/cases/case.js';
-import { TEHRAN_TIME_ZONE } from '../../domain/calendar/tehran-time.js';
+import { tehranOffsetSpans, type OffsetSpan } from '../../domain/calendar/tehran-time.js';
 import type { ReportRange } from '../../domain/reports/date-range.js';
 import type { CallAggregate, CaseAggregate, Grouping } from '../../domain/reports/definitions.js';
 import type { CallThresholds, ReportRepo } from '../../domain/reports/ports.js';
@@ -20,17 +20,34 @@ import {
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
 import type { Db } from './database.js';
 
-// A constant of ours, not input: inlined so the grouping expression is the same text in
-// SELECT and GROUP BY (a bound parameter would not be).
-const ZONE = sql.raw(`'${TEHRAN_TIME_ZONE.replace(/'/g, "''")}'`);
+const iso = (d: Date) => d.toISOString();
 
-/** The group key, computed per row (inner query) and turned to text once per group (outer). */
-function keyOf(by: Grouping, at: SQL, columns: { queue: SQL; district: SQL; category: SQL }): { inner: SQL; outer: SQL } {
+/**
+ * Tehran's offset in seconds for each row's instant: a constant over a year since 2022,
+ * a CASE on the instants where the clocks changed for older ranges. The values are ours
+ * (numbers and ISO instants computed here), inlined so the expression is plain text.
+ */
+function tehranOffsetOf(at: SQL, spans: readonly OffsetSpan[]): SQL {
+  const last = spans[spans.length - 1];
+  if (!last) return sql.raw('0');
+  if (spans.length === 1) return sql.raw(String(last.offsetSec));
+  const whens = spans.slice(0, -1).map((s) => sql`when ${at} < ${sql.raw(`'${iso(s.to)}'`)}::timestamptz then ${sql.raw(String(s.offsetSec))}`);
+  return sql`(case ${sql.join(whens, sql` `)} else ${sql.raw(String(last.offsetSec))} end)`;
+}
+
+/**
+ * The group key, computed per row (inner query) and turned to text once per group (outer).
+ * A Tehran day or hour is plain arithmetic on the epoch plus the offset of its span, not
+ * `at time zone 'Asia/Tehran'` per row: over a million rows the zone lookup was most of
+ * the report's time (docs/benchmarks.md). The day is the number of days since 1970-01-01.
+ */
+function keyOf(by: Grouping, at: SQL, range: ReportRange, columns: { queue: SQL; district: SQL; category: SQL }): { inner: SQL; outer: SQL } {
+  const local = () => sql`(date_part('epoch', ${at}) + ${tehranOffsetOf(at, tehranOffsetSpans(range.from, range.to))})`;
   switch (by) {
     case 'day':
-      return { inner: sql`(${at} at time zone ${ZONE})::date`, outer: sql`to_char(g.key, 'YYYY-MM-DD')` };
+      return { inner: sql`floor(${local()} / 86400)::int`, outer: sql`to_char(date '1970-01-01' + g.key, 'YYYY-MM-DD')` };
     case 'hour':
-      return { inner: sql`extract(hour from ${at} at time zone ${ZONE})::int`, outer: sql`g.key::text` };
+      return { inner: sql`(floor(${local()} / 3600)::bigint % 24)::int`, outer: sql`g.key::text` };
     case 'queue':
       return { inner: columns.queue, outer: sql`g.key::text` };
     case 'district':
@@ -40,7 +57,6 @@ function keyOf(by: Grouping, at: SQL, columns: { queue: SQL; district: SQL; cate
   }
 }
 
-const iso = (d: Date) => d.toISOString();
 const num = (v: unknown): number => Number(v ?? 0);
 
 type Rows = Record<string, unknown>[];
@@ -52,7 +68,7 @@ async function rowsOf(db: Db, query: SQL): Promise<Rows> {
 export function createReportRepo(db: Db): ReportRepo {
   return {
     async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
-      const key = keyOf(by, sql`c.started_at`, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
+      const key = keyOf(by, sql`c.started_at`, range, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
       const rows = await rowsOf(
         db,
         sql`
@@ -95,7 +111,7 @@ export function createReportRepo(db: Db): ReportRepo {
 
     async caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]> {
       // By queue, cases are grouped by category; the domain maps each category to its queue.
-      const key = keyOf(by === 'queue' ? 'category' : by, sql`c.created_at`, {
+      const key = keyOf(by === 'queue' ? 'category' : by, sql`c.created_at`, range, {
         queue: sql`c.category`,
         district: sql`c.district`,
         category: sql`c.category`,
