@@ -17,6 +17,14 @@ import {
   type SatisfactionAggregate,
   type SatisfactionGrouping,
 } from '../../domain/reports/satisfaction.js';
+import {
+  DISSATISFIED_UP_TO,
+  FREQUENT_FROM,
+  REPEAT_WINDOW_MS,
+  type LoyaltyAggregate,
+  type LoyaltyGrouping,
+  type LoyaltySums,
+} from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
 import type { Db } from './database.js';
 
@@ -197,6 +205,115 @@ export function createReportRepo(db: Db): ReportRepo {
         solvedAnswered: num(r.solved_answered),
         solvedYes: num(r.solved_yes),
       }));
+    },
+
+    async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {
+      const from = sql`${iso(range.from)}::timestamptz`;
+      const to = sql`${iso(range.to)}::timestamptz`;
+      // Contacts up to a window after the period: they decide whether a first contact was followed.
+      const horizon = sql`${iso(new Date(range.to.getTime() + REPEAT_WINDOW_MS))}::timestamptz`;
+      const window = sql.raw(`interval '${REPEAT_WINDOW_MS / 1000} seconds'`);
+      const key = { district: sql`r.district::text`, category: sql`r.topic`, segment: sql`r.segment` }[by];
+      // The citizens of the period, with what decides their segment.
+      const citizensCte = sql`
+        contact as (
+          select k.caller as citizen, k.started_at as at, k.category as topic, k.district
+          from calls k
+          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at < ${horizon}
+          union all
+          select c.caller_phone, c.created_at, c.category, c.district
+          from cases c
+          where c.call_id is null and c.caller_phone is not null and c.created_at < ${horizon}
+        ),
+        citizen as (
+          select citizen, bool_or(at < ${from}) as before, count(*) filter (where at >= ${from} and at < ${to}) as in_period
+          from contact
+          group by citizen
+          having count(*) filter (where at >= ${from} and at < ${to}) > 0
+        ),
+        last_survey as (
+          select distinct on (s.phone) s.phone, s.rating, s.solved
+          from surveys s
+          where s.status = 'answered' and s.ended_at < ${from}
+          order by s.phone, s.ended_at desc
+        ),
+        segmented as (
+          select ci.citizen, ci.before,
+                 case when ls.phone is not null and (ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false) then 'dissatisfied'
+                      when ci.in_period >= ${FREQUENT_FROM}::int then 'frequent'
+                      when ci.before then 'returning'
+                      else 'new' end as segment
+          from citizen ci
+          left join last_survey ls on ls.phone = ci.citizen
+        )`;
+      const contactRows = await rowsOf(
+        db,
+        sql`
+          with ${citizensCte},
+          issue as (
+            select citizen, at, topic, district,
+                   lag(at) over w as prev_at, lead(at) over w as next_at
+            from contact
+            window w as (partition by citizen, topic order by at)
+          ),
+          r as (
+            select i.citizen, i.topic, i.district, sg.segment, sg.before,
+                   -- No neighbour is null, not unknown: coalesce so that "not repeat" holds for a first contact.
+                   coalesce(i.topic is not null and i.prev_at < i.at and i.at - i.prev_at <= ${window}, false) as repeat,
+                   coalesce(i.topic is not null and i.next_at > i.at and i.next_at - i.at <= ${window}, false) as followed
+            from issue i
+            join segmented sg on sg.citizen = i.citizen
+            where i.at >= ${from} and i.at < ${to}
+          )
+          select grouping(${key}) as is_total, ${key} as key,
+                 count(*) as contacts,
+                 count(r.topic) as topical,
+                 count(*) filter (where r.repeat) as repeats,
+                 count(*) filter (where r.topic is not null and not r.repeat) as first_contacts,
+                 count(*) filter (where r.topic is not null and not r.repeat and not r.followed) as first_resolved,
+                 count(distinct r.citizen) as citizens,
+                 count(distinct r.citizen) filter (where r.before) as returning_citizens
+          from r
+          group by grouping sets ((${key}), ())`,
+      );
+      const surveyRows =
+        by === 'segment'
+          ? await rowsOf(
+              db,
+              sql`
+                with ${citizensCte}
+                select grouping(sg.segment) as is_total, sg.segment as key,
+                       count(*) as rated,
+                       count(*) filter (where s.rating >= ${SATISFIED_FROM}::int) as satisfied
+                from surveys s
+                join segmented sg on sg.citizen = s.phone
+                where s.status = 'answered' and s.rating is not null and s.ended_at >= ${from} and s.ended_at < ${to}
+                group by grouping sets ((sg.segment), ())`,
+            )
+          : [];
+      const isTotal = (r: Record<string, unknown>) => Number(r.is_total) === 1;
+      const survey = new Map(surveyRows.map((r) => [isTotal(r) ? '*total' : (r.key as string | null), r]));
+      const sums = (r: Record<string, unknown> | undefined, k: string | null): LoyaltySums => {
+        const s = survey.get(k);
+        return {
+          contacts: num(r?.contacts),
+          topical: num(r?.topical),
+          repeats: num(r?.repeats),
+          firstContacts: num(r?.first_contacts),
+          firstContactsResolved: num(r?.first_resolved),
+          citizens: num(r?.citizens),
+          returningCitizens: num(r?.returning_citizens),
+          rated: num(s?.rated),
+          satisfied: num(s?.satisfied),
+        };
+      };
+      const totalRow = contactRows.find(isTotal);
+      const groups = contactRows.filter((r) => !isTotal(r)).map((r) => {
+        const k = r.key === null ? null : String(r.key);
+        return { key: k, ...sums(r, k) };
+      });
+      // A segment with surveys but no contact row cannot exist: surveys count only for the period's citizens.
+      return { groups, total: sums(totalRow, '*total') };
     },
   };
 }
