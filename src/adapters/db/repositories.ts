@@ -10,6 +10,8 @@ import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
+import { createCitizenRepo } from './citizen-repo.js';
+import type { CitizenRepo } from '../../domain/citizens/profile.js';
 import { createSupervisorPhoneRepo } from './supervisor-phone-repo.js';
 import type { SupervisorPhoneRepo } from '../../domain/supervisors/phone.js';
 
@@ -24,6 +26,7 @@ export interface Repositories {
   districts: DistrictRepo;
   dispatches: DispatchRepo;
   reports: ReportRepo;
+  citizens: CitizenRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -38,5 +41,6 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
     reports: createReportRepo(database.db),
+    citizens: createCitizenRepo(database.db),
   };
 }
