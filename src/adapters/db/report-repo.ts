@@ -68,9 +68,23 @@ function keyOf(by: Grouping, at: SQL, range: ReportRange, columns: { queue: SQL;
 const num = (v: unknown): number => Number(v ?? 0);
 
 type Rows = Record<string, unknown>[];
-async function rowsOf(db: Db, query: SQL): Promise<Rows> {
-  const result = (await db.execute(query)) as unknown as { rows?: Rows } | Rows;
-  return Array.isArray(result) ? result : (result.rows ?? []);
+
+const CITIZEN_REPORT_WORK_MEM = '256MB';
+/**
+ * One report query, with JIT compilation off: a year of rows pushes the plan's cost past
+ * `jit_above_cost`, and compiling the expressions took about 90 ms a query on the bench
+ * machine for a plain scan-and-sum that gains nothing from it (docs/benchmarks.md).
+ * `set local` lasts for this transaction only (PGlite has no JIT and accepts it).
+ * `workMem` (a constant of ours): for the citizen report's sorts by number, which spill
+ * to disk at the default 4 MB.
+ */
+async function rowsOf(db: Db, query: SQL, opts: { workMem?: string } = {}): Promise<Rows> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    if (opts.workMem) await tx.execute(sql.raw(`set local work_mem = '${opts.workMem}'`));
+    const result = (await tx.execute(query)) as unknown as { rows?: Rows } | Rows;
+    return Array.isArray(result) ? result : (result.rows ?? []);
+  });
 }
 
 export function createReportRepo(db: Db): ReportRepo {
@@ -214,37 +228,47 @@ export function createReportRepo(db: Db): ReportRepo {
       const horizon = sql`${iso(new Date(range.to.getTime() + REPEAT_WINDOW_MS))}::timestamptz`;
       const window = sql.raw(`interval '${REPEAT_WINDOW_MS / 1000} seconds'`);
       const key = { district: sql`r.district::text`, category: sql`r.topic`, segment: sql`r.segment` }[by];
+      // Contacts from a window before the period (its first contacts' predecessors) to a
+      // window after it (whether they were followed); older history only as "before".
+      const lookback = sql`${iso(new Date(range.from.getTime() - REPEAT_WINDOW_MS))}::timestamptz`;
+      const lastSurvey =
+        by === 'segment'
+          ? sql`left join lateral (
+              select s.rating, s.solved from surveys s
+              where s.phone = ci.citizen and s.status = 'answered' and s.ended_at < ${from}
+              order by s.ended_at desc
+              limit 1
+            ) ls on true`
+          : sql`left join (select null::smallint as rating, null::boolean as solved) ls on false`;
       // The citizens of the period, with what decides their segment.
       const citizensCte = sql`
         contact as (
           select k.caller as citizen, k.started_at as at, k.category as topic, k.district
           from calls k
-          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at < ${horizon}
+          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at >= ${lookback} and k.started_at < ${horizon}
           union all
           select c.caller_phone, c.created_at, c.category, c.district
           from cases c
-          where c.call_id is null and c.caller_phone is not null and c.created_at < ${horizon}
+          where c.call_id is null and c.caller_phone is not null and c.created_at >= ${lookback} and c.created_at < ${horizon}
         ),
         citizen as (
-          select citizen, bool_or(at < ${from}) as before, count(*) filter (where at >= ${from} and at < ${to}) as in_period
+          select citizen, count(*) as in_period
           from contact
+          where at >= ${from} and at < ${to}
           group by citizen
-          having count(*) filter (where at >= ${from} and at < ${to}) > 0
-        ),
-        last_survey as (
-          select distinct on (s.phone) s.phone, s.rating, s.solved
-          from surveys s
-          where s.status = 'answered' and s.ended_at < ${from}
-          order by s.phone, s.ended_at desc
         ),
         segmented as (
-          select ci.citizen, ci.before,
-                 case when ls.phone is not null and (ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false) then 'dissatisfied'
+          select ci.citizen, b.before,
+                 case when ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false then 'dissatisfied'
                       when ci.in_period >= ${FREQUENT_FROM}::int then 'frequent'
-                      when ci.before then 'returning'
+                      when b.before then 'returning'
                       else 'new' end as segment
           from citizen ci
-          left join last_survey ls on ls.phone = ci.citizen
+          cross join lateral (
+            select exists (select 1 from calls k where k.caller = ci.citizen and k.direction = 'inbound' and k.started_at < ${from})
+                or exists (select 1 from cases c where c.caller_phone = ci.citizen and c.call_id is null and c.created_at < ${from}) as before
+          ) b
+          ${lastSurvey}
         )`;
       const contactRows = await rowsOf(
         db,
@@ -275,6 +299,7 @@ export function createReportRepo(db: Db): ReportRepo {
                  count(distinct r.citizen) filter (where r.before) as returning_citizens
           from r
           group by grouping sets ((${key}), ())`,
+        { workMem: CITIZEN_REPORT_WORK_MEM },
       );
       const surveyRows =
         by === 'segment'
@@ -289,6 +314,7 @@ export function createReportRepo(db: Db): ReportRepo {
                 join segmented sg on sg.citizen = s.phone
                 where s.status = 'answered' and s.rating is not null and s.ended_at >= ${from} and s.ended_at < ${to}
                 group by grouping sets ((sg.segment), ())`,
+              { workMem: CITIZEN_REPORT_WORK_MEM },
             )
           : [];
       const isTotal = (r: Record<string, unknown>) => Number(r.is_total) === 1;
