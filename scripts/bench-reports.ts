@@ -4,7 +4,8 @@
  * Seeds (or reuses) the database `hotline_bench_reports` on the test cluster with
  * scripts/seed-year.ts (1,000,000 calls, 1,000,000 cases, about 440,000 surveys, Jalali
  * year 1404), then runs every report (calls and cases × day, hour, queue, district,
- * category; satisfaction × district, category, queue, agent) for the whole year through
+ * category; satisfaction × district, category, queue, agent; citizens × district, category,
+ * segment) for the whole year through
  * the real report service (SQL aggregation + the domain's figures), once to
  * warm the cache and then BENCH_RUNS times, and prints the median, min and max.
  * Also times GET /api/reports/calls?by=day&format=csv and the satisfaction CSV by agent
@@ -25,10 +26,11 @@ import { openDatabase } from '../src/adapters/db/database.js';
 import { createRepositories } from '../src/adapters/db/repositories.js';
 import { buildServer } from '../src/adapters/http/server.js';
 import { GROUPINGS, REPORT_KINDS } from '../src/domain/reports/definitions.js';
+import { LOYALTY_GROUPINGS } from '../src/domain/reports/loyalty.js';
 import { SATISFACTION_GROUPINGS } from '../src/domain/reports/satisfaction.js';
 import { createReportService } from '../src/services/report-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
-import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, seedYear, YEAR } from './seed-year.js';
+import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, SEED_TIMEOUTS, seedYear, YEAR } from './seed-year.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const log = (msg: string) => process.stderr.write(`[bench:reports] ${msg}\n`);
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
   const server = process.env.BENCH_REPORTS_SERVER ?? DEFAULT_SERVER;
   const name = process.env.BENCH_REPORTS_DATABASE ?? DEFAULT_DATABASE;
   const url = await ensureDatabase(server, name);
-  const database = await openDatabase({ url });
+  const database = await openDatabase({ url, timeouts: SEED_TIMEOUTS });
   try {
     const seedStarted = performance.now();
     const seeded = await seedYear(database);
@@ -87,6 +89,14 @@ async function main(): Promise<void> {
       const times = await time(() => service.satisfaction({ ...query, by }));
       lines.push(`| satisfaction | ${by} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
       log(`satisfaction by ${by}: median ${ms(median(times))} ms`);
+    }
+    // The citizen report over one Jalali month (Mehr 1404): a year takes tens of seconds
+    // (docs/benchmarks.md), which 8 runs × 3 groupings would turn into half an hour.
+    const month = { from: '1404-07-01', to: '1404-07-30' };
+    for (const by of LOYALTY_GROUPINGS) {
+      const times = await time(() => service.citizens({ ...month, by }));
+      lines.push(`| citizens (${month.from}..${month.to}) | ${by} | ${ms(median(times))} | ${ms(Math.min(...times))} | ${ms(Math.max(...times))} |`);
+      log(`citizens by ${by}: median ${ms(median(times))} ms`);
     }
 
     const token = 'bench-reports-token';

@@ -3,6 +3,7 @@ import type { AgentsConfig } from '../config.js';
 import type { AgentRepo } from '../domain/agents/ports.js';
 import type { QueueName } from '../domain/cases/case.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
+import type { CitizenRepo } from '../domain/citizens/profile.js';
 import type { UserRepo } from '../domain/users/user.js';
 import type { ChannelRow, SupervisorPhoneRepo } from '../domain/supervisors/phone.js';
 import { createAgentDesk } from './agent-desk.js';
@@ -16,7 +17,15 @@ import { createSupervisorDesk } from './supervisor-desk.js';
  * handled strictly in arrival order (one chain), as app_queue emits them.
  */
 export function createAgentModule(deps: {
-  repos: { agents: AgentRepo; users: UserRepo; calls: CallRepo; cases: CaseRepo; supervisorPhones: SupervisorPhoneRepo };
+  repos: {
+    agents: AgentRepo;
+    users: UserRepo;
+    calls: CallRepo;
+    cases: CaseRepo;
+    supervisorPhones: SupervisorPhoneRepo;
+    /** The screen pop's citizen snapshot (last survey, do-not-call); without it the pop has none. */
+    citizens?: CitizenRepo;
+  };
   /** listAction (the real AmiClient has it) lets listening find calls this engine did not see connect. */
   ami: AgentAmi & { listAction?: (fields: Record<string, string>) => Promise<Record<string, unknown>[]> };
   config: AgentsConfig;
@@ -56,6 +65,7 @@ export function createAgentModule(deps: {
   const recorder = createQueueCallRecorder({
     calls: deps.repos.calls,
     cases: deps.repos.cases,
+    citizens: deps.repos.citizens,
     agentIdByInterface: (iface) => service.agentIdByInterface(iface),
     wrapUpSeconds,
     toDesk: (agentId, event) => service.desk.emit(agentId, event),

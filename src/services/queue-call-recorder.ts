@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallerHistory, DeskEvent, ScreenPop } from '../domain/agents/agent.js';
+import { citizenSnapshot, type CitizenRepo, type CitizenSnapshot } from '../domain/citizens/profile.js';
 import { queueFromAsterisk, type Case, type QueueName } from '../domain/cases/case.js';
 import type { Call, CallPatch, CallRepo, CaseRepo } from '../domain/cases/ports.js';
 
@@ -15,6 +16,7 @@ const HISTORY_LIMIT = 10;
 export function createQueueCallRecorder(deps: {
   calls: Pick<CallRepo, 'findByUniqueId' | 'update' | 'list'>;
   cases: Pick<CaseRepo, 'list'>;
+  citizens?: CitizenRepo | undefined;
   agentIdByInterface: (iface: string) => string | null;
   wrapUpSeconds: (queue: QueueName) => number;
   toDesk: (agentId: string, event: DeskEvent) => void;
@@ -36,13 +38,40 @@ export function createQueueCallRecorder(deps: {
     return deps.calls.update(uniqueId, set);
   }
 
-  async function history(call: Call): Promise<CallerHistory> {
-    if (!call.caller) return { calls: [], cases: [] };
+  async function history(call: Call): Promise<{ history: CallerHistory; citizen: CitizenSnapshot | null }> {
+    if (!call.caller) return { history: { calls: [], cases: [] }, citizen: null };
     const [calls, cases] = await Promise.all([
       deps.calls.list({ caller: call.caller, limit: HISTORY_LIMIT + 1 }),
       deps.cases.list({ phone: call.caller, limit: HISTORY_LIMIT }),
     ]);
     const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
+    return { history: listed(call, calls, cases, byId), citizen: await citizen(call, calls, cases) };
+  }
+
+  /** The snapshot from the same rows; a failed read leaves it out rather than the whole pop. */
+  async function citizen(call: Call, calls: Call[], cases: Case[]): Promise<CitizenSnapshot | null> {
+    if (!deps.citizens || !call.caller) return null;
+    try {
+      const [lastSurvey, doNotCall] = await Promise.all([deps.citizens.lastAnsweredSurvey(call.caller), deps.citizens.onDoNotCall(call.caller)]);
+      return citizenSnapshot({
+        phone: call.caller,
+        at: call.startedAt,
+        topic: call.category,
+        contacts: [
+          ...calls.filter((c) => c.id !== call.id).map((c) => ({ at: c.startedAt, topic: c.category })),
+          ...cases.filter((c) => c.callId === null).map((c) => ({ at: c.createdAt, topic: c.category })),
+        ],
+        cases,
+        lastSurvey,
+        doNotCall,
+      });
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'citizen snapshot not read');
+      return null;
+    }
+  }
+
+  function listed(call: Call, calls: Call[], cases: Case[], byId: Map<string, Case>): CallerHistory {
     return {
       calls: calls
         .filter((c) => c.id !== call.id)
@@ -102,7 +131,7 @@ export function createQueueCallRecorder(deps: {
           ivrPath: call.ivrPath,
           waitedSeconds: wait ?? 0,
           connectedAt: now.toISOString(),
-          history: await history(call),
+          ...(await history(call)),
         };
         deps.toDesk(agentId, { type: 'screen-pop', pop });
         return;

@@ -3,6 +3,7 @@ import { reportRange, ReportRangeError, type ReportRange } from '../domain/repor
 import { callReport, caseReport, type CallReport, type CaseReport, type Grouping } from '../domain/reports/definitions.js';
 import type { ReportRepo } from '../domain/reports/ports.js';
 import { satisfactionReport, type SatisfactionGrouping, type SatisfactionReport } from '../domain/reports/satisfaction.js';
+import { loyaltyReport, type LoyaltyGrouping, type LoyaltyReport } from '../domain/reports/loyalty.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
 
@@ -17,6 +18,13 @@ export interface ReportService {
   calls(query: ReportQuery): Promise<CallReport>;
   cases(query: ReportQuery): Promise<CaseReport>;
   satisfaction(query: SatisfactionQuery): Promise<SatisfactionReport>;
+  citizens(query: CitizenReportQuery): Promise<LoyaltyReport>;
+}
+
+export interface CitizenReportQuery {
+  from: string;
+  to: string;
+  by: LoyaltyGrouping;
 }
 
 export interface SatisfactionQuery {
@@ -60,6 +68,11 @@ export function createReportService(repo: ReportRepo, opts: ReportServiceOptions
     async satisfaction(query) {
       const range = rangeOf(query);
       return satisfactionReport(await repo.satisfactionAggregates(range, query.by), query.by, range);
+    },
+    async citizens(query) {
+      const range = rangeOf(query);
+      const { groups, total } = await repo.loyaltyAggregates(range, query.by);
+      return loyaltyReport(groups, total, query.by, range);
     },
   };
 }

@@ -287,6 +287,15 @@ describe('the agent desktop in chromium', () => {
           },
         ],
       },
+      citizen: {
+        phone: CALLER,
+        previousContacts: 1,
+        repeatCaller: true,
+        repeatSameTopic: true,
+        openCases: 1,
+        lastSatisfaction: { rating: 2, solved: false, endedAt: '2024-12-20T08:00:00.000Z', dissatisfied: true },
+        doNotCall: false,
+      },
     };
     desk.setState({ state: 'on_call', callId: call.id, uniqueId: call.uniqueId });
     desk.push('screen-pop', pop);
@@ -298,6 +307,13 @@ describe('the agent desktop in chromium', () => {
     expect(await text('#pop-category')()).toBe('معابر، آسفالت و روشنایی');
     expect(await text('#pop-district')()).toBe('منطقه ۷');
     expect(await text('#pop-waited')()).toBe('۱:۰۵');
+    // Who the caller is to us: a repeat on the same topic and a dissatisfied last survey, flagged.
+    expect(await page.locator('#pop-citizen li').allTextContents()).toEqual([
+      'تماس تکراری دربارهٔ همین موضوع در ۷ روز اخیر',
+      'پرونده‌های باز: ۱',
+      'آخرین نظرسنجی: امتیاز ۲ از ۵، مشکل حل نشده',
+    ]);
+    expect(await page.locator('#pop-citizen li[data-tone="warn"]').count()).toBe(2);
     // 2025-01-04 10:00 UTC is 15 Dey 1403, 13:30 in Tehran.
     expect(await text('#pop-connected')()).toMatch(/۱۵ دی ۱۴۰۳.*۱۳:۳۰/);
     const caseRow = page.locator('#history-cases tbody tr');

@@ -47,6 +47,16 @@ const CALLS: CallSpec[] = [
   { at: '2026-03-22T20:30:00Z', queue: 'general', result: 'answered', wait: 5, talk: 60, wrap: 5, district: 3 },
   // In the period but never queued (IVR only): not offered.
   { at: '2026-03-21T06:00:00Z', queued: false, district: 3 },
+  // Nowrooz 1400, when Iran still kept DST: clocks went from 00:00 to 01:00 on 1400-01-02
+  // (2021-03-21T20:30Z), so that day had 23 hours and ended at 19:30Z on the 22nd.
+  // 20:40Z on the 21st: 01:10 on 1400-01-02 (+04:30), not 00:10.
+  { at: '2021-03-21T20:40:00Z', queue: 'general', result: 'answered', wait: 5, talk: 60, wrap: 5, district: 3 },
+  // 19:20Z on the 22nd: 23:50 on 1400-01-02, not 22:50.
+  { at: '2021-03-22T19:20:00Z', queue: 'general', result: 'answered', wait: 5, talk: 60, wrap: 5, district: 3 },
+  // 19:40Z on the 22nd: 00:10 on 1400-01-03, after the period.
+  { at: '2021-03-22T19:40:00Z', queue: 'general', result: 'answered', wait: 5, talk: 60, wrap: 5, district: 3 },
+  // 20:20Z on the 20th: 23:50 on 1399-12-30 (+03:30), before the period.
+  { at: '2021-03-20T20:20:00Z', queue: 'general', result: 'answered', wait: 5, talk: 60, wrap: 5, district: 3 },
 ];
 
 interface CaseSpec {
@@ -157,6 +167,17 @@ withTestDatabases((getDatabase) => {
       const rows = byKey((await service.calls({ ...PERIOD, by: 'hour' })).rows);
       expect(rows.size).toBe(24);
       expect([0, 8, 9, 23, 12].map((h) => rows.get(String(h))!.figures.offered)).toEqual([1, 2, 1, 1, 0]);
+    });
+
+    it('by Tehran day and hour across a change of the clocks (Nowrooz 1400, DST)', async () => {
+      const period = { from: '1400-01-01', to: '1400-01-02' };
+      const days = (await service.calls({ ...period, by: 'day' })).rows.map((r) => [r.key, r.figures.offered]);
+      expect(days).toEqual([
+        ['1400-01-01', 0],
+        ['1400-01-02', 2],
+      ]);
+      const hours = byKey((await service.calls({ ...period, by: 'hour' })).rows);
+      expect([0, 1, 22, 23].map((h) => hours.get(String(h))!.figures.offered)).toEqual([0, 1, 0, 1]);
     });
 
     it('by queue', async () => {

@@ -7,7 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { CASE_CATEGORIES, type CaseCategory, type QueueName } from '../../domain/cases/case.js';
-import { TEHRAN_TIME_ZONE } from '../../domain/calendar/tehran-time.js';
+import { tehranOffsetSpans, type OffsetSpan } from '../../domain/calendar/tehran-time.js';
 import type { ReportRange } from '../../domain/reports/date-range.js';
 import type { CallAggregate, CaseAggregate, Grouping } from '../../domain/reports/definitions.js';
 import type { CallThresholds, ReportRepo } from '../../domain/reports/ports.js';
@@ -17,20 +17,45 @@ import {
   type SatisfactionAggregate,
   type SatisfactionGrouping,
 } from '../../domain/reports/satisfaction.js';
+import {
+  DISSATISFIED_UP_TO,
+  FREQUENT_FROM,
+  REPEAT_WINDOW_MS,
+  type LoyaltyAggregate,
+  type LoyaltyGrouping,
+  type LoyaltySums,
+} from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
 import type { Db } from './database.js';
 
-// A constant of ours, not input: inlined so the grouping expression is the same text in
-// SELECT and GROUP BY (a bound parameter would not be).
-const ZONE = sql.raw(`'${TEHRAN_TIME_ZONE.replace(/'/g, "''")}'`);
+const iso = (d: Date) => d.toISOString();
 
-/** The group key, computed per row (inner query) and turned to text once per group (outer). */
-function keyOf(by: Grouping, at: SQL, columns: { queue: SQL; district: SQL; category: SQL }): { inner: SQL; outer: SQL } {
+/**
+ * Tehran's offset in seconds for each row's instant: a constant over a year since 2022,
+ * a CASE on the instants where the clocks changed for older ranges. The values are ours
+ * (numbers and ISO instants computed here), inlined so the expression is plain text.
+ */
+function tehranOffsetOf(at: SQL, spans: readonly OffsetSpan[]): SQL {
+  const last = spans[spans.length - 1];
+  if (!last) return sql.raw('0');
+  if (spans.length === 1) return sql.raw(String(last.offsetSec));
+  const whens = spans.slice(0, -1).map((s) => sql`when ${at} < ${sql.raw(`'${iso(s.to)}'`)}::timestamptz then ${sql.raw(String(s.offsetSec))}`);
+  return sql`(case ${sql.join(whens, sql` `)} else ${sql.raw(String(last.offsetSec))} end)`;
+}
+
+/**
+ * The group key, computed per row (inner query) and turned to text once per group (outer).
+ * A Tehran day or hour is plain arithmetic on the epoch plus the offset of its span, not
+ * `at time zone 'Asia/Tehran'` per row: over a million rows the zone lookup was most of
+ * the report's time (docs/benchmarks.md). The day is the number of days since 1970-01-01.
+ */
+function keyOf(by: Grouping, at: SQL, range: ReportRange, columns: { queue: SQL; district: SQL; category: SQL }): { inner: SQL; outer: SQL } {
+  const local = () => sql`(date_part('epoch', ${at}) + ${tehranOffsetOf(at, tehranOffsetSpans(range.from, range.to))})`;
   switch (by) {
     case 'day':
-      return { inner: sql`(${at} at time zone ${ZONE})::date`, outer: sql`to_char(g.key, 'YYYY-MM-DD')` };
+      return { inner: sql`floor(${local()} / 86400)::int`, outer: sql`to_char(date '1970-01-01' + g.key, 'YYYY-MM-DD')` };
     case 'hour':
-      return { inner: sql`extract(hour from ${at} at time zone ${ZONE})::int`, outer: sql`g.key::text` };
+      return { inner: sql`(floor(${local()} / 3600)::bigint % 24)::int`, outer: sql`g.key::text` };
     case 'queue':
       return { inner: columns.queue, outer: sql`g.key::text` };
     case 'district':
@@ -40,19 +65,32 @@ function keyOf(by: Grouping, at: SQL, columns: { queue: SQL; district: SQL; cate
   }
 }
 
-const iso = (d: Date) => d.toISOString();
 const num = (v: unknown): number => Number(v ?? 0);
 
 type Rows = Record<string, unknown>[];
-async function rowsOf(db: Db, query: SQL): Promise<Rows> {
-  const result = (await db.execute(query)) as unknown as { rows?: Rows } | Rows;
-  return Array.isArray(result) ? result : (result.rows ?? []);
+
+const CITIZEN_REPORT_WORK_MEM = '256MB';
+/**
+ * One report query, with JIT compilation off: a year of rows pushes the plan's cost past
+ * `jit_above_cost`, and compiling the expressions took about 90 ms a query on the bench
+ * machine for a plain scan-and-sum that gains nothing from it (docs/benchmarks.md).
+ * `set local` lasts for this transaction only (PGlite has no JIT and accepts it).
+ * `workMem` (a constant of ours): for the citizen report's sorts by number, which spill
+ * to disk at the default 4 MB.
+ */
+async function rowsOf(db: Db, query: SQL, opts: { workMem?: string } = {}): Promise<Rows> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    if (opts.workMem) await tx.execute(sql.raw(`set local work_mem = '${opts.workMem}'`));
+    const result = (await tx.execute(query)) as unknown as { rows?: Rows } | Rows;
+    return Array.isArray(result) ? result : (result.rows ?? []);
+  });
 }
 
 export function createReportRepo(db: Db): ReportRepo {
   return {
     async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
-      const key = keyOf(by, sql`c.started_at`, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
+      const key = keyOf(by, sql`c.started_at`, range, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
       const rows = await rowsOf(
         db,
         sql`
@@ -95,7 +133,7 @@ export function createReportRepo(db: Db): ReportRepo {
 
     async caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]> {
       // By queue, cases are grouped by category; the domain maps each category to its queue.
-      const key = keyOf(by === 'queue' ? 'category' : by, sql`c.created_at`, {
+      const key = keyOf(by === 'queue' ? 'category' : by, sql`c.created_at`, range, {
         queue: sql`c.category`,
         district: sql`c.district`,
         category: sql`c.category`,
@@ -181,6 +219,127 @@ export function createReportRepo(db: Db): ReportRepo {
         solvedAnswered: num(r.solved_answered),
         solvedYes: num(r.solved_yes),
       }));
+    },
+
+    async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {
+      const from = sql`${iso(range.from)}::timestamptz`;
+      const to = sql`${iso(range.to)}::timestamptz`;
+      // Contacts up to a window after the period: they decide whether a first contact was followed.
+      const horizon = sql`${iso(new Date(range.to.getTime() + REPEAT_WINDOW_MS))}::timestamptz`;
+      const window = sql.raw(`interval '${REPEAT_WINDOW_MS / 1000} seconds'`);
+      const key = { district: sql`r.district::text`, category: sql`r.topic`, segment: sql`r.segment` }[by];
+      // Contacts from a window before the period (its first contacts' predecessors) to a
+      // window after it (whether they were followed); older history only as "before".
+      const lookback = sql`${iso(new Date(range.from.getTime() - REPEAT_WINDOW_MS))}::timestamptz`;
+      const lastSurvey =
+        by === 'segment'
+          ? sql`left join lateral (
+              select s.rating, s.solved from surveys s
+              where s.phone = ci.citizen and s.status = 'answered' and s.ended_at < ${from}
+              order by s.ended_at desc
+              limit 1
+            ) ls on true`
+          : sql`left join (select null::smallint as rating, null::boolean as solved) ls on false`;
+      // The citizens of the period, with what decides their segment.
+      const citizensCte = sql`
+        contact as (
+          select k.caller as citizen, k.started_at as at, k.category as topic, k.district
+          from calls k
+          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at >= ${lookback} and k.started_at < ${horizon}
+          union all
+          select c.caller_phone, c.created_at, c.category, c.district
+          from cases c
+          where c.call_id is null and c.caller_phone is not null and c.created_at >= ${lookback} and c.created_at < ${horizon}
+        ),
+        citizen as (
+          select citizen, count(*) as in_period
+          from contact
+          where at >= ${from} and at < ${to}
+          group by citizen
+        ),
+        segmented as (
+          select ci.citizen, b.before,
+                 case when ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false then 'dissatisfied'
+                      when ci.in_period >= ${FREQUENT_FROM}::int then 'frequent'
+                      when b.before then 'returning'
+                      else 'new' end as segment
+          from citizen ci
+          cross join lateral (
+            select exists (select 1 from calls k where k.caller = ci.citizen and k.direction = 'inbound' and k.started_at < ${from})
+                or exists (select 1 from cases c where c.caller_phone = ci.citizen and c.call_id is null and c.created_at < ${from}) as before
+          ) b
+          ${lastSurvey}
+        )`;
+      const contactRows = await rowsOf(
+        db,
+        sql`
+          with ${citizensCte},
+          issue as (
+            select citizen, at, topic, district,
+                   lag(at) over w as prev_at, lead(at) over w as next_at
+            from contact
+            window w as (partition by citizen, topic order by at)
+          ),
+          r as (
+            select i.citizen, i.topic, i.district, sg.segment, sg.before,
+                   -- No neighbour is null, not unknown: coalesce so that "not repeat" holds for a first contact.
+                   coalesce(i.topic is not null and i.prev_at < i.at and i.at - i.prev_at <= ${window}, false) as repeat,
+                   coalesce(i.topic is not null and i.next_at > i.at and i.next_at - i.at <= ${window}, false) as followed
+            from issue i
+            join segmented sg on sg.citizen = i.citizen
+            where i.at >= ${from} and i.at < ${to}
+          )
+          select grouping(${key}) as is_total, ${key} as key,
+                 count(*) as contacts,
+                 count(r.topic) as topical,
+                 count(*) filter (where r.repeat) as repeats,
+                 count(*) filter (where r.topic is not null and not r.repeat) as first_contacts,
+                 count(*) filter (where r.topic is not null and not r.repeat and not r.followed) as first_resolved,
+                 count(distinct r.citizen) as citizens,
+                 count(distinct r.citizen) filter (where r.before) as returning_citizens
+          from r
+          group by grouping sets ((${key}), ())`,
+        { workMem: CITIZEN_REPORT_WORK_MEM },
+      );
+      const surveyRows =
+        by === 'segment'
+          ? await rowsOf(
+              db,
+              sql`
+                with ${citizensCte}
+                select grouping(sg.segment) as is_total, sg.segment as key,
+                       count(*) as rated,
+                       count(*) filter (where s.rating >= ${SATISFIED_FROM}::int) as satisfied
+                from surveys s
+                join segmented sg on sg.citizen = s.phone
+                where s.status = 'answered' and s.rating is not null and s.ended_at >= ${from} and s.ended_at < ${to}
+                group by grouping sets ((sg.segment), ())`,
+              { workMem: CITIZEN_REPORT_WORK_MEM },
+            )
+          : [];
+      const isTotal = (r: Record<string, unknown>) => Number(r.is_total) === 1;
+      const survey = new Map(surveyRows.map((r) => [isTotal(r) ? '*total' : (r.key as string | null), r]));
+      const sums = (r: Record<string, unknown> | undefined, k: string | null): LoyaltySums => {
+        const s = survey.get(k);
+        return {
+          contacts: num(r?.contacts),
+          topical: num(r?.topical),
+          repeats: num(r?.repeats),
+          firstContacts: num(r?.first_contacts),
+          firstContactsResolved: num(r?.first_resolved),
+          citizens: num(r?.citizens),
+          returningCitizens: num(r?.returning_citizens),
+          rated: num(s?.rated),
+          satisfied: num(s?.satisfied),
+        };
+      };
+      const totalRow = contactRows.find(isTotal);
+      const groups = contactRows.filter((r) => !isTotal(r)).map((r) => {
+        const k = r.key === null ? null : String(r.key);
+        return { key: k, ...sums(r, k) };
+      });
+      // A segment with surveys but no contact row cannot exist: surveys count only for the period's citizens.
+      return { groups, total: sums(totalRow, '*total') };
     },
   };
 }

@@ -12,6 +12,8 @@ import { createAgentRepo } from './agent-repo.js';
 import type { AgentRepo } from '../../domain/agents/ports.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
+import { createCitizenRepo } from './citizen-repo.js';
+import type { CitizenRepo } from '../../domain/citizens/profile.js';
 import { createSupervisorPhoneRepo } from './supervisor-phone-repo.js';
 import type { SupervisorPhoneRepo } from '../../domain/supervisors/phone.js';
 
@@ -27,6 +29,7 @@ export interface Repositories {
   dispatches: DispatchRepo;
   holidays: HolidayRepo;
   reports: ReportRepo;
+  citizens: CitizenRepo;
 }
 
 export function createRepositories(database: Database, opts: CaseRepoOptions = {}): Repositories {
@@ -42,5 +45,6 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     dispatches: createDispatchRepo(database.db),
     holidays: createHolidayRepo(database.db),
     reports: createReportRepo(database.db),
+    citizens: createCitizenRepo(database.db),
   };
 }

@@ -71,6 +71,30 @@ const HistoryCase = Type.Object({
   description: Type.Union([Type.String(), Type.Null()], { description: "The citizen's report as written down" }),
 });
 
+const CitizenSnapshotBody = Type.Object(
+  {
+    phone: Type.String({ description: 'The normalised number (the citizen)' }),
+    previousContacts: Type.Integer({ description: 'Earlier contacts seen (the latest calls and cases of the number)' }),
+    repeatCaller: Type.Boolean({ description: 'A contact in the 7 days before this call' }),
+    repeatSameTopic: Type.Boolean({ description: "…on this call's topic: a repeat contact" }),
+    openCases: Type.Integer({ description: 'Cases of the number not yet resolved, closed, rejected or duplicate (of the latest 10)' }),
+    lastSatisfaction: Type.Union(
+      [
+        Type.Object({
+          rating: Type.Union([Type.Integer(), Type.Null()]),
+          solved: Type.Union([Type.Boolean(), Type.Null()]),
+          endedAt: Instant('When the survey ended'),
+          dissatisfied: Type.Boolean({ description: 'Rated 1–2 or "not solved"' }),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The latest answered satisfaction survey' },
+    ),
+    doNotCall: Type.Boolean({ description: 'On the do-not-call list (no survey calls)' }),
+  },
+  { title: 'CitizenSnapshot' },
+);
+
 export const ScreenPopBody = Type.Object(
   {
     callId: Type.String({ format: 'uuid', description: CALL_ID_DESCRIPTION }),
@@ -89,6 +113,7 @@ export const ScreenPopBody = Type.Object(
       },
       { description: "The caller's past, by phone number" },
     ),
+    citizen: Type.Union([CitizenSnapshotBody, Type.Null()], { description: 'Who the caller is to the hotline; null when the number is withheld' }),
   },
   { title: 'ScreenPop' },
 );

@@ -4,6 +4,7 @@
  */
 import type { CaseCategory, CaseStatus, QueueName } from '../cases/case.js';
 import type { CallOutcome } from '../cases/ports.js';
+import type { CitizenSnapshot } from '../citizens/profile.js';
 
 /** Reasons an agent (or the engine) pauses; sent to Asterisk as the QueuePause reason. */
 export const PAUSE_REASONS = ['break', 'lunch', 'training', 'meeting', 'after_call_work', 'missed', 'wrapup'] as const;
@@ -67,6 +68,8 @@ export interface ScreenPop {
   waitedSeconds: number;
   connectedAt: string;
   history: CallerHistory;
+  /** Who the caller is to us (repeat caller, open cases, last satisfaction, do-not-call); null without a number. */
+  citizen: CitizenSnapshot | null;
 }
 
 /** What the agent desktop receives over its event stream (SSE `event:` names). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, isoDate, tehranInstant, tehranParts, weekdayOf } from './tehran-time.js';
+import { addDays, isoDate, tehranInstant, tehranOffsetSpans, tehranParts, weekdayOf } from './tehran-time.js';
 
 describe('tehranParts', () => {
   // UTC instants worked by hand: Tehran is UTC+03:30 since 2022 (and in winter before).
@@ -63,5 +63,43 @@ describe('local date helpers', () => {
 
   it('isoDate pads', () => {
     expect(isoDate({ year: 2026, month: 3, day: 5 })).toBe('2026-03-05');
+  });
+});
+
+describe('tehranOffsetSpans', () => {
+  const spans = (from: string, to: string) =>
+    tehranOffsetSpans(new Date(from), new Date(to)).map((s) => [s.from.toISOString(), s.to.toISOString(), s.offsetSec]);
+
+  it('is one span at +03:30 for a year after Iran dropped DST', () => {
+    expect(spans('2025-03-20T20:30:00Z', '2026-03-20T20:30:00Z')).toEqual([['2025-03-20T20:30:00.000Z', '2026-03-20T20:30:00.000Z', 12_600]]);
+  });
+
+  it('cuts a DST year at the exact instants the clocks changed', () => {
+    // 1400 (2021): clocks forward at 00:00 on 22 March (20:30 UTC on the 21st), back at
+    // 24:00 on 21 September (19:30 UTC that day).
+    expect(spans('2021-03-01T00:00:00Z', '2021-12-01T00:00:00Z')).toEqual([
+      ['2021-03-01T00:00:00.000Z', '2021-03-21T20:30:00.000Z', 12_600],
+      ['2021-03-21T20:30:00.000Z', '2021-09-21T19:30:00.000Z', 16_200],
+      ['2021-09-21T19:30:00.000Z', '2021-12-01T00:00:00.000Z', 12_600],
+    ]);
+  });
+
+  it('is empty for an empty range', () => {
+    expect(spans('2025-01-01T00:00:00Z', '2025-01-01T00:00:00Z')).toEqual([]);
+  });
+
+  it('agrees with tehranParts at every instant (epoch + offset read as UTC is the wall clock)', () => {
+    const from = Date.UTC(2019, 0, 1);
+    const to = Date.UTC(2023, 0, 1);
+    const all = tehranOffsetSpans(new Date(from), new Date(to));
+    fc.assert(
+      fc.property(fc.integer({ min: from, max: to - 1 }), (ms) => {
+        const span = all.find((s) => s.from.getTime() <= ms && ms < s.to.getTime())!;
+        const wall = new Date(ms + span.offsetSec * 1000);
+        const p = tehranParts(new Date(ms));
+        expect([wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(), wall.getUTCHours()]).toEqual([p.year, p.month, p.day, p.hour]);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

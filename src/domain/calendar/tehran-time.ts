@@ -93,3 +93,52 @@ export function tehranInstant(date: LocalDate, hour: number, minute: number): Da
   const first = wall - offsetAt(wall);
   return new Date(wall - offsetAt(first));
 }
+
+/** A stretch of time over which Tehran's offset from UTC does not change. */
+export interface OffsetSpan {
+  /** Inclusive start of the stretch (the range's start for the first one). */
+  from: Date;
+  /** Exclusive end (the range's end for the last one). */
+  to: Date;
+  /** Tehran minus UTC, in seconds (12,600 since 2022; 16,200 in the old summers). */
+  offsetSec: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * [from, to) cut where Tehran's clocks changed, so a report can turn each row's instant
+ * into a Tehran day or hour with plain arithmetic (epoch + offset) instead of asking the
+ * time-zone database once per row. The offset is read a day apart and a change between
+ * two readings is narrowed to the millisecond by bisection (clocks have only ever
+ * changed on whole minutes, never twice within a day).
+ */
+export function tehranOffsetSpans(from: Date, to: Date): OffsetSpan[] {
+  const end = to.getTime();
+  let start = from.getTime();
+  if (!(end > start)) return [];
+  const spans: OffsetSpan[] = [];
+  let offset = offsetAt(start);
+  let probe = start;
+  while (probe < end) {
+    const next = Math.min(probe + 24 * HOUR_MS, end);
+    // The range's last instant is end - 1 (end itself is excluded).
+    const last = next === end ? end - 1 : next;
+    if (offsetAt(last) !== offset) {
+      // The change lies in (probe, last]: bisect to the first millisecond of the new offset.
+      let lo = probe;
+      let hi = last;
+      while (hi - lo > 1) {
+        const mid = lo + Math.floor((hi - lo) / 2);
+        if (offsetAt(mid) === offset) lo = mid;
+        else hi = mid;
+      }
+      spans.push({ from: new Date(start), to: new Date(hi), offsetSec: offset / 1000 });
+      start = hi;
+      offset = offsetAt(hi);
+    }
+    probe = next;
+  }
+  spans.push({ from: new Date(start), to: new Date(end), offsetSec: offset / 1000 });
+  return spans;
+}

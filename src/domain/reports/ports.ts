@@ -2,6 +2,7 @@ import type { Grouping, CallAggregate, CaseAggregate } from './definitions.js';
 import type { ReportRange } from './date-range.js';
 import type { SatisfactionAggregate, SatisfactionGrouping } from './satisfaction.js';
 import type { SlaHours } from './sla.js';
+import type { LoyaltyAggregate, LoyaltyGrouping, LoyaltySums } from './loyalty.js';
 
 export interface CallThresholds {
   answerWithinSec: number;
@@ -19,4 +20,6 @@ export interface ReportRepo {
   caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]>;
   /** Surveys that ended in the range (by `ended_at`), counted per group. */
   satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]>;
+  /** Citizens' contacts in the range, per group, with the total (see loyalty.ts for the definitions). */
+  loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }>;
 }

@@ -10,6 +10,7 @@ import {
   callOutcomeLabel,
   caseStatusLabel,
   categoryLabel,
+  citizenNotes,
   districtLabel,
   errorMessage,
   formatDateTime,
@@ -235,6 +236,18 @@ function showHistory(history) {
   }
 }
 
+function showCitizen(citizen) {
+  const list = $('pop-citizen');
+  list.replaceChildren(
+    ...citizenNotes(citizen).map((note) => {
+      const li = document.createElement('li');
+      li.textContent = note.text;
+      if (note.warn) li.dataset.tone = 'warn';
+      return li;
+    }),
+  );
+}
+
 function showPop(pop) {
   session.pop = { ...pop, caseDone: false };
   $('pop-empty').hidden = true;
@@ -246,6 +259,7 @@ function showPop(pop) {
   $('pop-waited').textContent = formatDuration(pop.waitedSeconds);
   $('pop-connected').textContent = formatDateTime(pop.connectedAt);
   $('pop-ended').hidden = true;
+  showCitizen(pop.citizen);
   showHistory(pop.history ?? { calls: [], cases: [] });
 
   const category = pop.category ?? (CATEGORY_OPTIONS.some((c) => c.id === pop.queue) ? pop.queue : '');

@@ -22,3 +22,16 @@ export function queueLabel(queue: string | null | undefined): string;
 export function districtLabel(district: number | null | undefined): string;
 export function formatPhone(phone: string | null | undefined): string;
 export function errorMessage(code: string | null | undefined): string;
+export function citizenNotes(
+  citizen:
+    | {
+        previousContacts: number;
+        repeatCaller: boolean;
+        repeatSameTopic: boolean;
+        openCases: number;
+        lastSatisfaction: { rating: number | null; solved: boolean | null; dissatisfied: boolean } | null;
+        doNotCall: boolean;
+      }
+    | null
+    | undefined,
+): { text: string; warn: boolean }[];

@@ -176,3 +176,24 @@ const ERROR_MESSAGES = {
 export function errorMessage(code) {
   return (code && ERROR_MESSAGES[code]) || 'خطایی رخ داد؛ دوباره تلاش کنید.';
 }
+
+/**
+ * What the screen pop says about the citizen (the engine's CitizenSnapshot), as short
+ * Persian notes; `warn` marks what the agent should not miss.
+ */
+export function citizenNotes(citizen) {
+  if (!citizen) return [];
+  const notes = [];
+  if (citizen.repeatSameTopic) notes.push({ text: 'تماس تکراری دربارهٔ همین موضوع در ۷ روز اخیر', warn: true });
+  else if (citizen.repeatCaller) notes.push({ text: 'تماس دوباره در ۷ روز اخیر', warn: false });
+  else if (citizen.previousContacts === 0) notes.push({ text: 'نخستین تماس این شماره', warn: false });
+  else notes.push({ text: `شهروند بازگشتی (${toPersianDigits(citizen.previousContacts)} تماس پیشین)`, warn: false });
+  if (citizen.openCases > 0) notes.push({ text: `پرونده‌های باز: ${toPersianDigits(citizen.openCases)}`, warn: false });
+  const s = citizen.lastSatisfaction;
+  if (s) {
+    const rating = s.rating === null ? 'بی‌امتیاز' : `امتیاز ${toPersianDigits(s.rating)} از ۵`;
+    notes.push({ text: `آخرین نظرسنجی: ${rating}${s.solved === false ? '، مشکل حل نشده' : ''}`, warn: s.dissatisfied });
+  }
+  if (citizen.doNotCall) notes.push({ text: 'در فهرست «تماس نگیرید»', warn: true });
+  return notes;
+}

@@ -106,3 +106,34 @@ describe('labels', () => {
     expect(f.errorMessage('SOMETHING_NEW')).toBe(f.errorMessage(undefined));
   });
 });
+
+describe('citizenNotes', () => {
+  const base = { previousContacts: 0, repeatCaller: false, repeatSameTopic: false, openCases: 0, lastSatisfaction: null, doNotCall: false };
+
+  it('says a first caller is one, and nothing without a number', () => {
+    expect(f.citizenNotes(null)).toEqual([]);
+    expect(f.citizenNotes(base)).toEqual([{ text: 'نخستین تماس این شماره', warn: false }]);
+  });
+
+  it('warns of a repeat on the same topic, a dissatisfied last survey and the do-not-call list', () => {
+    const notes = f.citizenNotes({
+      ...base,
+      previousContacts: 2,
+      repeatCaller: true,
+      repeatSameTopic: true,
+      openCases: 1,
+      lastSatisfaction: { rating: 2, solved: false, dissatisfied: true },
+      doNotCall: true,
+    });
+    expect(notes).toEqual([
+      { text: 'تماس تکراری دربارهٔ همین موضوع در ۷ روز اخیر', warn: true },
+      { text: 'پرونده‌های باز: ۱', warn: false },
+      { text: 'آخرین نظرسنجی: امتیاز ۲ از ۵، مشکل حل نشده', warn: true },
+      { text: 'در فهرست «تماس نگیرید»', warn: true },
+    ]);
+  });
+
+  it('counts a returning caller outside the repeat window', () => {
+    expect(f.citizenNotes({ ...base, previousContacts: 4 })[0]).toEqual({ text: 'شهروند بازگشتی (۴ تماس پیشین)', warn: false });
+  });
+});

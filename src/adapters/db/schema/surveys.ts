@@ -52,6 +52,8 @@ export const surveys = pgTable(
     uniqueIndex('surveys_case_id_open_idx')
       .on(t.caseId)
       .where(sql`${t.status} in ('pending', 'dialling')`),
+    // The screen pop's last satisfaction of a caller, the citizen report's segments.
+    index('surveys_phone_answered_idx').on(t.phone, t.endedAt).where(sql`${t.status} = 'answered'`),
     index('surveys_flagged_idx').on(t.flaggedAt).where(sql`${t.flaggedAt} is not null`),
     // Satisfaction report: every column it reads, so a year of surveys is an index-only scan.
     index('surveys_report_idx')

@@ -13,6 +13,7 @@ import {
   type Report,
   type Table,
 } from '../../../domain/reports/definitions.js';
+import { LOYALTY_GROUPINGS, loyaltyTable, type LoyaltyReport } from '../../../domain/reports/loyalty.js';
 import { SATISFACTION_GROUPINGS, satisfactionTable, type SatisfactionReport } from '../../../domain/reports/satisfaction.js';
 import { requireRole } from '../auth.js';
 import { nullable } from '../case-dto.js';
@@ -35,6 +36,18 @@ const SatisfactionQuery = Type.Object({
     Type.Enum(SATISFACTION_GROUPINGS, {
       default: 'district',
       description: "The case's district or category, or the queue and agent of the call that opened it",
+    }),
+  ),
+  format: ReportQuery.properties.format,
+});
+
+const CitizenQuery = Type.Object({
+  from: ReportQuery.properties.from,
+  to: ReportQuery.properties.to,
+  by: Type.Optional(
+    Type.Enum(LOYALTY_GROUPINGS, {
+      default: 'district',
+      description: "The contact's district or category (topic), or the citizen's segment (new, returning, frequent, dissatisfied)",
     }),
   ),
   format: ReportQuery.properties.format,
@@ -123,6 +136,43 @@ const SatisfactionReportBody = Type.Object(
   { title: 'SatisfactionReport' },
 );
 
+const LoyaltyFigures = {
+  contacts: Type.Integer({ description: 'Inbound calls from a citizen number, and cases with one that no call opened' }),
+  topical: Type.Integer({ description: 'Contacts with a topic (category)' }),
+  repeats: Type.Integer({ description: 'Contacts on the same topic as one of the same citizen in the 7 days before' }),
+  repeatContactRate: nullable(Type.Number({ description: 'repeats ÷ topical, 0..1' })),
+  firstContacts: Type.Integer({ description: 'Contacts with a topic that are not repeats' }),
+  firstContactsResolved: Type.Integer({ description: 'First contacts not followed by one on the same topic within 7 days' }),
+  firstContactResolution: nullable(Type.Number({ description: 'firstContactsResolved ÷ firstContacts, 0..1' })),
+  citizens: Type.Integer({ description: 'Distinct citizens (normalised numbers) with a contact in the period' }),
+  contactsPerCitizen: nullable(Type.Number({ description: 'contacts ÷ citizens' })),
+  returningCitizens: Type.Integer({ description: 'Citizens with a contact before the period' }),
+  returningShare: nullable(Type.Number({ description: 'returningCitizens ÷ citizens, 0..1' })),
+  rated: Type.Integer({ description: 'by=segment: surveys answered with a rating in the period by these citizens; 0 otherwise' }),
+  satisfied: Type.Integer({ description: 'Of those, rated 4 or 5' }),
+  csat: nullable(Type.Number({ description: 'satisfied ÷ rated, 0..1 (by=segment)' })),
+};
+
+const CitizenReportBody = Type.Object(
+  {
+    report: Type.Literal('citizens'),
+    by: Type.Enum(LOYALTY_GROUPINGS),
+    from: JalaliDate,
+    to: JalaliDate,
+    fromInstant: RangeFields.fromInstant,
+    toInstant: RangeFields.toInstant,
+    rows: Type.Array(
+      Type.Object({
+        key: nullable(Type.String({ description: 'district 1..22, category id, segment; null: not recorded' })),
+        label: Type.String(),
+        ...LoyaltyFigures,
+      }),
+    ),
+    total: Type.Object(LoyaltyFigures),
+  },
+  { title: 'CitizenReport' },
+);
+
 const CsvText = Type.String({ description: 'UTF-8 with BOM, RFC 4180, CRLF lines, Persian headers' });
 
 function wantsCsv(format: 'json' | 'csv' | undefined, request: FastifyRequest): boolean {
@@ -164,6 +214,13 @@ const caseJson = (r: CaseReport) => ({
 
 const satisfactionJson = (r: SatisfactionReport) => ({
   report: 'satisfaction' as const,
+  ...head(r),
+  rows: r.rows.map((row) => ({ key: row.key, label: row.label, ...row.figures })),
+  total: r.total,
+});
+
+const citizenJson = (r: LoyaltyReport) => ({
+  report: 'citizens' as const,
   ...head(r),
   rows: r.rows.map((row) => ({ key: row.key, label: row.label, ...row.figures })),
   total: r.total,
@@ -257,6 +314,35 @@ export function reportRoutes(deps: Pick<HttpDeps, 'reports'>): FastifyPluginAsyn
         const report = await deps.reports.satisfaction({ from, to, by });
         if (wantsCsv(format, request)) return sendCsv(reply, report, satisfactionTable(report));
         return reply.send(satisfactionJson(report));
+      },
+    );
+
+    app.get(
+      '/reports/citizens',
+      {
+        schema: {
+          summary: 'Citizen report (loyalty and value)',
+          description:
+            'Citizens (normalised phone numbers) who contacted the hotline in the period: repeat contact rate (same ' +
+            'citizen, same topic within 7 days), first-contact resolution, contacts per citizen, returning share, and ' +
+            'by segment (new, returning, frequent, dissatisfied) the CSAT of their surveys. Definitions in the README. ' +
+            '`format=csv` or `Accept: text/csv` downloads the table as CSV.',
+          tags: ['reports'],
+          querystring: CitizenQuery,
+          response: {
+            200: {
+              description: 'The report',
+              content: { 'application/json': { schema: CitizenReportBody }, 'text/csv': { schema: CsvText } },
+            },
+            ...errorResponses(400, 403),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { from, to, by = 'district', format } = request.query;
+        const report = await deps.reports.citizens({ from, to, by });
+        if (wantsCsv(format, request)) return sendCsv(reply, report, loyaltyTable(report));
+        return reply.send(citizenJson(report));
       },
     );
   };
