@@ -45,6 +45,7 @@ import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
 import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
+import { createSmsModule, type SmsModule } from './sms/sms-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -61,6 +62,8 @@ export interface Hotline {
   /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
   surveys: SurveyService;
   surveyJobs: SurveyJobs;
+  /** Texts to citizens; null with SMS_PROVIDER=off. */
+  sms: SmsModule | null;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -91,7 +94,23 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const repos = createRepositories(database, { slaHours: config.slaHours });
+  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Texts to citizens: every creation and change of a case, by whoever (dispatch jobs and
+  // surveys included), goes through the case repository, so that is where SMS listens.
+  const sms = config.sms
+    ? createSmsModule({
+        config: config.sms,
+        db: database.db,
+        cases: storedRepos.cases,
+        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+        producerConnection: { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: false },
+        prefix: config.jobs.prefix,
+        work: config.jobs.runWorkers,
+        now,
+        logger,
+      })
+    : null;
+  const repos = sms ? { ...storedRepos, cases: sms.wrapCases(storedRepos.cases) } : storedRepos;
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
   const stored = createStoredRecordings(config.ari);
   const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
@@ -333,7 +352,12 @@ export async function startHotline(
       },
       (err: Error) => logger.warn({ err: err.message }, `${what} sweep failed`),
     );
-  const sweepOutbound = () => Promise.all([runSweep('survey', surveys.sweep), runSweep('callback', callbacks.sweep)]);
+  // Texts whose job Redis never got (down, or flushed) are queued again.
+  const sweepSms = async () => {
+    const requeued = await sms?.service.sweep().catch((err: Error) => (logger.warn({ err: err.message }, 'SMS sweep failed'), 0));
+    if (requeued) logger.info({ requeued }, 'SMS sweep');
+  };
+  const sweepOutbound = () => Promise.all([runSweep('survey', surveys.sweep), runSweep('callback', callbacks.sweep), sweepSms()]);
   // At start-up as soon as Redis answers (outbound jobs ready), then with the other sweeps.
   void surveyJobs.ready.then(sweepOutbound);
   const sweep = setInterval(() => {
@@ -396,6 +420,7 @@ export async function startHotline(
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
+    smsWebhooks: sms?.webhooks,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in
     // ioredis's offline queue (the limiter then counts in memory).
@@ -428,7 +453,7 @@ export async function startHotline(
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       const force = redis.status !== 'ready';
-      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force)]), left(), logger);
+      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force), sms?.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
       redis.disconnect();
@@ -438,7 +463,7 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, sms, importFallback, url, stop };
 }
 
 /**

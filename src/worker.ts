@@ -11,6 +11,7 @@ import { createRepositories } from './adapters/db/repositories.js';
 import { startJobs } from './adapters/jobs/start-jobs.js';
 import { loadConfig } from './config.js';
 import { parseHolidays } from './domain/calendar/holidays.js';
+import { createSmsModule } from './sms/sms-module.js';
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
@@ -22,7 +23,21 @@ async function main(): Promise<void> {
   if (database.kind === 'pglite') {
     logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');
   }
-  const repos = createRepositories(database, { slaHours: config.slaHours });
+  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Dispatch marks cases dispatched here: the citizen's text is queued from here too, and sent by any worker.
+  const sms = config.sms
+    ? createSmsModule({
+        config: config.sms,
+        db: database.db,
+        cases: storedRepos.cases,
+        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+        prefix: config.jobs.prefix,
+        work: true,
+        now: () => new Date(),
+        logger,
+      })
+    : null;
+  const repos = sms ? { ...storedRepos, cases: sms.wrapCases(storedRepos.cases) } : storedRepos;
   const holidays = parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8')));
   const jobs = startJobs({
     redisUrl: config.redisUrl,
@@ -39,8 +54,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'worker shutting down');
     // Workers finish their current jobs before closing; what is left stays in Redis.
-    jobs
-      .close()
+    Promise.all([jobs.close(), sms?.close()])
       .then(() => database.close())
       .then(
         () => process.exit(0),

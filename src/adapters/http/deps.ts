@@ -8,6 +8,7 @@ import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
+import type { SmsWebhooks } from '../../sms/services/sms-ports.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -122,6 +123,8 @@ export interface HttpDeps {
   open311ApiKeys?: readonly string[];
   /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */
   smsWebhookToken?: string;
+  /** Outbound texts (SMS_PROVIDER): delivery reports, satisfaction answers, answers to forwarded texts. */
+  smsWebhooks?: SmsWebhooks | undefined;
   /** Per-IP limit on GET /api/health, kept apart so monitoring never eats the API's budget; 600 a minute by default. */
   healthRateLimit?: RateLimit;
   /**

@@ -8,7 +8,10 @@ import { isMobile, toAsciiDigits } from '../../domain/phone.js';
 import { closedText, createdText, dispatchedText, resolvedText, satisfactionText, type ReplyCodes } from './texts.js';
 
 export const SMS_KINDS = ['created', 'dispatched', 'resolved', 'closed', 'satisfaction'] as const;
+/** What can be switched off (SMS_KINDS); `reply` answers an inbound text forwarded by a gateway that does not relay our answer. */
 export type SmsKind = (typeof SMS_KINDS)[number];
+export const MESSAGE_KINDS = [...SMS_KINDS, 'reply'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Tehran wall-clock minutes since midnight; the window may cross midnight (22:00-07:00). */
 export interface QuietHours {

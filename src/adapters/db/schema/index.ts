@@ -12,3 +12,4 @@ export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
+export { smsMessages, SMS_MESSAGE_STATUSES } from './sms-messages.js';

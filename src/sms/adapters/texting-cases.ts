@@ -1,0 +1,41 @@
+/**
+ * Every case, whichever way it comes in (IVR, voicebox import, web form, Open311, staff)
+ * and whoever changes it (districts, dispatch, supervisors, surveys), passes through the
+ * case repository: wrapped, its creations and changes are handed to the SMS service. A
+ * texting failure never fails or holds up the case itself; the sweep sends what Redis missed.
+ */
+import type { Logger } from 'pino';
+import type { Case, CaseChange } from '../../domain/cases/case.js';
+import type { CaseRepo } from '../../domain/cases/ports.js';
+import { settledWithin } from '../../adapters/jobs/settled-within.js';
+
+const WAIT_MS = 2_000;
+
+export interface CaseTexts {
+  onCaseCreated(c: Case): Promise<unknown>;
+  onCaseChanged(c: Case, change: CaseChange): Promise<unknown>;
+}
+
+export function textingCases<R extends Pick<CaseRepo, 'create' | 'transition'>>(repo: R, texts: CaseTexts, logger: Logger, waitMs = WAIT_MS): R {
+  const hand = async (work: () => Promise<unknown>, caseId: string) => {
+    const done = await settledWithin(
+      Promise.resolve().then(work),
+      waitMs,
+      (err) => logger.error({ err: err.message, caseId }, 'SMS not queued'),
+    );
+    if (!done) logger.warn({ caseId }, 'SMS not queued yet (database or Redis slow)');
+  };
+  return {
+    ...repo,
+    async create(input) {
+      const created = await repo.create(input);
+      await hand(() => texts.onCaseCreated(created), created.id);
+      return created;
+    },
+    async transition(change) {
+      const changed = await repo.transition(change);
+      if (change.to !== undefined) await hand(() => texts.onCaseChanged(changed, change), changed.id);
+      return changed;
+    },
+  };
+}
