@@ -28,22 +28,13 @@ import { OfficeHoursService } from './services/office-hours-service.js';
 import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
-import { createCallbackRepo } from './adapters/db/callback-repo.js';
-import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
-import { createAriDialler, outboundCallOfChannel, outboundIdOfChannel, type OutboundFlow } from './adapters/jobs/ari-dialler.js';
-import { createCallbackService } from './services/callback-service.js';
-import type { Channel, Client } from 'ari-client';
-import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
-import { OUTBOUND_QUEUE, startSurveyJobs, surveyOnClose, type SurveyJobs } from './adapters/jobs/survey-jobs.js';
-import { createAriSurveyDialler } from './adapters/jobs/ari-survey-dialler.js';
-import { createSurveyService, type SurveyService } from './services/survey-service.js';
-import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/callbacks/retry-policy.js';
+import { createOutboundModule, type OutboundModule } from './outbound/outbound-module.js';
+import { OUTBOUND_QUEUE } from './outbound/adapters/jobs/outbound-jobs.js';
 import { createReportService } from './services/report-service.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { LiveStatsService } from './services/live-stats-service.js';
 import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
-import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
 
@@ -59,9 +50,8 @@ export interface Hotline {
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
   liveStats: LiveStatsService;
-  /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
-  surveys: SurveyService;
-  surveyJobs: SurveyJobs;
+  /** Calls the hotline places: satisfaction surveys and queue callbacks, on one job queue. */
+  outbound: OutboundModule;
   /** Texts to citizens; null with SMS_PROVIDER=off. */
   sms: SmsModule | null;
   /** Imports voice messages the dialplan recorded while the engine was away. */
@@ -125,13 +115,6 @@ export async function startHotline(
     logger,
     now,
   });
-  // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
-  // Every closure, whoever makes it, schedules the case's satisfaction survey.
-  const cases = surveyOnClose(
-    routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
-    (c, closedAt) => surveys.onCaseClosed(c, closedAt),
-    logger.child({ component: 'surveys' }),
-  );
 
   const redis = new Redis(config.redisUrl, {
     lazyConnect: true,
@@ -178,14 +161,31 @@ export async function startHotline(
   });
   ami.on('event', (event: Record<string, unknown>) => void agents.onAmiEvent(event));
 
-  const callbackRepo = createCallbackRepo(database.db);
+  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
+  const outbound = createOutboundModule({
+    db: database.db,
+    repos,
+    ari,
+    ami,
+    config,
+    holidays,
+    stored,
+    recordings,
+    redisReady: () => redis.status === 'ready',
+    now,
+    logger,
+  });
+  // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
+  // Every closure, whoever makes it, schedules the case's satisfaction survey.
+  const cases = outbound.surveyOnClose(routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })));
+
   const liveStatsRepo = createLiveStatsRepo(database.db);
   // The wallboard and the reports charge the same configured wrap-up to a call without one recorded.
   const statsConfig = statsDefaults({ wrapUpSec: wrapUpPerQueue(config) });
   const liveStats = new LiveStatsService({
     ami,
     todaysCalls: (at) => liveStatsRepo.todaysQueuedCalls(at),
-    callbacksPending: () => callbackRepo.countPendingByQueue(),
+    callbacksPending: () => outbound.callbacksPending(),
     config: statsConfig,
     now,
     logger: logger.child({ component: 'live-stats' }),
@@ -193,76 +193,9 @@ export async function startHotline(
   // A restart does not zero the wallboard: each AMI connection rebuilds it from QueueStatus and today's rows.
   ami.on('connected', () => void liveStats.seed());
   ami.on('event', (event: Record<string, unknown>) => liveStats.onAmiEvent(event));
+  outbound.onCallbacksChanged(() => void liveStats.refreshCallbacks());
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
-
-  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
-
-  // The sweeps' view of Asterisk: outbound calls (surveys or callbacks) whose channel is still up.
-  const liveOutboundCalls = (flow: OutboundFlow) => async (): Promise<ReadonlySet<string>> => {
-    const client = ari.client;
-    if (!client) throw new Error('ARI is not connected');
-    const channels = await client.channels.list();
-    return new Set(channels.map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));
-  };
-
-  // BullMQ needs its own connections that wait for Redis instead of failing requests.
-  const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
-  // Every change of a callback's status may change the wallboard's callbacks pending.
-  const countedCallbacks = notifyingChanges(callbackRepo, () => void liveStats.refreshCallbacks());
-  const callbacks = createCallbackService({
-    callbacks: countedCallbacks,
-    calls: repos.calls,
-    schedule: (id, attempt, at) => surveyJobs.scheduleCallback(id, attempt, at),
-    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
-    now,
-    logger: logger.child({ component: 'callbacks' }),
-    liveCalls: liveOutboundCalls('callback'),
-    ensureQueued: (id, attempt, at) => surveyJobs.ensureCallbackQueued(id, attempt, at),
-  });
-  // Callback calls run on the survey calls' queue, under its one global cap.
-  const callbackCalls = createCallbackCalls({
-    callbacks: countedCallbacks,
-    dialler: createAriDialler({ ari, ami, config: config.dialler }),
-    window: config.surveys.window,
-    holidays,
-    callEnded: (input) => callbacks.onCallEnded(input),
-    now,
-    logger,
-  });
-
-  const surveyRepo = createSurveyRepo(database.db);
-  const doNotCall = createDoNotCallRepo(database.db);
-  const surveys: SurveyService = createSurveyService({
-    surveys: surveyRepo,
-    doNotCall,
-    cases: repos.cases,
-    schedule: (job) => surveyJobs.schedule(job),
-    callOver: (surveyId) => surveyJobs.callOver(surveyId),
-    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window: config.surveys.window, holidays },
-    now,
-    logger,
-    liveCalls: liveOutboundCalls('survey'),
-    ensureQueued: (job) => surveyJobs.ensureQueued(job),
-    comments: { stored, recordings },
-  });
-  const surveyJobs: SurveyJobs = startSurveyJobs({
-    connection: jobsConnection,
-    producerConnection: { ...jobsConnection, enableOfflineQueue: false },
-    prefix: config.jobs.prefix,
-    work: config.jobs.runWorkers,
-    maxConcurrent: config.surveys.maxConcurrent,
-    callbackCalls: () => callbackCalls,
-    surveys: surveyRepo,
-    cases: repos.cases,
-    doNotCall,
-    dialler: createAriSurveyDialler({ ari, config: config.dialler }),
-    window: config.surveys.window,
-    holidays,
-    callEnded: (input) => surveys.onCallEnded(input),
-    now,
-    logger,
-  });
 
   const services = createIvrCallServices({
     cases,
@@ -270,7 +203,7 @@ export async function startHotline(
     recordings,
     stored,
     officeOpen: (at) => hours.isOpen(at),
-    requestCallback: (input) => callbacks.request(input),
+    requestCallback: (input) => outbound.callbacks.request(input),
     now,
     logger: logger.child({ component: 'ivr' }),
   });
@@ -280,38 +213,8 @@ export async function startHotline(
     services,
     logger,
     now,
-    outbound: {
-      callback: (client, channel, args) => {
-        answeredChannels.add(channel.id);
-        return callbacks.answered(client, channel, args[0] ?? '');
-      },
-      survey: (client, channel, args) => {
-        answeredChannels.add(channel.id);
-        return surveys.answered(client, channel, args[0] ?? '');
-      },
-    },
-    isOutboundChannel: (channelId) => outboundCallOfChannel(channelId) !== null,
-  });
-
-  // Outbound channels that entered Stasis (answered): their ChannelDestroyed says so.
-  const answeredChannels = new Set<string>();
-  ari.on('client', (client: Client) => {
-    client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
-      const call = outboundCallOfChannel(channel.id);
-      if (!call) return;
-      const answered = answeredChannels.delete(channel.id);
-      const cause = typeof event.cause === 'number' ? event.cause : null;
-      if (call.flow === 'callback') {
-        void callbacks
-          .onCallEnded({ callbackId: call.id, answered, cause })
-          .catch((err: Error) => logger.warn({ err: err.message, callbackId: call.id }, 'callback attempt not recorded'));
-      } else if (!answered) {
-        // An answered survey reports its end (with the answers) from its flow.
-        void surveys
-          .onCallEnded({ surveyId: call.id, answered: false, cause })
-          .catch((err: Error) => logger.warn({ err: err.message, surveyId: call.id }, 'survey attempt not recorded'));
-      }
-    });
+    outbound: outbound.stasis.flows,
+    isOutboundChannel: outbound.stasis.isOutboundChannel,
   });
 
   let importing: Promise<number> | undefined;
@@ -345,26 +248,14 @@ export async function startHotline(
   });
   ari.start();
 
-  const runSweep = (what: string, sweep: () => Promise<OutboundSweepResult>) =>
-    sweep().then(
-      (swept) => {
-        if (swept.lost + swept.requeued > 0) logger.info(swept, `${what} sweep`);
-      },
-      (err: Error) => logger.warn({ err: err.message }, `${what} sweep failed`),
-    );
   // Texts whose job Redis never got (down, or flushed) are queued again.
   const sweepSms = async () => {
     const requeued = await sms?.service.sweep().catch((err: Error) => (logger.warn({ err: err.message }, 'SMS sweep failed'), 0));
     if (requeued) logger.info({ requeued }, 'SMS sweep');
   };
-  const sweepOutbound = () => Promise.all([runSweep('survey', surveys.sweep), runSweep('callback', callbacks.sweep), sweepSms()]);
-  // At start-up as soon as Redis answers (outbound jobs ready), then with the other sweeps.
-  void surveyJobs.ready.then(sweepOutbound);
   const sweep = setInterval(() => {
     if (ari.isConnected()) importFallback().catch(() => undefined);
-    if (redis.status === 'ready') {
-      void sweepOutbound();
-    }
+    if (redis.status === 'ready') void sweepSms();
   }, FALLBACK_SWEEP_MS);
   const astdbSync = setInterval(() => {
     if (ami.isConnected()) hours.syncToAsterisk(now()).catch(() => undefined);
@@ -386,7 +277,7 @@ export async function startHotline(
     cases,
     calls: repos.calls,
     dispatch: jobs.dispatch,
-    surveys,
+    surveys: outbound.surveys,
     recordings,
     health,
     healthWarnings: () => redisWarnings,
@@ -407,12 +298,12 @@ export async function startHotline(
     liveStats,
     metrics: config.metricsEnabled
       ? async () => {
-          const [dispatch, outbound] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(surveyJobs.queue)]);
+          const [dispatch, outboundCalls] = await Promise.all([jobCounts(jobs.dispatch.queue), jobCounts(outbound.jobs.queue)]);
           return renderMetrics({
             stats: liveStats.snapshot(),
             connections: { ari: ari.isConnected(), ami: ami.isConnected() },
             // One queue for survey and callback calls (they share the trunk's cap).
-            jobs: { dispatch, [OUTBOUND_QUEUE]: outbound },
+            jobs: { dispatch, [OUTBOUND_QUEUE]: outboundCalls },
           });
         }
       : undefined,
@@ -453,7 +344,7 @@ export async function startHotline(
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       const force = redis.status !== 'ready';
-      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force), sms?.close(force)]), left(), logger);
+      await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
       redis.disconnect();
@@ -463,7 +354,7 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, sms, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, outbound, sms, importFallback, url, stop };
 }
 
 /**
@@ -483,21 +374,6 @@ async function jobCounts(queue: Queue): Promise<JobCounts | null> {
 function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
   const { default: fallback, ...perQueue } = config.agents.wrapUpSeconds;
   return { ...Object.fromEntries(QUEUES.map((q) => [q, fallback])), ...perQueue };
-}
-
-/** The repo as it is, calling `changed` after each write that can change a callback's status. */
-function notifyingChanges<T extends { create: (...a: never[]) => Promise<unknown>; startAttempt: (...a: never[]) => Promise<unknown>; setStatus: (...a: never[]) => Promise<unknown> }>(
-  repo: T,
-  changed: () => void,
-): T {
-  const after =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const result = await fn(...args);
-      changed();
-      return result;
-    };
-  return { ...repo, create: after(repo.create), startAttempt: after(repo.startAttempt), setStatus: after(repo.setStatus) };
 }
 
 function hopsTrusted(hops: number): (address: string, hop: number) => boolean {

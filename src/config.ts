@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
-import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './domain/callbacks/dialling-window.js';
+import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './outbound/domain/dialling-window.js';
 import { parseSmsConfig, type SmsConfig } from './sms/sms-config.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */

@@ -5,6 +5,7 @@ import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import { normalizePhone } from '../domain/phone.js';
 import { newestTakes, parseVoiceboxName, type KeptMessage } from '../domain/ivr/kept-message.js';
 import { importRecording } from './recording-import.js';
+import { eachWithLimit } from '../domain/concurrency.js';
 
 export const FALLBACK_PREFIX = 'hotline-fallback/';
 
@@ -107,11 +108,14 @@ export async function importFallbackMessages(deps: {
   const { stored, logger } = deps;
   const { keep, superseded } = newestTakes(leftMessages(await stored.list(), deps.now()));
   let imported = 0;
-  for (const left of keep) {
+  // A few at a time: one slow download (retried for seconds) must not hold up the
+  // hundreds of messages a long outage can leave. Each call has one take in `keep`, so
+  // no two lanes touch the same call.
+  await eachWithLimit(keep, IMPORT_CONCURRENCY, async (left) => {
     const { message, storedName } = left;
     const earlierTakes = superseded.filter((s) => s.message.callId === message.callId).map((s) => s.storedName);
     try {
-      if (await deps.isCallActive(message.callId)) continue;
+      if (await deps.isCallActive(message.callId)) return;
       const call = await deps.calls.start({
         uniqueId: message.callId,
         caller: message.caller ? (normalizePhone(message.caller) ?? message.caller) : null,
@@ -123,15 +127,16 @@ export async function importFallbackMessages(deps: {
       const district = message.district ?? call.district ?? null;
       if (!call.caseId) {
         const fetched = await importRecording(stored, deps.recordings, storedName, `${left.source}-${message.callId}`, logger, {
+          callOver: true,
           ...(deps.retryDelayMs !== undefined ? { retryDelayMs: deps.retryDelayMs } : {}),
         });
-        if (fetched.kind === 'failed') continue;
+        if (fetched.kind === 'failed') return;
         if (fetched.kind === 'empty') {
           // The caller hung up before saying anything: no message, and fetching it again at
           // every sweep would only slow the imports of real ones.
           for (const name of [storedName, ...earlierTakes]) await stored.remove(name);
           logger.info({ storedName }, 'empty voice message dropped');
-          continue;
+          return;
         }
         const recording = fetched.key;
         const created = await deps.cases.create({
@@ -162,6 +167,10 @@ export async function importFallbackMessages(deps: {
     } catch (err) {
       logger.error({ err: (err as Error).message, storedName }, 'voice message not imported yet');
     }
-  }
+  });
   return imported;
 }
+
+/** Messages imported side by side. */
+const IMPORT_CONCURRENCY = 4;
+

@@ -19,7 +19,7 @@ export function createIvrCallServices(deps: {
   recordings: RecordingStore;
   stored: StoredRecordings;
   officeOpen: (now: Date) => boolean;
-  /** Stores a callback request and queues its dialling (services/callback-service.ts). */
+  /** Stores a callback request and queues its dialling (outbound/services/callback-service.ts). */
   requestCallback: (input: { callUniqueId: string; caller: string | null }) => Promise<unknown>;
   now: () => Date;
   logger: Logger;

@@ -44,6 +44,12 @@ describe('importRecording', () => {
     expect(f.saved.size).toBe(0);
   });
 
+  it("takes a bare header as empty at first sight when the call is over (its file is final)", async () => {
+    const f = fixture([HEADER_ONLY, WITH_AUDIO]);
+    await expect(importRecording(f.stored, f.store, 'n', 'k', silent, { retryDelayMs: 1, callOver: true })).resolves.toEqual({ kind: 'empty' });
+    expect(f.downloads()).toBe(1);
+  });
+
   it('reports a download that keeps failing as failed, never as empty (the file must stay)', async () => {
     const f = fixture([HEADER_ONLY, new Error('HTTP 503')]);
     await expect(importRecording(f.stored, f.store, 'n', 'k', silent, { retryDelayMs: 1 })).resolves.toEqual({ kind: 'failed' });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import { eq } from 'drizzle-orm';
-import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
+import { createCallbackRepo } from '../../src/outbound/adapters/db/callback-repo.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { callbacks } from '../../src/adapters/db/schema/index.js';
 import type { Hotline } from '../../src/app.js';

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
-import { surveyJobId } from '../../src/domain/callbacks/survey-eligibility.js';
-import { surveyAttemptJobId } from '../../src/services/survey-service.js';
+import { surveyJobId } from '../../src/outbound/domain/survey-eligibility.js';
+import { surveyAttemptJobId } from '../../src/outbound/services/survey-service.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { closeThroughApi, promptStarted } from '../helpers/survey-calls.js';
 import { CitizenLine } from '../helpers/citizen.js';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   line = await CitizenLine.connect();
   ami = await testAmi();
   await installTestDialplan(ami);
-  await hotline.surveyJobs.ready;
+  await hotline.outbound.jobs.ready;
 });
 
 afterAll(async () => {
@@ -62,12 +62,12 @@ async function closedCase(phone: string) {
 }
 
 async function survey(trackingNumber: string) {
-  const [first] = await hotline.surveys.listForCase(trackingNumber);
+  const [first] = await hotline.outbound.surveys.listForCase(trackingNumber);
   return first;
 }
 
 async function job(id: string): Promise<Job> {
-  const found = await hotline.surveyJobs.queue.getJob(id);
+  const found = await hotline.outbound.jobs.queue.getJob(id);
   if (!found) throw new Error(`no job ${id}`);
   return found;
 }
@@ -128,7 +128,7 @@ describe('survey dialling rules on the sandbox', () => {
     const done = (await survey(c.trackingNumber))!;
     expect(done).toMatchObject({ attempts: 3, endReason: 'attempts_exhausted' });
     expect(done.attemptHistory.map((a) => a.outcome)).toEqual(['no_answer', 'busy', 'no_answer']);
-    expect(await hotline.surveyJobs.queue.getJob(surveyAttemptJobId(c.id, 1, 4))).toBeUndefined();
+    expect(await hotline.outbound.jobs.queue.getJob(surveyAttemptJobId(c.id, 1, 4))).toBeUndefined();
     expect(line.hasLeg('callee', phone)).toBe(false);
   }, 120_000);
 
@@ -174,7 +174,7 @@ describe('survey dialling rules on the sandbox', () => {
     const next = await closedCase(phone);
     const none = await survey(next.trackingNumber);
     expect(none === undefined || none.status === 'cancelled').toBe(true);
-    expect(await hotline.surveyJobs.queue.getJob(surveyJobId(next.id, 1))).toBeUndefined();
+    expect(await hotline.outbound.jobs.queue.getJob(surveyJobId(next.id, 1))).toBeUndefined();
   }, 120_000);
 
   it(`never has more than ${CAP} survey calls on the line under 50 closures at once`, async () => {

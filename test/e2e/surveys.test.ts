@@ -69,7 +69,7 @@ describe('satisfaction survey after a case closes', () => {
     await thanks;
 
     for (;;) {
-      const [survey] = await hotline.surveys.listForCase(created.trackingNumber);
+      const [survey] = await hotline.outbound.surveys.listForCase(created.trackingNumber);
       if (survey && survey.status === 'answered') {
         expect(survey).toMatchObject({ solved: false, rating: 2 });
         break;
@@ -77,9 +77,9 @@ describe('satisfaction survey after a case closes', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     // The voice comment is copied from Asterisk to the engine, then served to supervisors.
-    const surveyId = (await hotline.surveys.listForCase(created.trackingNumber))[0]!.id;
+    const surveyId = (await hotline.outbound.surveys.listForCase(created.trackingNumber))[0]!.id;
     await expect
-      .poll(async () => (await hotline.surveys.listForCase(created.trackingNumber))[0]?.commentRecording, { timeout: 20_000 })
+      .poll(async () => (await hotline.outbound.surveys.listForCase(created.trackingNumber))[0]?.commentRecording, { timeout: 20_000 })
       .toBe(`survey-${surveyId}-comment.wav`);
     const audio = await hotline.http.inject({
       method: 'GET',
@@ -127,7 +127,7 @@ describe('satisfaction survey after a case closes', () => {
     const restarted = await startTestEngine(first.config);
     hotline = restarted.hotline;
     cleanup = async () => (await restarted.cleanup(), await first.cleanup());
-    const [survey] = await hotline.surveys.listForCase(created.trackingNumber);
+    const [survey] = await hotline.outbound.surveys.listForCase(created.trackingNumber);
     expect(survey).toMatchObject({ status: 'answered', solved: true, rating: null });
     expect((await createRepositories(hotline.database).cases.findByTrackingNumber(created.trackingNumber))?.status).toBe('closed');
   }, 180_000);

@@ -1,12 +1,12 @@
 import pino from 'pino';
 import type { Database } from '../../src/adapters/db/database.js';
 import { calls, cases, surveys, users } from '../../src/adapters/db/schema/index.js';
-import type { SurveyRecordStatus } from '../../src/adapters/db/schema/surveys.js';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
-import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
+import type { SurveyRecordStatus } from '../../src/outbound/domain/survey-eligibility.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/outbound/adapters/db/survey-repo.js';
+import { DEFAULT_DIALLING_WINDOW } from '../../src/outbound/domain/dialling-window.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/outbound/domain/retry-policy.js';
 import type { CaseCategory, QueueName } from '../../src/domain/cases/case.js';
-import { createSurveyService, type SurveyService } from '../../src/services/survey-service.js';
+import { createSurveyService, type SurveyService } from '../../src/outbound/services/survey-service.js';
 import type { HttpBackend } from './http-app.js';
 
 /** One closed case with its one survey, as the satisfaction report and flagged list read them. */

@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
+import { createCallbackRepo } from '../../src/outbound/adapters/db/callback-repo.js';
 import type { Database } from '../../src/adapters/db/database.js';
 import type { Repositories } from '../../src/adapters/db/repositories.js';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
-import { createCallbackCalls, DEFAULT_CALLBACK_MAX_CALL_MS, type Dialler } from '../../src/adapters/jobs/callback-jobs.js';
-import { OUTBOUND_QUEUE, startSurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
-import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
-import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
-import { createCallbackService } from '../../src/services/callback-service.js';
-import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
-import { createSurveyService } from '../../src/services/survey-service.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/outbound/adapters/db/survey-repo.js';
+import { createCallbackCalls } from '../../src/outbound/adapters/jobs/callback-jobs.js';
+import { OUTBOUND_QUEUE, startOutboundJobs } from '../../src/outbound/adapters/jobs/outbound-jobs.js';
+import { DEFAULT_CALLBACK_MAX_CALL_MS, type CallbackDialler } from '../../src/outbound/ports.js';
+import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/outbound/domain/dialling-window.js';
+import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/outbound/domain/retry-policy.js';
+import { createCallbackService } from '../../src/outbound/services/callback-service.js';
+import { ENGINE_LOST } from '../../src/outbound/services/outbound-sweep.js';
+import { createSurveyService } from '../../src/outbound/services/survey-service.js';
 import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { NO_COMMENTS } from '../helpers/surveyed-cases.js';
 
@@ -46,7 +47,7 @@ function engine(cap = 5, opts: { live?: Set<string> | null; work?: boolean } = {
   const placed: string[] = [];
   const onLine = new Set<string>();
   let agentsFree = 1;
-  const dialler: Dialler = {
+  const dialler: CallbackDialler = {
     async originate({ callbackId }) {
       placed.push(`callback:${callbackId}`);
       onLine.add(callbackId);
@@ -88,7 +89,7 @@ function engine(cap = 5, opts: { live?: Set<string> | null; work?: boolean } = {
     logger,
     pollMs: 50,
   });
-  const jobs = startSurveyJobs({
+  const jobs = startOutboundJobs({
     connection,
     prefix,
     maxConcurrent: cap,

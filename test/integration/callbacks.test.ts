@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
+import { createCallbackRepo } from '../../src/outbound/adapters/db/callback-repo.js';
 import { openDatabase, type Database } from '../../src/adapters/db/database.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
-import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
-import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS } from '../../src/domain/callbacks/retry-policy.js';
-import { createCallbackService } from '../../src/services/callback-service.js';
+import { DEFAULT_DIALLING_WINDOW } from '../../src/outbound/domain/dialling-window.js';
+import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS } from '../../src/outbound/domain/retry-policy.js';
+import { createCallbackService } from '../../src/outbound/services/callback-service.js';
 
 const policy = { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window: DEFAULT_DIALLING_WINDOW, holidays: [] };
 

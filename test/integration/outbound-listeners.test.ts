@@ -8,8 +8,8 @@ import type { EventEmitter } from 'node:events';
 import type { Channel } from 'ari-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AriConnection } from '../../src/adapters/ari/ari-connection.js';
-import { runSurveyCall } from '../../src/adapters/ari/survey-call.js';
-import type { SurveyResult, SurveyState } from '../../src/domain/callbacks/survey-flow.js';
+import { runSurveyCall } from '../../src/outbound/adapters/ari/survey-call.js';
+import type { SurveyResult, SurveyState } from '../../src/outbound/domain/survey-flow.js';
 import { loadConfig } from '../../src/config.js';
 import { capturingLogger } from '../helpers/http-app.js';
 

@@ -13,17 +13,19 @@ import type { Job } from 'bullmq';
 import { inArray } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/outbound/adapters/db/survey-repo.js';
 import { cases } from '../../src/adapters/db/schema/index.js';
 import { startDispatch } from '../../src/adapters/jobs/dispatch.js';
 import { dispatchJobId } from '../../src/adapters/jobs/queues.js';
 import { readRedisSettings, UNKNOWN } from '../../src/adapters/jobs/redis-settings.js';
 import { routeOnDistrict } from '../../src/adapters/jobs/routing.js';
 import { startSla } from '../../src/adapters/jobs/sla.js';
-import { startSurveyJobs, surveyOnClose, type SurveyDialler } from '../../src/adapters/jobs/survey-jobs.js';
-import { DEFAULT_DIALLING_WINDOW } from '../../src/domain/callbacks/dialling-window.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
-import { createSurveyService } from '../../src/services/survey-service.js';
+import { startOutboundJobs } from '../../src/outbound/adapters/jobs/outbound-jobs.js';
+import { surveyOnClose } from '../../src/outbound/adapters/jobs/survey-on-close.js';
+import type { SurveyDialler } from '../../src/outbound/ports.js';
+import { DEFAULT_DIALLING_WINDOW } from '../../src/outbound/domain/dialling-window.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/outbound/domain/retry-policy.js';
+import { createSurveyService } from '../../src/outbound/services/survey-service.js';
 import { startHotline } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createTestPostgresDatabase } from '../helpers/database.js';
@@ -118,7 +120,7 @@ async function engineParts() {
       },
     },
   });
-  const surveyJobs = startSurveyJobs({
+  const surveyJobs = startOutboundJobs({
     connection,
     producerConnection: { ...connection, enableOfflineQueue: false },
     prefix,

@@ -9,15 +9,17 @@ import type { StoredRecordings } from '../../src/adapters/ari/stored-recordings.
 import type { Database } from '../../src/adapters/db/database.js';
 import { createFileRecordingStore, type RecordingStore } from '../../src/adapters/db/recording-store.js';
 import type { Repositories } from '../../src/adapters/db/repositories.js';
-import { createDoNotCallRepo, createSurveyRepo } from '../../src/adapters/db/survey-repo.js';
+import { createDoNotCallRepo, createSurveyRepo } from '../../src/outbound/adapters/db/survey-repo.js';
 import { buildServer } from '../../src/adapters/http/server.js';
-import { startSurveyJobs, OUTBOUND_QUEUE, surveyOnClose, type SurveyDialler, type SurveyJobs } from '../../src/adapters/jobs/survey-jobs.js';
-import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/domain/callbacks/dialling-window.js';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/domain/callbacks/retry-policy.js';
-import type { SurveyResult } from '../../src/domain/callbacks/survey-flow.js';
+import { startOutboundJobs, OUTBOUND_QUEUE, type OutboundJobs } from '../../src/outbound/adapters/jobs/outbound-jobs.js';
+import { surveyOnClose } from '../../src/outbound/adapters/jobs/survey-on-close.js';
+import type { SurveyDialler, SurveyJob } from '../../src/outbound/ports.js';
+import { DEFAULT_DIALLING_WINDOW, type DiallingWindowConfig } from '../../src/outbound/domain/dialling-window.js';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from '../../src/outbound/domain/retry-policy.js';
+import type { SurveyResult } from '../../src/outbound/domain/survey-flow.js';
 import type { Case } from '../../src/domain/cases/case.js';
-import { ENGINE_LOST } from '../../src/services/outbound-sweep.js';
-import { createSurveyService, type SurveyJob, type SurveyService } from '../../src/services/survey-service.js';
+import { ENGINE_LOST } from '../../src/outbound/services/outbound-sweep.js';
+import { createSurveyService, type SurveyService } from '../../src/outbound/services/survey-service.js';
 import { connection, useJobTestBed } from '../helpers/job-test-bed.js';
 import { ALL_UP, capturingLogger, officeHours, serviceDeps, TEST_ADMIN_TOKEN } from '../helpers/http-app.js';
 import { wav } from '../helpers/wav.js';
@@ -146,7 +148,7 @@ function harness(
   const phone = standInDialler();
   const surveyRepo = createSurveyRepo(database.db);
   const doNotCall = createDoNotCallRepo(database.db);
-  const jobs: SurveyJobs[] = [];
+  const jobs: OutboundJobs[] = [];
   const service: SurveyService = createSurveyService({
     surveys: surveyRepo,
     doNotCall,
@@ -166,7 +168,7 @@ function harness(
     comments: { stored: asterisk.stored, recordings, retryDelayMs: 0 },
   });
   for (let i = 0; i < (opts.workers ?? 1); i++) {
-    const j = startSurveyJobs({
+    const j = startOutboundJobs({
       connection,
       prefix,
       maxConcurrent: opts.maxConcurrent ?? 10,

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCallbackRepo } from '../../src/adapters/db/callback-repo.js';
+import { createCallbackRepo } from '../../src/outbound/adapters/db/callback-repo.js';
 import { createLiveStatsRepo } from '../../src/adapters/db/live-stats-repo.js';
 import * as ami from '../helpers/ami-fixtures.js';
 import type { User } from '../../src/domain/users/user.js';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AriConnection } from './ari-connection.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
 import { within } from './time-limit.js';
+import { eachWithLimit } from '../../domain/concurrency.js';
 
 /** How long a shutdown waits for hung-up outbound calls to record what they collected. */
 const OUTBOUND_END_WAIT_MS = 5_000;
@@ -12,6 +13,9 @@ const RECONCILE_EVERY_MS = 15_000;
 const KEPT_EXTENSION = 'kept';
 /** How long the welcome waits on the open-case lookup before going on without it. */
 const OPEN_CASE_WAIT_MS = 1_500;
+/** Callers resumed at once after a restart: enough that 100 hear the IVR within a second or two, few enough not to flood ARI. */
+const RESUME_CONCURRENCY = 25;
+
 
 export interface StasisAppServices extends CallServices {
   /** Records the call (idempotent per channel). */
@@ -228,14 +232,17 @@ export class StasisApp<S extends IvrStateView> {
       }
       this.endSession(id);
     }
-    for (const id of inStasis) {
-      if (this.owns(id)) continue;
+    // Side by side, not one after another: each resume waits on Asterisk and on the
+    // open-case lookup (up to OPEN_CASE_WAIT_MS), so a queue of 100 callers resumed in
+    // turn kept the last of them in silence for many seconds after a restart.
+    const orphans = [...inStasis].filter((id) => !this.owns(id));
+    await eachWithLimit(orphans, RESUME_CONCURRENCY, async (id) => {
       try {
         await this.resume(client, id);
       } catch (err) {
         logger.error({ err: (err as Error).message, callId: id }, 'could not resume a call found in Stasis');
       }
-    }
+    });
   }
 
   /**

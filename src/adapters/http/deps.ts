@@ -6,7 +6,7 @@ import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AgentDesk, CallCases, SupervisorDesk } from '../../services/agent-ports.js';
 import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
-import type { SurveyService } from '../../services/survey-service.js';
+import type { SurveyService } from '../../outbound/services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
 import type { SmsWebhooks } from '../../sms/services/sms-ports.js';
 

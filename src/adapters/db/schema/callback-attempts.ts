@@ -16,7 +16,7 @@ export const callbackAttempts = pgTable(
     hangupCause: integer('hangup_cause'),
     /** Asterisk's name for the cause, or why none came (`engine-lost`). */
     hangupCauseName: text('hangup_cause_name'),
-    /** AttemptOutcome (domain/callbacks/retry-policy.ts); null while the call is on. */
+    /** AttemptOutcome (outbound/domain/retry-policy.ts); null while the call is on. */
     outcome: text('outcome'),
   },
   (t) => [uniqueIndex('callback_attempts_callback_id_attempt_idx').on(t.callbackId, t.attempt)],

@@ -9,7 +9,7 @@ export { callbacks, CALLBACK_STATUSES } from './callbacks.js';
 export { callbackAttempts } from './callback-attempts.js';
 export { districts } from './districts.js';
 export { caseDispatches } from './case-dispatches.js';
-export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
+export { surveys, surveyAttempts } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
 export { smsMessages, SMS_MESSAGE_STATUSES } from './sms-messages.js';

@@ -2,17 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { oneOf } from './check-in.js';
 import { cases } from './cases.js';
-
-export const SURVEY_RECORD_STATUSES = [
-  'pending',
-  'dialling',
-  'answered',
-  'no_answer',
-  'failed',
-  'opted_out',
-  'cancelled',
-] as const;
-export type SurveyRecordStatus = (typeof SURVEY_RECORD_STATUSES)[number];
+import { SURVEY_RECORD_STATUSES, type SurveyRecordStatus } from '../../../outbound/domain/survey-eligibility.js';
 
 /** A satisfaction survey call about a closed case: its state, and the answers once given. */
 export const surveys = pgTable(
@@ -84,7 +74,7 @@ export const surveyAttempts = pgTable(
     /** Q.850 cause from Asterisk; null when the originate itself failed. */
     hangupCause: integer('hangup_cause'),
     hangupCauseName: text('hangup_cause_name'),
-    /** AttemptOutcome (domain/callbacks/retry-policy.ts); null while the call is on. */
+    /** AttemptOutcome (outbound/domain/retry-policy.ts); null while the call is on. */
     outcome: text('outcome'),
   },
   (t) => [uniqueIndex('survey_attempts_survey_id_attempt_idx').on(t.surveyId, t.attempt)],

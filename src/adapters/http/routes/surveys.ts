@@ -7,12 +7,12 @@ import { TrackingNumber } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
 import { normalizePhoneOrFail } from '../phone.js';
-import type { SurveyWithAttempts } from '../../../services/survey-service.js';
-import { SURVEY_RECORD_STATUSES } from '../../db/schema/surveys.js';
-import { ATTEMPT_OUTCOMES } from '../../../domain/callbacks/retry-policy.js';
+import type { SurveyWithAttempts } from '../../../outbound/services/survey-service.js';
+import { SURVEY_RECORD_STATUSES } from '../../../outbound/domain/survey-eligibility.js';
+import { ATTEMPT_OUTCOMES } from '../../../outbound/domain/retry-policy.js';
 import { normalizePhone } from '../../../domain/phone.js';
 import { CASE_CATEGORIES } from '../../../domain/cases/case.js';
-import type { FlaggedSurveyRow } from '../../db/survey-repo.js';
+import type { FlaggedSurveyRow } from '../../../outbound/adapters/db/survey-repo.js';
 import { AudioStream } from './cases.js';
 
 const Phone = TextLine({ minLength: 1, maxLength: 32, examples: ['09121234567'] });

@@ -1,11 +1,10 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import type { SurveyStatus } from '../../domain/callbacks/survey-eligibility.js';
-import { normalizePhone } from '../../domain/phone.js';
+import { normalizePhone } from '../../../domain/phone.js';
 import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
-import type { Db } from './database.js';
-import { cases } from './schema/cases.js';
-import { doNotCall } from './schema/do-not-call.js';
-import { surveyAttempts, surveys, type SurveyRecordStatus } from './schema/surveys.js';
+import type { Db } from '../../../adapters/db/database.js';
+import { cases } from '../../../adapters/db/schema/cases.js';
+import { doNotCall } from '../../../adapters/db/schema/do-not-call.js';
+import { surveyAttempts, surveys } from '../../../adapters/db/schema/surveys.js';
 
 /** Survey ids are UUIDs; anything else (36 dashes included) is no survey, not a query PostgreSQL refuses. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -18,14 +17,6 @@ export type DoNotCallRow = typeof doNotCall.$inferSelect;
 export interface InFlightSurvey {
   survey: SurveyRow;
   attempt: SurveyAttemptRow;
-}
-
-/** The three-way status the eligibility rules reason about. */
-export function eligibilityStatus(status: SurveyRecordStatus): SurveyStatus {
-  if (status === 'pending' || status === 'dialling') return 'pending';
-  // Someone picked up (and maybe asked not to be called again): the case had its survey.
-  if (status === 'answered' || status === 'opted_out') return 'answered';
-  return 'unanswered';
 }
 
 /** A survey whose answers reopened its case, with what a supervisor needs to pick it up. */

@@ -1,36 +1,19 @@
-import type { Channel, Client } from 'ari-client';
 import type { Logger } from 'pino';
+import type { CallRepo } from '../../domain/cases/ports.js';
+import { maskPhone, normalizePhone } from '../../domain/phone.js';
+import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/retry-policy.js';
 import type { CallbackRepo, CallbackRow } from '../adapters/db/callback-repo.js';
-import { DEFAULT_CALLBACK_MAX_CALL_MS } from '../adapters/jobs/callback-jobs.js';
-import type { CallRepo } from '../domain/cases/ports.js';
-import { maskPhone, normalizePhone } from '../domain/phone.js';
-import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/callbacks/retry-policy.js';
+import { DEFAULT_CALLBACK_MAX_CALL_MS, type CallbackCallEnded } from '../ports.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
 
-/** What the ARI side (or the job, for a failed originate) reports when a callback call is over. */
-export interface CallbackCallEnded {
-  callbackId: string;
-  /** Whether the citizen answered (the channel entered Stasis with the callback flow). */
-  answered: boolean;
-  /** Q.850 hangup cause (ChannelDestroyed.cause); null when none came. */
-  cause: number | null;
-  /** Why no cause came (e.g. `engine-lost`), stored as the attempt's cause name. */
-  lost?: string | undefined;
-  /** Ignore the report when the attempt was answered (a job's timeout on a long answered call). */
-  onlyIfUnanswered?: boolean;
-}
-
-/** A callback goes ahead of callers who are only now joining: it kept its place. */
-export const CALLBACK_QUEUE_PRIORITY = 10;
-/** Longest the callback's greeting may take before the call goes on to the queue anyway. */
-const CALLBACK_INTRO_MAX_MS = 30_000;
 const SCHEDULE_WAIT_MS = 2_000;
 /** Twice a callback job's own limit per call: past it, no worker is waiting on the call. */
 export const DEFAULT_CALLBACK_IN_FLIGHT_LIMIT_MS = 2 * DEFAULT_CALLBACK_MAX_CALL_MS;
 
 /**
  * "Keep your place, get called back": stores the request of a caller who pressed 1 in a
- * queue, and when the dialler's call is answered, greets them and puts them back in that
+ * queue, and when the dialler's call is answered, records the call; the ARI side
+ * (outbound/adapters/ari/callback-call.ts) greets the citizen and puts them back in that
  * queue ahead of newer callers.
  */
 export function createCallbackService(deps: {
@@ -180,48 +163,22 @@ export function createCallbackService(deps: {
     onCallEnded,
     sweep,
 
-    /** The citizen answered our call: greet, then wait in the queue with priority. */
-    async answered(client: Client, channel: Channel, callbackId: string): Promise<void> {
+    /**
+     * The citizen answered our call on `channelId`: the call is recorded as an outbound
+     * call queued for the request's queue. Null when the request is gone (hang up).
+     */
+    async answered(callbackId: string, channelId: string): Promise<Pick<CallbackRow, 'id' | 'queue'> | null> {
       const callback = await deps.callbacks.findById(callbackId);
-      if (!callback) {
-        await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
-        return;
-      }
-      await deps.calls.start({ uniqueId: channel.id, caller: callback.phone, direction: 'outbound', startedAt: deps.now() });
-      await deps.calls.update(channel.id, { outcome: 'queued', queue: callback.queue, caseId: callback.caseId });
-      // Bounded: a PlaybackFinished lost in a WebSocket drop must not keep the citizen
-      // (and this listener) waiting; past the bound the call goes on to the queue.
-      const played = new Promise<void>((resolve) => {
-        const playbackId = `callback-intro-${channel.id}`;
-        const over = () => {
-          clearTimeout(bound);
-          client.removeListener('PlaybackFinished', done);
-          resolve();
-        };
-        const done = (_e: unknown, playback: { id: string }) => {
-          if (playback.id === playbackId) over();
-        };
-        const bound = setTimeout(over, CALLBACK_INTRO_MAX_MS);
-        client.on('PlaybackFinished', done);
-        client.channels.play({ channelId: channel.id, media: 'sound:callback-intro', playbackId, lang: 'fa' }).catch(over);
-      });
-      await played;
-      const variables: Record<string, string> = {
-        HOTLINE_CALL_ID: channel.id,
-        HOTLINE_QUEUE: callback.queue,
-        HOTLINE_CALLBACK_ID: callback.id,
-        QUEUE_PRIO: String(CALLBACK_QUEUE_PRIORITY),
-      };
-      for (const [variable, value] of Object.entries(variables)) {
-        await client.channels.setChannelVar({ channelId: channel.id, variable, value });
-      }
-      // Leaving Stasis ends the app's implicit subscription to the channel; an explicit
-      // one keeps its ChannelDestroyed (with the cause) coming, so the attempt is closed
-      // and the outbound slot it holds is given back when the conversation ends.
-      await client.applications.subscribe({ applicationName: 'hotline', eventSource: `channel:${channel.id}` });
-      await client.channels.continueInDialplan({ channelId: channel.id, context: 'hotline-queue', extension: callback.queue, priority: 1 });
+      if (!callback) return null;
+      await deps.calls.start({ uniqueId: channelId, caller: callback.phone, direction: 'outbound', startedAt: deps.now() });
+      await deps.calls.update(channelId, { outcome: 'queued', queue: callback.queue, caseId: callback.caseId });
+      return { id: callback.id, queue: callback.queue };
+    },
+
+    /** The greeted citizen is on their way into the queue. */
+    async connected(callback: Pick<CallbackRow, 'id' | 'queue'>): Promise<void> {
       await deps.callbacks.setStatus(callback.id, 'connected', 'answered');
-      deps.logger.info({ callbackId, queue: callback.queue }, 'callback answered and queued with priority');
+      deps.logger.info({ callbackId: callback.id, queue: callback.queue }, 'callback answered and queued with priority');
     },
   };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CASE_CATEGORIES } from '../cases/case.js';
+import { CASE_CATEGORIES } from '../../domain/cases/case.js';
 import {
   initialSurveyState,
   isSurveyOver,

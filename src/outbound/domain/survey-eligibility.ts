@@ -4,11 +4,31 @@
  * never to a number on the do-not-call list. Checked when the case closes and again
  * just before dialling, since a citizen may opt out or the case reopen in between.
  */
-import type { CaseChannel, CaseStatus } from '../cases/case.js';
-import { normalizePhone } from '../phone.js';
+import type { CaseChannel, CaseStatus } from '../../domain/cases/case.js';
+import { normalizePhone } from '../../domain/phone.js';
+
+/** Where a survey stands (the surveys table's status column). */
+export const SURVEY_RECORD_STATUSES = [
+  'pending',
+  'dialling',
+  'answered',
+  'no_answer',
+  'failed',
+  'opted_out',
+  'cancelled',
+] as const;
+export type SurveyRecordStatus = (typeof SURVEY_RECORD_STATUSES)[number];
 
 /** What a survey of the case came to; 'pending' while it is scheduled or being dialled. */
 export type SurveyStatus = 'pending' | 'answered' | 'unanswered';
+
+/** The three-way status the eligibility rules reason about. */
+export function eligibilityStatus(status: SurveyRecordStatus): SurveyStatus {
+  if (status === 'pending' || status === 'dialling') return 'pending';
+  // Someone picked up (and maybe asked not to be called again): the case had its survey.
+  if (status === 'answered' || status === 'opted_out') return 'answered';
+  return 'unanswered';
+}
 
 /** A case gets at most this many surveys: the first, and one more if nobody answered it. */
 export const MAX_SURVEYS_PER_CASE = 2;

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from './database.js';
-import { callbackAttempts } from './schema/callback-attempts.js';
-import { surveyAttempts } from './schema/surveys.js';
+import type { Db } from '../../../adapters/db/database.js';
+import { callbackAttempts } from '../../../adapters/db/schema/callback-attempts.js';
+import { surveyAttempts } from '../../../adapters/db/schema/surveys.js';
 
 /** How an outbound call attempt ended, as survey_attempts and callback_attempts record it. */
 export interface AttemptEnd {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseStatus } from '../cases/case.js';
+import type { CaseStatus } from '../../domain/cases/case.js';
 import {
   checkBeforeDialling,
   checkPhone,

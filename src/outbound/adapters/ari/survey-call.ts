@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import type { Channel, Client } from 'ari-client';
 import type { Logger } from 'pino';
-import type { CaseCategory } from '../../domain/cases/case.js';
+import type { CaseCategory } from '../../../domain/cases/case.js';
 import {
   initialSurveyState,
   isSurveyOver,
@@ -12,8 +12,8 @@ import {
   type SurveyEvent,
   type SurveyResult,
   type SurveyState,
-} from '../../domain/callbacks/survey-flow.js';
-import { DEFAULT_MAX_CALL_MS } from '../../domain/callbacks/call-limits.js';
+} from '../../domain/survey-flow.js';
+import { DEFAULT_MAX_CALL_MS } from '../../ports.js';
 
 /** Where a survey's voice comment is stored in Asterisk: unique per call. */
 export function surveyRecordingName(channelId: string, name: string): string {
@@ -30,7 +30,7 @@ interface AriEventLike {
 
 /**
  * The survey conversation on one answered outbound channel: feeds the channel's events
- * to the pure survey reducer (domain/callbacks/survey-flow.ts) one at a time and carries
+ * to the pure survey reducer (outbound/domain/survey-flow.ts) one at a time and carries
  * out its commands over ARI. Listens on the client for this channel only and detaches
  * when the call is over; `onEnded` gets what the citizen answered (also after a hang-up).
  * A call whose end never comes (StasisEnd lost in a WebSocket drop) is ended after

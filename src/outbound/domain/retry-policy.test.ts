@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Holiday } from '../calendar/holidays.js';
+import type { Holiday } from '../../domain/calendar/holidays.js';
 import { DEFAULT_DIALLING_WINDOW, isInsideWindow } from './dialling-window.js';
 import {
   ATTEMPT_OUTCOMES,

@@ -5,7 +5,7 @@
  * AMI `Hangup.Cause`; chan_pjsip maps SIP responses onto it: 404 → 1, 486 → 17,
  * 480 → 18, 603 → 21, 484 → 28, 503 → 34).
  */
-import type { Holiday } from '../calendar/holidays.js';
+import type { Holiday } from '../../domain/calendar/holidays.js';
 import { nextCallTime, type DiallingWindowConfig } from './dialling-window.js';
 
 export const ATTEMPT_OUTCOMES = [

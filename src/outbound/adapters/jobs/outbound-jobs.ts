@@ -6,19 +6,16 @@
  */
 import { DelayedError, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
-import type { Holiday } from '../../domain/calendar/holidays.js';
-import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/callbacks/dialling-window.js';
-import { checkBeforeDialling } from '../../domain/callbacks/survey-eligibility.js';
-import type { Case } from '../../domain/cases/case.js';
-import type { CaseRepo } from '../../domain/cases/ports.js';
+import type { Holiday } from '../../../domain/calendar/holidays.js';
+import type { CaseRepo } from '../../../domain/cases/ports.js';
+import { closeWorker } from '../../../adapters/jobs/close-worker.js';
+import { keepEnsured } from '../../../adapters/jobs/keep-ensured.js';
+import { DEFAULT_QUEUE_PREFIX } from '../../../adapters/jobs/queues.js';
+import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/dialling-window.js';
+import { checkBeforeDialling } from '../../domain/survey-eligibility.js';
+import { DEFAULT_MAX_CALL_MS, type SurveyCallEnded, type SurveyDialler, type SurveyJob } from '../../ports.js';
 import type { DoNotCallRepo, SurveyRepo } from '../db/survey-repo.js';
-import type { SurveyCallEnded, SurveyJob } from '../../services/survey-service.js';
 import { awaitCallEnd } from './call-end.js';
-import { closeWorker } from './close-worker.js';
-import { keepEnsured } from './keep-ensured.js';
-import { settledWithin } from './settled-within.js';
-import { DEFAULT_QUEUE_PREFIX } from './queues.js';
-import { DEFAULT_MAX_CALL_MS } from '../../domain/callbacks/call-limits.js';
 import { CALLBACK_JOB, callbackJobId, type CallbackCalls, type CallbackJobData } from './callback-jobs.js';
 
 export const OUTBOUND_QUEUE = 'outbound-calls';
@@ -30,12 +27,7 @@ export interface SurveyJobData {
   attempt: number;
 }
 
-export interface SurveyDialler {
-  /** Originates the call into the `hotline` Stasis app with appArgs `survey,<surveyId>`. */
-  originate(input: { phone: string; surveyId: string }): Promise<void>;
-}
-
-export interface SurveyJobsDeps {
+export interface OutboundJobsDeps {
   connection: ConnectionOptions;
   /** Producer side (adding jobs): fails fast while Redis is down, like dispatch's. */
   producerConnection?: ConnectionOptions;
@@ -78,7 +70,7 @@ const CALL_JOB_OPTIONS = {
   removeOnFail: { age: 30 * 24 * 3600 },
 } as const;
 
-export function startSurveyJobs(deps: SurveyJobsDeps) {
+export function startOutboundJobs(deps: OutboundJobsDeps) {
   const prefix = deps.prefix ?? DEFAULT_QUEUE_PREFIX;
   const logger = deps.logger.child({ component: 'survey-jobs' });
   const maxCallMs = deps.maxCallMs ?? DEFAULT_MAX_CALL_MS;
@@ -244,30 +236,4 @@ export function startSurveyJobs(deps: SurveyJobsDeps) {
   };
 }
 
-export type SurveyJobs = ReturnType<typeof startSurveyJobs>;
-
-/**
- * Every way a case is closed (agents, supervisors, the API) schedules its survey: the
- * case repository is wrapped like routeOnDistrict wraps it for dispatch. The closure is
- * stored first; a failure to schedule is logged, never undoes it.
- */
-export function surveyOnClose<R extends Pick<CaseRepo, 'transition'>>(
-  repo: R,
-  onClosed: (c: Case, closedAt: Date | undefined) => Promise<unknown>,
-  logger: Logger,
-  waitMs = 2_000,
-): R {
-  return {
-    ...repo,
-    async transition(change) {
-      const changed = await repo.transition(change);
-      if (change.to === 'closed') {
-        const done = await settledWithin(onClosed(changed, change.at), waitMs, (err) =>
-          logger.error({ err: err.message, caseId: changed.id }, 'survey not scheduled'),
-        );
-        if (!done) logger.warn({ caseId: changed.id }, 'survey not scheduled yet (Redis?)');
-      }
-      return changed;
-    },
-  };
-}
+export type OutboundJobs = ReturnType<typeof startOutboundJobs>;

@@ -4,10 +4,10 @@
  * own hours, so the Tehran-time and Jalali-holiday rules live in one place
  * (domain/calendar) and cannot drift apart.
  */
-import { hotlineError } from '../errors.js';
-import type { Holiday } from '../calendar/holidays.js';
-import { isOpen, nextOpening, validateWeekly, type WeeklyHours } from '../calendar/office-hours.js';
-import { WEEKDAYS, type Weekday } from '../calendar/tehran-time.js';
+import { hotlineError } from '../../domain/errors.js';
+import type { Holiday } from '../../domain/calendar/holidays.js';
+import { isOpen, nextOpening, validateWeekly, type WeeklyHours } from '../../domain/calendar/office-hours.js';
+import { WEEKDAYS, type Weekday } from '../../domain/calendar/tehran-time.js';
 
 export interface DiallingWindowConfig {
   /** Calling hours per weekday (Tehran, 'HH:MM', close exclusive); null: no calls that day. */

@@ -8,10 +8,10 @@
  * up. 9 at any question means "do not call me again". The ARI session adapter plays the
  * commands exactly as it does for the IVR; only the set of events and commands is smaller.
  */
-import { CATEGORIES, COMPLAINT_CATEGORY, type CaseCategory } from '../cases/case.js';
-import { TIMING } from '../ivr/flow.js';
-import { sayDigits } from '../ivr/speech.js';
-import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../ivr/types.js';
+import { CATEGORIES, COMPLAINT_CATEGORY, type CaseCategory } from '../../domain/cases/case.js';
+import { TIMING } from '../../domain/ivr/flow.js';
+import { sayDigits } from '../../domain/ivr/speech.js';
+import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
 
 // ─── contract ─────────────────────────────────────────────────────────────────────
 

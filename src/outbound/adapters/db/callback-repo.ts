@@ -1,9 +1,9 @@
 import { and, asc, count, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { QueueName } from '../../domain/cases/case.js';
+import type { QueueName } from '../../../domain/cases/case.js';
 import { endAttemptOnce, type AttemptEnd } from './attempt-end.js';
-import type { Db } from './database.js';
-import { callbackAttempts } from './schema/callback-attempts.js';
-import { callbacks, type CallbackStatus } from './schema/callbacks.js';
+import type { Db } from '../../../adapters/db/database.js';
+import { callbackAttempts } from '../../../adapters/db/schema/callback-attempts.js';
+import { callbacks, type CallbackStatus } from '../../../adapters/db/schema/callbacks.js';
 
 export type CallbackRow = typeof callbacks.$inferSelect;
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;

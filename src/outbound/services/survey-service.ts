@@ -1,54 +1,24 @@
 /**
  * Satisfaction surveys: the one place that decides what a closed case's survey does.
  * The case hook (closing) and the ARI side (a call ended) are thin ways in; BullMQ
- * (adapters/jobs/survey-jobs.ts) only decides when a call is placed.
+ * (outbound/adapters/jobs/outbound-jobs.ts) only decides when a call is placed; the ARI
+ * side (outbound/adapters/ari/) runs the conversation.
  */
-import type { Channel, Client } from 'ari-client';
 import type { Logger } from 'pino';
-import { runSurveyCall } from '../adapters/ari/survey-call.js';
-import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
-import type { RecordingStore } from '../adapters/db/recording-store.js';
-import { firstCallTime } from '../domain/callbacks/dialling-window.js';
-import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/callbacks/retry-policy.js';
-import { shouldReopen, type SurveyResult } from '../domain/callbacks/survey-flow.js';
-import { checkSurveyEligibility, surveyJobId } from '../domain/callbacks/survey-eligibility.js';
-import type { Case } from '../domain/cases/case.js';
-import type { CaseRepo } from '../domain/cases/ports.js';
-import { hotlineError, isHotlineError } from '../domain/errors.js';
-import { maskPhone } from '../domain/phone.js';
+import type { StoredRecordings } from '../../adapters/ari/stored-recordings.js';
+import type { RecordingStore } from '../../adapters/db/recording-store.js';
+import type { Case, CaseCategory } from '../../domain/cases/case.js';
+import type { CaseRepo } from '../../domain/cases/ports.js';
+import { hotlineError, isHotlineError } from '../../domain/errors.js';
+import { maskPhone } from '../../domain/phone.js';
+import { importRecording } from '../../services/recording-import.js';
+import { firstCallTime } from '../domain/dialling-window.js';
+import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/retry-policy.js';
+import { checkSurveyEligibility, eligibilityStatus, surveyJobId } from '../domain/survey-eligibility.js';
+import { shouldReopen, type SurveyResult } from '../domain/survey-flow.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
-import { eligibilityStatus } from '../adapters/db/survey-repo.js';
-import { DEFAULT_MAX_CALL_MS } from '../domain/callbacks/call-limits.js';
+import { DEFAULT_MAX_CALL_MS, type SurveyCallEnded, type SurveyJob } from '../ports.js';
 import { ENGINE_LOST, sweepOutboundCalls, type OutboundSweepResult } from './outbound-sweep.js';
-import { importRecording } from './recording-import.js';
-
-/** What the ARI side reports when a survey call is over (or never got through). */
-export interface SurveyCallEnded {
-  surveyId: string;
-  /** Whether the channel was answered (it entered Stasis with the survey flow). */
-  answered: boolean;
-  /** Q.850 hangup cause (ChannelDestroyed.cause); null when the originate itself failed. */
-  cause: number | null;
-  /**
-   * surveyResult(state) of the survey reducer; absent for an unanswered call. Its
-   * `commentRecording` names the comment in Asterisk's stored recordings: it is imported
-   * into the engine's store once the answers are saved.
-   */
-  result?: SurveyResult | undefined;
-  /**
-   * Why no cause came, stored as the attempt's cause name (the sweep's `engine-lost`:
-   * the process that placed the call died before hearing how it ended).
-   */
-  lost?: string | undefined;
-}
-
-export interface SurveyJob {
-  jobId: string;
-  surveyId: string;
-  attempt: number;
-  /** When the attempt may be placed (inside the dialling window). */
-  at: Date;
-}
 
 export interface SurveyWithAttempts extends SurveyRow {
   attemptHistory: SurveyAttemptRow[];
@@ -181,23 +151,14 @@ export function createSurveyService(deps: {
     return next;
   }
 
-  /** The citizen answered a survey call: ask the questions, then record the answers. */
-  async function answered(client: Client, channel: Channel, surveyId: string): Promise<void> {
+  /**
+   * What an answered survey call asks about (the case's tracking number and category);
+   * null when the survey or its case is gone: the call is then hung up.
+   */
+  async function callee(surveyId: string): Promise<{ trackingNumber: string; category: CaseCategory | null } | null> {
     const survey = await deps.surveys.findById(surveyId);
     const surveyed = survey ? await deps.cases.findById(survey.caseId) : null;
-    if (!survey || !surveyed) {
-      await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
-      return;
-    }
-    await runSurveyCall(client, channel, {
-      survey: { trackingNumber: surveyed.trackingNumber, category: surveyed.category },
-      now: deps.now,
-      logger: logger.child({ surveyId }),
-      onEnded: async (result, _state, storedComment) => {
-        // The answers are saved first, then the comment is imported from Asterisk under this name.
-        await onCallEnded({ surveyId, answered: true, cause: 16, result: { ...result, commentRecording: storedComment } });
-      },
-    });
+    return surveyed ? { trackingNumber: surveyed.trackingNumber, category: surveyed.category } : null;
   }
 
   /** Copies the survey's voice comment out of Asterisk and names it on the survey. */
@@ -330,7 +291,7 @@ export function createSurveyService(deps: {
   return {
     onCaseClosed,
     onCallEnded,
-    answered,
+    callee,
     commentRecording,
     sweep,
     listForCase,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HotlineError } from '../errors.js';
-import { parseHolidays, type Holiday } from '../calendar/holidays.js';
+import { HotlineError } from '../../domain/errors.js';
+import { parseHolidays, type Holiday } from '../../domain/calendar/holidays.js';
 import {
   DEFAULT_DIALLING_WINDOW,
   diallingWeekly,

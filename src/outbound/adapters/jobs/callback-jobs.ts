@@ -1,5 +1,5 @@
 /**
- * Queue callbacks on the same BullMQ queue as survey calls (survey-jobs.ts): one job per
+ * Queue callbacks on the same BullMQ queue as survey calls (outbound-jobs.ts): one job per
  * attempt (job ids from the request), run by the same workers under the same global
  * concurrency, so one limit caps every call the hotline places on the trunk. A callback
  * job goes ahead of survey jobs waiting for a slot (survey jobs carry a BullMQ priority,
@@ -8,32 +8,19 @@
 import { DelayedError } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CallbackRepo } from '../db/callback-repo.js';
-import type { Holiday } from '../../domain/calendar/holidays.js';
-import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/callbacks/dialling-window.js';
-import { asteriskQueue, type QueueName } from '../../domain/cases/case.js';
-import type { CallbackCallEnded } from '../../services/callback-service.js';
+import type { Holiday } from '../../../domain/calendar/holidays.js';
+import { asteriskQueue, type QueueName } from '../../../domain/cases/case.js';
+import { isInsideWindow, nextCallTime, type DiallingWindowConfig } from '../../domain/dialling-window.js';
+import { DEFAULT_CALLBACK_MAX_CALL_MS, type CallbackCallEnded, type CallbackDialler } from '../../ports.js';
 import { awaitCallEnd } from './call-end.js';
 
 /** The job name of a callback attempt on the outbound-calls queue. */
 export const CALLBACK_JOB = 'callback';
 /** While no agent is free, look again this often. */
 const AGENT_POLL_MS = 10_000;
-/**
- * An answered callback waits in the queue and talks to an agent on its trunk channel,
- * so its slot is held until the call ends; past this the slot is given back anyway.
- */
-export const DEFAULT_CALLBACK_MAX_CALL_MS = 60 * 60_000;
-
 export interface CallbackJobData {
   callbackId: string;
   attempt: number;
-}
-
-export interface Dialler {
-  /** Originates the call into the `hotline` Stasis app with appArgs `callback,<id>`. */
-  originate(input: { phone: string; callbackId: string }): Promise<void>;
-  /** Agents free to take a call in an app_queue queue right now. */
-  availableAgents(queue: string): Promise<number>;
 }
 
 /** Job id of attempt `attempt` of a callback (the first keeps the id of the request). */
@@ -48,7 +35,7 @@ export function callbackJobId(callbackId: string, attempt: number): string {
  */
 export function createCallbackCalls(deps: {
   callbacks: Pick<CallbackRepo, 'findById' | 'startAttempt' | 'attemptEnded'>;
-  dialler: Dialler;
+  dialler: CallbackDialler;
   window: DiallingWindowConfig;
   holidays: readonly Holiday[];
   /** CallbackService.onCallEnded, for an originate that failed or a call never reported. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CASE_CATEGORIES, type CaseCategory } from '../cases/case.js';
-import { TIMING } from '../ivr/flow.js';
+import { CASE_CATEGORIES, type CaseCategory } from '../../domain/cases/case.js';
+import { TIMING } from '../../domain/ivr/flow.js';
 import {
   categoryPrompt,
   COMMENT_RECORDING,

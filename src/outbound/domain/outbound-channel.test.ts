@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundCallOfChannel, outboundChannelId, outboundIdOfChannel } from './ari-dialler.js';
+import { outboundCallOfChannel, outboundChannelId, outboundIdOfChannel } from './outbound-channel.js';
 
 describe('outbound channel ids', () => {
   const id = '6f1c2a9e-3b7d-4c1e-9a2b-0d4e5f6a7b8c';

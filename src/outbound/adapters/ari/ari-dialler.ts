@@ -1,0 +1,48 @@
+import type { AmiClient } from '../../../adapters/ami/ami-client.js';
+import type { AriConnection } from '../../../adapters/ari/ari-connection.js';
+import type { DiallerConfig } from '../../../config.js';
+import { outboundChannelId, type OutboundFlow } from '../../domain/outbound-channel.js';
+import type { CallbackDialler, SurveyDialler } from '../../ports.js';
+
+/**
+ * Calls a citizen over ARI into the `hotline` Stasis app's outbound `flow` for request
+ * `id`, through HOTLINE_DIAL_TEMPLATE with the hotline's caller ID.
+ */
+export async function originateFlow(
+  deps: { ari: AriConnection; config: DiallerConfig },
+  call: { phone: string; flow: OutboundFlow; id: string },
+): Promise<void> {
+  const client = deps.ari.client;
+  if (!client) throw new Error('ARI is not connected');
+  const digits = call.phone.replace(/[^0-9+]/g, '');
+  await client.channels.originate({
+    endpoint: deps.config.endpointTemplate.replace('{number}', digits),
+    app: 'hotline',
+    appArgs: `${call.flow},${call.id}`,
+    channelId: outboundChannelId(call.flow, call.id),
+    callerId: deps.config.callerId,
+    timeout: 45,
+  });
+}
+
+/**
+ * Places callback calls over ARI into the `hotline` Stasis app (appArgs name the flow),
+ * and asks app_queue over AMI whether an agent is free.
+ */
+export function createAriDialler(deps: { ari: AriConnection; ami: AmiClient; config: DiallerConfig }): CallbackDialler {
+  return {
+    originate: ({ phone, callbackId }) => originateFlow(deps, { phone, flow: 'callback', id: callbackId }),
+    async availableAgents(queue) {
+      const events = await deps.ami.listAction({ action: 'QueueSummary', queue });
+      const summary = events.find((e) => String(e.event).toLowerCase() === 'queuesummary' && e.queue === queue);
+      return Number(summary?.available ?? 0) || 0;
+    },
+  };
+}
+
+/** Survey calls over ARI: through the outbound trunk into the `hotline` app's `survey` flow. */
+export function createAriSurveyDialler(deps: { ari: AriConnection; config: DiallerConfig }): SurveyDialler {
+  return {
+    originate: ({ phone, surveyId }) => originateFlow(deps, { phone, flow: 'survey', id: surveyId }),
+  };
+}

@@ -1,0 +1,175 @@
+import type { Logger } from 'pino';
+import type { AmiClient } from '../adapters/ami/ami-client.js';
+import type { AriConnection } from '../adapters/ari/ari-connection.js';
+import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
+import type { Db } from '../adapters/db/database.js';
+import type { RecordingStore } from '../adapters/db/recording-store.js';
+import type { DiallerConfig, SurveysConfig } from '../config.js';
+import type { Holiday } from '../domain/calendar/holidays.js';
+import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
+import { createAriDialler, createAriSurveyDialler } from './adapters/ari/ari-dialler.js';
+import { createOutboundCalls, liveOutboundCalls } from './adapters/ari/outbound-calls.js';
+import { createCallbackRepo } from './adapters/db/callback-repo.js';
+import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
+import { createCallbackCalls } from './adapters/jobs/callback-jobs.js';
+import { startOutboundJobs } from './adapters/jobs/outbound-jobs.js';
+import { surveyOnClose } from './adapters/jobs/survey-on-close.js';
+import { CALLBACK_RETRY_DELAYS_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RETRY_DELAYS_MS } from './domain/retry-policy.js';
+import { createCallbackService } from './services/callback-service.js';
+import type { OutboundSweepResult } from './services/outbound-sweep.js';
+import { createSurveyService } from './services/survey-service.js';
+
+/** How often the crash sweeps look for lost calls and missing jobs. */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The calls the hotline places itself: satisfaction surveys after a case closes, and
+ * callbacks to callers who pressed 1 in a queue. Both share one BullMQ queue (one cap on
+ * the trunk), one dialler over ARI, the dialling window and retry policy, and the crash
+ * sweeps. The rest of the engine sees the services, the Stasis flows and a few hooks.
+ */
+export function createOutboundModule(deps: {
+  db: Db;
+  repos: { cases: CaseRepo; calls: CallRepo };
+  ari: AriConnection;
+  ami: AmiClient;
+  config: {
+    redisUrl: string;
+    jobs: { prefix: string; runWorkers: boolean };
+    surveys: SurveysConfig;
+    dialler: DiallerConfig;
+  };
+  holidays: readonly Holiday[];
+  /** Where survey comments come from (Asterisk) and where they are kept. */
+  stored: Pick<StoredRecordings, 'download' | 'remove'>;
+  recordings: Pick<RecordingStore, 'save'>;
+  /** Whether Redis answers now: the periodic sweep is skipped while it does not. */
+  redisReady: () => boolean;
+  now: () => Date;
+  logger: Logger;
+}) {
+  const { config, holidays, now, logger } = deps;
+  const window = config.surveys.window;
+
+  const callbackRepo = createCallbackRepo(deps.db);
+  const callbackListeners = new Set<() => void>();
+  // Every change of a callback's status may change the wallboard's callbacks pending.
+  const countedCallbacks = notifyingChanges(callbackRepo, () => {
+    for (const listener of callbackListeners) listener();
+  });
+  const surveyRepo = createSurveyRepo(deps.db);
+  const doNotCall = createDoNotCallRepo(deps.db);
+
+  // The services and the job queue call each other (a service schedules a job, a job
+  // reports a call that ended unheard): the services reach the queue once it exists.
+  const callbacks = createCallbackService({
+    callbacks: countedCallbacks,
+    calls: deps.repos.calls,
+    schedule: (id, attempt, at) => jobs.scheduleCallback(id, attempt, at),
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window, holidays },
+    now,
+    logger: logger.child({ component: 'callbacks' }),
+    liveCalls: liveOutboundCalls(deps.ari, 'callback'),
+    ensureQueued: (id, attempt, at) => jobs.ensureCallbackQueued(id, attempt, at),
+  });
+  const surveys = createSurveyService({
+    surveys: surveyRepo,
+    doNotCall,
+    cases: deps.repos.cases,
+    schedule: (job) => jobs.schedule(job),
+    callOver: (surveyId) => jobs.callOver(surveyId),
+    policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window, holidays },
+    now,
+    logger,
+    liveCalls: liveOutboundCalls(deps.ari, 'survey'),
+    ensureQueued: (job) => jobs.ensureQueued(job),
+    comments: { stored: deps.stored, recordings: deps.recordings },
+  });
+
+  // Callback calls run on the survey calls' queue, under its one global cap.
+  const callbackCalls = createCallbackCalls({
+    callbacks: countedCallbacks,
+    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler }),
+    window,
+    holidays,
+    callEnded: (input) => callbacks.onCallEnded(input),
+    now,
+    logger,
+  });
+  const calls = createOutboundCalls({ ari: deps.ari, surveys, callbacks, now, logger });
+
+  // BullMQ needs its own connections that wait for Redis instead of failing requests.
+  const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
+  const jobs = startOutboundJobs({
+    connection: jobsConnection,
+    producerConnection: { ...jobsConnection, enableOfflineQueue: false },
+    prefix: config.jobs.prefix,
+    work: config.jobs.runWorkers,
+    maxConcurrent: config.surveys.maxConcurrent,
+    callbackCalls: () => callbackCalls,
+    surveys: surveyRepo,
+    cases: deps.repos.cases,
+    doNotCall,
+    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler }),
+    window,
+    holidays,
+    callEnded: (input) => surveys.onCallEnded(input),
+    now,
+    logger,
+  });
+
+  const runSweep = (what: string, sweep: () => Promise<OutboundSweepResult>) =>
+    sweep().then(
+      (swept) => {
+        if (swept.lost + swept.requeued > 0) logger.info(swept, `${what} sweep`);
+      },
+      (err: Error) => logger.warn({ err: err.message }, `${what} sweep failed`),
+    );
+  const sweep = () => Promise.all([runSweep('survey', surveys.sweep), runSweep('callback', callbacks.sweep)]);
+  // At start-up as soon as Redis answers (outbound jobs ready), then every minute.
+  void jobs.ready.then(sweep);
+  const sweeping = setInterval(() => {
+    if (deps.redisReady()) void sweep();
+  }, SWEEP_EVERY_MS);
+  sweeping.unref();
+
+  return {
+    surveys,
+    callbacks,
+    /** The outbound-calls queue (surveys and callbacks under one cap). */
+    jobs,
+    /** For the Stasis app: answered outbound calls by flow, and which channels are ours. */
+    stasis: { flows: calls.flows, isOutboundChannel: calls.isOutboundChannel },
+    /** Every closure of a case made through `repo` schedules the case's satisfaction survey. */
+    surveyOnClose: <R extends Pick<CaseRepo, 'transition'>>(repo: R): R =>
+      surveyOnClose(repo, (c, closedAt) => surveys.onCaseClosed(c, closedAt), logger.child({ component: 'surveys' })),
+    /** Callbacks waiting to be placed, by queue (the wallboard). */
+    callbacksPending: () => callbackRepo.countPendingByQueue(),
+    /** Calls `listener` after every change that can change the callbacks pending. */
+    onCallbacksChanged(listener: () => void): void {
+      callbackListeners.add(listener);
+    },
+    /** Stops the sweeps, then the queue (a graceful close waits for calls in progress). */
+    async close(force = false): Promise<void> {
+      clearInterval(sweeping);
+      await jobs.close(force);
+    },
+  };
+}
+
+export type OutboundModule = ReturnType<typeof createOutboundModule>;
+
+/** The repo as it is, calling `changed` after each write that can change a callback's status. */
+function notifyingChanges<T extends { create: (...a: never[]) => Promise<unknown>; startAttempt: (...a: never[]) => Promise<unknown>; setStatus: (...a: never[]) => Promise<unknown> }>(
+  repo: T,
+  changed: () => void,
+): T {
+  const after =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await fn(...args);
+      changed();
+      return result;
+    };
+  return { ...repo, create: after(repo.create), startAttempt: after(repo.startAttempt), setStatus: after(repo.setStatus) };
+}
