@@ -96,6 +96,8 @@ export async function startHotline(
         producerConnection: { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: false },
         prefix: config.jobs.prefix,
         work: config.jobs.runWorkers,
+        // SURVEY_POLICY=call-first: no SMS question once the phone survey was answered.
+        answeredByCall: async (caseId) => (await outbound.surveyRows(caseId)).some((s) => s.status === 'answered'),
         now,
         logger,
       })
@@ -172,6 +174,7 @@ export async function startHotline(
     stored,
     recordings,
     redisReady: () => redis.status === 'ready',
+    smsFirst: sms?.smsFirst,
     now,
     logger,
   });

@@ -2,7 +2,7 @@
  * The SMS feature's settings from the environment (every key in .env.example). With
  * SMS_PROVIDER unset or `off` nothing is texted and the rest is not read.
  */
-import { parseKinds, parseQuietHours, parseReplyCodes, type SmsPolicy } from './domain/sms-policy.js';
+import { parseKinds, parseQuietHours, parseReplyCodes, SURVEY_POLICIES, type SmsPolicy, type SurveyPolicy } from './domain/sms-policy.js';
 
 export type SmsProviderConfig =
   | { kind: 'kavenegar'; apiKey: string; baseUrl: string; sender: string }
@@ -17,6 +17,14 @@ export interface SmsConfig {
   policy: SmsPolicy;
   /** How long after the satisfaction question a reply still answers it. */
   replyWindowMs: number;
+  /**
+   * SURVEY_POLICY: sms-first (the question by SMS at closure; the phone survey only for
+   * those who did not answer it within `surveyWaitMs`), call-first (the call as
+   * configured; the SMS question `surveyWaitMs` after closing, only if the call got no
+   * answer), both (each as if alone).
+   */
+  surveyPolicy: SurveyPolicy;
+  surveyWaitMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -52,6 +60,9 @@ export function parseSmsConfig(env: Env): SmsConfig | null {
   } else {
     throw new Error(`SMS_PROVIDER must be off, kavenegar or http: ${kind}`);
   }
+  const surveyPolicy = (env.SURVEY_POLICY?.trim() || 'sms-first') as SurveyPolicy;
+  if (!SURVEY_POLICIES.includes(surveyPolicy)) throw new Error(`SURVEY_POLICY must be ${SURVEY_POLICIES.join(', ')}: ${surveyPolicy}`);
+  const surveyWaitMs = int(env, 'SMS_SURVEY_WAIT_HOURS', 24, 0, 24 * 30) * 3_600_000;
   return {
     provider,
     timeoutMs: int(env, 'SMS_TIMEOUT_MS', 10_000, 100, 120_000),
@@ -63,7 +74,10 @@ export function parseSmsConfig(env: Env): SmsConfig | null {
       quietHours: parseQuietHours(env.SMS_QUIET_HOURS ?? '22:00-07:00'),
       maxSegments: int(env, 'SMS_MAX_SEGMENTS', 2, 1, 6),
       replyCodes: parseReplyCodes(env.SMS_REPLY_ACCEPT, env.SMS_REPLY_OBJECT),
+      satisfactionDelayMs: surveyPolicy === 'call-first' ? surveyWaitMs : 0,
     },
     replyWindowMs: int(env, 'SMS_REPLY_WINDOW_HOURS', 72, 1, 24 * 60) * 3_600_000,
+    surveyPolicy,
+    surveyWaitMs,
   };
 }

@@ -34,6 +34,8 @@ export function createSmsModule(deps: {
   prefix: string;
   work: boolean;
   onSatisfactionAnswer?: (answer: SatisfactionAnswer) => Promise<void>;
+  /** SURVEY_POLICY=call-first: whether the case's phone survey was answered. */
+  answeredByCall?: (caseId: string) => Promise<boolean>;
   provider?: SmsProvider;
   now: () => Date;
   logger: Logger;
@@ -50,6 +52,7 @@ export function createSmsModule(deps: {
     enqueue: (m, delayMs) => jobs.enqueue(m, delayMs),
     replyWindowMs: deps.config.replyWindowMs,
     ...(deps.onSatisfactionAnswer ? { onSatisfactionAnswer: deps.onSatisfactionAnswer } : {}),
+    ...(deps.config.surveyPolicy === 'call-first' && deps.answeredByCall ? { answeredByCall: deps.answeredByCall } : {}),
     now: deps.now,
     logger,
   });
@@ -83,6 +86,15 @@ export function createSmsModule(deps: {
     service,
     jobs,
     webhooks,
+    /**
+     * For the phone survey under SURVEY_POLICY=sms-first: the call waits for the SMS
+     * answer, and is not placed when there is one. Undefined under the other policies, or
+     * when the satisfaction question is switched off.
+     */
+    smsFirst:
+      deps.config.surveyPolicy === 'sms-first' && deps.config.policy.kinds.has('satisfaction')
+        ? { callDelayMs: deps.config.surveyWaitMs, answered: (caseId: string) => service.satisfactionAnswered(caseId) }
+        : undefined,
     /** Wraps a case repository so its creations and changes text the citizen. */
     wrapCases: <R extends Pick<CaseRepo, 'create' | 'transition'>>(repo: R) => textingCases(repo, service, logger),
     close: (force = false) => jobs.close(force),

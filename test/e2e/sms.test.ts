@@ -102,7 +102,7 @@ it('texts the tracking number of an after-hours voice message, asks after closur
   expect(JSON.parse(forwarded.body)).toMatchObject({ action: 'satisfaction', trackingNumber: tn });
   const reopened = await repos.cases.findByTrackingNumber(tn);
   expect(reopened?.status).toBe('reopened');
-  expect(reopened?.events.at(-1)).toMatchObject({ toStatus: 'reopened', actor: 'sms-satisfaction' });
+  expect(reopened?.events.find((e) => e.toStatus === 'reopened')).toMatchObject({ actor: 'sms-satisfaction', kind: 'status' });
   // And the answer is texted back (the gateway forwards, it does not relay our reply).
   expect((await fake.nthSent(2)).receptor).toBe(caller);
 }, 60_000);

@@ -57,8 +57,9 @@ function config(env: Record<string, string> = {}): SmsConfig {
   })!;
 }
 
-function smsModule(env: Record<string, string> = {}): SmsModule & { cases: Repositories['cases'] } {
+function smsModule(env: Record<string, string> = {}, answeredByCall?: (caseId: string) => Promise<boolean>): SmsModule & { cases: Repositories['cases'] } {
   const m = createSmsModule({
+    ...(answeredByCall ? { answeredByCall } : {}),
     config: config(env),
     db: bed.database.db,
     cases: repos.cases,
@@ -225,7 +226,7 @@ describe('status texts and the satisfaction question', () => {
     expect(JSON.parse(forwarded.body)).toMatchObject({ action: 'satisfaction', trackingNumber: c.trackingNumber });
     const reopened = await repos.cases.findByTrackingNumber(c.trackingNumber);
     expect(reopened?.status).toBe('reopened');
-    expect(reopened?.events.at(-1)).toMatchObject({ actor: 'sms-satisfaction', toStatus: 'reopened' });
+    expect(reopened?.events.find((e) => e.toStatus === 'reopened')).toMatchObject({ actor: 'sms-satisfaction', kind: 'status' });
     expect((await rows(c.id)).find((r) => r.kind === 'satisfaction')).toMatchObject({ reply: '۳۳', replyVerdict: 'object' });
     expect((await fake.nthSent(3)).message).toContain('دوباره بررسی');
 
@@ -255,6 +256,44 @@ describe('status texts and the satisfaction question', () => {
     clock = new Date('2026-12-03T04:00:00Z');
     const [row] = await rows(c.id);
     expect(await sms.service.deliver(row!.id)).toEqual({ outcome: 'done', status: 'skipped' });
+    expect(fake.sent).toHaveLength(0);
+  });
+});
+
+describe('SURVEY_POLICY', () => {
+  const close = async (sms: ReturnType<typeof smsModule>, c: Case) => {
+    for (const to of ['dispatched', 'resolved', 'closed'] as const) {
+      await sms.cases.transition({ caseId: c.id, from: (await repos.cases.findById(c.id))!.status, to, actor: 'test', note: 'done' });
+    }
+  };
+
+  it('sms-first: the phone survey waits SMS_SURVEY_WAIT_HOURS and learns that the question was answered', async () => {
+    const sms = smsModule({ SMS_KINDS: 'satisfaction', SMS_SURVEY_WAIT_HOURS: '12' });
+    expect(sms.smsFirst?.callDelayMs).toBe(12 * 3_600_000);
+    const c = await sms.cases.create(voicemail());
+    await close(sms, c);
+    await until(async () => (await rows(c.id)).find((r) => r.status === 'sent'), 'question sent');
+    expect(await sms.smsFirst!.answered(c.id)).toBe(false);
+    expect(await sms.webhooks.satisfactionReply(CITIZEN, 'بله')).toMatchObject({ verdict: 'accept' });
+    expect(await sms.smsFirst!.answered(c.id)).toBe(true);
+    // Without the question (kind off) or under another policy the call does not wait for SMS.
+    expect(smsModule({ SMS_KINDS: 'created' }).smsFirst).toBeUndefined();
+    expect(smsModule({ SURVEY_POLICY: 'both' }).smsFirst).toBeUndefined();
+  });
+
+  it('call-first: the question waits SMS_SURVEY_WAIT_HOURS after closing, and is dropped when the call was answered', async () => {
+    const answered = new Set<string>();
+    const sms = smsModule({ SMS_KINDS: 'satisfaction', SURVEY_POLICY: 'call-first', SMS_SURVEY_WAIT_HOURS: '24' }, async (id) => answered.has(id));
+    expect(sms.smsFirst).toBeUndefined();
+    const c = await sms.cases.create(voicemail());
+    await close(sms, c);
+    const [question] = await rows(c.id);
+    // Closed Wednesday 20:30 Tehran: asked Thursday 20:30.
+    expect(question?.sendAfter.toISOString()).toBe('2026-12-03T17:00:00.000Z');
+    answered.add(c.id);
+    clock = new Date('2026-12-03T17:00:00Z');
+    expect(await sms.service.deliver(question!.id)).toEqual({ outcome: 'done', status: 'skipped' });
+    expect((await rows(c.id))[0]).toMatchObject({ status: 'skipped', skipReason: 'answered_by_call' });
     expect(fake.sent).toHaveLength(0);
   });
 });

@@ -25,7 +25,13 @@ export interface SmsPolicy {
   /** Parts a text with a district's note may take (the fixed wordings take one). */
   maxSegments: number;
   replyCodes: ReplyCodes;
+  /** The satisfaction question waits this long after closing (SURVEY_POLICY=call-first: the call goes first). */
+  satisfactionDelayMs?: number;
 }
+
+/** Which asks first after a closure: the SMS question or the survey call; `both` at once. */
+export const SURVEY_POLICIES = ['sms-first', 'call-first', 'both'] as const;
+export type SurveyPolicy = (typeof SURVEY_POLICIES)[number];
 
 export interface PlannedText {
   kind: SmsKind;

@@ -37,6 +37,8 @@ export interface SmsServiceDeps {
   replyWindowMs: number;
   /** Told of every answer by SMS (the phone survey's policy listens). */
   onSatisfactionAnswer?: (answer: SatisfactionAnswer) => Promise<void>;
+  /** SURVEY_POLICY=call-first: whether the case's phone survey was answered (then no SMS question). */
+  answeredByCall?: (caseId: string) => Promise<boolean>;
   now: () => Date;
   logger: Logger;
 }
@@ -66,6 +68,7 @@ export function createSmsService(deps: SmsServiceDeps) {
       const at = deps.now();
       const counted = countSegments(p.body);
       const blocked = await deps.doNotContact(p.phone);
+      const due = p.kind === 'satisfaction' ? new Date(at.getTime() + (policy.satisfactionDelayMs ?? 0)) : at;
       const { message, created } = await messages.create({
         caseId: happening.case.id,
         kind: p.kind,
@@ -74,7 +77,7 @@ export function createSmsService(deps: SmsServiceDeps) {
         body: p.body,
         segments: counted.segments,
         encoding: counted.encoding,
-        sendAfter: sendTime(at, policy.quietHours),
+        sendAfter: sendTime(due, policy.quietHours),
         ...(blocked ? { skipReason: 'do_not_contact' } : {}),
         at,
       });
@@ -122,6 +125,10 @@ export function createSmsService(deps: SmsServiceDeps) {
         const c = await deps.cases.findById(m.caseId);
         if (c?.status !== 'closed') {
           await messages.markSkipped(m.id, 'case_not_closed', now);
+          return { outcome: 'done', status: 'skipped' };
+        }
+        if (deps.answeredByCall && (await deps.answeredByCall(m.caseId))) {
+          await messages.markSkipped(m.id, 'answered_by_call', now);
           return { outcome: 'done', status: 'skipped' };
         }
       }
@@ -219,5 +226,10 @@ export function createSmsService(deps: SmsServiceDeps) {
     },
 
     listForCase: (caseId: string) => messages.listForCase(caseId),
+
+    /** Whether the citizen answered the case's satisfaction question by SMS. */
+    async satisfactionAnswered(caseId: string): Promise<boolean> {
+      return (await messages.listForCase(caseId)).some((m) => m.kind === 'satisfaction' && m.replyVerdict !== null);
+    },
   };
 }
