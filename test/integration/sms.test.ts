@@ -230,6 +230,11 @@ describe('status texts and the satisfaction question', () => {
     expect((await rows(c.id)).find((r) => r.kind === 'satisfaction')).toMatchObject({ reply: '۳۳', replyVerdict: 'object' });
     expect((await fake.nthSent(3)).message).toContain('دوباره بررسی');
 
+    // The satisfaction report counts the SMS question beside the phone surveys.
+    const range = { fromDate: '1405-09-11', toDate: '1405-09-11', from: new Date('2026-12-01T20:30:00Z'), to: new Date('2026-12-02T20:30:00Z'), days: 1 };
+    const byDistrict = await repos.reports.satisfactionAggregates(range, 'district');
+    expect(byDistrict.find((r) => r.key === '7')).toMatchObject({ ended: 0, smsAsked: 1, smsAnswered: 1, smsAccepted: 0, smsObjected: 1 });
+
     // A second answer to the same question is no answer any more: it is a mistyped tracking number.
     const again = await fake.forward(`${url}/api/sms/inbound?token=${WEBHOOK_TOKEN}`, CITIZEN, '31');
     expect(JSON.parse(again.body)).toMatchObject({ action: 'invalid_tracking_number' });
