@@ -11,7 +11,7 @@ import { createHttpProvider, parseAuthHeader } from './adapters/http-provider.js
 import { createKavenegarProvider } from './adapters/kavenegar-provider.js';
 import { createSmsMessageRepo } from './adapters/sms-message-repo.js';
 import { startSmsJobs } from './adapters/sms-jobs.js';
-import { textingCases } from './adapters/texting-cases.js';
+import { textingCases } from './services/texting-cases.js';
 import type { SmsProvider } from './domain/ports.js';
 import type { SmsConfig } from './sms-config.js';
 import { createSmsService, type SatisfactionAnswer } from './services/sms-service.js';
