@@ -220,30 +220,28 @@ export async function startHotline(
     isOutboundChannel: outbound.stasis.isOutboundChannel,
   });
 
-  let importing: Promise<number> | undefined;
-  const importFallback = () => {
-    importing ??= importFallbackMessages({
-      stored,
-      recordings,
-      cases,
-      calls: repos.calls,
-      isCallActive: async (uniqueId) => {
-        if (stasis.owns(uniqueId)) return true;
-        const client = ari.client;
-        if (!client) throw new Error('ARI is not connected');
-        return client.channels.get({ channelId: uniqueId }).then(
-          () => true,
-          (err: Error) => {
-            if (/not found/i.test(err.message)) return false;
-            throw err;
-          },
-        );
+  /** True while Asterisk still has the channel (a recording on it is not final yet). */
+  const isChannelUp = async (channelId: string): Promise<boolean> => {
+    if (stasis.owns(channelId)) return true;
+    const client = ari.client;
+    if (!client) throw new Error('ARI is not connected');
+    return client.channels.get({ channelId }).then(
+      () => true,
+      (err: Error) => {
+        if (/not found/i.test(err.message)) return false;
+        throw err;
       },
-      logger,
-      now,
-    }).finally(
-      () => (importing = undefined),
     );
+  };
+  let importing: Promise<number> | undefined;
+  // Recordings a dead engine (or a failed import) left in Asterisk: voice messages become
+  // cases, survey comments go to their surveys.
+  const importFallback = () => {
+    importing ??= (async () => {
+      const messages = await importFallbackMessages({ stored, recordings, cases, calls: repos.calls, isCallActive: isChannelUp, logger, now });
+      const comments = await outbound.surveys.importLeftComments(await stored.list(), isChannelUp);
+      return messages + comments;
+    })().finally(() => (importing = undefined));
     return importing;
   };
   ari.on('connected', () => {

@@ -493,7 +493,39 @@ describe('voice comments', () => {
     const surveyId = h.phone.calls[0]!.surveyId;
     expect(await h.endCall(surveyId, true, 16, { ...NOT_SOLVED, solved: true, rating: 5 })).toEqual({ kind: 'done' });
     expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'answered', solved: true, rating: 5, commentRecording: null });
-    expect(h.asterisk.removed).toEqual([]);
+    // An empty file is not a comment: it goes, or every sweep would fetch it again.
+    expect(h.asterisk.removed).toEqual([STORED]);
+  });
+
+  it('left in Asterisk by an engine that died mid-call is imported once the call is over, once', async () => {
+    const audio = wav(9_000);
+    const asterisk = standInAsterisk();
+    const h = harness({ asterisk });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    await h.phone.placed(1);
+    const surveyId = h.phone.calls[0]!.surveyId;
+    const channelId = `survey-${surveyId}-1796200000000`;
+    const left = `hotline-survey-${channelId}-survey-comment`;
+    asterisk.held.set(left, audio);
+    const names = () => [...asterisk.held.keys(), 'hotline-voicebox/not-a-comment'];
+
+    // While the call is up its file is not final: left alone.
+    expect(await h.service.importLeftComments(names(), async () => true)).toBe(0);
+    expect(asterisk.downloads).toEqual([]);
+
+    expect(await h.service.importLeftComments(names(), async (id) => id !== channelId)).toBe(1);
+    const key = `survey-${surveyId}-comment.wav`;
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ commentRecording: key });
+    expect(await readFile(path.join(recordingsDir, key))).toEqual(audio);
+    expect(asterisk.removed).toEqual([left]);
+
+    // A second comment file for a survey that has one stays where it is.
+    const other = `hotline-survey-survey-${surveyId}-1796200000001-survey-comment`;
+    asterisk.held.set(other, wav(9_000));
+    expect(await h.service.importLeftComments(names(), async () => false)).toBe(0);
+    expect(asterisk.held.has(other)).toBe(true);
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ commentRecording: key });
   });
 
   it('is not fetched for a call that left no comment', async () => {

@@ -187,7 +187,9 @@ export class StasisApp<S extends IvrStateView> {
       onGone: () => this.endSession(channel.id),
     });
     this.sessions.set(channel.id, session);
-    log.info({ entry, queueStatus: args[1] }, 'call entered the IVR');
+    // One info line per call is enough at 500 calls a minute ('call left the IVR'); the
+    // arrival is there at debug for whoever follows a single call.
+    log.debug({ entry, queueStatus: args[1] }, 'call entered the IVR');
     // The caller hears the welcome without waiting on the database: a slow or absent one
     // costs the call row and the open-case notice, never the IVR itself (the choices
     // travel with the recording's name).

@@ -59,7 +59,8 @@ const record = (n: number): IvrCommand => ({
   beep: true,
 });
 const lookupCase = (trackingNumber: string): IvrCommand => ({ type: 'lookupCase', trackingNumber });
-const DATE_5_DEY_1403 = ['last-update', 'num-5', 'month-10', 'num-1400', 'and', 'num-3'];
+// «پنجم دی هزار و چهارصد و سه»
+const DATE_5_DEY_1403 = ['last-update', 'ord-5', 'month-10', 'num-1000', 'and', 'num-400', 'and', 'num-3'];
 const sayCaseNumber = ['digit-1', 'digit-2', 'digit-3', 'digit-4', 'digit-5', 'digit-6', 'digit-7', 'digit-1'];
 
 // ─── drivers ──────────────────────────────────────────────────────────────────────
@@ -115,7 +116,29 @@ describe('start and main menu', () => {
   it('treats 9 as a wrong key when the caller has no open case', () => {
     converse(OPEN, [
       [inbound(), [play('welcome', 'main-menu')]],
-      [key('9'), [play('invalid-option', 'main-menu')]],
+      [key('9'), [play('invalid-option', 'main-menu-help')]],
+    ]);
+  });
+
+  it('explains the menu on the help key without counting it as a miss', () => {
+    const { out, state } = run([inbound(), done, key('*'), done, timeout, done, timeout, done, timeout], OPEN);
+    const plays = out.flat().filter((c) => c.type === 'play');
+    expect(plays).toEqual([
+      play('welcome', 'main-menu'),
+      play('main-menu-help'),
+      play('no-input', 'main-menu-help'),
+      play('no-input', 'main-menu-help'),
+      play('no-input', 'queue-transfer'),
+    ]);
+    expect(state.path.slice(0, 2)).toEqual(['menu:help', 'menu:no-input']);
+  });
+
+  it('explains the category menu on the help key, and its keys still work', () => {
+    converse(OPEN, [
+      [inbound(), [play('welcome', 'main-menu')]],
+      [key('1'), [play('category-menu')]],
+      [key('*'), [play('category-menu-help')]],
+      [key('3'), [play('district-prompt')]],
     ]);
   });
 
@@ -128,14 +151,15 @@ describe('start and main menu', () => {
 
   it.each([
     ['no input', [timeout, timeout, timeout], 'no-input'],
-    ['wrong keys', [key('7'), key('*'), key('#')], 'invalid-option'],
+    ['wrong keys', [key('7'), key('5'), key('#')], 'invalid-option'],
   ])('repeats the menu on %s, then hands the caller to the operator when open', (_, misses, feedback) => {
     const { out, state } = run([inbound(), done, ...misses.flatMap((m) => [m, done])], OPEN);
     const plays = out.flat().filter((c) => c.type === 'play');
     expect(plays).toEqual([
       play('welcome', 'main-menu'),
-      play(feedback, 'main-menu'),
-      play(feedback, 'main-menu'),
+      // A caller who missed the short menu hears the explanation, which names the same keys.
+      play(feedback, 'main-menu-help'),
+      play(feedback, 'main-menu-help'),
       play(feedback, 'queue-transfer'),
     ]);
     expect(out.at(-1)).toEqual([{ type: 'enqueue', queue: 'general', category: null, district: null }]);
@@ -356,7 +380,7 @@ describe('follow up a case by tracking number', () => {
       [...twoMisses, key('2'), ...keys('12345671#'), found('12345671'), done, timeout, done, timeout],
       OPEN,
     );
-    expect(out.at(-1)).toEqual([play('no-input', 'main-menu')]);
+    expect(out.at(-1)).toEqual([play('no-input', 'main-menu-help')]);
     expect(state.phase.kind).toBe('menu');
   });
 

@@ -13,7 +13,8 @@ import {
 import { isValidTrackingNumber } from '../cases/tracking-number.js';
 import { jalaliParts } from '../calendar/jalali.js';
 import { LIMITS, MENUS, RECORDING, TIMING, type MenuAction, type MenuId } from './flow.js';
-import { sayDigits, sayJalaliDate, statusPrompt } from './speech.js';
+import { jalaliDate } from './persian-numbers.js';
+import { sayDigits, statusPrompt } from './speech.js';
 import { initialState, isTerminal, type EntryField, type IvrState, type Phase, type PhaseKind } from './state.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from './types.js';
 
@@ -91,8 +92,14 @@ const onIdle: Handler<'idle'> = (state, _phase, event) => {
 
 // ─── menus (main, category, voicebox review) ──────────────────────────────────────
 
-function offerMenu(state: IvrState, menu: MenuId, attempts: number, before: string[]): Result {
-  return goTo(state, { kind: 'menu', menu, attempts, timer: null }, play([...before, MENUS[menu].prompt]));
+/**
+ * The short menu first; a caller who missed it (or asked) hears the long explanation,
+ * which names the same keys.
+ */
+function offerMenu(state: IvrState, menu: MenuId, attempts: number, before: string[], explain = attempts > 1): Result {
+  const spec = MENUS[menu];
+  const prompt = explain && spec.help ? spec.help : spec.prompt;
+  return goTo(state, { kind: 'menu', menu, attempts, timer: null }, play([...before, prompt]));
 }
 
 function menuAction(state: IvrState, menu: MenuId, key: string): MenuAction | null {
@@ -115,6 +122,10 @@ const onMenu: Handler<'menu'> = (state, phase, event, ctx) => {
       const cancel = phase.timer ? [CANCEL_TIMER] : [];
       const action = menuAction(state, phase.menu, event.digit);
       if (!action) return withCommandsFirst(cancel, menuMiss(state, phase, 'invalid', ctx));
+      if (action.kind === 'help') {
+        const asked = log(state, `${MENUS[phase.menu].label}:help`);
+        return withCommandsFirst(cancel, offerMenu(asked, phase.menu, phase.attempts, [], true));
+      }
       return withCommandsFirst(cancel, take(log(state, choiceEntry(phase.menu, event.digit, action)), action, ctx, []));
     }
     default:
@@ -156,6 +167,9 @@ function take(state: IvrState, action: MenuAction, ctx: StepContext, before: str
       return askEntry({ ...state, category: action.category }, 'district', 1, before);
     case 'save':
       return saveMessage(state);
+    case 'help':
+      // Only reachable from a menu's own key, which onMenu answers itself.
+      return stay(state);
     case 'record-again':
       // At the limit the caller keeps the message they have rather than losing it.
       return state.recordings < LIMITS.recordings
@@ -286,7 +300,7 @@ function caseStatusPrompts(found: { status: string; updatedAt: Date }): string[]
   return [
     'case-status-intro',
     ...(status ? [statusPrompt(status)] : []),
-    ...(dated ? ['last-update', ...sayJalaliDate(jalaliParts(found.updatedAt))] : []),
+    ...(dated ? ['last-update', ...jalaliDate(jalaliParts(found.updatedAt))] : []),
   ];
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../cases/case.js';
-import { FLOW_PROMPT_IDS, MENUS } from './flow.js';
+import { FLOW_PROMPT_IDS, HELP_KEY, MENUS } from './flow.js';
 
 const manifest = JSON.parse(
   readFileSync(new URL('../../../sounds/fa/manifest.json', import.meta.url), 'utf8'),
@@ -22,7 +22,8 @@ describe('menus as data', () => {
   it('maps the category keys 1..6 to the case categories in order', () => {
     const keys = MENUS.category.keys;
     for (const c of CATEGORIES) expect(keys[c.key]).toEqual({ kind: 'district', category: c.id });
-    expect(Object.keys(keys)).toHaveLength(6);
+    expect(Object.keys(keys).sort()).toEqual(['*', '1', '2', '3', '4', '5', '6']);
+    expect(keys[HELP_KEY]).toEqual({ kind: 'help' });
   });
 
   it('routes the main menu keys as the issue says', () => {

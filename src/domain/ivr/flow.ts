@@ -10,7 +10,8 @@ import {
   type CategoryId,
   type QueueName,
 } from '../cases/case.js';
-import { MAX_SPOKEN_NUMBER, statusPrompt } from './speech.js';
+import { PERSIAN_NUMBER_PROMPTS } from './persian-numbers.js';
+import { statusPrompt } from './speech.js';
 
 /** Every number that shapes the caller's experience, in one place. */
 export const TIMING = {
@@ -55,10 +56,18 @@ export type MenuAction =
   | { kind: 'agent'; queue: QueueName; category: CaseCategory | null }
   | { kind: 'district'; category: CategoryId }
   | { kind: 'save' }
-  | { kind: 'record-again' };
+  | { kind: 'record-again' }
+  /** The menu's long explanation, then the menu again (not counted as a miss). */
+  | { kind: 'help' };
 
 export interface MenuSpec {
+  /** The short menu (about 8 s): the keys, most used first. */
   prompt: string;
+  /**
+   * The long explanation (examples, what each option leads to), on the help key and in
+   * place of the short menu once the caller missed it; null where the menu is self-evident.
+   */
+  help: string | null;
   /** Prefix of the IVR path entries this menu writes ('menu:1', 'review:no-input'…). */
   label: string;
   keys: Readonly<Record<string, MenuAction>>;
@@ -67,10 +76,14 @@ export interface MenuSpec {
 }
 
 const OPERATOR: MenuAction = { kind: 'agent', queue: 'general', category: null };
+/** «راهنما، ستاره»: the main menu names it; it works in the category menu too. */
+export const HELP_KEY = '*';
+const HELP: MenuAction = { kind: 'help' };
 
 export const MENUS: Readonly<Record<MenuId, MenuSpec>> = {
   main: {
     prompt: 'main-menu',
+    help: 'main-menu-help',
     label: 'menu',
     keys: {
       '1': { kind: 'category-menu' },
@@ -78,15 +91,20 @@ export const MENUS: Readonly<Record<MenuId, MenuSpec>> = {
       '3': { kind: 'agent', queue: 'complaints', category: COMPLAINT_CATEGORY },
       '0': OPERATOR,
       '9': { kind: 'open-case-status' },
+      [HELP_KEY]: HELP,
     },
     exhausted: OPERATOR,
   },
   category: {
     prompt: 'category-menu',
+    help: 'category-menu-help',
     label: 'category',
-    keys: Object.fromEntries(
-      CATEGORIES.map((c): [string, MenuAction] => [c.key, { kind: 'district', category: c.id }]),
-    ),
+    keys: {
+      ...Object.fromEntries(
+        CATEGORIES.map((c): [string, MenuAction] => [c.key, { kind: 'district', category: c.id }]),
+      ),
+      [HELP_KEY]: HELP,
+    },
     // The issue's rule for every menu: a caller who cannot pick reaches a person (or the
     // voicebox when closed) with the category left unknown for the agent to set, rather
     // than us filing it under 'other' and routing it to the wrong queue.
@@ -94,6 +112,7 @@ export const MENUS: Readonly<Record<MenuId, MenuSpec>> = {
   },
   review: {
     prompt: 'voicebox-review',
+    help: null,
     label: 'review',
     keys: { '1': { kind: 'save' }, '2': { kind: 'record-again' } },
     // Never lose a message: a caller who says nothing after recording gets it saved.
@@ -101,14 +120,11 @@ export const MENUS: Readonly<Record<MenuId, MenuSpec>> = {
   },
 };
 
-const range = (from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
 /** Every prompt id the flow can ever play (a test checks each is in sounds/fa/manifest.json). */
 export const FLOW_PROMPT_IDS: readonly string[] = [
   'welcome',
   'open-case-notice',
-  ...Object.values(MENUS).map((m) => m.prompt),
+  ...Object.values(MENUS).flatMap((m) => (m.help ? [m.prompt, m.help] : [m.prompt])),
   'district-prompt',
   'invalid-district',
   'invalid-option',
@@ -118,11 +134,7 @@ export const FLOW_PROMPT_IDS: readonly string[] = [
   'case-status-intro',
   ...CASE_STATUSES.map(statusPrompt),
   'last-update',
-  'and',
-  ...range(0, 9).map((d) => `digit-${d}`),
-  ...range(1, MAX_SPOKEN_NUMBER).map((n) => `num-${n}`),
-  'num-1400',
-  ...range(1, 12).map((m) => `month-${m}`),
+  ...PERSIAN_NUMBER_PROMPTS,
   'queue-transfer',
   'after-hours',
   'voicebox-intro',

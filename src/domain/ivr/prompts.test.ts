@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { HotlineError } from '../errors.js';
 import { BUILTIN_PROMPTS, loadPromptManifest, playablePromptIds, PROMPT_ID_PATTERN } from './prompts.js';
+import { PERSIAN_NUMBER_PROMPTS } from './persian-numbers.js';
 
 const soundsDir = fileURLToPath(new URL('../../../sounds/fa/', import.meta.url));
 const manifest = loadPromptManifest(JSON.parse(readFileSync(`${soundsDir}manifest.json`, 'utf8')));
@@ -69,9 +70,9 @@ describe('sounds/fa/manifest.json', () => {
     expect([...wavs].sort()).toEqual([...ids].sort());
   });
 
-  it('has every digit and district number the IVR reads out', () => {
+  it('has every digit and number word the IVR reads out', () => {
     for (let d = 0; d <= 9; d++) expect(ids).toContain(`digit-${d}`);
-    for (let n = 1; n <= 22; n++) expect(ids).toContain(`num-${n}`);
+    for (const id of PERSIAN_NUMBER_PROMPTS) expect(ids).toContain(id);
   });
 
   it("has every file Asterisk's default say.c path plays for 0 to 999 and below zero", () => {

@@ -1,10 +1,8 @@
 /**
- * Turns numbers, dates and statuses into lists of prompt ids from sounds/fa/manifest.json.
- * The manifest only has digits, the numbers 1..31, 1400 and the month names, so every
- * function here stays inside that vocabulary.
+ * Turns digit strings and statuses into lists of prompt ids from sounds/fa/manifest.json.
+ * Numbers and dates said as words are persian-numbers.ts's.
  */
 import type { CaseStatus } from '../cases/case.js';
-import type { JalaliDate } from '../calendar/jalali.js';
 
 const PERSIAN_ZERO = 0x06f0;
 const ARABIC_INDIC_ZERO = 0x0660;
@@ -29,34 +27,6 @@ export function sayDigits(text: string): string[] {
     if (d !== null) ids.push(`digit-${d}`);
   }
   return ids;
-}
-
-/** The manifest speaks whole numbers 1..31 (days of a month, districts 1..22). */
-export const MAX_SPOKEN_NUMBER = 31;
-
-export function sayNumber(n: number): string[] {
-  if (Number.isInteger(n) && n >= 1 && n <= MAX_SPOKEN_NUMBER) return [`num-${n}`];
-  return sayDigits(String(Math.trunc(Math.abs(n))));
-}
-
-const YEAR_BASE = 1400;
-
-/**
- * Day, month name, year: 1403/9/5 → ['num-5', 'month-9', 'num-1400', 'and', 'num-3'].
- * Years the manifest cannot say as words (before 1400, after 1431) are read digit by digit.
- */
-export function sayJalaliDate({ jy, jm, jd }: JalaliDate): string[] {
-  const month = Number.isInteger(jm) && jm >= 1 && jm <= 12 ? [`month-${jm}`] : [];
-  return [...sayNumber(jd), ...month, ...sayYear(jy)];
-}
-
-function sayYear(jy: number): string[] {
-  if (jy === YEAR_BASE) return [`num-${YEAR_BASE}`];
-  const rest = jy - YEAR_BASE;
-  if (Number.isInteger(rest) && rest >= 1 && rest <= MAX_SPOKEN_NUMBER) {
-    return [`num-${YEAR_BASE}`, 'and', `num-${rest}`];
-  }
-  return sayDigits(String(Math.trunc(Math.abs(jy))));
 }
 
 /** 'in_progress' → 'status-in-progress' (prompt ids are kebab-case). */

@@ -27,3 +27,15 @@ export function outboundIdOfChannel(flow: OutboundFlow, channelId: string): stri
   const call = outboundCallOfChannel(channelId);
   return call?.flow === flow ? call.id : null;
 }
+
+const SURVEY_COMMENT_NAME = /^hotline-survey-(survey-[0-9a-f-]{36}-\d+)-[A-Za-z0-9._-]+$/i;
+
+/**
+ * The survey call a voice comment stored in Asterisk belongs to, from its name
+ * (`hotline-survey-<channel id>-<name>`, see surveyRecordingName); null for any other file.
+ */
+export function surveyCommentOf(storedName: string): { channelId: string; surveyId: string } | null {
+  const match = SURVEY_COMMENT_NAME.exec(storedName);
+  const surveyId = match ? outboundIdOfChannel('survey', match[1]!) : null;
+  return surveyId ? { channelId: match![1]!, surveyId } : null;
+}

@@ -14,6 +14,7 @@ import { maskPhone } from '../../domain/phone.js';
 import { importRecording } from '../../services/recording-import.js';
 import { firstCallTime } from '../domain/dialling-window.js';
 import { causeName, decideNext, outcomeOf, type AttemptOutcome, type NextStep, type RetryPolicyConfig } from '../domain/retry-policy.js';
+import { surveyCommentOf } from '../domain/outbound-channel.js';
 import { checkSurveyEligibility, eligibilityStatus, surveyJobId } from '../domain/survey-eligibility.js';
 import { shouldReopen, type SurveyResult } from '../domain/survey-flow.js';
 import type { DoNotCallRepo, DoNotCallRow, FlaggedSurveyRow, SurveyAttemptRow, SurveyRepo, SurveyRow } from '../adapters/db/survey-repo.js';
@@ -168,12 +169,18 @@ export function createSurveyService(deps: {
   }
 
   /** Copies the survey's voice comment out of Asterisk and names it on the survey. */
-  async function importComment(surveyId: string, storedName: string): Promise<void> {
+  async function importComment(surveyId: string, storedName: string, opts: { callOver?: boolean } = {}): Promise<void> {
     const log = logger.child({ surveyId });
     try {
       const imported = await importRecording(deps.comments.stored, deps.comments.recordings, storedName, `survey-${surveyId}-comment`, log, {
         retryDelayMs: deps.comments.retryDelayMs,
+        ...opts,
       });
+      if (imported.kind === 'empty') {
+        // The citizen said nothing: there is no comment to keep, and the file would be fetched at every sweep.
+        await deps.comments.stored.remove(storedName).catch(() => undefined);
+        return;
+      }
       // Left in Asterisk under its stored name (logged by importRecording), where an admin can still fetch it.
       if (imported.kind !== 'imported') return;
       const key = imported.key;
@@ -184,6 +191,31 @@ export function createSurveyService(deps: {
     } catch (err) {
       log.error({ err: (err as Error).message, storedName }, 'survey comment not imported; the answers are kept without it');
     }
+  }
+
+  /**
+   * Voice comments left in Asterisk by a survey call whose engine died before importing
+   * them (or whose import failed): each goes to the survey it names, once its call is
+   * over; the file is removed only when the survey holds the engine's copy. A survey that
+   * already has a comment keeps it, and the other file stays in Asterisk untouched.
+   * Run with the voicebox leftovers (at every ARI connection and every minute).
+   */
+  async function importLeftComments(storedNames: readonly string[], isCallActive: (channelId: string) => Promise<boolean>): Promise<number> {
+    let imported = 0;
+    for (const storedName of storedNames) {
+      const left = surveyCommentOf(storedName);
+      if (!left) continue;
+      try {
+        if (await isCallActive(left.channelId)) continue;
+        const survey = await deps.surveys.findById(left.surveyId);
+        if (!survey || survey.commentRecording) continue;
+        await importComment(survey.id, storedName, { callOver: true });
+        if ((await deps.surveys.findById(survey.id))?.commentRecording) imported++;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message, storedName }, 'left survey comment not imported yet');
+      }
+    }
+    return imported;
   }
 
   /** The engine's key of the survey's voice comment, for playing it. */
@@ -299,6 +331,7 @@ export function createSurveyService(deps: {
     onCallEnded,
     callee,
     commentRecording,
+    importLeftComments,
     sweep,
     listForCase,
     flagged: (query: { reviewed?: boolean | undefined; limit: number }): Promise<FlaggedSurveyRow[]> => deps.surveys.flagged(query),

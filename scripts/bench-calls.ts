@@ -1,0 +1,388 @@
+/**
+ * `npm run bench:calls`: the engine's reaction to a key under load, on the Asterisk sandbox,
+ * side by side with a bare ari-client app (the floor) in one run.
+ *
+ * Both phases place the same calls: BENCH_CALLS (500) Local channels into `137@from-pstn`,
+ * ramped over BENCH_RAMP_SECONDS (20); each caller presses 1 BENCH_BARGE_MS (1500) after
+ * the hotline's first prompt starts (barge-in on the welcome). An observer application
+ * subscribed to every channel times, from Asterisk's own event timestamps,
+ * ChannelDtmfReceived → the next PlaybackStarted on the hotline's channel.
+ *
+ *   1. floor: a child process of this file (`--floor`) owns the Stasis app `hotline` with
+ *      ari-client and does only what the IVR does here: play welcome + main-menu, and on a
+ *      key stop it and play category-menu;
+ *   2. engine: `node dist/main.js` (the production form; run `npm run build` first, the npm
+ *      script does), on PGlite in a temp folder or, with BENCH_DATABASE_URL (a PostgreSQL
+ *      server), a database created for the run and dropped after it. Its CPU (utime+stime
+ *      from /proc) over the calls, less its idle CPU over as long, divided by the calls,
+ *      and its RSS after the run are printed.
+ *
+ * It needs the Asterisk sandbox to itself (no other `hotline` app): run it under the lock,
+ * `flock /tmp/hotline-asterisk.lock npm run bench:calls`. Everything stops by itself.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ari, { type Client } from 'ari-client';
+import { config as loadEnv } from 'dotenv';
+import pg from 'pg';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = path.resolve(path.dirname(SELF), '..');
+loadEnv({ path: path.join(ROOT, '.env'), quiet: true });
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+const ARI_URL = process.env.ARI_URL ?? 'http://127.0.0.1:8088';
+const ARI_USER = process.env.ARI_USER ?? 'hotline';
+const ARI_PASSWORD = process.env.ARI_PASSWORD ?? '';
+const HOTLINE_APP = 'hotline';
+const OBSERVER_APP = 'bench-calls';
+const CALLS = envInt('BENCH_CALLS', 500);
+const RAMP_MS = envInt('BENCH_RAMP_SECONDS', 20) * 1000;
+const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
+/** A call with no first prompt, or no reaction to its key, within this is a failure. */
+const STEP_TIMEOUT_MS = 15_000;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+// ─── the floor: a bare ari-client app doing what the IVR does here ───────────────
+
+async function runFloor(): Promise<void> {
+  const client = await ari.connect(ARI_URL, ARI_USER, ARI_PASSWORD);
+  const playing = new Map<string, string>();
+  const play = (channelId: string, prompts: string[]): void => {
+    const playbackId = randomBytes(8).toString('hex');
+    playing.set(channelId, playbackId);
+    client.channels
+      .play({ channelId, playbackId, media: prompts.map((p) => `sound:${p}`).join(',') })
+      .catch(() => undefined);
+  };
+  client.on('StasisStart', (_event, channel) => play(channel.id, ['welcome', 'main-menu']));
+  client.on('ChannelDtmfReceived', (event, channel) => {
+    if (event.digit !== '1') return;
+    const current = playing.get(channel.id);
+    if (current) client.playbacks.stop({ playbackId: current }).catch(() => undefined);
+    play(channel.id, ['category-menu']);
+  });
+  client.on('StasisEnd', (_event, channel) => playing.delete(channel.id));
+  await client.start(HOTLINE_APP);
+  process.send?.('ready');
+}
+
+// ─── the callers and the observer ─────────────────────────────────────────────────
+
+interface CallResult {
+  reactionMs: number | null;
+  failure: string | null;
+}
+
+interface AriEvent {
+  type: string;
+  timestamp?: string;
+  digit?: string;
+  channel?: { id: string };
+  playback?: { target_uri?: string; media_uri?: string };
+}
+
+const asteriskMs = (timestamp: string | undefined): number => (timestamp ? Date.parse(timestamp.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : NaN);
+
+class Observer {
+  private readonly calls = new Map<string, { citizen: string; firstPrompt: boolean; dtmfAt: number | null; done: (r: CallResult) => void; timer: NodeJS.Timeout }>();
+
+  private constructor(private readonly client: Client) {
+    (client as unknown as NodeJS.EventEmitter).on('*', (event: AriEvent) => this.onEvent(event));
+  }
+
+  static async connect(): Promise<Observer> {
+    const client = await ari.connect(ARI_URL, ARI_USER, ARI_PASSWORD);
+    const observer = new Observer(client);
+    await client.start(OBSERVER_APP);
+    await client.applications.subscribe({ applicationName: OBSERVER_APP, eventSource: 'channel:' });
+    return observer;
+  }
+
+  async hotlineAppConnected(): Promise<boolean> {
+    const apps = await this.client.applications.list();
+    return apps.some((a) => a.name === HOTLINE_APP);
+  }
+
+  private onEvent(event: AriEvent): void {
+    const hotlineId =
+      event.type === 'PlaybackStarted' ? event.playback?.target_uri?.replace(/^channel:/, '') : event.channel?.id;
+    const call = hotlineId ? this.calls.get(hotlineId) : undefined;
+    if (!call || !hotlineId) return;
+    if (event.type === 'PlaybackStarted' && !call.firstPrompt) {
+      call.firstPrompt = true;
+      setTimeout(() => {
+        this.client.channels
+          .sendDTMF({ channelId: call.citizen, dtmf: '1', duration: 100 })
+          .catch(() => this.finish(hotlineId, { reactionMs: null, failure: 'dtmf not sent' }));
+      }, BARGE_MS);
+    } else if (event.type === 'ChannelDtmfReceived' && event.digit === '1' && call.dtmfAt === null) {
+      call.dtmfAt = asteriskMs(event.timestamp);
+    } else if (event.type === 'PlaybackStarted' && call.dtmfAt !== null) {
+      this.finish(hotlineId, { reactionMs: asteriskMs(event.timestamp) - call.dtmfAt, failure: null });
+    } else if (event.type === 'ChannelDestroyed' || event.type === 'ChannelHangupRequest') {
+      this.finish(hotlineId, { reactionMs: null, failure: `hung up before the reaction (${event.type})` });
+    }
+  }
+
+  private finish(hotlineId: string, result: CallResult): void {
+    const call = this.calls.get(hotlineId);
+    if (!call) return;
+    this.calls.delete(hotlineId);
+    clearTimeout(call.timer);
+    this.client.channels.hangup({ channelId: call.citizen }).catch(() => undefined);
+    call.done(result);
+  }
+
+  /** One caller: dial, wait for the first prompt, press 1 into it, wait for the reaction. */
+  call(id: string): Promise<CallResult> {
+    const citizen = `${id}-citizen`;
+    const hotline = `${id}-hotline`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.finish(hotline, { reactionMs: null, failure: 'timeout' }), STEP_TIMEOUT_MS * 2);
+      this.calls.set(hotline, { citizen, firstPrompt: false, dtmfAt: null, done: resolve, timer });
+      const caller = `0912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+      this.client.channels
+        .originate({
+          endpoint: 'Local/137@from-pstn/n',
+          app: OBSERVER_APP,
+          callerId: `"Bench" <${caller}>`,
+          channelId: citizen,
+          otherChannelId: hotline,
+          timeout: 15,
+        })
+        .catch((err: Error) => this.finish(hotline, { reactionMs: null, failure: `originate: ${err.message}` }));
+    });
+  }
+
+  async run(label: string): Promise<CallResult[]> {
+    const run = randomBytes(3).toString('hex');
+    const pending: Promise<CallResult>[] = [];
+    const started = Date.now();
+    for (let i = 0; i < CALLS; i++) {
+      const due = started + (i * RAMP_MS) / CALLS;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      pending.push(this.call(`bench-${label}-${run}-${i}`));
+    }
+    return Promise.all(pending);
+  }
+
+  close(): void {
+    this.client.stop();
+  }
+}
+
+// ─── the engine in its production form ────────────────────────────────────────────
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
+}
+
+async function startEngine(env: Record<string, string>, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  if (!existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('no dist/main.js: run `npm run build` first');
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(path.join(dataDir, 'engine.log'));
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the engine exited at start; see ${dataDir}/engine.log`);
+    const checks = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) })
+      .then((r) => r.json() as Promise<{ checks?: { ari?: boolean } }>)
+      .catch(() => ({}) as { checks?: { ari?: boolean } });
+    if (checks.checks?.ari === true) return { child, url };
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the engine did not connect to ARI within 120 s; see ${dataDir}/engine.log`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// ─── figures ──────────────────────────────────────────────────────────────────────
+
+interface Figures {
+  label: string;
+  p50: number;
+  p99: number;
+  max: number;
+  ok: number;
+  failed: number;
+  failures: Map<string, number>;
+  cpuPerCallMs?: number;
+  cpuRunSeconds?: number;
+  cpuIdleSeconds?: number;
+  rssBeforeMb?: number;
+  rssAfterMb?: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+function figures(label: string, results: CallResult[]): Figures {
+  const reactions = results.flatMap((r) => (r.reactionMs === null ? [] : [r.reactionMs])).sort((a, b) => a - b);
+  const failures = new Map<string, number>();
+  for (const r of results) if (r.failure) failures.set(r.failure, (failures.get(r.failure) ?? 0) + 1);
+  return {
+    label,
+    p50: quantile(reactions, 0.5),
+    p99: quantile(reactions, 0.99),
+    max: reactions.at(-1) ?? NaN,
+    ok: reactions.length,
+    failed: results.length - reactions.length,
+    failures,
+  };
+}
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const observer = await Observer.connect();
+  if (await observer.hotlineAppConnected()) {
+    observer.close();
+    throw new Error(`another "${HOTLINE_APP}" app is connected to Asterisk; run this under the lock with nothing else on the sandbox`);
+  }
+  const all: Figures[] = [];
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
+  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome; ${machine}`);
+
+  // 1. the floor
+  const floor = spawn(process.execPath, ['--import', 'tsx', SELF, '--floor'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(floor, 'message');
+  all.push(figures('bare ari-client app (floor)', await observer.run('floor')));
+  floor.kill('SIGTERM');
+  await once(floor, 'exit');
+  await settle(3_000);
+
+  // 2. the engine
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hotline-bench-calls-'));
+  const serverUrl = process.env.BENCH_DATABASE_URL?.trim();
+  const dbName = `hotline_bench_calls_${randomBytes(4).toString('hex')}`;
+  let databaseUrl: string | undefined;
+  if (serverUrl) {
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(serverUrl);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const storage = databaseUrl ? 'PostgreSQL' : 'PGlite';
+  try {
+    const { child } = await startEngine(
+      {
+        DATABASE_URL: databaseUrl ?? '',
+        QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      },
+      dataDir,
+    );
+    const pid = child.pid!;
+    await settle(5_000); // start-up work (migrations, first sweeps) is not the calls'
+    const rssBeforeMb = rssMb(pid);
+    const idleFrom = cpuSeconds(pid);
+    const idleStart = Date.now();
+    await settle(RAMP_MS / 2);
+    const idlePerMs = (cpuSeconds(pid) - idleFrom) / (Date.now() - idleStart);
+
+    const runFrom = cpuSeconds(pid);
+    const runStart = Date.now();
+    const results = await observer.run('engine');
+    await settle(2_000); // the hang-ups' own work (call rows) belongs to the calls
+    const runMs = Date.now() - runStart;
+    const cpuRunSeconds = cpuSeconds(pid) - runFrom;
+    const cpuIdleSeconds = idlePerMs * runMs;
+    const engine = figures(`engine on ${storage} (node dist/main.js)`, results);
+    engine.cpuRunSeconds = cpuRunSeconds;
+    engine.cpuIdleSeconds = cpuIdleSeconds;
+    engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;
+    engine.rssBeforeMb = rssBeforeMb;
+    engine.rssAfterMb = rssMb(pid);
+    all.push(engine);
+    await stop(child);
+  } finally {
+    observer.close();
+    if (databaseUrl && serverUrl) {
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    }
+    if (process.env.BENCH_KEEP_LOGS) console.log(`engine log kept in ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
+  }
+
+  const f = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+  console.log(`\n| ${CALLS} calls / ${RAMP_MS / 1000} s, barge-in | reaction p50 | p99 | max | ok | failed | engine CPU per call | RSS before → after |`);
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of all) {
+    const cpu = r.cpuPerCallMs === undefined ? '—' : `${f(r.cpuPerCallMs, 2)} ms (${f(r.cpuRunSeconds, 1)} s in the run, ${f(r.cpuIdleSeconds, 1)} s idle)`;
+    const rss = r.rssAfterMb === undefined ? '—' : `${f(r.rssBeforeMb)} → ${f(r.rssAfterMb)} MB`;
+    console.log(`| ${r.label} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${r.ok} | ${r.failed} | ${cpu} | ${rss} |`);
+  }
+  for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
+  const [floorFigures, engineFigures] = all;
+  if (floorFigures && engineFigures) {
+    console.log(`\nengine p99 / floor p99 = ${f(engineFigures.p99 / floorFigures.p99, 2)} (target ≤ 2)`);
+  }
+  if (all.some((r) => r.failed > 0)) process.exitCode = 1;
+}
+
+if (process.argv.includes('--floor')) {
+  void runFloor();
+} else {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
