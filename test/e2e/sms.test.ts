@@ -63,14 +63,12 @@ it('texts the tracking number of an after-hours voice message, asks after closur
   const caller = randomMobile('0912');
   const call = await line.dial(caller);
   try {
+    // The shortest message: the caller speaks and hangs up (the message is kept all the same).
     await call.waitForPrompt('main-menu');
     await call.press('0');
     await call.waitForRecordingStarted();
     await call.speak('sound:auth-incorrect');
-    await call.press('#');
-    await call.waitForPrompt('voicebox-review');
-    await call.press('1');
-    await call.waitForPrompt('goodbye', 30_000);
+    await call.hangup();
     await call.waitForHotlineHangup();
   } finally {
     await call.hangup();
