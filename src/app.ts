@@ -34,6 +34,7 @@ import { createCallCases } from './services/agent-desk.js';
 import { LiveStatsService } from './services/live-stats-service.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
+import { createSmsModule, type SmsModule } from './sms/sms-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -49,6 +50,8 @@ export interface Hotline {
   liveStats: LiveStatsService;
   /** Calls the hotline places: satisfaction surveys and queue callbacks, on one job queue. */
   outbound: OutboundModule;
+  /** Texts to citizens; null with SMS_PROVIDER=off. */
+  sms: SmsModule | null;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -60,6 +63,8 @@ export interface Hotline {
 const HAND_OFF_SHARE = 0.5;
 /** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
 const HTTP_GRACE_MS = 2_000;
+/** Texts whose job Redis lost are looked for this often. */
+const SMS_SWEEP_MS = 60_000;
 
 /**
  * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
@@ -77,7 +82,25 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const repos = createRepositories(database, { slaHours: config.slaHours });
+  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Texts to citizens: every creation and change of a case, by whoever (dispatch jobs and
+  // surveys included), goes through the case repository, so that is where SMS listens.
+  const sms = config.sms
+    ? createSmsModule({
+        config: config.sms,
+        db: database.db,
+        cases: storedRepos.cases,
+        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+        producerConnection: { url: config.redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: false },
+        prefix: config.jobs.prefix,
+        work: config.jobs.runWorkers,
+        // SURVEY_POLICY=call-first: no SMS question once the phone survey was answered.
+        answeredByCall: async (caseId) => (await outbound.surveyRows(caseId)).some((s) => s.status === 'answered'),
+        now,
+        logger,
+      })
+    : null;
+  const repos = sms ? { ...storedRepos, cases: sms.wrapCases(storedRepos.cases) } : storedRepos;
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
   const stored = createStoredRecordings(config.ari);
   const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
@@ -128,6 +151,7 @@ export async function startHotline(
     stored,
     recordings,
     redisReady: redis.isReady,
+    smsFirst: sms?.smsFirst,
     now,
     logger,
   });
@@ -169,6 +193,16 @@ export async function startHotline(
   });
   ari.start();
 
+  // Texts whose job Redis never got (down, or flushed) are queued again.
+  const smsSweep = setInterval(() => {
+    if (!sms || !redis.isReady()) return;
+    void sms.service
+      .sweep()
+      .then((requeued) => requeued && logger.info({ requeued }, 'SMS sweep'))
+      .catch((err: Error) => logger.warn({ err: err.message }, 'SMS sweep failed'));
+  }, SMS_SWEEP_MS);
+  smsSweep.unref();
+
   const ops = createOpsModule({
     database,
     redis,
@@ -200,6 +234,7 @@ export async function startHotline(
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     smsWebhookToken: config.smsWebhookToken,
+    smsWebhooks: sms?.webhooks,
     // Several service instances behind one address share the API budget through Redis
     // (a client that fails fast: with Redis down the limiter counts in memory).
     rateLimitRedis: redis.rateLimitRedis,
@@ -230,8 +265,9 @@ export async function startHotline(
       agents.stop();
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
+      clearInterval(smsSweep);
       const force = !redis.isReady();
-      await shutdownStep(Promise.all([outbound.close(force), jobs.close(force)]), left(), logger);
+      await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
       redis.close();
@@ -252,6 +288,7 @@ export async function startHotline(
     agents,
     liveStats,
     outbound,
+    sms,
     importFallback: calls.importFallback,
     url,
     stop,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
 import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './outbound/domain/dialling-window.js';
+import { parseSmsConfig, type SmsConfig } from './sms/sms-config.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   open311ApiKeys: string[];
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
+  /** Texts to citizens (SMS_PROVIDER and the SMS_* keys); null: SMS_PROVIDER=off, nothing is texted. */
+  sms: SmsConfig | null;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open like health. */
@@ -258,12 +261,21 @@ export function loadConfig(env: Env = process.env): Config {
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
+    sms: smsConfig(env),
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),
     metricsToken: env.METRICS_TOKEN?.trim() ? secret('METRICS_TOKEN', env.METRICS_TOKEN.trim()) : undefined,
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     trustProxy: trustProxy(env),
   };
+}
+
+function smsConfig(env: Env): SmsConfig | null {
+  try {
+    return parseSmsConfig(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
 }
 
 function slaHours(spec: string | undefined): SlaHours {

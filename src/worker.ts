@@ -11,6 +11,7 @@ import { createRepositories } from './adapters/db/repositories.js';
 import { startJobs } from './adapters/jobs/start-jobs.js';
 import { loadConfig } from './config.js';
 import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
+import { createSmsModule } from './sms/sms-module.js';
 
 const CALENDAR_REFRESH_MS = 60_000;
 
@@ -24,14 +25,28 @@ async function main(): Promise<void> {
   if (database.kind === 'pglite') {
     logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');
   }
-  const repos = createRepositories(database, { slaHours: config.slaHours });
+  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Dispatch marks cases dispatched here: the citizen's text is queued from here too, and sent by any worker.
+  const sms = config.sms
+    ? createSmsModule({
+        config: config.sms,
+        db: database.db,
+        cases: storedRepos.cases,
+        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
+        prefix: config.jobs.prefix,
+        work: true,
+        now: () => new Date(),
+        logger,
+      })
+    : null;
+  const repos = sms ? { ...storedRepos, cases: sms.wrapCases(storedRepos.cases) } : storedRepos;
   // The calendar is data: seeded from the file once (whichever process starts first),
   // then read from the database and re-read every minute, so a change on /hours reaches
   // this worker's deliveries within a minute.
-  await repos.holidays.seedOnce(parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))));
+  await storedRepos.holidays.seedOnce(parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))));
   const holidays: Holiday[] = [];
   const loadHolidays = async () => {
-    const stored = await repos.holidays.list();
+    const stored = await storedRepos.holidays.list();
     holidays.splice(0, holidays.length, ...stored);
   };
   await loadHolidays();
@@ -54,8 +69,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'worker shutting down');
     // Workers finish their current jobs before closing; what is left stays in Redis.
-    jobs
-      .close()
+    Promise.all([jobs.close(), sms?.close()])
       .then(() => database.close())
       .then(
         () => process.exit(0),

@@ -45,6 +45,11 @@ export function createOutboundModule(deps: {
   recordings: Pick<RecordingStore, 'save'>;
   /** Whether Redis answers now: the periodic sweep is skipped while it does not. */
   redisReady: () => boolean;
+  /**
+   * The SMS satisfaction question asked before the call (SURVEY_POLICY=sms-first): the
+   * call waits `callDelayMs` more after closing, and is not placed when it was answered.
+   */
+  smsFirst?: { callDelayMs: number; answered: (caseId: string) => Promise<boolean> } | undefined;
   now: () => Date;
   logger: Logger;
 }) {
@@ -84,6 +89,7 @@ export function createOutboundModule(deps: {
     liveCalls: liveOutboundCalls(deps.ari, 'survey'),
     ensureQueued: (job) => jobs.ensureQueued(job),
     comments: { stored: deps.stored, recordings: deps.recordings },
+    ...(deps.smsFirst ? { firstCallDelayMs: deps.smsFirst.callDelayMs } : {}),
   });
 
   // Callback calls run on the survey calls' queue, under its one global cap.
@@ -116,6 +122,7 @@ export function createOutboundModule(deps: {
     callEnded: (input) => surveys.onCallEnded(input),
     now,
     logger,
+    ...(deps.smsFirst ? { answeredElsewhere: smsAnswered(deps.smsFirst.answered) } : {}),
   });
 
   const runSweep = (what: string, sweep: () => Promise<OutboundSweepResult>) =>
@@ -143,6 +150,8 @@ export function createOutboundModule(deps: {
     /** Every closure of a case made through `repo` schedules the case's satisfaction survey. */
     surveyOnClose: <R extends Pick<CaseRepo, 'transition'>>(repo: R): R =>
       surveyOnClose(repo, (c, closedAt) => surveys.onCaseClosed(c, closedAt), logger.child({ component: 'surveys' })),
+    /** The case's surveys as stored (the SMS question's policy asks whether one was answered). */
+    surveyRows: (caseId: string) => surveyRepo.listForCase(caseId),
     /** Callbacks waiting to be placed, by queue (the wallboard). */
     callbacksPending: () => callbackRepo.countPendingByQueue(),
     /** Calls `listener` after every change that can change the callbacks pending. */
@@ -158,6 +167,10 @@ export function createOutboundModule(deps: {
 }
 
 export type OutboundModule = ReturnType<typeof createOutboundModule>;
+
+function smsAnswered(answered: (caseId: string) => Promise<boolean>) {
+  return async (caseId: string): Promise<string | null> => ((await answered(caseId)) ? 'answered_by_sms' : null);
+}
 
 /** The repo as it is, calling `changed` after each write that can change a callback's status. */
 function notifyingChanges<T extends { create: (...a: never[]) => Promise<unknown>; startAttempt: (...a: never[]) => Promise<unknown>; setStatus: (...a: never[]) => Promise<unknown> }>(

@@ -68,6 +68,12 @@ export async function openApiSurface(): Promise<ApiSurface> {
     liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), new Date()), new Date()), subscribe: () => () => undefined },
     metrics: async () => '',
     smsWebhookToken: SMS_TOKEN,
+    // The surface is about who may call what: texting itself is test/integration/sms.test.ts's.
+    smsWebhooks: {
+      deliveryReport: async () => ({ known: false, status: null }),
+      satisfactionReply: async () => null,
+      answer: async () => undefined,
+    },
     open311ApiKeys: [OPEN311_KEY],
     rateLimit: UNLIMITED,
     publicRateLimit: UNLIMITED,

@@ -79,6 +79,12 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ from: '09121234567', text: 'The street light is out' }),
     expect: [200, 401, 401, 401, 401],
   },
+  'POST /api/sms/delivery': {
+    url: () => '/api/sms/delivery',
+    headers: { 'x-webhook-token': SMS_TOKEN },
+    body: () => ({ messageid: 8792343, status: 10 }),
+    expect: [200, 401, 401, 401, 401],
+  },
   'GET /open311/v2/services.json': page('/open311/v2/services.json'),
   'GET /open311/v2/services/:service_code.json': page('/open311/v2/services/parks_trees.json'),
   'GET /open311/v2/requests.json': page('/open311/v2/requests.json'),

@@ -119,10 +119,10 @@ describe('the reports page in chromium', () => {
     // By district: district 3 has surveys 0, 1, 2 answered (5, 4, 2; solved yes, yes, no) and 5 opted out;
     // district 5 has 3 unanswered and 4 answered with a 1 and no solved answer.
     let rows = await csatRows();
-    expect(rows.get('منطقه ۳')).toEqual(['۴', '۳', '۷۵.۰٪', '۳', '۶۶.۷٪', '۳.۶۷', '۶۶.۷٪']);
-    expect(rows.get('منطقه ۵')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۱.۰۰', '—']);
-    expect(rows.get('منطقه ۷')).toEqual(['۰', '۰', '—', '۰', '—', '—', '—']);
-    expect(rows.get('جمع کل')).toEqual(['۶', '۴', '۶۶.۷٪', '۴', '۵۰.۰٪', '۳.۰۰', '۶۶.۷٪']);
+    expect(rows.get('منطقه ۳')).toEqual(['۴', '۳', '۷۵.۰٪', '۳', '۶۶.۷٪', '۳.۶۷', '۶۶.۷٪', '۰', '۰', '—']);
+    expect(rows.get('منطقه ۵')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۱.۰۰', '—', '۰', '۰', '—']);
+    expect(rows.get('منطقه ۷')).toEqual(['۰', '۰', '—', '۰', '—', '—', '—', '۰', '۰', '—']);
+    expect(rows.get('جمع کل')).toEqual(['۶', '۴', '۶۶.۷٪', '۴', '۵۰.۰٪', '۳.۰۰', '۶۶.۷٪', '۰', '۰', '—']);
     // A CSAT under the 80 % target is marked.
     const district3 = page.locator('#csat-table tbody tr', { has: page.locator('td', { hasText: /^منطقه ۳$/ }) });
     expect(await district3.locator('td').nth(5).getAttribute('class')).toBe('num red');
@@ -132,8 +132,8 @@ describe('the reports page in chromium', () => {
     await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک اپراتور');
     rows = await csatRows();
     expect(await page.locator('#csat-table thead th').first().textContent()).toBe('اپراتور');
-    expect(rows.get('علی رضایی')).toEqual(['۲', '۲', '۱۰۰.۰٪', '۲', '۱۰۰.۰٪', '۴.۵۰', '۱۰۰.۰٪']);
-    expect(rows.get('مریم احمدی')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۲.۰۰', '۰.۰٪']);
+    expect(rows.get('علی رضایی')).toEqual(['۲', '۲', '۱۰۰.۰٪', '۲', '۱۰۰.۰٪', '۴.۵۰', '۱۰۰.۰٪', '۰', '۰', '—']);
+    expect(rows.get('مریم احمدی')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۲.۰۰', '۰.۰٪', '۰', '۰', '—']);
     expect(rows.get(NO_AGENT_LABEL)?.slice(0, 2)).toEqual(['۲', '۱']);
     expect(rows.size).toBe(4);
     await page.screenshot({ path: await artefactPath('reports-satisfaction.png'), fullPage: true });
@@ -145,7 +145,7 @@ describe('the reports page in chromium', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.toString('utf8').slice(1));
     expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'اپراتور', 'نظرسنجی‌های پایان‌یافته']);
-    expect(csv.find((r) => r[0] === agentIds.B)).toEqual([agentIds.B, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0']);
+    expect(csv.find((r) => r[0] === agentIds.B)).toEqual([agentIds.B, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0', '0', '0', '', '0', '0', '']);
 
     // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.
     const flagged = page.locator('#flagged-table tbody tr');

@@ -85,6 +85,12 @@ describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
         solvedAnswered: 3,
         solvedYes: 2,
         solvedRate: 2 / 3,
+        smsAsked: 0,
+        smsAnswered: 0,
+        smsResponseRate: null,
+        smsAccepted: 0,
+        smsObjected: 0,
+        smsAcceptRate: null,
       });
       // District 5: 3 no answer, 4 answered with a rating of 1 and no solved answer, 6 failed.
       expect(rows.get('5')).toMatchObject({ ended: 3, answered: 1, responseRate: 1 / 3, rated: 1, csat: 0, meanRating: 1, solvedAnswered: 0, solvedRate: null });
@@ -100,6 +106,12 @@ describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
         solvedAnswered: 3,
         solvedYes: 2,
         solvedRate: 2 / 3,
+        smsAsked: 0,
+        smsAnswered: 0,
+        smsResponseRate: null,
+        smsAccepted: 0,
+        smsObjected: 0,
+        smsAcceptRate: null,
       });
     });
 
@@ -148,9 +160,15 @@ describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
         'پاسخ به حل شدن مشکل',
         'مشکل حل شده',
         'نرخ حل (٪)',
+        'پرسش‌های پیامکی',
+        'پاسخ پیامکی',
+        'نرخ پاسخ پیامکی (٪)',
+        'پذیرش پیامکی',
+        'اعتراض پیامکی',
+        'نرخ پذیرش پیامکی (٪)',
       ]);
-      expect(rows.find((r) => r[0] === 'parks_trees')).toEqual(['parks_trees', 'پارک‌ها و فضای سبز', '3', '2', '66.7', '2', '0', '0', '1.5', '1', '0', '0']);
-      expect(rows.at(-1)).toEqual(['', 'جمع کل', '7', '4', '57.1', '4', '2', '50', '3', '3', '2', '66.7']);
+      expect(rows.find((r) => r[0] === 'parks_trees')).toEqual(['parks_trees', 'پارک‌ها و فضای سبز', '3', '2', '66.7', '2', '0', '0', '1.5', '1', '0', '0', '0', '0', '', '0', '0', '']);
+      expect(rows.at(-1)).toEqual(['', 'جمع کل', '7', '4', '57.1', '4', '2', '50', '3', '3', '2', '66.7', '0', '0', '', '0', '0', '']);
       const viaAccept = await get(`/api/reports/satisfaction?${PERIOD}&by=agent`, 'supervisor-token', { accept: 'text/csv' });
       expect(viaAccept.body.slice(1).split('\r\n')[0]!.split(',')[1]).toBe('اپراتور');
     });

@@ -141,6 +141,8 @@ function harness(
     schedule?: (job: SurveyJob) => Promise<void>;
     asterisk?: ReturnType<typeof standInAsterisk>;
     logger?: typeof logger;
+    /** SURVEY_POLICY=sms-first: the call's extra wait, and whether the SMS question was answered. */
+    smsFirst?: { callDelayMs: number; answered: (caseId: string) => Promise<boolean> };
   } = {},
 ) {
   const window = opts.window ?? NO_DELAY;
@@ -166,6 +168,7 @@ function harness(
     ensureQueued: (job) => jobs[0]!.ensureQueued(job),
     // No pause between download attempts: the failing ones here fail every time.
     comments: { stored: asterisk.stored, recordings, retryDelayMs: 0 },
+    ...(opts.smsFirst ? { firstCallDelayMs: opts.smsFirst.callDelayMs } : {}),
   });
   for (let i = 0; i < (opts.workers ?? 1); i++) {
     const j = startOutboundJobs({
@@ -183,6 +186,7 @@ function harness(
       now: () => clock,
       logger,
       pollMs: 100,
+      ...(opts.smsFirst ? { answeredElsewhere: async (caseId: string) => ((await opts.smsFirst!.answered(caseId)) ? 'answered_by_sms' : null) } : {}),
     });
     jobs.push(j);
     closers.push(() => j.close(true));
@@ -354,6 +358,23 @@ describe('answers', () => {
     const later = await h.close(await h.newCase('+98 912 123 4567'));
     expect(await h.surveysOf(later.id)).toEqual([]);
     expect(await h.queue.getJob(`survey-${later.id}-1`)).toBeUndefined();
+  });
+
+  it('SURVEY_POLICY=sms-first: the call waits for the SMS answer and is not placed when there is one', async () => {
+    const answered = new Set<string>();
+    const h = harness({ window: DEFAULT_DIALLING_WINDOW, smsFirst: { callDelayMs: HOUR, answered: async (id) => answered.has(id) } });
+    await h.ready();
+    const closed = await h.close(await h.newCase());
+    // Closed Wednesday 10:00: one hour for the SMS answer, then the usual 2 h.
+    expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'pending', scheduledAt: new Date(WED_1200.getTime() + HOUR) });
+    answered.add(closed.id);
+    clock = new Date(WED_1200.getTime() + HOUR);
+    await (await h.queue.getJob(`survey-${closed.id}-1`))!.promote();
+    await vi.waitFor(async () => expect((await h.surveysOf(closed.id))[0]).toMatchObject({ status: 'cancelled', endReason: 'answered_by_sms' }), {
+      timeout: 5_000,
+      interval: 50,
+    });
+    expect(h.phone.calls).toHaveLength(0);
   });
 
   it('a number put on the list after scheduling is not dialled', async () => {

@@ -208,7 +208,35 @@ export function createReportRepo(db: Db): ReportRepo {
           ${by === 'agent' ? sql`left join users u on u.id = g.key` : sql``}
           order by 1`,
       );
+      // The SMS question beside the calls: questions sent in the period, by the same key.
+      const smsRows = await rowsOf(
+        db,
+        sql`
+          select ${key}::text as key,
+                 count(*) as asked,
+                 count(m.reply_verdict) as answered,
+                 count(*) filter (where m.reply_verdict = 'accept') as accepted,
+                 count(*) filter (where m.reply_verdict = 'object') as objected
+          from sms_messages m
+          join cases c on c.id = m.case_id
+          ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
+          where m.kind = 'satisfaction'
+            and m.status in ('sent', 'delivered', 'undelivered')
+            and m.sent_at >= ${iso(range.from)}::timestamptz
+            and m.sent_at < ${iso(range.to)}::timestamptz
+          group by 1`,
+      );
+      const keyOf = (r: Rows[number]) => (r.key === null || r.key === undefined ? null : String(r.key));
+      const sms = new Map(smsRows.map((r) => [keyOf(r), r]));
+      const callKeys = new Set(rows.map(keyOf));
+      const smsFigures = (k: string | null) => {
+        const r = sms.get(k);
+        return { smsAsked: num(r?.asked), smsAnswered: num(r?.answered), smsAccepted: num(r?.accepted), smsObjected: num(r?.objected) };
+      };
+      const noCalls = { ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0 };
+      const smsOnly = [...sms.keys()].filter((k) => !callKeys.has(k)).map((k) => ({ key: k, label: null, ...noCalls, ...smsFigures(k) }));
       return rows.map((r) => ({
+        ...smsFigures(keyOf(r)),
         key: r.key === null ? null : String(r.key),
         label: r.label === null || r.label === undefined ? null : String(r.label),
         ended: num(r.ended),
@@ -218,7 +246,7 @@ export function createReportRepo(db: Db): ReportRepo {
         ratingSum: num(r.rating_sum),
         solvedAnswered: num(r.solved_answered),
         solvedYes: num(r.solved_yes),
-      }));
+      })).concat(smsOnly);
     },
 
     async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {

@@ -11,6 +11,7 @@ import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
 import type { CalendarView, HolidayInput, HotlineHours } from '../../services/office-hours-service.js';
 import type { StoredHoliday } from '../../domain/calendar/ports.js';
 import type { WeeklyHours } from '../../domain/calendar/office-hours.js';
+import type { SmsWebhooks } from '../../sms/services/sms-ports.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -133,6 +134,8 @@ export interface HttpDeps {
   open311ApiKeys?: readonly string[];
   /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */
   smsWebhookToken?: string;
+  /** Outbound texts (SMS_PROVIDER): delivery reports, satisfaction answers, answers to forwarded texts. */
+  smsWebhooks?: SmsWebhooks | undefined;
   /** Per-IP limit on GET /api/health, kept apart so monitoring never eats the API's budget; 600 a minute by default. */
   healthRateLimit?: RateLimit;
   /**

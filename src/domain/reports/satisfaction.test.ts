@@ -40,6 +40,18 @@ describe('satisfactionFigures', () => {
       solvedAnswered: 3,
       solvedYes: 2,
       solvedRate: 2 / 3,
+      smsAsked: 0,
+      smsAnswered: 0,
+      smsResponseRate: null,
+      smsAccepted: 0,
+      smsObjected: 0,
+      smsAcceptRate: null,
+    });
+    // The SMS question side by side: 10 asked, 4 answered, 3 accepted, 1 objected.
+    expect(satisfactionFigures({ ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0, smsAsked: 10, smsAnswered: 4, smsAccepted: 3, smsObjected: 1 })).toMatchObject({
+      smsResponseRate: 0.4,
+      smsAcceptRate: 0.75,
+      responseRate: null,
     });
   });
 
@@ -98,7 +110,7 @@ describe('satisfactionTable', () => {
     );
     const table = satisfactionTable(report);
     expect(table.header.slice(0, 5)).toEqual(['کلید', 'موضوع', 'نظرسنجی‌های پایان‌یافته', 'پاسخ داده شده', 'نرخ پاسخ (٪)']);
-    expect(table.rows.find((r) => r[0] === 'parks_trees')).toEqual(['parks_trees', 'پارک‌ها و فضای سبز', 3, 2, 66.7, 2, 1, 50, 3.5, 2, 1, 50]);
+    expect(table.rows.find((r) => r[0] === 'parks_trees')).toEqual(['parks_trees', 'پارک‌ها و فضای سبز', 3, 2, 66.7, 2, 1, 50, 3.5, 2, 1, 50, 0, 0, null, 0, 0, null]);
     expect(table.rows.at(-1)!.slice(0, 3)).toEqual([null, 'جمع کل', 3]);
     expect(toCsv(table.header, table.rows).startsWith('\uFEFFکلید,موضوع,')).toBe(true);
   });

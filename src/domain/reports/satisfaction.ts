@@ -8,6 +8,8 @@
  *   reached the citizen (we failed to queue it) and is left out of both sides.
  * - CSAT = ratings of 4 or 5 ÷ ratings given.
  * - mean rating over the ratings given; solved rate = "solved: yes" ÷ solved answered.
+ * - Beside them, the SMS question (src/sms/): questions sent in the period, answered,
+ *   SMS response rate, accepted («۳۱»), objected («۳۳»), accept rate = accepted ÷ answered.
  */
 import { CASE_CATEGORIES, DISTRICT_COUNT, QUEUES } from '../cases/case.js';
 import type { CsvCell } from './csv.js';
@@ -42,6 +44,12 @@ export interface SatisfactionAggregate {
   /** Answered surveys where the "was it solved" question was answered. */
   solvedAnswered: number;
   solvedYes: number;
+  /** SMS satisfaction questions sent in the range (absent: none). */
+  smsAsked?: number;
+  /** Of those, answered by SMS; accepted and objected split them. */
+  smsAnswered?: number;
+  smsAccepted?: number;
+  smsObjected?: number;
 }
 
 export interface SatisfactionFigures {
@@ -55,6 +63,12 @@ export interface SatisfactionFigures {
   solvedAnswered: number;
   solvedYes: number;
   solvedRate: number | null;
+  smsAsked: number;
+  smsAnswered: number;
+  smsResponseRate: number | null;
+  smsAccepted: number;
+  smsObjected: number;
+  smsAcceptRate: number | null;
 }
 
 export interface SatisfactionReport {
@@ -65,11 +79,15 @@ export interface SatisfactionReport {
   total: SatisfactionFigures;
 }
 
-type Sums = Omit<SatisfactionAggregate, 'key' | 'label'>;
-const ZERO: Sums = { ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0 };
+type Sums = Required<Omit<SatisfactionAggregate, 'key' | 'label'>>;
+const ZERO: Sums = { ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0, smsAsked: 0, smsAnswered: 0, smsAccepted: 0, smsObjected: 0 };
 
-function add(a: Sums, b: Sums): Sums {
+function add(a: Sums, b: Omit<SatisfactionAggregate, 'key' | 'label'>): Sums {
   return {
+    smsAsked: a.smsAsked + (b.smsAsked ?? 0),
+    smsAnswered: a.smsAnswered + (b.smsAnswered ?? 0),
+    smsAccepted: a.smsAccepted + (b.smsAccepted ?? 0),
+    smsObjected: a.smsObjected + (b.smsObjected ?? 0),
     ended: a.ended + b.ended,
     answered: a.answered + b.answered,
     rated: a.rated + b.rated,
@@ -82,7 +100,8 @@ function add(a: Sums, b: Sums): Sums {
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-export function satisfactionFigures(s: Sums): SatisfactionFigures {
+export function satisfactionFigures(given: Omit<SatisfactionAggregate, 'key' | 'label'>): SatisfactionFigures {
+  const s = add(ZERO, given);
   return {
     ended: s.ended,
     answered: s.answered,
@@ -94,6 +113,12 @@ export function satisfactionFigures(s: Sums): SatisfactionFigures {
     solvedAnswered: s.solvedAnswered,
     solvedYes: s.solvedYes,
     solvedRate: ratio(s.solvedYes, s.solvedAnswered),
+    smsAsked: s.smsAsked,
+    smsAnswered: s.smsAnswered,
+    smsResponseRate: ratio(s.smsAnswered, s.smsAsked),
+    smsAccepted: s.smsAccepted,
+    smsObjected: s.smsObjected,
+    smsAcceptRate: ratio(s.smsAccepted, s.smsAnswered),
   };
 }
 
@@ -172,6 +197,12 @@ export function satisfactionTable(report: SatisfactionReport): Table {
     'پاسخ به حل شدن مشکل',
     'مشکل حل شده',
     'نرخ حل (٪)',
+    'پرسش‌های پیامکی',
+    'پاسخ پیامکی',
+    'نرخ پاسخ پیامکی (٪)',
+    'پذیرش پیامکی',
+    'اعتراض پیامکی',
+    'نرخ پذیرش پیامکی (٪)',
   ];
   const cells = (key: string | null, text: string, f: SatisfactionFigures): CsvCell[] => [
     key,
@@ -186,6 +217,12 @@ export function satisfactionTable(report: SatisfactionReport): Table {
     f.solvedAnswered,
     f.solvedYes,
     percent(f.solvedRate),
+    f.smsAsked,
+    f.smsAnswered,
+    percent(f.smsResponseRate),
+    f.smsAccepted,
+    f.smsObjected,
+    percent(f.smsAcceptRate),
   ];
   return {
     header,

@@ -62,6 +62,11 @@ export function createSurveyService(deps: {
   now: () => Date;
   logger: Logger;
   /**
+   * Added to the closure before the first call is placed (SURVEY_POLICY=sms-first: the
+   * SMS question's time to be answered); 0 or absent: none.
+   */
+  firstCallDelayMs?: number;
+  /**
    * The sweep: an attempt still in flight this long after it started has no process
    * waiting on it any more (a worker gives its call up after its own maximum, which
    * this must exceed). Default twice the worker's DEFAULT_MAX_CALL_MS.
@@ -95,7 +100,8 @@ export function createSurveyService(deps: {
       logger.debug({ caseId: c.id, reason: eligibility.reason }, 'no survey for this closure');
       return null;
     }
-    const at = firstCallTime(closedAt ?? deps.now(), deps.policy.window, deps.policy.holidays);
+    const closed = closedAt ?? deps.now();
+    const at = firstCallTime(new Date(closed.getTime() + (deps.firstCallDelayMs ?? 0)), deps.policy.window, deps.policy.holidays);
     const survey = await deps.surveys.create({ caseId: c.id, surveyNumber: eligibility.surveyNumber, phone: eligibility.phone, scheduledAt: at });
     // A concurrent report of the same closure won the insert; it queues the job.
     if (!survey) return null;

@@ -117,6 +117,10 @@ const CSAT_COLUMNS = [
   ['رضایت (CSAT)', (r) => percent(r.csat), (r) => r.csat !== null && r.csat < CSAT_TARGET],
   ['میانگین امتیاز', (r) => rating(r.meanRating)],
   ['نرخ حل', (r) => percent(r.solvedRate)],
+  // The SMS question beside the calls (SURVEY_POLICY).
+  ['پرسش پیامکی', (r) => count(r.smsAsked)],
+  ['پاسخ پیامکی', (r) => count(r.smsAnswered)],
+  ['پذیرش پیامکی', (r) => percent(r.smsAcceptRate)],
 ];
 
 function cell(tag, text, className) {

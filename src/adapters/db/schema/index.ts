@@ -13,3 +13,4 @@ export { surveys, surveyAttempts } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
 export { holidays } from './holidays.js';
+export { smsMessages, SMS_MESSAGE_STATUSES } from './sms-messages.js';

@@ -114,6 +114,12 @@ const SatisfactionFigures = {
   solvedAnswered: Type.Integer({ description: 'Answered surveys where "was it solved" got an answer' }),
   solvedYes: Type.Integer(),
   solvedRate: nullable(Type.Number({ description: 'solvedYes ÷ solvedAnswered, 0..1' })),
+  smsAsked: Type.Integer({ description: 'SMS satisfaction questions sent in the period' }),
+  smsAnswered: Type.Integer({ description: 'Of those, answered by SMS' }),
+  smsResponseRate: nullable(Type.Number({ description: 'smsAnswered ÷ smsAsked, 0..1' })),
+  smsAccepted: Type.Integer({ description: 'Answers accepting the result (31, «بله»)' }),
+  smsObjected: Type.Integer({ description: 'Answers objecting (33, «خیر»): the case was reopened' }),
+  smsAcceptRate: nullable(Type.Number({ description: 'smsAccepted ÷ smsAnswered, 0..1' })),
 };
 
 const SatisfactionReportBody = Type.Object(

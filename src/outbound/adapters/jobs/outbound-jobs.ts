@@ -57,6 +57,8 @@ export interface OutboundJobsDeps {
   pollMs?: number;
   /** How often the global cap is set again, should Redis have lost it (60 s). */
   ensureEveryMs?: number;
+  /** Why the citizen need not be called after all (answered the SMS question: 'answered_by_sms'); null: call. */
+  answeredElsewhere?: (caseId: string) => Promise<string | null>;
 }
 
 /**
@@ -110,9 +112,10 @@ export function startOutboundJobs(deps: OutboundJobsDeps) {
     const check = c
       ? checkBeforeDialling({ status: c.status, phone: c.callerPhone, doNotCall: await deps.doNotCall.matching(c.callerPhone) })
       : ({ ok: false, reason: 'case_gone' } as const);
-    if (!check.ok) {
-      await deps.surveys.update(surveyId, { status: 'cancelled', endReason: check.reason, endedAt: now, updatedAt: now });
-      return `cancelled: ${check.reason}`;
+    const reason = !check.ok ? check.reason : deps.answeredElsewhere ? await deps.answeredElsewhere(survey.caseId) : null;
+    if (!check.ok || reason !== null) {
+      await deps.surveys.update(surveyId, { status: 'cancelled', endReason: reason, endedAt: now, updatedAt: now });
+      return `cancelled: ${reason}`;
     }
     if (!isInsideWindow(now, deps.window, deps.holidays)) {
       // A job that ran late (workers down, a long queue) waits for the next window.
