@@ -175,6 +175,9 @@ describe('seeding from the holidays file', () => {
         ['solar', null, 'نوروز'],
         ['lunar', 1406, 'عاشورا'],
       ]);
+      // /api/health's calendar warning: quiet a year ahead, loud 60 days before 1407 (2028-03-20).
+      expect(first.warnings(new Date('2027-06-01T08:00:00Z'))).toEqual([]);
+      expect(first.warnings(new Date('2028-02-01T08:00:00Z'))).toEqual([expect.stringMatching(/lunar holidays end with 1406; enter 1407's/)]);
       await first.removeHoliday((await seeded.repos.holidays.list())[0]!.id, 'admin');
       const second = make();
       await second.load();
