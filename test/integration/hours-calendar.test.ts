@@ -175,12 +175,54 @@ describe('seeding from the holidays file', () => {
         ['solar', null, 'نوروز'],
         ['lunar', 1406, 'عاشورا'],
       ]);
+      // /api/health's calendar warning: quiet a year ahead, loud 60 days before 1407 (2028-03-20).
+      expect(first.warnings(new Date('2027-06-01T08:00:00Z'))).toEqual([]);
+      expect(first.warnings(new Date('2028-02-01T08:00:00Z'))).toEqual([expect.stringMatching(/lunar holidays end with 1406; enter 1407's/)]);
       await first.removeHoliday((await seeded.repos.holidays.list())[0]!.id, 'admin');
       const second = make();
       await second.load();
       expect(second.holidays.map((h) => h.name)).toEqual(['عاشورا']);
     } finally {
       await seeded.close();
+    }
+  });
+});
+
+describe('mirroring into AstDB for the dialplan fallback', () => {
+  it('writes the override, each weekday\'s minutes and the coming holidays; a 24/7 line ignoring holidays writes none', async () => {
+    const mirrored = await openHttpBackend();
+    try {
+      const actions: Record<string, string>[] = [];
+      const service = new OfficeHoursService({
+        settings: mirrored.repos.settings,
+        holidayRepo: mirrored.repos.holidays,
+        districts: mirrored.repos.districts,
+        ami: { isConnected: () => true, action: async (a: Record<string, string>) => (actions.push(a), {}) },
+        logger: pino({ level: 'silent' }),
+        now: () => SAT_1406_02_25_10_00,
+      });
+      await service.load();
+      await service.addHoliday({ date: '1406/02/25', name: 'عید سعید قربان', kind: 'lunar' }, 'admin');
+      await service.addHoliday({ date: '1406/02/26', name: 'آلودگی هوا', kind: 'closure', district: 4 }, 'admin');
+      const puts = () => Object.fromEntries(actions.filter((a) => a.action === 'DBPut').map((a) => [`${a.family}/${a.key}`, a.val]));
+      expect(puts()).toMatchObject({
+        'hotline/override': 'auto',
+        'hotline-hours/Sat': '420-1140',
+        'hotline-hours/Thu': '420-780',
+        'hotline-hours/Fri': 'closed',
+        'hotline-holiday/2027-05-15': '1',
+      });
+      // A district's closure is not the hotline's.
+      expect(puts()['hotline-holiday/2027-05-16']).toBeUndefined();
+
+      actions.length = 0;
+      await service.setHotlineHours({ weekly: ROUND_THE_CLOCK, observeHolidays: false }, 'admin');
+      expect(actions[0]).toEqual({ action: 'DBPut', family: 'hotline', key: 'override', val: 'auto' });
+      expect(puts()['hotline-hours/Fri']).toBe('0-1440');
+      expect(Object.keys(puts()).filter((k) => k.startsWith('hotline-holiday/'))).toEqual([]);
+      expect(actions).toContainEqual({ action: 'DBDelTree', family: 'hotline-holiday' });
+    } finally {
+      await mirrored.close();
     }
   });
 });

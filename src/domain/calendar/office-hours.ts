@@ -119,7 +119,7 @@ export function parseWeekly(json: unknown): WeeklyHours {
 }
 
 /** The window of a date when the office works that day, else null (closed weekday or holiday). */
-function workingWindow(date: LocalDate, config: OfficeHoursConfig): { open: number; close: number } | null {
+export function workingWindow(date: LocalDate, config: OfficeHoursConfig): { open: number; close: number } | null {
   const window = dayWindow(config.weekly, weekdayOf(date));
   if (window === null || isHolidayOn(date, config)) return null;
   return window;

@@ -59,13 +59,23 @@ function showHours(status) {
   $('hours-mode').value = status.mode;
   $('hours-status').textContent = `${status.open ? 'باز' : 'بسته'} — ${HOURS_LABELS[status.mode] ?? status.mode}`;
   $('hours-status').dataset.open = String(status.open);
+  $('hours-status').dataset.mode = status.mode;
 }
 
+/** Closing the line sends every caller to the voicebox: asked once more, as on /hours. */
+const CLOSE_LINE_QUESTION =
+  'با بستن خط، همهٔ تماس‌ها به پیام‌گیر می‌روند و هیچ تماسی به کارشناسان نمی‌رسد تا وقتی که دوباره باز شود. بسته شود؟';
+
 async function applyHours(button) {
+  const mode = $('hours-mode').value;
+  if (mode === 'closed' && $('hours-status').dataset.mode !== 'closed' && !window.confirm(CLOSE_LINE_QUESTION)) {
+    $('hours-mode').value = $('hours-status').dataset.mode ?? 'auto';
+    return;
+  }
   button.disabled = true;
   $('board-error').textContent = '';
   try {
-    showHours(await api('PUT', '/api/hours/override', { mode: $('hours-mode').value }));
+    showHours(await api('PUT', '/api/hours/override', { mode }));
   } catch (err) {
     $('board-error').textContent = errorMessage(err.code);
   } finally {
