@@ -192,17 +192,39 @@ describe('dispatch to a district', () => {
     const jobs = await d.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'completed']);
     expect(jobs.filter((j) => j.name === 'deliver')).toEqual([]);
 
-    const to7 = settled(d, dispatchJobId(created.id, 7));
+    // Each change of district is a routing of its own (1, then 2).
+    const to7 = settled(d, dispatchJobId(created.id, 7, 1));
     await repo.transition({ caseId: created.id, from: 'new', district: 7, actor: 'agent-1' });
     await to7;
     expect((await repos.cases.findById(created.id))?.status).toBe('dispatched');
 
-    const to9 = settled(d, dispatchJobId(created.id, 9));
+    const to9 = settled(d, dispatchJobId(created.id, 9, 2));
     await repo.transition({ caseId: created.id, from: 'dispatched', district: 9, actor: 'supervisor-1' });
     await to9;
-    expect(await repos.dispatches.deliveredTargets(created.id, 9)).toEqual(['inbox']);
+    expect(await repos.dispatches.deliveredTargets(created.id, 9, 2)).toEqual(['inbox']);
     const events = await eventsOf(created.id);
     expect(events.filter((e) => e.kind === 'district').map((e) => e.note)).toEqual(['district: - → 7', 'district: 7 → 9']);
+  });
+
+  it('delivers again when a case its district declined is routed back to that same district', async () => {
+    const server = await webhook(() => 200);
+    const d = dispatch();
+    const repo = routed(d);
+    const created = await repo.create(newCase());
+    await settled(d, dispatchJobId(created.id, 7));
+    expect(server.received).toHaveLength(1);
+
+    // «مربوط به این منطقه نیست»: back to triage, then a supervisor sends it to 7 again.
+    const declined = await repo.transition({ caseId: created.id, from: 'dispatched', district: null, actor: 'district-7', note: 'not ours' });
+    const rerouted = await repo.transition({ caseId: created.id, from: declined.status, district: 7, actor: 'supervisor-1' });
+    expect(rerouted.routing).toBeGreaterThan(created.routing);
+    await settled(d, dispatchJobId(created.id, 7, rerouted.routing));
+
+    expect(server.received).toHaveLength(2);
+    // Each routing is its own delivery: the receiver must not drop it as a repeat.
+    expect(server.received[1]!.headers['idempotency-key']).not.toBe(server.received[0]!.headers['idempotency-key']);
+    const deliveries = await repos.cases.deliveries(created.id);
+    expect(deliveries.filter((x) => x.target === 'inbox')).toHaveLength(2);
   });
 
   it('flags the case after the last attempt, keeps the job, and a supervisor retries it', async () => {

@@ -35,6 +35,7 @@ export function toCase(row: CaseRow): Case {
     escalatedAt: row.escalatedAt,
     dispatchFailedAt: row.dispatchFailedAt,
     duplicateOf: row.duplicateOf,
+    routing: row.routing,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -242,7 +243,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           .update(cases)
           .set({
             status: to,
-            ...(districtChanged ? { district: change.district } : {}),
+            ...(districtChanged ? { district: change.district, routing: sql`${cases.routing} + 1` } : {}),
             // A reclassified case runs against its new category's SLA, from when it was registered.
             ...(categoryChanged
               ? {

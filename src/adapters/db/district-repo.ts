@@ -57,16 +57,16 @@ export function createDispatchRepo(db: Db): DispatchRepo {
   }
 
   return {
-    async deliveredTargets(caseId, district) {
+    async deliveredTargets(caseId, district, routing = 0) {
       const rows = await db
         .select({ target: caseDispatches.target })
         .from(caseDispatches)
-        .where(and(eq(caseDispatches.caseId, caseId), eq(caseDispatches.district, district)));
+        .where(and(eq(caseDispatches.caseId, caseId), eq(caseDispatches.district, district), eq(caseDispatches.routing, routing)));
       return rows.map((r) => r.target);
     },
 
-    async recordDelivery(caseId, district, target, at) {
-      await db.insert(caseDispatches).values({ caseId, district, target, deliveredAt: at }).onConflictDoNothing();
+    async recordDelivery(caseId, district, target, at, routing = 0) {
+      await db.insert(caseDispatches).values({ caseId, district, target, deliveredAt: at, routing }).onConflictDoNothing();
     },
 
     flagFailed(caseId, at, note) {

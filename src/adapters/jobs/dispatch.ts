@@ -118,16 +118,17 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
 
   async function deliver(job: Job<DispatchJobData>): Promise<string> {
     const { caseId, district } = job.data;
+    const routing = job.data.routing ?? 0;
     const found = await deps.cases.findById(caseId);
     if (!found) return 'case gone';
-    // Routed elsewhere since the job was added: that district has its own job.
-    if (found.district !== district) return 'rerouted';
+    // Routed again since the job was added: that routing has its own job.
+    if (found.district !== district || found.routing !== routing) return 'rerouted';
     const target = await deps.districts.get(district);
     if (!target) throw new UnrecoverableError(`district ${district} does not exist`);
 
     const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...target.webhookUrls];
     if (targets.length === 0) throw new Error(`district ${district} has no delivery target`);
-    const done = new Set(await deps.dispatches.deliveredTargets(caseId, district));
+    const done = new Set(await deps.dispatches.deliveredTargets(caseId, district, routing));
     const body = JSON.stringify({ event: 'case.dispatched', district, case: webhookCase(found) });
     const failures: string[] = [];
     let refused = false;
@@ -141,7 +142,7 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
             deps.fetch,
           );
         }
-        await deps.dispatches.recordDelivery(caseId, district, t, deps.now());
+        await deps.dispatches.recordDelivery(caseId, district, t, deps.now(), routing);
       } catch (err) {
         refused ||= isPermanentWebhookFailure(err);
         failures.push(`${t === INBOX_TARGET ? t : safeUrl(t)}: ${(err as Error).message}`);
@@ -185,9 +186,9 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     const delay = Math.max(0, deliveryTime(c.channel, district, deps.holidays, now).getTime() - now.getTime());
     const job = await queue.add(
       'deliver',
-      { caseId: c.id, district: c.district },
+      { caseId: c.id, district: c.district, routing: c.routing },
       {
-        jobId: dispatchJobId(c.id, c.district),
+        jobId: dispatchJobId(c.id, c.district, c.routing),
         delay,
         attempts: opts.attempts,
         backoff: { type: 'exponential', delay: opts.backoffMs },

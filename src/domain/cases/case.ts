@@ -113,6 +113,8 @@ export interface Case {
   dispatchFailedAt: Date | null;
   /** For status `duplicate`: the case this one repeats. */
   duplicateOf: string | null;
+  /** Routing generation: 0 as created, +1 at every change of district (each is dispatched anew). */
+  routing: number;
   createdAt: Date;
   updatedAt: Date;
 }

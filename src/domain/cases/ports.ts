@@ -68,9 +68,9 @@ export interface DistrictRepo {
 
 /** Delivery bookkeeping of the dispatch jobs. */
 export interface DispatchRepo {
-  /** Targets ('inbox' or a webhook URL) the case was already delivered to in this district. */
-  deliveredTargets(caseId: string, district: number): Promise<string[]>;
-  recordDelivery(caseId: string, district: number, target: string, at: Date): Promise<void>;
+  /** Targets ('inbox' or a webhook URL) the case was already delivered to in this district, in this routing of it. */
+  deliveredTargets(caseId: string, district: number, routing?: number): Promise<string[]>;
+  recordDelivery(caseId: string, district: number, target: string, at: Date, routing?: number): Promise<void>;
   /** Flags the case for supervisors (dispatch_failed_at) with a `dispatch_failed` event. */
   flagFailed(caseId: string, at: Date, note: string): Promise<void>;
   /** Clears the flag with a `dispatch_retried` event when someone retries the job. */

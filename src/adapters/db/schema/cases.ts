@@ -2,6 +2,7 @@ import {
   check,
   doublePrecision,
   index,
+  integer,
   pgTable,
   smallint,
   text,
@@ -50,6 +51,11 @@ export const cases = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     dispatchFailedAt: timestamp('dispatch_failed_at', { withTimezone: true }),
+    /**
+     * Bumped by every change of district: each routing is its own dispatch job and
+     * deliveries, so a case routed back to a district that declined it is delivered again.
+     */
+    routing: integer('routing').notNull().default(0),
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => cases.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
