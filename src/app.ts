@@ -45,6 +45,8 @@ import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
 import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
+import { createPlaceRouting } from './services/place-routing.js';
+import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -106,10 +108,17 @@ export async function startHotline(
     logger,
     now,
   });
-  // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
+  const placeLogger = logger.child({ component: 'places' });
+  const places = createPlaceRouting({
+    boundaries: repos.boundaries,
+    geocoder: config.geocoder ? createHttpGeocoder(config.geocoder) : null,
+    warn: (what, err) => placeLogger.warn({ err: err.message }, what),
+  });
+  // A new case with a point (or a geocodable address) and no district is routed by place;
+  // every way a case comes in (IVR, fallback import, API) queues its district delivery.
   // Every closure, whoever makes it, schedules the case's satisfaction survey.
   const cases = surveyOnClose(
-    routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
+    routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
     (c, closedAt) => surveys.onCaseClosed(c, closedAt),
     logger.child({ component: 'surveys' }),
   );
@@ -360,6 +369,8 @@ export async function startHotline(
 
   const http = await buildServer({
     cases,
+    places,
+    organisation: { units: repos.units, districts: repos.districts },
     calls: repos.calls,
     dispatch: jobs.dispatch,
     surveys,

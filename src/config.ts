@@ -30,6 +30,8 @@ export interface Config {
   };
   /** Keys of the Open311 clients allowed to file requests; empty: Open311 is read-only. */
   open311ApiKeys: string[];
+  /** Address → point for routing by place (GEOCODER_URL); null: off. */
+  geocoder: { urlTemplate: string; timeoutMs: number } | null;
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
@@ -257,6 +259,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
+    geocoder: geocoder(env),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),
@@ -264,6 +267,19 @@ export function loadConfig(env: Env = process.env): Config {
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     trustProxy: trustProxy(env),
   };
+}
+
+function geocoder(env: Env): { urlTemplate: string; timeoutMs: number } | null {
+  const template = env.GEOCODER_URL?.trim();
+  if (!template) return null;
+  if (!template.includes('{address}')) throw new ConfigError(`GEOCODER_URL must contain {address}: ${template}`);
+  try {
+    const url = new URL(template.replace('{address}', 'x'));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError(`GEOCODER_URL is not an http(s) URL: ${template}`);
+  }
+  return { urlTemplate: template, timeoutMs: integer(env, 'GEOCODER_TIMEOUT_MS', 3_000, 100, 30_000) };
 }
 
 function slaHours(spec: string | undefined): SlaHours {

@@ -16,7 +16,16 @@ function toDistrict(row: DistrictRow): District {
     webhookUrls: row.webhookUrls,
     webhookSecret: row.webhookSecret,
     inboxEnabled: row.inboxEnabled,
+    contacts: row.contacts,
+    slaHours: row.slaHours,
+    hasBoundary: row.boundary !== null,
   };
+}
+
+/** `hasBoundary` is read from the row, never written: outlines come from the import only. */
+function withoutBoundaryFlag<T extends { hasBoundary?: boolean }>(patch: T): Omit<T, 'hasBoundary'> {
+  const { hasBoundary: _ignored, ...rest } = patch;
+  return rest;
 }
 
 export function createDistrictRepo(db: Db): DistrictRepo {
@@ -34,7 +43,7 @@ export function createDistrictRepo(db: Db): DistrictRepo {
     async update(id, patch) {
       const [row] = await db
         .update(districts)
-        .set({ ...patch, updatedAt: sql`now()` })
+        .set({ ...withoutBoundaryFlag(patch), updatedAt: sql`now()` })
         .where(eq(districts.id, id))
         .returning();
       if (!row) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No district ${id}`);

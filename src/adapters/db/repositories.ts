@@ -1,8 +1,9 @@
-import type { CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo } from '../../domain/cases/ports.js';
+import type { BoundaryRepo, CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo, UnitRepo } from '../../domain/cases/ports.js';
 import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
+import { createBoundaryRepo, createUnitRepo } from './unit-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
 import { createReportRepo } from './report-repo.js';
 import type { ReportRepo } from '../../domain/reports/ports.js';
@@ -23,6 +24,8 @@ export interface Repositories {
   supervisorPhones: SupervisorPhoneRepo;
   districts: DistrictRepo;
   dispatches: DispatchRepo;
+  units: UnitRepo;
+  boundaries: BoundaryRepo;
   reports: ReportRepo;
 }
 
@@ -37,6 +40,8 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     supervisorPhones: createSupervisorPhoneRepo(database.db),
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
+    units: createUnitRepo(database.db),
+    boundaries: createBoundaryRepo(database.db),
     reports: createReportRepo(database.db),
   };
 }

@@ -11,6 +11,8 @@ import type {
   CaseCategory,
 } from './case.js';
 import type { District } from './district.js';
+import type { Unit } from './unit.js';
+import type { Boundary, StoredBoundary } from '../geo/boundaries.js';
 
 /** What the services need from storage. Implemented in adapters/db. */
 export interface CaseRepo {
@@ -64,6 +66,28 @@ export interface DistrictRepo {
   list(): Promise<District[]>;
   get(id: number): Promise<District | null>;
   update(id: number, patch: Partial<Omit<District, 'id'>>): Promise<District>;
+}
+
+/** Units inside districts and city-wide bodies (see the `units` table). */
+export interface UnitRepo {
+  list(): Promise<Unit[]>;
+  get(id: string): Promise<Unit | null>;
+  /** HOTLINE_ERR_CONFLICT when the id is taken. */
+  create(unit: Omit<Unit, 'hasBoundary'>): Promise<Unit>;
+  update(id: string, patch: Partial<Omit<Unit, 'id' | 'kind' | 'hasBoundary'>>): Promise<Unit>;
+}
+
+/** District and unit outlines (GeoJSON), for routing by place. */
+export interface BoundaryRepo {
+  /** Every stored outline: districts' and units' (a unit with its district). */
+  list(): Promise<StoredBoundary[]>;
+  /**
+   * Stores a whole file's outlines in one transaction: a district's replaces its
+   * boundary; a unit's replaces the unit's, creating the unit (named from the file, or
+   * its id) when new. Loading the same file again changes nothing. A unit id that names
+   * a unit of another district, or a city-wide body, is refused (HOTLINE_ERR_VALIDATION).
+   */
+  save(boundaries: readonly Boundary[]): Promise<{ districts: number; units: number; unitsCreated: number }>;
 }
 
 /** Delivery bookkeeping of the dispatch jobs. */

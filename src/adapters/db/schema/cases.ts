@@ -23,6 +23,7 @@ import {
 } from '../../../domain/cases/case.js';
 import { oneOf } from './check-in.js';
 import { calls } from './calls.js';
+import { units } from './units.js';
 
 export const cases = pgTable(
   'cases',
@@ -32,6 +33,8 @@ export const cases = pgTable(
     channel: text('channel').$type<CaseChannel>().notNull(),
     category: text('category').$type<CaseCategory>(),
     district: smallint('district'),
+    /** A unit of the district, or a city-wide body (then no district). */
+    unit: text('unit').references(() => units.id),
     callerPhone: text('caller_phone'),
     description: text('description'),
     /** Key in the recording store, not a path: the files live beside the database. */
@@ -73,6 +76,7 @@ export const cases = pgTable(
     index('cases_caller_phone_created_at_idx').on(t.callerPhone, t.createdAt),
     index('cases_status_idx').on(t.status),
     index('cases_district_idx').on(t.district),
+    index('cases_unit_idx').on(t.unit),
     index('cases_category_idx').on(t.category),
     index('cases_created_at_idx').on(t.createdAt),
     // The SLA sweep only ever looks at cases not yet escalated.
