@@ -95,7 +95,7 @@ export function createPlaceRouting(deps: PlaceRoutingDeps): PlaceRouting {
         location: point,
         ...(placed ? { district: placed.district, unit: placed.unit } : {}),
         actor,
-        note: placed ? 'routed by its location' : null,
+        note: placed ? 'ارجاع خودکار با موقعیت روی نقشه' : null,
       });
       return { case: changed, placed };
     },
