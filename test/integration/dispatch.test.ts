@@ -39,6 +39,7 @@ function dispatch(over: Partial<DispatchDeps> = {}): Dispatch {
     prefix,
     cases: repos.cases,
     districts: repos.districts,
+    units: repos.units,
     dispatches: repos.dispatches,
     holidays: [],
     logger,
@@ -225,6 +226,28 @@ describe('dispatch to a district', () => {
     expect(server.received[1]!.headers['idempotency-key']).not.toBe(server.received[0]!.headers['idempotency-key']);
     const deliveries = await repos.cases.deliveries(created.id);
     expect(deliveries.filter((x) => x.target === 'inbox')).toHaveLength(2);
+  });
+
+  it("delivers a case routed to a unit to the unit's own webhook, signed with its secret, and to its district's inbox", async () => {
+    const district = await webhook(() => 200);
+    const unitServer = await startWebhookServer(() => 200);
+    closers.push(() => unitServer.close());
+    await repos.units.create({
+      id: 'd7-north', kind: 'unit', district: 7, name: 'ناحیه شمالی', webhookUrls: [unitServer.url], webhookSecret: 'unit-north-webhook-secret', contacts: [], slaHours: null,
+    });
+    const d = dispatch();
+    const repo = routed(d);
+    const created = await repo.create(newCase({ district: null }));
+    const toUnit = await repo.transition({ caseId: created.id, from: 'new', unit: 'd7-north', actor: 'supervisor-1' });
+    expect([toUnit.district, toUnit.unit]).toEqual([7, 'd7-north']);
+    await settled(d, dispatchJobId(created.id, 7, toUnit.routing));
+
+    expect(district.received).toHaveLength(0);
+    expect(unitServer.received).toHaveLength(1);
+    const r = unitServer.received[0]!;
+    expect(r.headers['x-hotline-signature']).toBe(signBody(r.body, 'unit-north-webhook-secret', Number(r.headers['x-hotline-timestamp'])));
+    expect(JSON.parse(r.body)).toMatchObject({ district: 7, unit: 'd7-north', case: { unit: 'd7-north' } });
+    expect((await repos.dispatches.deliveredTargets(created.id, 7, toUnit.routing)).sort()).toEqual(['inbox', unitServer.url].sort());
   });
 
   it('flags the case after the last attempt, keeps the job, and a supervisor retries it', async () => {

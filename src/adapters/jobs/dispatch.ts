@@ -8,7 +8,7 @@ import type { Holiday } from '../../domain/calendar/holidays.js';
 import type { Case } from '../../domain/cases/case.js';
 import { deliveryTime } from '../../domain/cases/district.js';
 import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
-import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
+import type { CaseRepo, DispatchRepo, DistrictRepo, UnitRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
 import { closeWorker } from './close-worker.js';
 import { DistrictSlots } from './district-slots.js';
@@ -63,6 +63,8 @@ export interface DispatchDeps {
   prefix?: string;
   cases: Pick<CaseRepo, 'findById' | 'transition' | 'listUndispatched'>;
   districts: Pick<DistrictRepo, 'get'>;
+  /** A case routed to a unit with webhooks of its own is delivered there instead of the district's webhooks. */
+  units?: Pick<UnitRepo, 'get'>;
   dispatches: DispatchRepo;
   holidays: readonly Holiday[];
   logger: Logger;
@@ -126,19 +128,22 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     const target = await deps.districts.get(district);
     if (!target) throw new UnrecoverableError(`district ${district} does not exist`);
 
-    const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...target.webhookUrls];
+    // A unit with its own receiver takes the case there; the district's inbox still shows it.
+    const unit = found.unit && deps.units ? await deps.units.get(found.unit) : null;
+    const receiver = unit && unit.webhookUrls.length > 0 ? unit : target;
+    const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...receiver.webhookUrls];
     if (targets.length === 0) throw new Error(`district ${district} has no delivery target`);
     const done = new Set(await deps.dispatches.deliveredTargets(caseId, district, routing));
-    const body = JSON.stringify({ event: 'case.dispatched', district, case: webhookCase(found) });
+    const body = JSON.stringify({ event: 'case.dispatched', district, unit: found.unit, case: webhookCase(found) });
     const failures: string[] = [];
     let refused = false;
     for (const t of targets) {
       if (done.has(t)) continue;
       try {
         if (t !== INBOX_TARGET) {
-          if (!target.webhookSecret) throw new Error('no webhook secret');
+          if (!receiver.webhookSecret) throw new Error('no webhook secret');
           await postWebhook(
-            { url: t, body, secret: target.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs, sentAt: deps.now() },
+            { url: t, body, secret: receiver.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs, sentAt: deps.now() },
             deps.fetch,
           );
         }
@@ -289,6 +294,7 @@ function webhookCase(c: Case) {
     channel: c.channel,
     category: c.category,
     district: c.district,
+    unit: c.unit,
     callerPhone: c.callerPhone,
     description: c.description,
     hasRecording: c.recording !== null,
