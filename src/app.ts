@@ -35,6 +35,8 @@ import { LiveStatsService } from './services/live-stats-service.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
+import { createPlaceRouting } from './services/place-routing.js';
+import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -157,7 +159,16 @@ export async function startHotline(
   });
   // Every way a case comes in (IVR, fallback import, API) queues its district delivery.
   // Every closure, whoever makes it, schedules the case's satisfaction survey.
-  const cases = outbound.surveyOnClose(routeOnDistrict(repos.cases, jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })));
+  const placeLogger = logger.child({ component: 'places' });
+  const places = createPlaceRouting({
+    boundaries: repos.boundaries,
+    geocoder: config.geocoder ? createHttpGeocoder(config.geocoder) : null,
+    warn: (what, err) => placeLogger.warn({ err: err.message }, what),
+  });
+  // A new case with a point (or a geocodable address) and no district is routed by place.
+  const cases = outbound.surveyOnClose(
+    routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
+  );
 
   const liveStatsRepo = createLiveStatsRepo(database.db);
   // The wallboard and the reports charge the same configured wrap-up to a call without one recorded.
@@ -215,6 +226,8 @@ export async function startHotline(
 
   const http = await buildServer({
     cases,
+    places,
+    organisation: { units: repos.units, districts: repos.districts },
     calls: repos.calls,
     dispatch: jobs.dispatch,
     surveys: outbound.surveys,

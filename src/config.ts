@@ -31,6 +31,8 @@ export interface Config {
   };
   /** Keys of the Open311 clients allowed to file requests; empty: Open311 is read-only. */
   open311ApiKeys: string[];
+  /** Address → point for routing by place (GEOCODER_URL); null: off. */
+  geocoder: { urlTemplate: string; timeoutMs: number } | null;
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
   /** Texts to citizens (SMS_PROVIDER and the SMS_* keys); null: SMS_PROVIDER=off, nothing is texted. */
@@ -260,6 +262,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
+    geocoder: geocoder(env),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     sms: smsConfig(env),
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
@@ -276,6 +279,19 @@ function smsConfig(env: Env): SmsConfig | null {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+}
+
+function geocoder(env: Env): { urlTemplate: string; timeoutMs: number } | null {
+  const template = env.GEOCODER_URL?.trim();
+  if (!template) return null;
+  if (!template.includes('{address}')) throw new ConfigError(`GEOCODER_URL must contain {address}: ${template}`);
+  try {
+    const url = new URL(template.replace('{address}', 'x'));
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError(`GEOCODER_URL is not an http(s) URL: ${template}`);
+  }
+  return { urlTemplate: template, timeoutMs: integer(env, 'GEOCODER_TIMEOUT_MS', 3_000, 100, 30_000) };
 }
 
 function slaHours(spec: string | undefined): SlaHours {

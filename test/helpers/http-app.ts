@@ -19,6 +19,7 @@ import { openTestDatabase } from './database.js';
 
 /** Asterisk is not part of these HTTP-level runs: agent actions answer 503, as they would in production with AMI down. */
 const AMI_DOWN = { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) };
+import { createPlaceRouting } from '../../src/services/place-routing.js';
 import { createReportService } from '../../src/services/report-service.js';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-3f9c1d7e2b';
@@ -84,6 +85,8 @@ export function serviceDeps(repos: Repositories, logger: Logger) {
     supervisors: agents.supervisors,
     callCases: createCallCases(repos),
     reports: createReportService(repos.reports, { now: () => new Date() }),
+    places: createPlaceRouting({ boundaries: repos.boundaries, cacheMs: 0 }),
+    organisation: { units: repos.units, districts: repos.districts },
   };
 }
 

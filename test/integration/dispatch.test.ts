@@ -39,6 +39,7 @@ function dispatch(over: Partial<DispatchDeps> = {}): Dispatch {
     prefix,
     cases: repos.cases,
     districts: repos.districts,
+    units: repos.units,
     dispatches: repos.dispatches,
     holidays: [],
     logger,
@@ -192,17 +193,61 @@ describe('dispatch to a district', () => {
     const jobs = await d.queue.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'completed']);
     expect(jobs.filter((j) => j.name === 'deliver')).toEqual([]);
 
-    const to7 = settled(d, dispatchJobId(created.id, 7));
+    // Each change of district is a routing of its own (1, then 2).
+    const to7 = settled(d, dispatchJobId(created.id, 7, 1));
     await repo.transition({ caseId: created.id, from: 'new', district: 7, actor: 'agent-1' });
     await to7;
     expect((await repos.cases.findById(created.id))?.status).toBe('dispatched');
 
-    const to9 = settled(d, dispatchJobId(created.id, 9));
+    const to9 = settled(d, dispatchJobId(created.id, 9, 2));
     await repo.transition({ caseId: created.id, from: 'dispatched', district: 9, actor: 'supervisor-1' });
     await to9;
-    expect(await repos.dispatches.deliveredTargets(created.id, 9)).toEqual(['inbox']);
+    expect(await repos.dispatches.deliveredTargets(created.id, 9, 2)).toEqual(['inbox']);
     const events = await eventsOf(created.id);
     expect(events.filter((e) => e.kind === 'district').map((e) => e.note)).toEqual(['district: - → 7', 'district: 7 → 9']);
+  });
+
+  it('delivers again when a case its district declined is routed back to that same district', async () => {
+    const server = await webhook(() => 200);
+    const d = dispatch();
+    const repo = routed(d);
+    const created = await repo.create(newCase());
+    await settled(d, dispatchJobId(created.id, 7));
+    expect(server.received).toHaveLength(1);
+
+    // «مربوط به این منطقه نیست»: back to triage, then a supervisor sends it to 7 again.
+    const declined = await repo.transition({ caseId: created.id, from: 'dispatched', district: null, actor: 'district-7', note: 'not ours' });
+    const rerouted = await repo.transition({ caseId: created.id, from: declined.status, district: 7, actor: 'supervisor-1' });
+    expect(rerouted.routing).toBeGreaterThan(created.routing);
+    await settled(d, dispatchJobId(created.id, 7, rerouted.routing));
+
+    expect(server.received).toHaveLength(2);
+    // Each routing is its own delivery: the receiver must not drop it as a repeat.
+    expect(server.received[1]!.headers['idempotency-key']).not.toBe(server.received[0]!.headers['idempotency-key']);
+    const deliveries = await repos.cases.deliveries(created.id);
+    expect(deliveries.filter((x) => x.target === 'inbox')).toHaveLength(2);
+  });
+
+  it("delivers a case routed to a unit to the unit's own webhook, signed with its secret, and to its district's inbox", async () => {
+    const district = await webhook(() => 200);
+    const unitServer = await startWebhookServer(() => 200);
+    closers.push(() => unitServer.close());
+    await repos.units.create({
+      id: 'd7-north', kind: 'unit', district: 7, name: 'ناحیه شمالی', webhookUrls: [unitServer.url], webhookSecret: 'unit-north-webhook-secret', contacts: [], slaHours: null,
+    });
+    const d = dispatch();
+    const repo = routed(d);
+    const created = await repo.create(newCase({ district: null }));
+    const toUnit = await repo.transition({ caseId: created.id, from: 'new', unit: 'd7-north', actor: 'supervisor-1' });
+    expect([toUnit.district, toUnit.unit]).toEqual([7, 'd7-north']);
+    await settled(d, dispatchJobId(created.id, 7, toUnit.routing));
+
+    expect(district.received).toHaveLength(0);
+    expect(unitServer.received).toHaveLength(1);
+    const r = unitServer.received[0]!;
+    expect(r.headers['x-hotline-signature']).toBe(signBody(r.body, 'unit-north-webhook-secret', Number(r.headers['x-hotline-timestamp'])));
+    expect(JSON.parse(r.body)).toMatchObject({ district: 7, unit: 'd7-north', case: { unit: 'd7-north' } });
+    expect((await repos.dispatches.deliveredTargets(created.id, 7, toUnit.routing)).sort()).toEqual(['inbox', unitServer.url].sort());
   });
 
   it('flags the case after the last attempt, keeps the job, and a supervisor retries it', async () => {

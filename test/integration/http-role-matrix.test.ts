@@ -166,6 +166,23 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ note: 'Belongs to district 4' }),
     expect: [401, 403, 404, 403, 403],
   },
+  // Pinning a case on the map routes it by place: those who route cases.
+  'PUT /api/cases/:trackingNumber/location': {
+    url: (s) => `/api/cases/${s.trackingNumber}/location`,
+    body: () => ({ lat: 35.7, long: 51.4 }),
+    expect: [401, 200, 404, 200, 200],
+  },
+
+  // Who receives cases: the staff who route read it; admins change it.
+  'GET /api/units': { url: () => '/api/units', expect: [401, 200, 403, 200, 200] },
+  'POST /api/units': {
+    url: () => '/api/units',
+    body: () => ({ id: `body-${randomUUID().slice(0, 8)}`, kind: 'body', name: 'سازمان آب' }),
+    expect: [401, 403, 403, 403, 201],
+  },
+  'PATCH /api/units/:id': { url: () => '/api/units/no-such-unit', body: () => ({ name: 'x' }), expect: [401, 403, 403, 403, 404] },
+  'GET /api/districts': { url: () => '/api/districts', expect: [401, 200, 403, 200, 200] },
+  'PATCH /api/districts/:id': { url: () => '/api/districts/5', body: () => ({ contacts: [] }), expect: [401, 403, 403, 403, 200] },
   'GET /api/cases/:trackingNumber/surveys': { url: (s) => `/api/cases/${s.trackingNumber}/surveys`, expect: [401, 403, 403, 200, 200] },
 
   // Calls: agents, supervisors, admins (an unknown call: 404).

@@ -6,7 +6,7 @@ import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
 import { pageLimit, pageOffset } from './paging.js';
-import { caseDispatches, caseEvents, cases } from './schema/index.js';
+import { caseDispatches, caseEvents, cases, units } from './schema/index.js';
 
 // 10^7 numbers; even with a million cases a collision needs ~7 unlucky draws in a row.
 const MAX_TRACKING_ATTEMPTS = 8;
@@ -22,6 +22,7 @@ export function toCase(row: CaseRow): Case {
     channel: row.channel,
     category: row.category,
     district: row.district,
+    unit: row.unit,
     callerPhone: row.callerPhone,
     description: row.description,
     recording: row.recording,
@@ -35,6 +36,7 @@ export function toCase(row: CaseRow): Case {
     escalatedAt: row.escalatedAt,
     dispatchFailedAt: row.dispatchFailedAt,
     duplicateOf: row.duplicateOf,
+    routing: row.routing,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -87,6 +89,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           channel: input.channel,
           category: input.category ?? null,
           district: input.district ?? null,
+          unit: input.unit ?? null,
           callerPhone: input.callerPhone ?? null,
           description: input.description ?? null,
           recording: input.recording ?? null,
@@ -235,14 +238,33 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           });
         }
         const to = change.to ?? before.status;
-        const districtChanged = change.district !== undefined && change.district !== before.district;
+        let district = change.district;
+        let unit = change.unit;
+        if (unit) {
+          // A unit brings its district; a city-wide body has none.
+          const [target] = await tx.select({ district: units.district }).from(units).where(eq(units.id, unit)).limit(1);
+          if (!target) throw hotlineError('HOTLINE_ERR_VALIDATION', `No unit or body ${unit}`, { field: 'unit' });
+          if (district !== undefined && district !== target.district) {
+            throw hotlineError('HOTLINE_ERR_VALIDATION', `Unit ${unit} is not in district ${district}`, { field: 'unit' });
+          }
+          district = target.district;
+        } else if (unit === undefined && district !== undefined && district !== before.district && before.unit !== null) {
+          // Another district (or back to triage): the old unit is no longer where the case is.
+          unit = null;
+        }
+        const districtChanged = district !== undefined && district !== before.district;
+        const unitChanged = unit !== undefined && unit !== before.unit;
+        const moved = change.location !== undefined && (change.location.lat !== before.lat || change.location.long !== before.long);
         const categoryChanged = change.category !== undefined && change.category !== before.category;
         const at = change.at ?? new Date();
         const [row] = await tx
           .update(cases)
           .set({
             status: to,
-            ...(districtChanged ? { district: change.district } : {}),
+            ...(districtChanged ? { district } : {}),
+            ...(unitChanged ? { unit } : {}),
+            ...(districtChanged || unitChanged ? { routing: sql`${cases.routing} + 1` } : {}),
+            ...(moved ? { lat: change.location!.lat, long: change.location!.long } : {}),
             // A reclassified case runs against its new category's SLA, from when it was registered.
             ...(categoryChanged
               ? {
@@ -270,7 +292,18 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
             note: `category: ${before.category ?? '-'} → ${change.category}` + (change.to ? '' : note ? ` (${note})` : ''),
           });
         }
-        if (districtChanged && change.district === null) {
+        if (moved) {
+          events.push({
+            caseId: before.id,
+            kind: 'location',
+            at,
+            actor: change.actor,
+            fromStatus: before.status,
+            toStatus: before.status,
+            note: `location: ${change.location!.lat}, ${change.location!.long}`,
+          });
+        }
+        if (districtChanged && district === null && !unit) {
           events.push({ caseId: before.id, kind: 'declined', at, actor: change.actor, fromStatus: before.status, toStatus: before.status, note });
         } else if (districtChanged) {
           events.push({
@@ -280,7 +313,18 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
             actor: change.actor,
             fromStatus: before.status,
             toStatus: before.status,
-            note: `district: ${before.district ?? '-'} → ${change.district}` + (change.to ? '' : note ? ` (${note})` : ''),
+            note: `district: ${before.district ?? '-'} → ${district ?? '-'}` + (change.to ? '' : note ? ` (${note})` : ''),
+          });
+        }
+        if (unitChanged) {
+          events.push({
+            caseId: before.id,
+            kind: 'unit',
+            at,
+            actor: change.actor,
+            fromStatus: before.status,
+            toStatus: before.status,
+            note: `unit: ${before.unit ?? '-'} → ${unit ?? '-'}`,
           });
         }
         if (change.to) {

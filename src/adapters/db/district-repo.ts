@@ -16,7 +16,16 @@ function toDistrict(row: DistrictRow): District {
     webhookUrls: row.webhookUrls,
     webhookSecret: row.webhookSecret,
     inboxEnabled: row.inboxEnabled,
+    contacts: row.contacts,
+    slaHours: row.slaHours,
+    hasBoundary: row.boundary !== null,
   };
+}
+
+/** `hasBoundary` is read from the row, never written: outlines come from the import only. */
+function withoutBoundaryFlag<T extends { hasBoundary?: boolean }>(patch: T): Omit<T, 'hasBoundary'> {
+  const { hasBoundary: _ignored, ...rest } = patch;
+  return rest;
 }
 
 export function createDistrictRepo(db: Db): DistrictRepo {
@@ -34,7 +43,7 @@ export function createDistrictRepo(db: Db): DistrictRepo {
     async update(id, patch) {
       const [row] = await db
         .update(districts)
-        .set({ ...patch, updatedAt: sql`now()` })
+        .set({ ...withoutBoundaryFlag(patch), updatedAt: sql`now()` })
         .where(eq(districts.id, id))
         .returning();
       if (!row) throw hotlineError('HOTLINE_ERR_NOT_FOUND', `No district ${id}`);
@@ -57,16 +66,16 @@ export function createDispatchRepo(db: Db): DispatchRepo {
   }
 
   return {
-    async deliveredTargets(caseId, district) {
+    async deliveredTargets(caseId, district, routing = 0) {
       const rows = await db
         .select({ target: caseDispatches.target })
         .from(caseDispatches)
-        .where(and(eq(caseDispatches.caseId, caseId), eq(caseDispatches.district, district)));
+        .where(and(eq(caseDispatches.caseId, caseId), eq(caseDispatches.district, district), eq(caseDispatches.routing, routing)));
       return rows.map((r) => r.target);
     },
 
-    async recordDelivery(caseId, district, target, at) {
-      await db.insert(caseDispatches).values({ caseId, district, target, deliveredAt: at }).onConflictDoNothing();
+    async recordDelivery(caseId, district, target, at, routing = 0) {
+      await db.insert(caseDispatches).values({ caseId, district, target, deliveredAt: at, routing }).onConflictDoNothing();
     },
 
     flagFailed(caseId, at, note) {

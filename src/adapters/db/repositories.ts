@@ -1,8 +1,9 @@
-import type { CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo } from '../../domain/cases/ports.js';
+import type { BoundaryRepo, CallRepo, CaseRepo, DispatchRepo, DistrictRepo, SettingsRepo, UnitRepo } from '../../domain/cases/ports.js';
 import { createCallRepo } from './call-repo.js';
 import { createCaseRepo, type CaseRepoOptions } from './case-repo.js';
 import type { Database } from './database.js';
 import { createDispatchRepo, createDistrictRepo } from './district-repo.js';
+import { createBoundaryRepo, createUnitRepo } from './unit-repo.js';
 import { createSettingsRepo } from './settings-repo.js';
 import { createHolidayRepo } from './holiday-repo.js';
 import type { HolidayRepo } from '../../domain/calendar/ports.js';
@@ -28,6 +29,8 @@ export interface Repositories {
   districts: DistrictRepo;
   dispatches: DispatchRepo;
   holidays: HolidayRepo;
+  units: UnitRepo;
+  boundaries: BoundaryRepo;
   reports: ReportRepo;
   citizens: CitizenRepo;
 }
@@ -44,6 +47,8 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),
     holidays: createHolidayRepo(database.db),
+    units: createUnitRepo(database.db),
+    boundaries: createBoundaryRepo(database.db),
     reports: createReportRepo(database.db),
     citizens: createCitizenRepo(database.db),
   };

@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { TRACKING_NUMBER_PATTERN } from '../../domain/cases/tracking-number.js';
+import { UNIT_ID_PATTERN } from '../../domain/geo/boundaries.js';
 import {
   CASE_CATEGORIES,
   CASE_CHANNELS,
@@ -29,6 +30,9 @@ export const District = Type.Integer({ minimum: 1, maximum: DISTRICT_COUNT, desc
 export const Status = Type.Enum(CASE_STATUSES);
 export const Category = Type.Enum(CASE_CATEGORIES);
 
+/** A unit's or city-wide body's id (`d7-bazaar`, `water`). */
+export const UnitId = Type.String({ pattern: UNIT_ID_PATTERN, maxLength: 40 });
+
 export const CaseBody = Type.Object(
   {
     id: Type.String(),
@@ -36,6 +40,7 @@ export const CaseBody = Type.Object(
     channel: Type.Enum(CASE_CHANNELS),
     category: nullable(Category),
     district: nullable(District),
+    unit: nullable({ ...UnitId, description: 'A unit of its district, or a city-wide body (then no district)' }),
     callerPhone: nullable(Type.String()),
     description: nullable(Type.String()),
     hasRecording: Type.Boolean(),
@@ -96,6 +101,7 @@ export function toCaseDto(c: Case): CaseDto {
     channel: c.channel,
     category: c.category,
     district: c.district,
+    unit: c.unit,
     callerPhone: c.callerPhone,
     description: c.description,
     hasRecording: c.recording !== null,

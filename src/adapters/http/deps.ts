@@ -1,7 +1,8 @@
 import type { StreamLimits } from './event-stream.js';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { CaseRepo, CallRepo } from '../../domain/cases/ports.js';
+import type { CaseRepo, CallRepo, DistrictRepo, UnitRepo } from '../../domain/cases/ports.js';
+import type { PlaceRouting } from '../../services/place-routing.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AgentDesk, CallCases, SupervisorDesk } from '../../services/agent-ports.js';
 import type { AuthService } from '../../services/auth-service.js';
@@ -95,6 +96,10 @@ export interface HttpDeps {
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
   cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries'>;
+  /** Routing by place (PUT /api/cases/:tn/location); absent: no such route. */
+  places?: Pick<PlaceRouting, 'setLocation'> | undefined;
+  /** Units and city-wide bodies, districts' details (the /api/units and /api/districts routes). */
+  organisation?: { units: UnitRepo; districts: Pick<DistrictRepo, 'list' | 'get' | 'update'> } | undefined;
   /** The calls of a case, for its timeline; absent: the timeline lists none. */
   calls?: Pick<CallRepo, 'list'> | undefined;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */

@@ -26,6 +26,7 @@ import { userRoutes } from './routes/users.js';
 import { OPEN311_PREFIX, handleOpen311Error, open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, publicStatusRoutes, reportPageRoutes } from './routes/public-report.js';
 import { caseWorkspaceRoutes } from './routes/case-workspace.js';
+import { organisationRoutes } from './routes/organisation.js';
 import { smsRoutes } from './routes/sms.js';
 import { allowReportPage, registerSecurityHeaders } from './security-headers.js';
 import { webPageRoutes } from './routes/web-pages.js';
@@ -166,6 +167,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(userRoutes(deps));
       await api.register(caseRoutes(deps));
       await api.register(caseWorkspaceRoutes(deps));
+      await api.register(organisationRoutes(deps));
       if (deps.agents && deps.callCases) {
         await api.register(agentRoutes({ agents: deps.agents }));
         await api.register(callRoutes({ callCases: deps.callCases }));

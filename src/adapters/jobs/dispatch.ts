@@ -8,7 +8,7 @@ import type { Holiday } from '../../domain/calendar/holidays.js';
 import type { Case } from '../../domain/cases/case.js';
 import { deliveryTime } from '../../domain/cases/district.js';
 import { checkTransition, isRoutable } from '../../domain/cases/lifecycle.js';
-import type { CaseRepo, DispatchRepo, DistrictRepo } from '../../domain/cases/ports.js';
+import type { CaseRepo, DispatchRepo, DistrictRepo, UnitRepo } from '../../domain/cases/ports.js';
 import { hotlineError, isHotlineError } from '../../domain/errors.js';
 import { closeWorker } from './close-worker.js';
 import { DistrictSlots } from './district-slots.js';
@@ -63,6 +63,8 @@ export interface DispatchDeps {
   prefix?: string;
   cases: Pick<CaseRepo, 'findById' | 'transition' | 'listUndispatched'>;
   districts: Pick<DistrictRepo, 'get'>;
+  /** A case routed to a unit with webhooks of its own is delivered there instead of the district's webhooks. */
+  units?: Pick<UnitRepo, 'get'>;
   dispatches: DispatchRepo;
   holidays: readonly Holiday[];
   logger: Logger;
@@ -118,10 +120,11 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
 
   async function deliver(job: Job<DispatchJobData>, token: string | undefined): Promise<string> {
     const { caseId, district } = job.data;
+    const routing = job.data.routing ?? 0;
     const found = await deps.cases.findById(caseId);
     if (!found) return 'case gone';
-    // Routed elsewhere since the job was added: that district has its own job.
-    if (found.district !== district) return 'rerouted';
+    // Routed again since the job was added: that routing has its own job.
+    if (found.district !== district || found.routing !== routing) return 'rerouted';
     const target = await deps.districts.get(district);
     if (!target) throw new UnrecoverableError(`district ${district} does not exist`);
     // The calendar may have changed since the job was queued (a closure declared this
@@ -133,23 +136,26 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
       throw new DelayedError();
     }
 
-    const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...target.webhookUrls];
+    // A unit with its own receiver takes the case there; the district's inbox still shows it.
+    const unit = found.unit && deps.units ? await deps.units.get(found.unit) : null;
+    const receiver = unit && unit.webhookUrls.length > 0 ? unit : target;
+    const targets = [...(target.inboxEnabled ? [INBOX_TARGET] : []), ...receiver.webhookUrls];
     if (targets.length === 0) throw new Error(`district ${district} has no delivery target`);
-    const done = new Set(await deps.dispatches.deliveredTargets(caseId, district));
-    const body = JSON.stringify({ event: 'case.dispatched', district, case: webhookCase(found) });
+    const done = new Set(await deps.dispatches.deliveredTargets(caseId, district, routing));
+    const body = JSON.stringify({ event: 'case.dispatched', district, unit: found.unit, case: webhookCase(found) });
     const failures: string[] = [];
     let refused = false;
     for (const t of targets) {
       if (done.has(t)) continue;
       try {
         if (t !== INBOX_TARGET) {
-          if (!target.webhookSecret) throw new Error('no webhook secret');
+          if (!receiver.webhookSecret) throw new Error('no webhook secret');
           await postWebhook(
-            { url: t, body, secret: target.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs, sentAt: deps.now() },
+            { url: t, body, secret: receiver.webhookSecret, idempotencyKey: job.id!, timeoutMs: opts.timeoutMs, sentAt: deps.now() },
             deps.fetch,
           );
         }
-        await deps.dispatches.recordDelivery(caseId, district, t, deps.now());
+        await deps.dispatches.recordDelivery(caseId, district, t, deps.now(), routing);
       } catch (err) {
         refused ||= isPermanentWebhookFailure(err);
         failures.push(`${t === INBOX_TARGET ? t : safeUrl(t)}: ${(err as Error).message}`);
@@ -193,9 +199,9 @@ export function startDispatch(deps: DispatchDeps): Dispatch {
     const delay = Math.max(0, deliveryTime(c.channel, district, deps.holidays, now).getTime() - now.getTime());
     const job = await queue.add(
       'deliver',
-      { caseId: c.id, district: c.district },
+      { caseId: c.id, district: c.district, routing: c.routing },
       {
-        jobId: dispatchJobId(c.id, c.district),
+        jobId: dispatchJobId(c.id, c.district, c.routing),
         delay,
         attempts: opts.attempts,
         backoff: { type: 'exponential', delay: opts.backoffMs },
@@ -297,6 +303,7 @@ function webhookCase(c: Case) {
     channel: c.channel,
     category: c.category,
     district: c.district,
+    unit: c.unit,
     callerPhone: c.callerPhone,
     description: c.description,
     hasRecording: c.recording !== null,

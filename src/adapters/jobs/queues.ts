@@ -10,14 +10,18 @@ export const DEFAULT_QUEUE_PREFIX = 'hotline';
 export interface DispatchJobData {
   caseId: string;
   district: number;
+  /** The case's routing generation (absent in jobs queued before it existed: 0). */
+  routing?: number;
 }
 
 /**
- * One job per case and district: adding it again while it waits, runs, failed or
- * recently completed is a no-op. (BullMQ ids must not contain ':'.)
+ * One job per case, district and routing of the case: adding it again while it waits,
+ * runs, failed or recently completed is a no-op, but routing the case anew (back to a
+ * district that declined it) is a new job. The first routing keeps the id jobs had
+ * before generations, so an upgrade queues nothing twice. (BullMQ ids must not contain ':'.)
  */
-export function dispatchJobId(caseId: string, district: number): string {
-  return `case-${caseId}-district-${district}`;
+export function dispatchJobId(caseId: string, district: number, routing = 0): string {
+  return `case-${caseId}-district-${district}` + (routing > 0 ? `-routing-${routing}` : '');
 }
 
 /**

@@ -30,12 +30,12 @@ export function routeOnDistrict(
     ...repo,
     async create(input) {
       const created = await repo.create(input);
-      if (created.district !== null) await queue(created);
+      if (created.district !== null || created.unit !== null) await queue(created);
       return created;
     },
     async transition(change) {
       const changed = await repo.transition(change);
-      if (change.district !== undefined) await queue(changed);
+      if (change.district !== undefined || change.unit !== undefined) await queue(changed);
       return changed;
     },
   };

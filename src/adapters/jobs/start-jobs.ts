@@ -15,7 +15,7 @@ export interface JobsDeps {
   /** Whether this process works jobs; a service may only add them. */
   runWorkers: boolean;
   dispatch: DispatchOptions;
-  repos: Pick<Repositories, 'cases' | 'districts' | 'dispatches'>;
+  repos: Pick<Repositories, 'cases' | 'districts' | 'units' | 'dispatches'>;
   holidays: readonly Holiday[];
   logger: Logger;
   now: () => Date;
@@ -38,6 +38,7 @@ export function startJobs(deps: JobsDeps): Jobs {
     prefix: deps.prefix,
     cases: deps.repos.cases,
     districts: deps.repos.districts,
+    units: deps.repos.units,
     dispatches: deps.repos.dispatches,
     holidays: deps.holidays,
     logger: deps.logger,

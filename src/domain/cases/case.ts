@@ -79,6 +79,8 @@ export const CASE_EVENT_KINDS = [
   'note',
   'phone_revealed',
   'declined',
+  'unit',
+  'location',
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 
@@ -88,6 +90,8 @@ export interface Case {
   channel: CaseChannel;
   category: CaseCategory | null;
   district: number | null;
+  /** A unit of its district, or a city-wide body (then district is null); null when none. */
+  unit: string | null;
   callerPhone: string | null;
   description: string | null;
   /** Key of the recording in the recording store (e.g. "12345678.wav"), if any. */
@@ -113,6 +117,8 @@ export interface Case {
   dispatchFailedAt: Date | null;
   /** For status `duplicate`: the case this one repeats. */
   duplicateOf: string | null;
+  /** Routing generation: 0 as created, +1 at every change of district (each is dispatched anew). */
+  routing: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -136,6 +142,8 @@ export interface NewCase {
   channel: CaseChannel;
   category?: CaseCategory | null;
   district?: number | null;
+  /** A unit of `district` (found by the case's point). */
+  unit?: string | null;
   callerPhone?: string | null;
   description?: string | null;
   recording?: string | null;
@@ -155,8 +163,15 @@ export interface CaseChange {
   from: CaseStatus;
   /** New status; absent when only the district changes. */
   to?: CaseStatus;
-  /** New district (routing); absent to leave it; null sends the case back to triage. */
+  /** New district (routing); absent to leave it; null sends the case back to triage. A new district clears the unit. */
   district?: number | null;
+  /**
+   * New unit or body (routing); absent to leave it; null clears it. A unit brings its
+   * district with it; a city-wide body leaves the case without one.
+   */
+  unit?: string | null;
+  /** Where the problem is (a point an agent set, or one found from the address); absent to leave it. */
+  location?: { lat: number; long: number };
   /** New category (reclassification); absent to leave it. */
   category?: CaseCategory;
   /** For `to: 'duplicate'`: the id of the case this one repeats. */

@@ -4,7 +4,8 @@
  */
 import type { Holiday } from '../calendar/holidays.js';
 import { nextOpening, validateWeekly, type WeeklyHours } from '../calendar/office-hours.js';
-import { DISTRICT_COUNT, type CaseChannel } from './case.js';
+import { DISTRICT_COUNT, type CaseCategory, type CaseChannel } from './case.js';
+import type { Contact } from './unit.js';
 
 export interface District {
   id: number;
@@ -18,6 +19,12 @@ export interface District {
   webhookSecret: string | null;
   /** Whether cases are put in the district's inbox in the hotline itself. */
   inboxEnabled: boolean;
+  /** Whom to call or write to about its cases. */
+  contacts?: Contact[];
+  /** SLA hours of its own for some categories; null when the hotline's apply. */
+  slaHours?: Partial<Record<CaseCategory, number>> | null;
+  /** Whether an outline is loaded (npm run districts:import). */
+  hasBoundary?: boolean;
 }
 
 /** A municipal district office: Saturday to Wednesday 07:30–14:30, Thursday until 12:30. */

@@ -11,6 +11,8 @@ import type {
   CaseCategory,
 } from './case.js';
 import type { District } from './district.js';
+import type { Unit } from './unit.js';
+import type { Boundary, StoredBoundary } from '../geo/boundaries.js';
 
 /** What the services need from storage. Implemented in adapters/db. */
 export interface CaseRepo {
@@ -66,11 +68,33 @@ export interface DistrictRepo {
   update(id: number, patch: Partial<Omit<District, 'id'>>): Promise<District>;
 }
 
+/** Units inside districts and city-wide bodies (see the `units` table). */
+export interface UnitRepo {
+  list(): Promise<Unit[]>;
+  get(id: string): Promise<Unit | null>;
+  /** HOTLINE_ERR_CONFLICT when the id is taken. */
+  create(unit: Omit<Unit, 'hasBoundary'>): Promise<Unit>;
+  update(id: string, patch: Partial<Omit<Unit, 'id' | 'kind' | 'hasBoundary'>>): Promise<Unit>;
+}
+
+/** District and unit outlines (GeoJSON), for routing by place. */
+export interface BoundaryRepo {
+  /** Every stored outline: districts' and units' (a unit with its district). */
+  list(): Promise<StoredBoundary[]>;
+  /**
+   * Stores a whole file's outlines in one transaction: a district's replaces its
+   * boundary; a unit's replaces the unit's, creating the unit (named from the file, or
+   * its id) when new. Loading the same file again changes nothing. A unit id that names
+   * a unit of another district, or a city-wide body, is refused (HOTLINE_ERR_VALIDATION).
+   */
+  save(boundaries: readonly Boundary[]): Promise<{ districts: number; units: number; unitsCreated: number }>;
+}
+
 /** Delivery bookkeeping of the dispatch jobs. */
 export interface DispatchRepo {
-  /** Targets ('inbox' or a webhook URL) the case was already delivered to in this district. */
-  deliveredTargets(caseId: string, district: number): Promise<string[]>;
-  recordDelivery(caseId: string, district: number, target: string, at: Date): Promise<void>;
+  /** Targets ('inbox' or a webhook URL) the case was already delivered to in this district, in this routing of it. */
+  deliveredTargets(caseId: string, district: number, routing?: number): Promise<string[]>;
+  recordDelivery(caseId: string, district: number, target: string, at: Date, routing?: number): Promise<void>;
   /** Flags the case for supervisors (dispatch_failed_at) with a `dispatch_failed` event. */
   flagFailed(caseId: string, at: Date, note: string): Promise<void>;
   /** Clears the flag with a `dispatch_retried` event when someone retries the job. */

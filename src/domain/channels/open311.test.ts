@@ -36,6 +36,8 @@ function aCase(over: Partial<Case> = {}): Case {
     escalatedAt: null,
     dispatchFailedAt: null,
     duplicateOf: null,
+    unit: null,
+    routing: 0,
     createdAt: new Date('2025-01-01T08:00:00.000Z'),
     updatedAt: new Date('2025-01-02T09:30:00.000Z'),
     ...over,

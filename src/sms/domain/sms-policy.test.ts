@@ -30,6 +30,8 @@ const aCase = (over: Partial<Case> = {}): Case => ({
   escalatedAt: null,
   dispatchFailedAt: null,
   duplicateOf: null,
+  unit: null,
+  routing: 1,
   createdAt: new Date('2026-12-02T17:00:00Z'),
   updatedAt: new Date('2026-12-02T17:00:00Z'),
   ...over,

@@ -277,6 +277,8 @@ function renderCase(c, timeline, surveys) {
   detail(list, 'راه ثبت', channelLabel(c.channel));
   detail(list, 'موضوع', c.category ? categoryLabel(c.category) : 'بدون موضوع');
   detail(list, 'منطقه', c.district ? districtLabel(c.district) : 'بدون منطقه');
+  if (c.unit) detail(list, 'واحد یا سازمان', c.unit, 'ltr');
+  if (c.lat !== null && c.long !== null) detail(list, 'موقعیت', `${c.lat}, ${c.long}`, 'number ltr');
   detail(list, 'تلفن', formatPhone(c.callerPhone), 'number ltr');
   detail(list, 'نشانی', c.address ?? '—');
   detail(list, 'شرح', c.description ?? '—', 'description');
@@ -290,6 +292,8 @@ function renderCase(c, timeline, surveys) {
   $('act-category').value = c.category ?? CATEGORY_OPTIONS[0].id;
   $('act-district').value = c.district ? String(c.district) : '1';
   $('do-district').textContent = c.district ? 'ارجاع دوباره به منطقهٔ دیگر' : 'ارجاع به منطقه';
+  $('act-lat').value = c.lat ?? '';
+  $('act-long').value = c.long ?? '';
   $('act-note').value = '';
   $('act-duplicate').value = '';
   $('duplicate-found').textContent = '';
@@ -314,6 +318,33 @@ function renderCase(c, timeline, surveys) {
       li.append(who);
     }
     ol.append(li);
+  }
+}
+
+/** A coordinate as typed on a phone: Persian digits, the Persian decimal separator «٫». */
+const coordinate = (text) => Number(toLatinDigits(text.trim()).replace('٫', '.'));
+
+/** Pins the case; the server routes it by the point when it has no district yet. */
+async function locate() {
+  const c = session.current;
+  $('action-error').textContent = '';
+  $('action-done').textContent = '';
+  const lat = coordinate($('act-lat').value);
+  const long = coordinate($('act-long').value);
+  if (!$('act-lat').value.trim() || !$('act-long').value.trim() || !Number.isFinite(lat) || !Number.isFinite(long) || Math.abs(lat) > 90 || Math.abs(long) > 180) {
+    $('action-error').textContent = 'عرض (۹۰- تا ۹۰) و طول جغرافیایی (۱۸۰- تا ۱۸۰) را با عدد بنویسید، مثلاً ۳۵٫۷۲ و ۵۱٫۳۳.';
+    return;
+  }
+  try {
+    const { routedByLocation, case: changed } = await api('PUT', `${casePath(c.trackingNumber)}/location`, { lat, long });
+    await openCase(c.trackingNumber);
+    $('action-done').textContent = routedByLocation
+      ? `موقعیت ثبت شد و پرونده به ${districtLabel(changed.district)} ارجاع شد.`
+      : changed.district || changed.unit
+        ? 'موقعیت ثبت شد؛ ارجاع پرونده تغییری نکرد.'
+        : 'موقعیت ثبت شد، ولی در مرز هیچ منطقه‌ای نیست؛ منطقه را خودتان انتخاب کنید.';
+  } catch (err) {
+    $('action-error').textContent = workspaceErrorMessage(err.code);
   }
 }
 
@@ -362,6 +393,7 @@ async function findDuplicate() {
 
 function wireActions() {
   $('do-category').addEventListener('click', () => void act({ category: $('act-category').value }, 'موضوع تغییر کرد.'));
+  $('do-location').addEventListener('click', () => void locate());
   $('do-district').addEventListener('click', () => void act({ district: Number($('act-district').value) }, 'پرونده به منطقه ارجاع شد.'));
   $('do-note').addEventListener('click', () => {
     const note = noteOrAsk('یادداشت');

@@ -95,16 +95,18 @@ const EVENT_TITLES = {
   escalated: 'گذشتن از مهلت رسیدگی',
   dispatch_failed: 'ارسال به منطقه ناموفق ماند',
   dispatch_retried: 'ارسال دوباره به منطقه',
+  unit: 'ارجاع به واحد یا سازمان',
+  location: 'ثبت موقعیت روی نقشه',
 };
 
 /** "category: - → parks_trees" (the note the server writes) in Persian words. */
 function readableNote(kind, note) {
   if (!note) return '';
-  const arrow = /^(category|district): (\S+) → (\S+)(?: \((.*)\))?$/s.exec(note);
+  const arrow = /^(category|district|unit): (\S+) → (\S+)(?: \((.*)\))?$/s.exec(note);
   if (!arrow) return note;
   const [, what, from, to, why] = arrow;
-  const label = what === 'category' ? categoryLabel : (v) => districtLabel(Number(v));
-  const words = `${from === '-' ? 'بدون' : label(from)} ← ${label(to)}`;
+  const label = what === 'category' ? categoryLabel : what === 'unit' ? (v) => v : (v) => districtLabel(Number(v));
+  const words = `${from === '-' ? 'بدون' : label(from)} ← ${to === '-' ? 'بدون' : label(to)}`;
   return kind === what ? (why ? `${words} (${why})` : words) : note;
 }
 

@@ -2,6 +2,7 @@ import {
   check,
   doublePrecision,
   index,
+  integer,
   pgTable,
   smallint,
   text,
@@ -22,6 +23,7 @@ import {
 } from '../../../domain/cases/case.js';
 import { oneOf } from './check-in.js';
 import { calls } from './calls.js';
+import { units } from './units.js';
 
 export const cases = pgTable(
   'cases',
@@ -31,6 +33,8 @@ export const cases = pgTable(
     channel: text('channel').$type<CaseChannel>().notNull(),
     category: text('category').$type<CaseCategory>(),
     district: smallint('district'),
+    /** A unit of the district, or a city-wide body (then no district). */
+    unit: text('unit').references(() => units.id),
     callerPhone: text('caller_phone'),
     description: text('description'),
     /** Key in the recording store, not a path: the files live beside the database. */
@@ -50,6 +54,11 @@ export const cases = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     escalatedAt: timestamp('escalated_at', { withTimezone: true }),
     dispatchFailedAt: timestamp('dispatch_failed_at', { withTimezone: true }),
+    /**
+     * Bumped by every change of district: each routing is its own dispatch job and
+     * deliveries, so a case routed back to a district that declined it is delivered again.
+     */
+    routing: integer('routing').notNull().default(0),
     duplicateOf: uuid('duplicate_of').references((): AnyPgColumn => cases.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -67,6 +76,7 @@ export const cases = pgTable(
     index('cases_caller_phone_created_at_idx').on(t.callerPhone, t.createdAt),
     index('cases_status_idx').on(t.status),
     index('cases_district_idx').on(t.district),
+    index('cases_unit_idx').on(t.unit),
     index('cases_category_idx').on(t.category),
     index('cases_created_at_idx').on(t.createdAt),
     // The SLA sweep only ever looks at cases not yet escalated.

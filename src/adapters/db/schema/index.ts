@@ -8,6 +8,7 @@ export { agents, agentQueues } from './agents.js';
 export { callbacks, CALLBACK_STATUSES } from './callbacks.js';
 export { callbackAttempts } from './callback-attempts.js';
 export { districts } from './districts.js';
+export { units } from './units.js';
 export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts } from './surveys.js';
 export { doNotCall } from './do-not-call.js';

@@ -91,8 +91,56 @@ const DeclineBody = Type.Object(
   { additionalProperties: false },
 );
 
-export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls'>): FastifyPluginAsyncTypebox {
+const LocationBody = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90, description: 'WGS 84 latitude' }),
+    long: Type.Number({ minimum: -180, maximum: 180, description: 'WGS 84 longitude' }),
+  },
+  { additionalProperties: false },
+);
+
+const Located = Type.Object(
+  {
+    case: CaseBody,
+    routedByLocation: Type.Boolean({ description: 'true when this point set the district (and unit) of an unrouted case' }),
+  },
+  { title: 'LocatedCase' },
+);
+
+export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls' | 'places'>): FastifyPluginAsyncTypebox {
   return async (app) => {
+    const places = deps.places;
+    if (places) {
+      app.put(
+        '/cases/:trackingNumber/location',
+        {
+          schema: {
+            summary: 'Set where the problem is; routes an unrouted case by it',
+            description:
+              'An agent, supervisor or admin pins the case on the map. A `location` event keeps the point; ' +
+              'a case with no district and no unit yet is routed to the district (and unit) whose boundary ' +
+              'holds the point (boundaries: `npm run districts:import`), which queues its dispatch. A case ' +
+              'already routed keeps its district: re-route it with PATCH.',
+            tags: ['cases'],
+            params: TrackingParams,
+            body: LocationBody,
+            response: { 200: Located, ...errorResponses(400, 403, 404, 409) },
+          },
+        },
+        async (request) => {
+          const principal = principalOf(request);
+          const found = await deps.cases.findByTrackingNumber(request.params.trackingNumber);
+          if (!found || !mayRead(principal, found)) throw caseNotFound(request.params.trackingNumber);
+          if (!maySetDistrict(actorOf(principal))) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'Your role may not route cases');
+          if (!isRoutable(found.status)) {
+            throw hotlineError('HOTLINE_ERR_INVALID_TRANSITION', `A ${found.status} case cannot be routed`, { from: found.status });
+          }
+          const { case: changed, placed } = await places.setLocation(found, request.body, principal.id, deps.cases);
+          return { case: forViewer(principal, toCaseDto(changed)), routedByLocation: placed !== null };
+        },
+      );
+    }
+
     app.get(
       '/cases/:trackingNumber/timeline',
       {

@@ -14,6 +14,8 @@ import {
   District,
   Status,
   TrackingNumber,
+  UnitId,
+  nullable,
   toCaseDto,
   toCaseWithEventsDto,
 } from '../case-dto.js';
@@ -80,6 +82,9 @@ const PatchBody = Type.Object(
     ),
     duplicateOf: Type.Optional({ ...TrackingNumber, description: 'For status `duplicate`: the case this one repeats' }),
     district: Type.Optional({ ...District, description: 'Routes the case to this district (admin, supervisor, agent)' }),
+    unit: Type.Optional(
+      nullable({ ...UnitId, description: "Routes the case to a unit (its district comes with it) or a city-wide body; null clears it" }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -250,13 +255,13 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>)
       },
       async (request) => {
         const { trackingNumber } = request.params;
-        const { status, note, duplicateOf, district, category } = request.body;
+        const { status, note, duplicateOf, district, category, unit } = request.body;
         const principal = principalOf(request);
         const actor = actorOf(principal);
         const found = await deps.cases.findByTrackingNumber(trackingNumber);
         if (!found || !mayRead(principal, found)) throw caseNotFound(trackingNumber);
 
-        if (status === undefined && district === undefined && category === undefined) {
+        if (status === undefined && district === undefined && category === undefined && unit === undefined) {
           if (!note?.trim()) {
             throw hotlineError('HOTLINE_ERR_VALIDATION', 'Give a status, a category, a district or a note', { in: 'body', field: 'status' });
           }
@@ -272,7 +277,7 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>)
             });
           }
         }
-        if (district !== undefined) {
+        if (district !== undefined || unit !== undefined) {
           if (!maySetDistrict(actor)) throw hotlineError('HOTLINE_ERR_FORBIDDEN', 'Your role may not route cases');
           if (!isRoutable(status ?? found.status)) {
             throw hotlineError('HOTLINE_ERR_INVALID_TRANSITION', `A ${status ?? found.status} case cannot be routed`, {
@@ -322,6 +327,7 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>)
           from: found.status,
           ...(status !== undefined ? { to: status } : {}),
           ...(district !== undefined ? { district } : {}),
+          ...(unit !== undefined ? { unit } : {}),
           ...(category !== undefined ? { category } : {}),
           ...(duplicateOfId !== undefined ? { duplicateOf: duplicateOfId } : {}),
           actor: principal.id,
