@@ -12,3 +12,5 @@ export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
+export { callRecordings, recordingListens } from './call-recordings.js';
+export { qaForms, qaEvaluations } from './qa.js';
