@@ -45,6 +45,7 @@ import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { renderMetrics, type JobCounts } from './services/metrics.js';
 import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
+import { createRecordingModule } from './recordings/recording-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -61,6 +62,8 @@ export interface Hotline {
   /** Satisfaction surveys: the ARI side reports ended survey calls to `surveys.onCallEnded`. */
   surveys: SurveyService;
   surveyJobs: SurveyJobs;
+  /** Recorded conversations of agents: started on AgentConnect, imported, purged past retention. */
+  recordings: ReturnType<typeof createRecordingModule>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -295,6 +298,33 @@ export async function startHotline(
     });
   });
 
+  // Whether a call's channel is still up in Asterisk (its recording may still be written).
+  const isChannelUp = async (uniqueId: string): Promise<boolean> => {
+    if (stasis.owns(uniqueId)) return true;
+    const client = ari.client;
+    if (!client) throw new Error('ARI is not connected');
+    return client.channels.get({ channelId: uniqueId }).then(
+      () => true,
+      (err: Error) => {
+        if (/not found/i.test(err.message)) return false;
+        throw err;
+      },
+    );
+  };
+  const callRecordings = createRecordingModule({
+    db: database.db,
+    calls: repos.calls,
+    ami,
+    stored,
+    store: recordings,
+    isChannelUp,
+    config: config.recordings,
+    jobs: { redisUrl: config.redisUrl, prefix: config.jobs.prefix, runWorkers: config.jobs.runWorkers },
+    now,
+    logger,
+  });
+  ami.on('event', (event: Record<string, unknown>) => callRecordings.onAmiEvent(event));
+
   let importing: Promise<number> | undefined;
   const importFallback = () => {
     importing ??= importFallbackMessages({
@@ -302,18 +332,7 @@ export async function startHotline(
       recordings,
       cases,
       calls: repos.calls,
-      isCallActive: async (uniqueId) => {
-        if (stasis.owns(uniqueId)) return true;
-        const client = ari.client;
-        if (!client) throw new Error('ARI is not connected');
-        return client.channels.get({ channelId: uniqueId }).then(
-          () => true,
-          (err: Error) => {
-            if (/not found/i.test(err.message)) return false;
-            throw err;
-          },
-        );
-      },
+      isCallActive: isChannelUp,
       logger,
       now,
     }).finally(
@@ -323,6 +342,7 @@ export async function startHotline(
   };
   ari.on('connected', () => {
     importFallback().catch((err: Error) => logger.warn({ err: err.message }, 'fallback import failed'));
+    void callRecordings.importLeftovers();
   });
   ari.start();
 
@@ -337,7 +357,10 @@ export async function startHotline(
   // At start-up as soon as Redis answers (outbound jobs ready), then with the other sweeps.
   void surveyJobs.ready.then(sweepOutbound);
   const sweep = setInterval(() => {
-    if (ari.isConnected()) importFallback().catch(() => undefined);
+    if (ari.isConnected()) {
+      importFallback().catch(() => undefined);
+      void callRecordings.importLeftovers();
+    }
     if (redis.status === 'ready') {
       void sweepOutbound();
     }
@@ -364,6 +387,7 @@ export async function startHotline(
     dispatch: jobs.dispatch,
     surveys,
     recordings,
+    callRecordings: callRecordings.service,
     health,
     healthWarnings: () => redisWarnings,
     hours: {
@@ -428,7 +452,7 @@ export async function startHotline(
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       const force = redis.status !== 'ready';
-      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force)]), left(), logger);
+      await shutdownStep(Promise.all([surveyJobs.close(force), jobs.close(force), callRecordings.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
       redis.disconnect();
@@ -438,7 +462,7 @@ export async function startHotline(
     return stopping;
   };
 
-  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, importFallback, url, stop };
+  return { http, database, ari, ami, redis, jobs, hours, stasis, agents, liveStats, surveys, surveyJobs, recordings: callRecordings, importFallback, url, stop };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { UserRole } from '../../src/domain/users/user.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from './http-app.js';
 import { reviewOnlySurveyService } from './surveyed-cases.js';
+import { recordingServiceFor } from './recording-service.js';
+import { createLogger } from '../../src/adapters/log/logger.js';
 
 /**
  * The whole API over a real (PGlite) database, with every optional part present so every
@@ -63,7 +65,9 @@ export async function openApiSurface(): Promise<ApiSurface> {
     queues: [{ queue: 'general', penalty: 0 }],
   });
 
+  const { service: callRecordings } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger: createLogger('silent') });
   const { app } = await startHttpApp(backend, {
+    callRecordings,
     surveys: reviewOnlySurveyService(backend, () => new Date()),
     liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), new Date()), new Date()), subscribe: () => () => undefined },
     metrics: async () => '',

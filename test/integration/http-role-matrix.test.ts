@@ -183,6 +183,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/surveys/flagged': { url: () => '/api/surveys/flagged', expect: [401, 403, 403, 200, 200] },
   'GET /api/surveys/:id/comment': { url: () => `/api/surveys/${unknownId()}/comment`, expect: [401, 403, 403, 404, 404] },
   'POST /api/surveys/:id/review': { url: () => `/api/surveys/${unknownId()}/review`, body: () => ({}), expect: [401, 403, 403, 404, 404] },
+  // Recorded conversations: an agent lists and hears only their own calls' (an unknown id: 404); the audit is the back office's.
+  'GET /api/recordings': { url: () => '/api/recordings', expect: [401, 200, 403, 200, 200] },
+  'GET /api/recordings/:id/audio': { url: () => `/api/recordings/${unknownId()}/audio`, expect: [401, 404, 403, 404, 404] },
+  'GET /api/recordings/:id/listens': { url: () => `/api/recordings/${unknownId()}/listens`, expect: [401, 403, 403, 404, 404] },
   'GET /api/reports/calls': { url: () => '/api/reports/calls?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/cases': { url: () => '/api/reports/cases?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/satisfaction': { url: () => '/api/reports/satisfaction?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },

@@ -8,6 +8,7 @@ import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
+import type { RecordingsApi } from '../../recordings/ports.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -27,7 +28,7 @@ export type Authenticate = (token: string) => Principal | null | Promise<Princip
 /** The part of the recording store the API reads; the store itself lives in adapters/db. */
 export interface RecordingReader {
   stat(key: string): Promise<{ size: number } | null>;
-  createReadStream(key: string): NodeJS.ReadableStream;
+  createReadStream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
 }
 
 export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
@@ -88,6 +89,8 @@ export interface HttpDeps {
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
+  /** Recorded conversations; the /recordings routes exist only with it. */
+  callRecordings?: RecordingsApi | undefined;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
