@@ -46,6 +46,7 @@ import { renderMetrics, type JobCounts } from './services/metrics.js';
 import type { OutboundSweepResult } from './services/outbound-sweep.js';
 import type { Queue } from 'bullmq';
 import { createRecordingModule } from './recordings/recording-module.js';
+import { createQualityModule } from './quality/quality-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -388,6 +389,7 @@ export async function startHotline(
     surveys,
     recordings,
     callRecordings: callRecordings.service,
+    quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
     health,
     healthWarnings: () => redisWarnings,
     hours: {

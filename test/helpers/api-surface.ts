@@ -8,6 +8,7 @@ import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } fro
 import { reviewOnlySurveyService } from './surveyed-cases.js';
 import { recordingServiceFor } from './recording-service.js';
 import { createLogger } from '../../src/adapters/log/logger.js';
+import { createQualityModule } from '../../src/quality/quality-module.js';
 
 /**
  * The whole API over a real (PGlite) database, with every optional part present so every
@@ -68,6 +69,7 @@ export async function openApiSurface(): Promise<ApiSurface> {
   const { service: callRecordings } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger: createLogger('silent') });
   const { app } = await startHttpApp(backend, {
     callRecordings,
+    quality: createQualityModule({ db: backend.database.db, recordings: callRecordings, agents: backend.repos.agents, now: () => new Date() }),
     surveys: reviewOnlySurveyService(backend, () => new Date()),
     liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), new Date()), new Date()), subscribe: () => () => undefined },
     metrics: async () => '',

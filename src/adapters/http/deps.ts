@@ -9,6 +9,7 @@ import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
 import type { RecordingsApi } from '../../recordings/ports.js';
+import type { QualityApi } from '../../quality/quality-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -91,6 +92,8 @@ export interface HttpDeps {
   recordings: RecordingReader;
   /** Recorded conversations; the /recordings routes exist only with it. */
   callRecordings?: RecordingsApi | undefined;
+  /** Quality evaluation of recorded calls; the /qa routes and the quality report exist only with it. */
+  quality?: QualityApi | undefined;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
