@@ -37,6 +37,8 @@ import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
 import { createPlaceRouting } from './services/place-routing.js';
 import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
+import { createRecordingModule } from './recordings/recording-module.js';
+import { createQualityModule } from './quality/quality-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -54,6 +56,8 @@ export interface Hotline {
   outbound: OutboundModule;
   /** Texts to citizens; null with SMS_PROVIDER=off. */
   sms: SmsModule | null;
+  /** Recorded conversations of agents: started on AgentConnect, imported, purged past retention. */
+  recordings: ReturnType<typeof createRecordingModule>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -67,6 +71,8 @@ const HAND_OFF_SHARE = 0.5;
 const HTTP_GRACE_MS = 2_000;
 /** Texts whose job Redis lost are looked for this often. */
 const SMS_SWEEP_MS = 60_000;
+/** Recorded conversations left in Asterisk are looked for this often. */
+const RECORDING_SWEEP_MS = 60_000;
 
 /**
  * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
@@ -202,6 +208,25 @@ export async function startHotline(
     now,
     logger,
   });
+  const callRecordings = createRecordingModule({
+    db: database.db,
+    calls: repos.calls,
+    ami,
+    stored,
+    store: recordings,
+    isChannelUp: calls.isChannelUp,
+    config: config.recordings,
+    jobs: { redisUrl: config.redisUrl, prefix: config.jobs.prefix, runWorkers: config.jobs.runWorkers },
+    now,
+    logger,
+  });
+  ami.on('event', (event: Record<string, unknown>) => callRecordings.onAmiEvent(event));
+  // Conversations a dead engine left in Asterisk: at every ARI connection and every minute.
+  ari.on('connected', () => void callRecordings.importLeftovers());
+  const recordingSweep = setInterval(() => {
+    if (ari.isConnected()) void callRecordings.importLeftovers();
+  }, RECORDING_SWEEP_MS);
+  recordingSweep.unref();
   ari.start();
 
   // Texts whose job Redis never got (down, or flushed) are queued again.
@@ -232,6 +257,8 @@ export async function startHotline(
     dispatch: jobs.dispatch,
     surveys: outbound.surveys,
     recordings,
+    callRecordings: callRecordings.service,
+    quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
     health: ops.health,
     healthWarnings: () => [...redis.warnings(), ...hours.service.warnings(now())],
     hours: hours.api,
@@ -279,8 +306,9 @@ export async function startHotline(
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       clearInterval(smsSweep);
+      clearInterval(recordingSweep);
       const force = !redis.isReady();
-      await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force)]), left(), logger);
+      await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force), callRecordings.close(force)]), left(), logger);
       await ami.close();
       await ari.close();
       redis.close();
@@ -302,6 +330,7 @@ export async function startHotline(
     liveStats,
     outbound,
     sms,
+    recordings: callRecordings,
     importFallback: calls.importFallback,
     url,
     stop,

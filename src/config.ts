@@ -3,6 +3,7 @@ import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
 import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './outbound/domain/dialling-window.js';
 import { parseSmsConfig, type SmsConfig } from './sms/sms-config.js';
+import type { RecordingConfig } from './recordings/recording-service.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
 export interface Config {
@@ -21,6 +22,8 @@ export interface Config {
   agents: AgentsConfig;
   dialler: DiallerConfig;
   surveys: SurveysConfig;
+  /** Conversation recording: share, queues switched off, retention, Asterisk's folder (RECORDING_*). */
+  recordings: RecordingConfig;
   /** SLA per case category, in hours (SLA_HOURS overrides the defaults). */
   slaHours: SlaHours;
   /** BullMQ queues: key prefix, whether this process runs workers, dispatch retries. */
@@ -132,6 +135,17 @@ function queueWrapUps(env: Env): Partial<Record<QueueName, number>> {
     out[queue as QueueName] = n;
   }
   return out;
+}
+
+/** RECORDING_QUEUES_OFF: queues whose calls are never recorded, comma-separated. */
+function queueList(env: Env, key: string): QueueName[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  return raw.split(',').map((part) => {
+    const queue = part.trim();
+    if (!(QUEUES as readonly string[]).includes(queue)) throw new ConfigError(`${key}: "${queue}" is not a queue (${QUEUES.join(', ')})`);
+    return queue as QueueName;
+  });
 }
 
 function dialTemplate(template: string): string {
@@ -250,6 +264,11 @@ export function loadConfig(env: Env = process.env): Config {
       wrapUpSeconds: { default: integer(env, 'HOTLINE_WRAPUP_SECONDS', 15, 0, 3600), ...queueWrapUps(env) },
       maxMissedInARow: integer(env, 'HOTLINE_AGENT_MAX_MISSED', 2, 1, 100),
       sipDomain: env.HOTLINE_SIP_DOMAIN?.trim() || env.AMI_HOST?.trim() || '127.0.0.1',
+    },
+    recordings: {
+      policy: { sharePercent: integer(env, 'RECORDING_SHARE_PERCENT', 100, 0, 100), queuesOff: queueList(env, 'RECORDING_QUEUES_OFF') },
+      retentionDays: { conversation: integer(env, 'RECORDING_RETENTION_CONVERSATION_DAYS', 365, 0, 3650) },
+      asteriskDir: (env.RECORDING_ASTERISK_DIR?.trim() || '/var/spool/asterisk/recording').replace(/\/+$/, ''),
     },
     slaHours: slaHours(env.SLA_HOURS),
     jobs: {

@@ -14,6 +14,7 @@ export const ERRORS = {
   HOTLINE_ERR_NOT_ON_CALL: { statusCode: 409, message: 'The agent is not on a call' },
   HOTLINE_ERR_NO_PHONE: { statusCode: 409, message: 'You have no phone to listen on' },
   HOTLINE_ERR_INTERFACE_TAKEN: { statusCode: 409, message: 'This interface is already another phone' },
+  HOTLINE_ERR_RANGE_NOT_SATISFIABLE: { statusCode: 416, message: 'The requested range is outside the file' },
   HOTLINE_ERR_RATE_LIMITED: { statusCode: 429, message: 'Too many requests' },
   HOTLINE_ERR_INTERNAL: { statusCode: 500, message: 'Internal error' },
   // Same code as ConfigError in src/config.ts, so a bad holidays file reads like a bad env.

@@ -88,5 +88,5 @@ export function createIvrModule(deps: {
   }, FALLBACK_SWEEP_MS);
   sweep.unref();
 
-  return { stasis, importFallback, stop: () => clearInterval(sweep) };
+  return { stasis, importFallback, isChannelUp, stop: () => clearInterval(sweep) };
 }

@@ -6,6 +6,9 @@ import type { UserRole } from '../../src/domain/users/user.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { openHttpBackend, startHttpApp, TEST_ADMIN_TOKEN, type HttpBackend } from './http-app.js';
 import { reviewOnlySurveyService } from './surveyed-cases.js';
+import { recordingServiceFor } from './recording-service.js';
+import { createLogger } from '../../src/adapters/log/logger.js';
+import { createQualityModule } from '../../src/quality/quality-module.js';
 
 /**
  * The whole API over a real (PGlite) database, with every optional part present so every
@@ -63,7 +66,10 @@ export async function openApiSurface(): Promise<ApiSurface> {
     queues: [{ queue: 'general', penalty: 0 }],
   });
 
+  const { service: callRecordings } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger: createLogger('silent') });
   const { app } = await startHttpApp(backend, {
+    callRecordings,
+    quality: createQualityModule({ db: backend.database.db, recordings: callRecordings, agents: backend.repos.agents, now: () => new Date() }),
     surveys: reviewOnlySurveyService(backend, () => new Date()),
     liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), new Date()), new Date()), subscribe: () => () => undefined },
     metrics: async () => '',

@@ -237,6 +237,32 @@ const MATRIX: Record<string, Row> = {
   'GET /api/surveys/flagged': { url: () => '/api/surveys/flagged', expect: [401, 403, 403, 200, 200] },
   'GET /api/surveys/:id/comment': { url: () => `/api/surveys/${unknownId()}/comment`, expect: [401, 403, 403, 404, 404] },
   'POST /api/surveys/:id/review': { url: () => `/api/surveys/${unknownId()}/review`, body: () => ({}), expect: [401, 403, 403, 404, 404] },
+  // Recorded conversations: an agent lists and hears only their own calls' (an unknown id: 404); the audit is the back office's.
+  'GET /api/recordings': { url: () => '/api/recordings', expect: [401, 200, 403, 200, 200] },
+  'GET /api/recordings/:id/audio': { url: () => `/api/recordings/${unknownId()}/audio`, expect: [401, 404, 403, 404, 404] },
+  'GET /api/recordings/:id/listens': { url: () => `/api/recordings/${unknownId()}/listens`, expect: [401, 403, 403, 404, 404] },
+  // Quality: supervisors score and settle disputes; an agent reads the forms and their own scores, and disputes them.
+  'GET /api/qa/forms': { url: () => '/api/qa/forms', expect: [401, 200, 403, 200, 200] },
+  'POST /api/qa/forms': {
+    url: () => '/api/qa/forms',
+    body: () => ({ name: 'Form', criteria: [{ id: 'greeting', label: 'Greeting', weight: 1, critical: false }] }),
+    expect: [401, 403, 403, 201, 201],
+  },
+  'POST /api/qa/evaluations': {
+    url: () => '/api/qa/evaluations',
+    body: () => ({ recordingId: unknownId(), formId: unknownId(), answers: { greeting: 100 } }),
+    expect: [401, 403, 403, 404, 404],
+  },
+  'GET /api/qa/evaluations': { url: () => '/api/qa/evaluations', expect: [401, 200, 403, 200, 200] },
+  'POST /api/qa/evaluations/:id/dispute': { url: () => `/api/qa/evaluations/${unknownId()}/dispute`, body: () => ({ reason: 'Not fair' }), expect: [401, 404, 403, 403, 403] },
+  'POST /api/qa/evaluations/:id/resolve': {
+    url: () => `/api/qa/evaluations/${unknownId()}/resolve`,
+    body: () => ({ outcome: 'upheld', note: 'Stands' }),
+    expect: [401, 403, 403, 404, 404],
+  },
+  'GET /api/qa/recordings/:id/calibration': { url: () => `/api/qa/recordings/${unknownId()}/calibration`, expect: [401, 403, 403, 404, 404] },
+  'GET /api/qa/sample': { url: () => '/api/qa/sample?week=1405-09-07', expect: [401, 403, 403, 200, 200] },
+  'GET /api/reports/quality': { url: () => '/api/reports/quality?from=1405-09-01&to=1405-09-30&by=agent', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/calls': { url: () => '/api/reports/calls?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/cases': { url: () => '/api/reports/cases?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/satisfaction': { url: () => '/api/reports/satisfaction?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },

@@ -8,7 +8,9 @@ import { hotlineError } from '../../domain/errors.js';
 export interface RecordingStore {
   save(key: string, data: Buffer): Promise<void>;
   stat(key: string): Promise<{ size: number } | null>;
-  createReadStream(key: string): NodeJS.ReadableStream;
+  createReadStream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
+  /** Deletes the file; a key with no file is no error (a purge done twice). */
+  remove(key: string): Promise<void>;
 }
 
 // A key is a bare file name: no separators, and "." / ".." are refused below.
@@ -54,8 +56,12 @@ export function createFileRecordingStore(dir: string): RecordingStore {
       }
     },
 
-    createReadStream(key) {
-      return createReadStream(file(key));
+    createReadStream(key, range) {
+      return createReadStream(file(key), range);
+    },
+
+    async remove(key) {
+      await rm(file(key), { force: true });
     },
   };
 }

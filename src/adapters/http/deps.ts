@@ -13,6 +13,8 @@ import type { CalendarView, HolidayInput, HotlineHours } from '../../services/of
 import type { StoredHoliday } from '../../domain/calendar/ports.js';
 import type { WeeklyHours } from '../../domain/calendar/office-hours.js';
 import type { SmsWebhooks } from '../../sms/services/sms-ports.js';
+import type { RecordingsApi } from '../../recordings/ports.js';
+import type { QualityApi } from '../../quality/quality-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -32,7 +34,7 @@ export type Authenticate = (token: string) => Principal | null | Promise<Princip
 /** The part of the recording store the API reads; the store itself lives in adapters/db. */
 export interface RecordingReader {
   stat(key: string): Promise<{ size: number } | null>;
-  createReadStream(key: string): NodeJS.ReadableStream;
+  createReadStream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
 }
 
 export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
@@ -105,6 +107,10 @@ export interface HttpDeps {
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
+  /** Recorded conversations; the /recordings routes exist only with it. */
+  callRecordings?: RecordingsApi | undefined;
+  /** Quality evaluation of recorded calls; the /qa routes and the quality report exist only with it. */
+  quality?: QualityApi | undefined;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;

@@ -21,6 +21,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: 'Not found',
   409: 'Conflicts with the current state (HOTLINE_ERR_CONFLICT)',
   413: 'Body too large (HOTLINE_ERR_PAYLOAD_TOO_LARGE)',
+  416: 'The Range asked for lies outside the file (HOTLINE_ERR_RANGE_NOT_SATISFIABLE)',
   429: 'Too many requests from this address; see Retry-After (HOTLINE_ERR_RATE_LIMITED)',
   503: 'A required service is unavailable (HOTLINE_ERR_DEPENDENCY_DOWN)',
 };

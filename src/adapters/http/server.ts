@@ -32,6 +32,8 @@ import { allowReportPage, registerSecurityHeaders } from './security-headers.js'
 import { webPageRoutes } from './routes/web-pages.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { queueStatsRoutes } from './routes/queue-stats.js';
+import { recordingRoutes } from '../../recordings/adapters/http/recording-routes.js';
+import { qualityRoutes } from '../../quality/adapters/http/quality-routes.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -178,6 +180,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(dispatchRoutes(deps));
       await api.register(surveyRoutes(deps));
       await api.register(reportRoutes(deps));
+      if (deps.callRecordings) await api.register(recordingRoutes({ ...deps, callRecordings: deps.callRecordings }));
+      if (deps.quality) await api.register(qualityRoutes({ quality: deps.quality }));
     },
     { prefix: '/api' },
   );

@@ -32,6 +32,8 @@ const session = {
   current: null,
   /** The blob URL of the recording playing, revoked when another case opens. */
   audioUrl: null,
+  /** The blob URL of the recorded conversation playing. */
+  conversationUrl: null,
   /** The case a duplicate search found. */
   original: null,
 };
@@ -248,6 +250,55 @@ function detail(list, term, value, className) {
   return dd;
 }
 
+/**
+ * The case's recorded conversations with agents: each plays in one player from a blob
+ * URL (the audio needs the token), which gives the player its seek bar.
+ */
+async function loadConversations(trackingNumber) {
+  const list = $('conversation-list');
+  list.replaceChildren();
+  $('conversation-error').textContent = '';
+  if (session.conversationUrl) URL.revokeObjectURL(session.conversationUrl);
+  session.conversationUrl = null;
+  $('conversation-audio').removeAttribute('src');
+  // A page whose role may not list recordings shows none rather than an error.
+  const recordings = await api('GET', `/api/recordings?trackingNumber=${encodeURIComponent(trackingNumber)}`).then(
+    (body) => body.recordings,
+    () => [],
+  );
+  $('case-conversations').hidden = recordings.length === 0;
+  for (const r of recordings) {
+    const item = document.createElement('li');
+    const when = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran', dateStyle: 'short', timeStyle: 'short' }).format(new Date(r.startedAt));
+    item.textContent = `${when} — ${r.agentName ?? 'کارشناس'} `;
+    if (r.available) {
+      const play = document.createElement('button');
+      play.type = 'button';
+      play.textContent = 'پخش';
+      play.dataset.recordingId = r.id;
+      play.addEventListener('click', () => void playConversation(r.id));
+      item.append(play);
+    } else {
+      item.append('(پس از مدت نگهداری حذف شد)');
+    }
+    list.append(item);
+  }
+}
+
+async function playConversation(id) {
+  $('conversation-error').textContent = '';
+  try {
+    const res = await fetch(`/api/recordings/${id}/audio`, { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store' });
+    if (!res.ok) throw new Error(String(res.status));
+    if (session.conversationUrl) URL.revokeObjectURL(session.conversationUrl);
+    session.conversationUrl = URL.createObjectURL(await res.blob());
+    $('conversation-audio').src = session.conversationUrl;
+    await $('conversation-audio').play().catch(() => undefined);
+  } catch {
+    $('conversation-error').textContent = 'مکالمه بارگیری نشد.';
+  }
+}
+
 async function openCase(trackingNumber) {
   $('action-error').textContent = '';
   $('action-done').textContent = '';
@@ -264,6 +315,7 @@ async function openCase(trackingNumber) {
     $('case').hidden = false;
     $('case-title').focus?.();
     await loadRecording(session, c);
+    await loadConversations(c.trackingNumber);
   } catch (err) {
     $('list-error').textContent = workspaceErrorMessage(err.code);
   }

@@ -15,3 +15,5 @@ export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
 export { holidays } from './holidays.js';
 export { smsMessages, SMS_MESSAGE_STATUSES } from './sms-messages.js';
+export { callRecordings, recordingListens } from './call-recordings.js';
+export { qaForms, qaEvaluations } from './qa.js';
