@@ -395,6 +395,7 @@ export async function startHotline(
     metricsToken: config.metricsToken,
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
+    open311CorsOrigins: config.open311CorsOrigins,
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in

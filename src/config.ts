@@ -30,6 +30,8 @@ export interface Config {
   };
   /** Keys of the Open311 clients allowed to file requests; empty: Open311 is read-only. */
   open311ApiKeys: string[];
+  /** Origins of the web apps that may call Open311 from a browser (CORS); `*` any; empty: none. */
+  open311CorsOrigins: string[];
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
@@ -204,6 +206,29 @@ function secretList(env: Env, key: string): string[] {
     .map((s) => secret(key, s));
 }
 
+/** A comma list of web origins (`https://app.example`, scheme and host, no path) or `*`. */
+function originList(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (s === '*') return s;
+      let url: URL;
+      try {
+        url = new URL(s);
+      } catch {
+        throw new ConfigError(`${key}: ${s} is not an origin like https://app.example`);
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== s.replace(/\/$/, '')) {
+        throw new ConfigError(`${key}: ${s} is not an origin like https://app.example (scheme and host only)`);
+      }
+      return url.origin;
+    });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   return {
@@ -257,6 +282,7 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
+    open311CorsOrigins: originList(env, 'OPEN311_CORS_ORIGINS'),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),

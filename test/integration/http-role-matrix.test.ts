@@ -74,15 +74,28 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ from: '09121234567', text: 'The street light is out' }),
     expect: [200, 401, 401, 401, 401],
   },
+  // The CORS preflight of every Open311 resource (/open311/*; Fastify prints it as `*`).
+  'OPTIONS *': { url: () => '/open311/v2/requests.json', headers: { origin: 'https://app.example' }, expect: ALL(204) },
+  'GET /open311/discovery.json': page('/open311/discovery.json'),
+  'GET /open311/discovery.xml': page('/open311/discovery.xml'),
   'GET /open311/v2/services.json': page('/open311/v2/services.json'),
+  'GET /open311/v2/services.xml': page('/open311/v2/services.xml'),
   'GET /open311/v2/services/:service_code.json': page('/open311/v2/services/parks_trees.json'),
+  'GET /open311/v2/services/:service_code.xml': page('/open311/v2/services/parks_trees.xml'),
   'GET /open311/v2/requests.json': page('/open311/v2/requests.json'),
+  'GET /open311/v2/requests.xml': page('/open311/v2/requests.xml'),
   // Open311 publishes only what was filed through it: the sample case came in by hand.
   'GET /open311/v2/requests/:service_request_id.json': { url: (s) => `/open311/v2/requests/${s.trackingNumber}.json`, expect: ALL(404) },
+  'GET /open311/v2/requests/:service_request_id.xml': { url: (s) => `/open311/v2/requests/${s.trackingNumber}.xml`, expect: ALL(404) },
   'POST /open311/v2/requests.json': {
     url: () => `/open311/v2/requests.json?api_key=${OPEN311_KEY}`,
     body: () => ({ service_code: 'parks_trees', lat: 35.7, long: 51.4, description: 'A fallen tree' }),
-    expect: ALL(201),
+    expect: ALL(200),
+  },
+  'POST /open311/v2/requests.xml': {
+    url: () => `/open311/v2/requests.xml?api_key=${OPEN311_KEY}`,
+    body: () => ({ service_code: 'parks_trees', lat: 35.7, long: 51.4, description: 'A fallen tree' }),
+    expect: ALL(200),
   },
 
   // Everyone signed in.

@@ -82,7 +82,7 @@ export interface HttpDeps {
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries' | 'media'>;
   /** The calls of a case, for its timeline; absent: the timeline lists none. */
   calls?: Pick<CallRepo, 'list'> | undefined;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
@@ -120,6 +120,8 @@ export interface HttpDeps {
   publicStatusRateLimit?: RateLimit;
   /** Keys Open311 clients send as `api_key` to POST requests (OPEN311_API_KEYS); none: posting is refused. */
   open311ApiKeys?: readonly string[];
+  /** OPEN311_CORS_ORIGINS: browser apps on these origins may call Open311 (`*`: any). */
+  open311CorsOrigins?: readonly string[];
   /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */
   smsWebhookToken?: string;
   /** Per-IP limit on GET /api/health, kept apart so monitoring never eats the API's budget; 600 a minute by default. */

@@ -12,3 +12,5 @@ export { caseDispatches } from './case-dispatches.js';
 export { surveys, surveyAttempts, SURVEY_RECORD_STATUSES } from './surveys.js';
 export { doNotCall } from './do-not-call.js';
 export { supervisorPhones } from './supervisor-phones.js';
+export { caseMedia } from './case-media.js';
+export { emailMessages } from './email-messages.js';
