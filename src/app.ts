@@ -396,6 +396,8 @@ export async function startHotline(
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
     open311CorsOrigins: config.open311CorsOrigins,
+    photos: recordings,
+    photoMaxBytes: config.photoMaxBytes,
     smsWebhookToken: config.smsWebhookToken,
     // Several service instances behind one address share the API budget through Redis.
     // Its own client, failing fast: with Redis down a request must not wait in

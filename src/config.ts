@@ -32,6 +32,8 @@ export interface Config {
   open311ApiKeys: string[];
   /** Origins of the web apps that may call Open311 from a browser (CORS); `*` any; empty: none. */
   open311CorsOrigins: string[];
+  /** The largest photo a report may carry (web form, Open311, e-mail), in bytes. */
+  photoMaxBytes: number;
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
@@ -283,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     open311CorsOrigins: originList(env, 'OPEN311_CORS_ORIGINS'),
+    photoMaxBytes: integer(env, 'PHOTO_MAX_BYTES', 5 * 1024 * 1024, 10 * 1024, 50 * 1024 * 1024),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),

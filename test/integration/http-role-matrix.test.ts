@@ -78,6 +78,7 @@ const MATRIX: Record<string, Row> = {
   'OPTIONS *': { url: () => '/open311/v2/requests.json', headers: { origin: 'https://app.example' }, expect: ALL(204) },
   'GET /open311/discovery.json': page('/open311/discovery.json'),
   'GET /open311/discovery.xml': page('/open311/discovery.xml'),
+  'GET /open311/v2/media/:media_id': { url: () => '/open311/v2/media/00000000-0000-4000-8000-000000000000', expect: ALL(404) },
   'GET /open311/v2/services.json': page('/open311/v2/services.json'),
   'GET /open311/v2/services.xml': page('/open311/v2/services.xml'),
   'GET /open311/v2/services/:service_code.json': page('/open311/v2/services/parks_trees.json'),

@@ -22,6 +22,7 @@ import { createFileRecordingStore } from '../../src/adapters/db/recording-store.
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { cases } from '../../src/adapters/db/schema/index.js';
 import { dammCheckDigit } from '../../src/domain/cases/tracking-number.js';
+import { jpeg, png } from '../helpers/photos.js';
 import { TEST_DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
@@ -48,6 +49,32 @@ interface Doc {
 const json = async (res: Response | Promise<Response>) => (await (await res).json()) as Doc[];
 const jsonOne = async (res: Response | Promise<Response>) => (await (await res).json()) as Doc;
 
+/** A multipart body as Apache HttpMime's MultipartEntity writes it (GeoReporter's photo POST). */
+function httpMimeMultipart(fields: [string, string][], file?: { field: string; filename: string; data: Buffer }) {
+  const boundary = 'vKhB0dG3AeT6XcRiqLsZw1yE9mNf2Ho';
+  const parts: Buffer[] = [];
+  for (const [name, value] of fields) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\nContent-Type: text/plain; charset=UTF-8\r\n` +
+          `Content-Transfer-Encoding: 8bit\r\n\r\n${value}\r\n`,
+      ),
+    );
+  }
+  if (file) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${file.field}"; filename="${file.filename}"\r\n` +
+          'Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n',
+      ),
+      file.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
 function formBody(pairs: [string, string][]): string {
   return new URLSearchParams(pairs).toString();
 }
@@ -64,7 +91,7 @@ for (const kind of TEST_DATABASE_KINDS) {
       opened = await openTestDatabase(kind);
       dir = await mkdtemp(path.join(tmpdir(), 'hotline-open311-'));
       backend = { database: opened.database, repos: createRepositories(opened.database), store: createFileRecordingStore(dir), close: async () => undefined };
-      ({ app } = await startHttpApp(backend, { open311ApiKeys: [KEY], open311CorsOrigins: [CIVIC_APP] }));
+      ({ app } = await startHttpApp(backend, { open311ApiKeys: [KEY], open311CorsOrigins: [CIVIC_APP], photos: backend.store, photoMaxBytes: 64 * 1024 }));
       await app.listen({ host: '127.0.0.1', port: 0 });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     });
@@ -202,6 +229,52 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(request).toMatchObject({ service_request_id: created!.service_request_id, status: 'open', lat: 35.70123456789, long: 51.3891, media_url: null });
       expect(request!.expected_datetime).toBe(stored!.dueAt!.toISOString());
       expect(JSON.stringify(request)).not.toMatch(/visitor@|John|Smith|7946/);
+    });
+
+    it('takes a photo upload as GeoReporter sends it: sniffed, EXIF position used then stripped, served as media_url', async () => {
+      const fields: [string, string][] = [
+        ['service_code', 'cleaning_waste'],
+        ['jurisdiction_id', 'tehran'],
+        ['api_key', KEY],
+        ['description', 'زباله کنار جوی'],
+      ];
+      const photo = jpeg({ lat: 35.6892, long: 51.389 });
+      const { body, contentType } = httpMimeMultipart(fields, { field: 'media', filename: 'media.jpg', data: photo });
+      const posted = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      expect(posted.status).toBe(200);
+      const [created] = await json(posted);
+      const stored = await backend.repos.cases.findByTrackingNumber(created!.service_request_id);
+      // No lat/long and no address were sent: the photo's EXIF position is the request's location.
+      expect(stored).toMatchObject({ lat: expect.closeTo(35.6892, 5), long: expect.closeTo(51.389, 5), description: 'زباله کنار جوی' });
+      const [media] = await backend.repos.cases.media([stored!.id]);
+      expect(media).toMatchObject({ source: 'open311', contentType: 'image/jpeg', lat: expect.closeTo(35.6892, 5), sourceUrl: null });
+
+      const [request] = await json(fetch(`${base}/open311/v2/requests/${created!.service_request_id}.json`));
+      expect(request!.media_url).toBe(`${base}/open311/v2/media/${media!.id}`);
+      const image = await fetch(String(request!.media_url), { headers: { origin: CIVIC_APP } });
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+      const bytes = Buffer.from(await image.arrayBuffer());
+      expect(bytes).toEqual(jpeg());
+      expect(bytes.includes('Exif')).toBe(false);
+
+      // A PNG declared as anything is still a PNG; a file that is no image, or too large, is refused and nothing is filed.
+      const pngPost = httpMimeMultipart([...fields, ['address_string', 'x']], { field: 'media', filename: 'media.png', data: png(true) });
+      expect((await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': pngPost.contentType }, body: pngPost.body })).status).toBe(200);
+      const before = await opened.database.db.select({ n: sql<number>`count(*)::int` }).from(cases);
+      const svg = httpMimeMultipart([...fields, ['address_string', 'x']], { field: 'media', filename: 'a.jpg', data: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>') });
+      const refused = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': svg.contentType }, body: svg.body });
+      expect(refused.status).toBe(400);
+      expect((await json(refused))[0]!.description).toMatch(/JPEG, PNG or WebP/);
+      const big = httpMimeMultipart([...fields, ['address_string', 'x']], { field: 'media', filename: 'big.jpg', data: Buffer.concat([jpeg(), Buffer.alloc(70 * 1024)]) });
+      const tooBig = await fetch(`${base}/open311/v2/requests.json`, { method: 'POST', headers: { 'content-type': big.contentType }, body: big.body });
+      expect(tooBig.status).toBe(413);
+      const after = await opened.database.db.select({ n: sql<number>`count(*)::int` }).from(cases);
+      expect(after[0]!.n).toBe(before[0]!.n);
+
+      // Only photos of public requests are served.
+      const missing = await fetch(`${base}/open311/v2/media/00000000-0000-4000-8000-000000000000`);
+      expect(missing.status).toBe(404);
     });
 
     it('stores JSON null coordinates as no position, not 0,0', async () => {

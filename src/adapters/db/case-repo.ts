@@ -175,6 +175,12 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       return rows.map(toMedia);
     },
 
+    async findMedia(id) {
+      if (!UUID.test(id)) return null;
+      const [row] = await db.select().from(caseMedia).where(eq(caseMedia.id, id)).limit(1);
+      return row ? toMedia(row) : null;
+    },
+
     async addMedia(caseId, media) {
       if (media.length === 0) return [];
       const rows = await db.insert(caseMedia).values(media.map((m) => mediaRow(caseId, m))).returning();

@@ -30,6 +30,10 @@ export interface RecordingReader {
   createReadStream(key: string): NodeJS.ReadableStream;
 }
 
+export interface PhotoWriter {
+  save(key: string, data: Buffer): Promise<void>;
+}
+
 export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
 export type HealthCheckName = (typeof HEALTH_CHECKS)[number];
 export type HealthChecks = Record<HealthCheckName, boolean>;
@@ -82,12 +86,16 @@ export interface HttpDeps {
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries' | 'media'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries' | 'media' | 'findMedia' | 'findById'>;
   /** The calls of a case, for its timeline; absent: the timeline lists none. */
   calls?: Pick<CallRepo, 'list'> | undefined;
   /** Absent when the service runs without queues: the retry endpoint then answers 503. */
   dispatch?: DispatchControl;
   recordings: RecordingReader;
+  /** Where uploaded photos are written (the recording store); absent: uploads are refused. */
+  photos?: PhotoWriter;
+  /** PHOTO_MAX_BYTES: the largest photo taken with a report. */
+  photoMaxBytes?: number;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;

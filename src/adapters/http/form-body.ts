@@ -12,8 +12,13 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
  * are dropped; the result has no prototype either.
  */
 export function parseFormBody(body: string): Record<string, unknown> {
+  return fieldsFromPairs(new URLSearchParams(body));
+}
+
+/** Name/value pairs (a form, or the text parts of a multipart body) as parseFormBody reads them. */
+export function fieldsFromPairs(pairs: Iterable<[string, string]>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(body)) {
+  for (const [name, value] of pairs) {
     if (value === '') continue;
     const match = BRACKETED.exec(name);
     const [key, sub] = match ? [match[1]!, match[2]!] : [name, undefined];

@@ -32,6 +32,8 @@ export interface CaseRepo {
   publicNotes(caseIds: string[]): Promise<Map<string, string>>;
   /** The photos and media links of these cases, oldest first. */
   media(caseIds: string[]): Promise<CaseMedia[]>;
+  /** One photo or link, by its id. */
+  findMedia(id: string): Promise<CaseMedia | null>;
   /** Adds photos to an existing case (an e-mail reply with attachments). */
   addMedia(caseId: string, media: NewCaseMedia[]): Promise<CaseMedia[]>;
   /** Open cases for a caller's number, newest first. */

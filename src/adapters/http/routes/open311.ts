@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -18,6 +19,9 @@ import {
 } from '../../../domain/channels/open311.js';
 import { toXml } from '../../../domain/channels/open311-xml.js';
 import { isValidTrackingNumber } from '../../../domain/cases/tracking-number.js';
+import type { NewCaseMedia } from '../../../domain/cases/media.js';
+import { PHOTO_EXTENSIONS, PHOTO_TYPES, preparePhoto } from '../../../domain/cases/photo.js';
+import { acceptMultipartBodies, type UploadedFile } from '../multipart.js';
 import { isHotlineError } from '../../../domain/errors.js';
 import { maskPhone, toAsciiDigits } from '../../../domain/phone.js';
 import { nullable } from '../case-dto.js';
@@ -35,6 +39,12 @@ import { allowCrossOriginResources } from '../security-headers.js';
  * `{ code, description }` (`<errors><error>…` in XML), not the API's `{ error }`: Open311
  * clients parse that.
  */
+
+const PhotoStream = Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' });
+
+/** Photos one request may carry, and their default size cap (PHOTO_MAX_BYTES). */
+const MAX_PHOTOS = 5;
+const DEFAULT_PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 /** The two formats of every resource, by file extension. */
 const FORMATS = ['json', 'xml'] as const;
@@ -243,8 +253,9 @@ export function handleOpen311Error(err: FastifyError | Open311Failure, request: 
 }
 
 export function open311Routes(
-  deps: Pick<HttpDeps, 'cases' | 'open311ApiKeys' | 'open311CorsOrigins' | 'now'>,
+  deps: Pick<HttpDeps, 'cases' | 'open311ApiKeys' | 'open311CorsOrigins' | 'now' | 'photos' | 'photoMaxBytes' | 'recordings'>,
 ): FastifyPluginAsyncTypebox {
+  const photoMaxBytes = deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES;
   const keys = deps.open311ApiKeys ?? [];
   const matchKey = secretMatcher(keys);
   const origins = new Set(deps.open311CorsOrigins ?? []);
@@ -262,7 +273,31 @@ export function open311Routes(
       );
     });
     acceptFormBodies(app);
+    // GeoReporter sends its photo as a `media` part, FixMyStreet as `photo1`, `photo2`…
+    acceptMultipartBodies(app, MAX_PHOTOS * photoMaxBytes + 256 * 1024);
     allowCrossOriginResources(app);
+
+    /** The uploads checked, stripped and stored; the case's rows for them. */
+    const storeUploads = async (files: UploadedFile[]): Promise<NewCaseMedia[]> => {
+      if (files.length === 0) return [];
+      if (!deps.photos) fail(400, 'media uploads are not accepted on this server');
+      if (files.length > MAX_PHOTOS) fail(400, `at most ${MAX_PHOTOS} media files`);
+      const prepared = files.map((f) => {
+        const photo = preparePhoto(f.data, photoMaxBytes);
+        if (!photo.ok) {
+          if (photo.reason === 'too_large') fail(413, `${f.field} is larger than ${photoMaxBytes} bytes`);
+          fail(400, `${f.field} is not a JPEG, PNG or WebP image`);
+        }
+        return photo;
+      });
+      const rows: NewCaseMedia[] = [];
+      for (const photo of prepared) {
+        const key = `photo-${randomUUID()}.${PHOTO_EXTENSIONS[photo.type]}`;
+        await deps.photos!.save(key, Buffer.from(photo.data));
+        rows.push({ source: 'open311', storedKey: key, contentType: photo.type, bytes: photo.data.length, lat: photo.point?.lat ?? null, long: photo.point?.long ?? null });
+      }
+      return rows;
+    };
 
     // CORS for civic web apps on the origins OPEN311_CORS_ORIGINS lists; no credentials
     // are involved (the api_key travels in the request), so nothing else is allowed.
@@ -291,9 +326,14 @@ export function open311Routes(
      * A photo of the request for its public page. Never the voice recording: that needs
      * a staff token (a citizen's voice is not published), so linking it only showed apps a 401.
      */
-    const mediaUrls = async (_request: FastifyRequest, found: Case[]): Promise<Map<string, string>> => {
+    const mediaUrls = async (request: FastifyRequest, found: Case[]): Promise<Map<string, string>> => {
       const urls = new Map<string, string>();
-      for (const m of await deps.cases.media(found.map((c) => c.id))) {
+      const media = await deps.cases.media(found.map((c) => c.id));
+      // A photo sent with the request (served below), else the first link its client gave.
+      for (const m of media) {
+        if (!urls.has(m.caseId) && m.storedKey !== null) urls.set(m.caseId, `${endpointUrl(request)}/media/${m.id}`);
+      }
+      for (const m of media) {
         if (!urls.has(m.caseId) && m.sourceUrl !== null) urls.set(m.caseId, m.sourceUrl);
       }
       return urls;
@@ -312,6 +352,37 @@ export function open311Routes(
     const isPublic = (c: Case) => c.channel === 'open311' && c.category !== 'staff_complaint';
 
     const endpointUrl = (request: FastifyRequest) => `${request.protocol}://${request.host}${OPEN311_PREFIX}`;
+
+    app.get(
+      '/v2/media/:media_id',
+      {
+        schema: {
+          summary: 'A photo of a request',
+          description: 'A photo sent with a public request (its metadata stripped); what `media_url` points at.',
+          tags: ['open311'],
+          params: Type.Object({ media_id: Type.String({ format: 'uuid' }) }),
+          response: {
+            200: {
+              description: 'The photo',
+              content: Object.fromEntries(PHOTO_TYPES.map((t) => [t, { schema: PhotoStream }])),
+            },
+            ...errors(400, 404, 429),
+          },
+        },
+      },
+      async (request, reply) => {
+        const media = await deps.cases.findMedia(request.params.media_id);
+        const owner = media?.storedKey ? await deps.cases.findById(media.caseId) : null;
+        if (!media || !media.storedKey || !owner || !isPublic(owner)) fail(404, 'media was not found');
+        const file = await deps.recordings.stat(media.storedKey);
+        if (!file) fail(404, 'media was not found');
+        return reply
+          .header('content-type', media.contentType ?? 'application/octet-stream')
+          .header('content-length', file.size)
+          .header('cache-control', 'public, max-age=86400')
+          .send(deps.recordings.createReadStream(media.storedKey));
+      },
+    );
 
     for (const format of FORMATS) {
       const xmlNote = format === 'xml' ? ' The same document in XML (GeoReport v2\'s element names).' : '';
@@ -394,7 +465,13 @@ export function open311Routes(
           },
         },
         async (request, reply) => {
-          const parsed = parseNewRequest(request.body);
+          const uploads = await storeUploads(request.uploads ?? []);
+          // A photo's EXIF position stands in for a location the client did not send.
+          const located = uploads.find((m) => m.lat != null);
+          const body = request.body;
+          const fields =
+            located && body.lat === undefined && body.long === undefined ? { ...body, lat: located.lat!, long: located.long! } : body;
+          const parsed = parseNewRequest(fields);
           if (!parsed.ok) throw new Open311Failure(parsed.error);
           const r = parsed.request;
           const created = await deps.cases.create({
@@ -407,11 +484,11 @@ export function open311Routes(
             callerPhone: r.phone,
             reporter: r.reporter,
             description: r.description,
-            media: r.mediaUrls.map((url) => ({ source: 'open311', sourceUrl: url })),
+            media: [...uploads, ...r.mediaUrls.map((url): NewCaseMedia => ({ source: 'open311', sourceUrl: url }))],
             actor: `open311:${request.open311Client}`,
           });
           request.log.info(
-            { trackingNumber: created.trackingNumber, client: request.open311Client, phone: maskPhone(r.phone), media: r.mediaUrls.length },
+            { trackingNumber: created.trackingNumber, client: request.open311Client, phone: maskPhone(r.phone), photos: uploads.length, links: r.mediaUrls.length },
             'Open311 request filed',
           );
           reply.code(200);
