@@ -15,13 +15,14 @@ CREATE TABLE "case_media" (
 	"source_url" text,
 	"lat" double precision,
 	"long" double precision,
-	"created_at" timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+	"position" smallint DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "case_media_source_check" CHECK ("case_media"."source" in ('web', 'open311', 'email')),
 	CONSTRAINT "case_media_kind_check" CHECK (("case_media"."stored_key" is null) <> ("case_media"."source_url" is null)),
 	CONSTRAINT "case_media_position_check" CHECK (("case_media"."lat" is null) = ("case_media"."long" is null))
 );--> statement-breakpoint
 ALTER TABLE "case_media" ADD CONSTRAINT "case_media_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "case_media_case_id_created_at_idx" ON "case_media" USING btree ("case_id","created_at");--> statement-breakpoint
+CREATE INDEX "case_media_case_id_created_at_idx" ON "case_media" USING btree ("case_id","created_at","position");--> statement-breakpoint
 CREATE TABLE "email_messages" (
 	"message_id" text PRIMARY KEY NOT NULL,
 	"case_id" uuid NOT NULL,

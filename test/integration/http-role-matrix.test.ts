@@ -127,6 +127,11 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ district: 3 }),
     expect: [401, 200, 404, 200, 200],
   },
+  'GET /api/cases/:trackingNumber/photos': { url: (s) => `/api/cases/${s.trackingNumber}/photos`, expect: [401, 200, 404, 200, 200] },
+  'GET /api/cases/:trackingNumber/photos/:photoId': {
+    url: (s) => `/api/cases/${s.trackingNumber}/photos/00000000-0000-4000-8000-000000000000`,
+    expect: [401, 404, 404, 404, 404],
+  },
   'GET /api/cases/:trackingNumber/recording': { url: (s) => `/api/cases/${s.trackingNumber}/recording`, expect: [401, 404, 404, 404, 404] },
   'GET /api/cases/:trackingNumber/timeline': { url: (s) => `/api/cases/${s.trackingNumber}/timeline`, expect: [401, 200, 404, 200, 200] },
   // Triage in bulk: the back office (supervisors, admins); an agent reads cases but does not triage.

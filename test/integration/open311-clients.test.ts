@@ -24,7 +24,7 @@ import { cases } from '../../src/adapters/db/schema/index.js';
 import { dammCheckDigit } from '../../src/domain/cases/tracking-number.js';
 import { jpeg, png } from '../helpers/photos.js';
 import { TEST_DATABASE_KINDS, openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startHttpApp, type HttpBackend } from '../helpers/http-app.js';
+import { TEST_ADMIN_TOKEN, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 const KEY = 'open311-client-key-7c2e9f1a';
 const CIVIC_APP = 'https://civic-app.example';
@@ -271,6 +271,15 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(tooBig.status).toBe(413);
       const after = await opened.database.db.select({ n: sql<number>`count(*)::int` }).from(cases);
       expect(after[0]!.n).toBe(before[0]!.n);
+
+      // Staff reach the same photo through the API with a token; without one, nothing.
+      const staffList = await fetch(`${base}/api/cases/${created!.service_request_id}/photos`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      expect(staffList.status).toBe(200);
+      const [listedPhoto] = (await staffList.json()) as { url: string; contentType: string }[];
+      expect(listedPhoto).toMatchObject({ url: `/api/cases/${created!.service_request_id}/photos/${media!.id}`, contentType: 'image/jpeg' });
+      const staffPhoto = await fetch(`${base}${listedPhoto!.url}`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      expect(Buffer.from(await staffPhoto.arrayBuffer())).toEqual(jpeg());
+      expect((await fetch(`${base}${listedPhoto!.url}`)).status).toBe(401);
 
       // Only photos of public requests are served.
       const missing = await fetch(`${base}/open311/v2/media/00000000-0000-4000-8000-000000000000`);

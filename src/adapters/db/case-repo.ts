@@ -52,9 +52,10 @@ function toReporter(row: CaseRow): CaseReporter | null {
   return Object.values(reporter).every((v) => v === null) ? null : reporter;
 }
 
-function mediaRow(caseId: string, m: NewCaseMedia): typeof caseMedia.$inferInsert {
+function mediaRow(caseId: string, m: NewCaseMedia, position: number): typeof caseMedia.$inferInsert {
   return {
     caseId,
+    position,
     source: m.source,
     storedKey: m.storedKey ?? null,
     contentType: m.contentType ?? null,
@@ -66,7 +67,8 @@ function mediaRow(caseId: string, m: NewCaseMedia): typeof caseMedia.$inferInser
 }
 
 function toMedia(row: typeof caseMedia.$inferSelect): CaseMedia {
-  return { ...row };
+  const { position: _position, ...media } = row;
+  return media;
 }
 
 export interface CaseRepoOptions {
@@ -142,7 +144,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         fromStatus: null,
         toStatus: 'new',
       });
-      if (input.media && input.media.length > 0) await tx.insert(caseMedia).values(input.media.map((m) => mediaRow(row.id, m)));
+      if (input.media && input.media.length > 0) await tx.insert(caseMedia).values(input.media.map((m, i) => mediaRow(row.id, m, i)));
       return row;
     });
   }
@@ -171,7 +173,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         .select()
         .from(caseMedia)
         .where(inArray(caseMedia.caseId, caseIds))
-        .orderBy(asc(caseMedia.createdAt), asc(caseMedia.id));
+        .orderBy(asc(caseMedia.createdAt), asc(caseMedia.position), asc(caseMedia.id));
       return rows.map(toMedia);
     },
 
@@ -183,7 +185,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
 
     async addMedia(caseId, media) {
       if (media.length === 0) return [];
-      const rows = await db.insert(caseMedia).values(media.map((m) => mediaRow(caseId, m))).returning();
+      const rows = await db.insert(caseMedia).values(media.map((m, i) => mediaRow(caseId, m, i))).returning();
       return rows.map(toMedia);
     },
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, doublePrecision, index, integer, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { MEDIA_SOURCES, type MediaSource } from '../../../domain/cases/media.js';
 import { oneOf } from './check-in.js';
 import { cases } from './cases.js';
@@ -23,15 +23,14 @@ export const caseMedia = pgTable(
     /** Where the photo was taken (its EXIF GPS position, read before the metadata was stripped). */
     lat: doublePrecision('lat'),
     long: doublePrecision('long'),
-    // clock_timestamp, not now(): several photos stored in one transaction keep their order.
-    createdAt: timestamp('created_at', { withTimezone: true })
-      .notNull()
-      .default(sql`clock_timestamp()`),
+    /** Order among the photos sent together (one transaction shares one created_at). */
+    position: smallint('position').notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check('case_media_source_check', oneOf(t.source, MEDIA_SOURCES)),
     check('case_media_kind_check', sql`(${t.storedKey} is null) <> (${t.sourceUrl} is null)`),
     check('case_media_position_check', sql`(${t.lat} is null) = (${t.long} is null)`),
-    index('case_media_case_id_created_at_idx').on(t.caseId, t.createdAt),
+    index('case_media_case_id_created_at_idx').on(t.caseId, t.createdAt, t.position),
   ],
 );
