@@ -273,6 +273,9 @@ export async function startHotline(
     metricsToken: config.metricsToken,
     docsEnabled: config.docsEnabled,
     open311ApiKeys: config.open311ApiKeys,
+    open311CorsOrigins: config.open311CorsOrigins,
+    photos: recordings,
+    photoMaxBytes: config.photoMaxBytes,
     smsWebhookToken: config.smsWebhookToken,
     smsWebhooks: sms?.webhooks,
     // Several service instances behind one address share the API budget through Redis

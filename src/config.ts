@@ -36,6 +36,10 @@ export interface Config {
   open311ApiKeys: string[];
   /** Address → point for routing by place (GEOCODER_URL); null: off. */
   geocoder: { urlTemplate: string; timeoutMs: number } | null;
+  /** Origins of the web apps that may call Open311 from a browser (CORS); `*` any; empty: none. */
+  open311CorsOrigins: string[];
+  /** The largest photo a report may carry (web form, Open311, e-mail), in bytes. */
+  photoMaxBytes: number;
   /** Shared secret of the inbound SMS webhook; undefined: the webhook is refused. */
   smsWebhookToken: string | undefined;
   /** Texts to citizens (SMS_PROVIDER and the SMS_* keys); null: SMS_PROVIDER=off, nothing is texted. */
@@ -223,6 +227,29 @@ function secretList(env: Env, key: string): string[] {
     .map((s) => secret(key, s));
 }
 
+/** A comma list of web origins (`https://app.example`, scheme and host, no path) or `*`. */
+function originList(env: Env, key: string): string[] {
+  const raw = env[key]?.trim();
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (s === '*') return s;
+      let url: URL;
+      try {
+        url = new URL(s);
+      } catch {
+        throw new ConfigError(`${key}: ${s} is not an origin like https://app.example`);
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== s.replace(/\/$/, '')) {
+        throw new ConfigError(`${key}: ${s} is not an origin like https://app.example (scheme and host only)`);
+      }
+      return url.origin;
+    });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
   return {
@@ -282,6 +309,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     open311ApiKeys: secretList(env, 'OPEN311_API_KEYS'),
     geocoder: geocoder(env),
+    open311CorsOrigins: originList(env, 'OPEN311_CORS_ORIGINS'),
+    photoMaxBytes: integer(env, 'PHOTO_MAX_BYTES', 5 * 1024 * 1024, 10 * 1024, 50 * 1024 * 1024),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     sms: smsConfig(env),
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),

@@ -85,15 +85,29 @@ const MATRIX: Record<string, Row> = {
     body: () => ({ messageid: 8792343, status: 10 }),
     expect: [200, 401, 401, 401, 401],
   },
+  // The CORS preflight of every Open311 resource (/open311/*; Fastify prints it as `*`).
+  'OPTIONS *': { url: () => '/open311/v2/requests.json', headers: { origin: 'https://app.example' }, expect: ALL(204) },
+  'GET /open311/discovery.json': page('/open311/discovery.json'),
+  'GET /open311/discovery.xml': page('/open311/discovery.xml'),
+  'GET /open311/v2/media/:media_id': { url: () => '/open311/v2/media/00000000-0000-4000-8000-000000000000', expect: ALL(404) },
   'GET /open311/v2/services.json': page('/open311/v2/services.json'),
+  'GET /open311/v2/services.xml': page('/open311/v2/services.xml'),
   'GET /open311/v2/services/:service_code.json': page('/open311/v2/services/parks_trees.json'),
+  'GET /open311/v2/services/:service_code.xml': page('/open311/v2/services/parks_trees.xml'),
   'GET /open311/v2/requests.json': page('/open311/v2/requests.json'),
+  'GET /open311/v2/requests.xml': page('/open311/v2/requests.xml'),
   // Open311 publishes only what was filed through it: the sample case came in by hand.
   'GET /open311/v2/requests/:service_request_id.json': { url: (s) => `/open311/v2/requests/${s.trackingNumber}.json`, expect: ALL(404) },
+  'GET /open311/v2/requests/:service_request_id.xml': { url: (s) => `/open311/v2/requests/${s.trackingNumber}.xml`, expect: ALL(404) },
   'POST /open311/v2/requests.json': {
     url: () => `/open311/v2/requests.json?api_key=${OPEN311_KEY}`,
     body: () => ({ service_code: 'parks_trees', lat: 35.7, long: 51.4, description: 'A fallen tree' }),
-    expect: ALL(201),
+    expect: ALL(200),
+  },
+  'POST /open311/v2/requests.xml': {
+    url: () => `/open311/v2/requests.xml?api_key=${OPEN311_KEY}`,
+    body: () => ({ service_code: 'parks_trees', lat: 35.7, long: 51.4, description: 'A fallen tree' }),
+    expect: ALL(200),
   },
 
   // Everyone signed in.
@@ -149,6 +163,11 @@ const MATRIX: Record<string, Row> = {
     url: (s) => `/api/cases/${s.trackingNumber}`,
     body: () => ({ district: 3 }),
     expect: [401, 200, 404, 200, 200],
+  },
+  'GET /api/cases/:trackingNumber/photos': { url: (s) => `/api/cases/${s.trackingNumber}/photos`, expect: [401, 200, 404, 200, 200] },
+  'GET /api/cases/:trackingNumber/photos/:photoId': {
+    url: (s) => `/api/cases/${s.trackingNumber}/photos/00000000-0000-4000-8000-000000000000`,
+    expect: [401, 404, 404, 404, 404],
   },
   'GET /api/cases/:trackingNumber/recording': { url: (s) => `/api/cases/${s.trackingNumber}/recording`, expect: [401, 404, 404, 404, 404] },
   'GET /api/cases/:trackingNumber/timeline': { url: (s) => `/api/cases/${s.trackingNumber}/timeline`, expect: [401, 200, 404, 200, 200] },

@@ -1,12 +1,13 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
-import { OPEN_STATUSES, type Case, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
+import { OPEN_STATUSES, type Case, type CaseReporter, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
 import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import type { CaseMedia, NewCaseMedia } from '../../domain/cases/media.js';
 import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
 import { pageLimit, pageOffset } from './paging.js';
-import { caseDispatches, caseEvents, cases, units } from './schema/index.js';
+import { caseDispatches, caseEvents, caseMedia, cases, units } from './schema/index.js';
 
 // 10^7 numbers; even with a million cases a collision needs ~7 unlucky draws in a row.
 const MAX_TRACKING_ATTEMPTS = 8;
@@ -31,6 +32,7 @@ export function toCase(row: CaseRow): Case {
     lat: row.lat,
     long: row.long,
     externalId: row.externalId,
+    reporter: toReporter(row),
     status: row.status,
     dueAt: row.dueAt,
     escalatedAt: row.escalatedAt,
@@ -40,6 +42,35 @@ export function toCase(row: CaseRow): Case {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+}
+
+function toReporter(row: CaseRow): CaseReporter | null {
+  const reporter = {
+    email: row.reporterEmail,
+    firstName: row.reporterFirstName,
+    lastName: row.reporterLastName,
+    phone: row.reporterPhone,
+  };
+  return Object.values(reporter).every((v) => v === null) ? null : reporter;
+}
+
+function mediaRow(caseId: string, m: NewCaseMedia, position: number): typeof caseMedia.$inferInsert {
+  return {
+    caseId,
+    position,
+    source: m.source,
+    storedKey: m.storedKey ?? null,
+    contentType: m.contentType ?? null,
+    bytes: m.bytes ?? null,
+    sourceUrl: m.sourceUrl ?? null,
+    lat: m.lat ?? null,
+    long: m.long ?? null,
+  };
+}
+
+function toMedia(row: typeof caseMedia.$inferSelect): CaseMedia {
+  const { position: _position, ...media } = row;
+  return media;
 }
 
 export interface CaseRepoOptions {
@@ -98,6 +129,10 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
           lat: input.lat ?? null,
           long: input.long ?? null,
           externalId: input.externalId ?? null,
+          reporterEmail: input.reporter?.email ?? null,
+          reporterFirstName: input.reporter?.firstName ?? null,
+          reporterLastName: input.reporter?.lastName ?? null,
+          reporterPhone: input.reporter?.phone ?? null,
           status: 'new',
           // From the database's clock, like created_at, so the two always agree.
           dueAt: sql`now() + ${slaHoursFor(input.category ?? null, slaHours) * 3600} * interval '1 second'`,
@@ -112,6 +147,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         fromStatus: null,
         toStatus: 'new',
       });
+      if (input.media && input.media.length > 0) await tx.insert(caseMedia).values(input.media.map((m, i) => mediaRow(row.id, m, i)));
       return row;
     });
   }
@@ -134,6 +170,28 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       throw new Error(`no free tracking number after ${MAX_TRACKING_ATTEMPTS} attempts`);
     },
 
+    async media(caseIds) {
+      if (caseIds.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(caseMedia)
+        .where(inArray(caseMedia.caseId, caseIds))
+        .orderBy(asc(caseMedia.createdAt), asc(caseMedia.position), asc(caseMedia.id));
+      return rows.map(toMedia);
+    },
+
+    async findMedia(id) {
+      if (!UUID.test(id)) return null;
+      const [row] = await db.select().from(caseMedia).where(eq(caseMedia.id, id)).limit(1);
+      return row ? toMedia(row) : null;
+    },
+
+    async addMedia(caseId, media) {
+      if (media.length === 0) return [];
+      const rows = await db.insert(caseMedia).values(media.map((m, i) => mediaRow(caseId, m, i))).returning();
+      return rows.map(toMedia);
+    },
+
     async findByTrackingNumber(trackingNumber) {
       const [row] = await db.select().from(cases).where(eq(cases.trackingNumber, trackingNumber)).limit(1);
       if (!row) return null;
@@ -152,6 +210,10 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       if (filter.status !== undefined) where.push(eq(cases.status, filter.status));
       if (filter.district !== undefined) where.push(eq(cases.district, filter.district));
       if (filter.category !== undefined) where.push(eq(cases.category, filter.category));
+      if (filter.categories !== undefined) where.push(inArray(cases.category, filter.categories));
+      if (filter.notCategory !== undefined) {
+        where.push(or(isNull(cases.category), not(eq(cases.category, filter.notCategory)))!);
+      }
       if (filter.channel !== undefined) where.push(eq(cases.channel, filter.channel));
       if (filter.statuses !== undefined) where.push(inArray(cases.status, filter.statuses));
       if (filter.trackingNumbers !== undefined) where.push(inArray(cases.trackingNumber, filter.trackingNumbers));

@@ -37,6 +37,10 @@ export interface RecordingReader {
   createReadStream(key: string, range?: { start: number; end: number }): NodeJS.ReadableStream;
 }
 
+export interface PhotoWriter {
+  save(key: string, data: Buffer): Promise<void>;
+}
+
 export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
 export type HealthCheckName = (typeof HEALTH_CHECKS)[number];
 export type HealthChecks = Record<HealthCheckName, boolean>;
@@ -97,7 +101,7 @@ export interface HttpDeps {
   /** Supervisors' phones and listening; the /supervisors and listen routes exist only with it. */
   supervisors?: SupervisorDesk | undefined;
   callCases?: CallCases | undefined;
-  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries'>;
+  cases: Pick<CaseRepo, 'create' | 'findByTrackingNumber' | 'list' | 'transition' | 'publicNotes' | 'remark' | 'deliveries' | 'media' | 'findMedia' | 'findById'>;
   /** Routing by place (PUT /api/cases/:tn/location); absent: no such route. */
   places?: Pick<PlaceRouting, 'setLocation'> | undefined;
   /** Units and city-wide bodies, districts' details (the /api/units and /api/districts routes). */
@@ -111,6 +115,10 @@ export interface HttpDeps {
   callRecordings?: RecordingsApi | undefined;
   /** Quality evaluation of recorded calls; the /qa routes and the quality report exist only with it. */
   quality?: QualityApi | undefined;
+  /** Where uploaded photos are written (the recording store); absent: uploads are refused. */
+  photos?: PhotoWriter;
+  /** PHOTO_MAX_BYTES: the largest photo taken with a report. */
+  photoMaxBytes?: number;
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
@@ -143,6 +151,8 @@ export interface HttpDeps {
   publicStatusRateLimit?: RateLimit;
   /** Keys Open311 clients send as `api_key` to POST requests (OPEN311_API_KEYS); none: posting is refused. */
   open311ApiKeys?: readonly string[];
+  /** OPEN311_CORS_ORIGINS: browser apps on these origins may call Open311 (`*`: any). */
+  open311CorsOrigins?: readonly string[];
   /** Shared secret of the SMS gateway's webhook (SMS_WEBHOOK_TOKEN); unset: the webhook is refused. */
   smsWebhookToken?: string;
   /** Outbound texts (SMS_PROVIDER): delivery reports, satisfaction answers, answers to forwarded texts. */

@@ -5,20 +5,28 @@ const BRACKETED = /^([^[\]]+)\[([^[\]]*)\]$/;
 
 /**
  * An `application/x-www-form-urlencoded` body as an object: `a[b]=c` becomes
- * `{ a: { b: 'c' } }`; a repeated name keeps its last value. An empty field counts as
+ * `{ a: { b: 'c' } }`; a repeated name keeps its last value, except `media_url`, which
+ * FixMyStreet repeats for several photos (an array then). An empty field counts as
  * absent, as clients post every field of their form (`lat=&long=&address_string=…`)
  * and an empty number must not fail validation or become 0. Prototype-polluting names
  * are dropped; the result has no prototype either.
  */
 export function parseFormBody(body: string): Record<string, unknown> {
+  return fieldsFromPairs(new URLSearchParams(body));
+}
+
+/** Name/value pairs (a form, or the text parts of a multipart body) as parseFormBody reads them. */
+export function fieldsFromPairs(pairs: Iterable<[string, string]>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(body)) {
+  for (const [name, value] of pairs) {
     if (value === '') continue;
     const match = BRACKETED.exec(name);
     const [key, sub] = match ? [match[1]!, match[2]!] : [name, undefined];
     if (isUnsafe(key) || (sub !== undefined && isUnsafe(sub))) continue;
     if (sub === undefined) {
-      out[key] = value;
+      const earlier = out[key];
+      if (REPEATABLE.has(key) && earlier !== undefined) out[key] = [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+      else out[key] = value;
       continue;
     }
     let group = out[key];
@@ -30,6 +38,8 @@ export function parseFormBody(body: string): Record<string, unknown> {
   }
   return out;
 }
+
+const REPEATABLE = new Set(['media_url']);
 
 function isUnsafe(name: string): boolean {
   return name === '__proto__' || name === 'constructor' || name === 'prototype';

@@ -143,3 +143,19 @@ function usePolicy(scope: FastifyInstance, directives: Record<string, string[]>)
 export function allowServicePages(scope: FastifyInstance): void {
   usePolicy(scope, PAGE_CSP);
 }
+
+/**
+ * For Open311: civic apps on other origins show its documents and photos, so the
+ * resources may be embedded cross-origin (CORS itself is the Open311 scope's allow-list).
+ */
+export function allowCrossOriginResources(scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = {
+      ...route.config,
+      helmet: {
+        contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+        crossOriginResourcePolicy: { policy: 'cross-origin' },
+      },
+    };
+  });
+}

@@ -23,7 +23,7 @@ import { hoursRoutes } from './routes/hours.js';
 import { reportPages } from './routes/report-pages.js';
 import { reportRoutes } from './routes/reports.js';
 import { userRoutes } from './routes/users.js';
-import { OPEN311_PREFIX, handleOpen311Error, open311Routes } from './routes/open311.js';
+import { OPEN311_ROOT, handleOpen311Error, open311Routes } from './routes/open311.js';
 import { publicCaseRoutes, publicStatusRoutes, reportPageRoutes } from './routes/public-report.js';
 import { caseWorkspaceRoutes } from './routes/case-workspace.js';
 import { organisationRoutes } from './routes/organisation.js';
@@ -73,7 +73,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     // An undecodable URL fails before routing: Open311 clients still get the spec's error list.
     frameworkErrors: (err, request, reply) =>
-      request.url.startsWith(`${OPEN311_PREFIX}/`) ? handleOpen311Error(err, request, reply) : frameworkErrors(err, request, reply),
+      request.url.startsWith(`${OPEN311_ROOT}/`) ? handleOpen311Error(err, request, reply) : frameworkErrors(err, request, reply),
     ajv: AJV_OPTIONS,
     clientErrorHandler,
     trustProxy: deps.trustProxy ?? false,
@@ -144,7 +144,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'open311' });
       await open311.register(open311Routes(deps));
     },
-    { prefix: OPEN311_PREFIX },
+    { prefix: OPEN311_ROOT },
   );
   await app.register(
     async (login) => {

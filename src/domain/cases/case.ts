@@ -2,6 +2,7 @@
  * The case model shared by every way in (IVR, voicebox, agents, API).
  * Pure data: no I/O here.
  */
+import type { NewCaseMedia } from './media.js';
 
 /** IVR key → category, in the order the category menu reads them. */
 export const CATEGORIES = [
@@ -46,7 +47,7 @@ export function isOpen(status: CaseStatus): boolean {
   return OPEN_STATUSES.includes(status);
 }
 
-export const CASE_CHANNELS = ['voicebox', 'phone', 'manual', 'web', 'sms', 'open311'] as const;
+export const CASE_CHANNELS = ['voicebox', 'phone', 'manual', 'web', 'sms', 'open311', 'email'] as const;
 export type CaseChannel = (typeof CASE_CHANNELS)[number];
 
 /** Queues in dialplan/queues.conf: general, complaints and one per category. */
@@ -108,6 +109,8 @@ export interface Case {
    * messageId); creation is idempotent per channel and id.
    */
   externalId: string | null;
+  /** How the reporter asked to be reached (Open311 fields, an e-mail's sender): for staff, never published. */
+  reporter: CaseReporter | null;
   status: CaseStatus;
   /** When the SLA of its category runs out (null for cases older than SLAs). */
   dueAt: Date | null;
@@ -121,6 +124,14 @@ export interface Case {
   routing: number;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface CaseReporter {
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  /** A number as given when it is not an Iranian one (an Iranian number is the case's callerPhone). */
+  phone: string | null;
 }
 
 export interface CaseEvent {
@@ -152,6 +163,9 @@ export interface NewCase {
   lat?: number | null;
   long?: number | null;
   externalId?: string | null;
+  reporter?: CaseReporter | null;
+  /** Photos or links sent with it, stored in the same transaction. */
+  media?: NewCaseMedia[];
   /** Who registered it: "ivr", "fallback-import", "admin", a user id… */
   actor: string;
 }
@@ -193,6 +207,10 @@ export interface CaseFilter {
   createdTo?: Date;
   district?: number;
   category?: CaseCategory;
+  /** Any of these categories (Open311's `service_code=a,b`). */
+  categories?: CaseCategory[];
+  /** Everything but this category (Open311 never lists staff complaints). */
+  notCategory?: CaseCategory;
   /** Only cases that came in through this channel (Open311 lists only its own). */
   channel?: CaseChannel;
   /** true: flagged overdue and still open; false: not. */

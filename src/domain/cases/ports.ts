@@ -13,6 +13,7 @@ import type {
 import type { District } from './district.js';
 import type { Unit } from './unit.js';
 import type { Boundary, StoredBoundary } from '../geo/boundaries.js';
+import type { CaseMedia, NewCaseMedia } from './media.js';
 
 /** What the services need from storage. Implemented in adapters/db. */
 export interface CaseRepo {
@@ -31,6 +32,12 @@ export interface CaseRepo {
    * delivery failures) never are.
    */
   publicNotes(caseIds: string[]): Promise<Map<string, string>>;
+  /** The photos and media links of these cases, oldest first. */
+  media(caseIds: string[]): Promise<CaseMedia[]>;
+  /** One photo or link, by its id. */
+  findMedia(id: string): Promise<CaseMedia | null>;
+  /** Adds photos to an existing case (an e-mail reply with attachments). */
+  addMedia(caseId: string, media: NewCaseMedia[]): Promise<CaseMedia[]>;
   /** Open cases for a caller's number, newest first. */
   findOpenByPhone(phone: string): Promise<Case[]>;
   /** Sets the recording key of a case (import of a recording after creation). */

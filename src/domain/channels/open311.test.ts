@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CASE_CATEGORIES, CASE_STATUSES, OPEN_STATUSES, type Case } from '../cases/case.js';
 import { dammCheckDigit } from '../cases/tracking-number.js';
+import { toXml } from './open311-xml.js';
 import {
   DEFAULT_WINDOW_DAYS,
+  discoveryDocument,
   HOTLINE_AGENCY,
   open311Services,
   open311Status,
@@ -31,6 +33,7 @@ function aCase(over: Partial<Case> = {}): Case {
     lat: 35.75,
     long: 51.44,
     externalId: null,
+    reporter: null,
     status: 'new',
     dueAt: null,
     escalatedAt: null,
@@ -127,8 +130,31 @@ describe('parseNewRequest', () => {
         long: null,
         phone: '09121234567',
         description: 'زباله',
+        reporter: null,
+        mediaUrls: [],
       },
     });
+  });
+
+  it('keeps a foreign phone, the e-mail and the names as the reporter, never as the case phone', () => {
+    const parsed = parseNewRequest({ ...base, phone: '+1 202 555 0100', email: 'jo@example.org', first_name: 'Jo', last_name: ' Doe ' });
+    expect(parsed).toMatchObject({
+      ok: true,
+      request: { phone: null, reporter: { email: 'jo@example.org', firstName: 'Jo', lastName: 'Doe', phone: '+1 202 555 0100' } },
+    });
+  });
+
+  it('takes one media_url or several, http(s) only', () => {
+    expect(parseNewRequest({ ...base, media_url: 'https://fms.example/p/1.jpeg' })).toMatchObject({
+      ok: true,
+      request: { mediaUrls: ['https://fms.example/p/1.jpeg'] },
+    });
+    expect(parseNewRequest({ ...base, media_url: ['http://a.example/1.jpg', 'http://a.example/2.jpg'] })).toMatchObject({
+      ok: true,
+      request: { mediaUrls: ['http://a.example/1.jpg', 'http://a.example/2.jpg'] },
+    });
+    expect(parseNewRequest({ ...base, media_url: 'javascript:alert(1)' })).toMatchObject({ ok: false, error: { code: 400 } });
+    expect(parseNewRequest({ ...base, email: 'not-an-address' })).toMatchObject({ ok: false, error: { description: /email/ } });
   });
 
   it('accepts lat and long instead of an address', () => {
@@ -144,7 +170,6 @@ describe('parseNewRequest', () => {
     ['lat without long', { service_code: 'other', lat: 35.7 }, /together/],
     ['a district out of range', { ...base, attribute: { district: '23' } }, /district from 1 to 22/],
     ['a district that is no number', { ...base, attribute: { district: 'هفت' } }, /district/],
-    ['a foreign phone', { ...base, phone: '+1 202 555 0100' }, /phone/],
   ])('refuses %s with a 400', (_label, fields, description) => {
     const parsed = parseNewRequest(fields);
     expect(parsed.ok).toBe(false);
@@ -160,7 +185,7 @@ describe('parseListQuery', () => {
     const other = `1234567${dammCheckDigit('1234567')}`;
     expect(parseListQuery({ service_request_id: ` ${TN},۱۲۳۴۵۶۷${dammCheckDigit('1234567')}`, status: 'bogus' }, NOW)).toEqual({
       ok: true,
-      filter: { trackingNumbers: [TN, other] },
+      filter: { trackingNumbers: [TN, other], limit: 500, offset: 0 },
     });
   });
 
@@ -173,7 +198,10 @@ describe('parseListQuery', () => {
 
   it('defaults to the last 90 days', () => {
     const parsed = parseListQuery({}, NOW);
-    expect(parsed).toEqual({ ok: true, filter: { createdFrom: new Date(NOW.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000) } });
+    expect(parsed).toEqual({
+      ok: true,
+      filter: { createdFrom: new Date(NOW.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000), limit: 500, offset: 0 },
+    });
   });
 
   it('combines service, status and a date window', () => {
@@ -184,12 +212,24 @@ describe('parseListQuery', () => {
     expect(parsed).toEqual({
       ok: true,
       filter: {
-        category: 'parks_trees',
+        categories: ['parks_trees'],
         statuses: statusesFor('closed'),
+        limit: 500,
+        offset: 0,
         createdFrom: new Date('2024-11-30T20:30:00.000Z'),
         createdTo: new Date('2024-12-31T23:59:59.000Z'),
       },
     });
+  });
+
+  it('takes comma lists of services and pages', () => {
+    expect(parseListQuery({ service_code: 'parks_trees, other,parks_trees', page: 3, page_size: 100 }, NOW)).toMatchObject({
+      ok: true,
+      filter: { categories: ['parks_trees', 'other'], limit: 100, offset: 200 },
+    });
+    expect(parseListQuery({ service_code: 'parks_trees,nope' }, NOW)).toMatchObject({ ok: false, error: { description: /nope/ } });
+    expect(parseListQuery({ page_size: 501 }, NOW)).toMatchObject({ ok: false, error: { code: 400 } });
+    expect(parseListQuery({ page: 0 }, NOW)).toMatchObject({ ok: false, error: { code: 400 } });
   });
 
   it('puts no status filter for "open,closed"', () => {
@@ -211,11 +251,38 @@ describe('parseListQuery', () => {
 describe('parseListQuery windows', () => {
   it('takes a start alone as open-ended, and an end alone as its 90 days', () => {
     const start = '2025-02-01T00:00:00Z';
-    expect(parseListQuery({ start_date: start }, NOW)).toEqual({ ok: true, filter: { createdFrom: new Date(start) } });
+    expect(parseListQuery({ start_date: start }, NOW)).toEqual({ ok: true, filter: { createdFrom: new Date(start), limit: 500, offset: 0 } });
     const end = new Date('2024-12-31T00:00:00Z');
     expect(parseListQuery({ end_date: end.toISOString() }, NOW)).toEqual({
       ok: true,
-      filter: { createdFrom: new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000), createdTo: end },
+      filter: { createdFrom: new Date(end.getTime() - DEFAULT_WINDOW_DAYS * 86_400_000), createdTo: end, limit: 500, offset: 0 },
     });
+  });
+});
+
+describe('XML and discovery', () => {
+  it('writes the spec documents with its element names, escaped', () => {
+    const xml = toXml('service_requests', [{ service_request_id: '1', service_notice: 'a < b & "c"', account_id: null }]);
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="utf-8"?><service_requests><request><service_request_id>1</service_request_id>' +
+        '<service_notice>a &lt; b &amp; &quot;c&quot;</service_notice><account_id></account_id></request></service_requests>',
+    );
+    const def = toXml('service_definition', serviceDefinition('other'));
+    expect(def).toContain('<attributes><attribute><variable>true</variable><code>district</code>');
+    expect(def).toContain('<values><value><key>1</key><name>');
+    expect(toXml('errors', [{ code: 400, description: 'x\u0001' }])).toContain('<errors><error><code>400</code><description>x</description></error></errors>');
+  });
+
+  it('publishes the SLA due time as expected_datetime', () => {
+    const due = new Date('2025-01-03T08:00:00.000Z');
+    expect(toServiceRequest(aCase({ dueAt: due }), { statusNotes: null, mediaUrl: null }).expected_datetime).toBe(due.toISOString());
+  });
+
+  it('describes the endpoint in the discovery document', () => {
+    const doc = discoveryDocument('https://137.example/open311/v2');
+    expect(doc.endpoints).toEqual([
+      expect.objectContaining({ url: 'https://137.example/open311/v2', specification: 'http://wiki.open311.org/GeoReport_v2', formats: ['text/xml', 'application/json'] }),
+    ]);
+    expect(toXml('discovery', doc)).toContain('<formats><format>text/xml</format><format>application/json</format></formats>');
   });
 });

@@ -12,6 +12,7 @@ import {
   isOpen,
   type Case,
   type CaseCategory,
+  type CaseReporter,
   type CaseStatus,
 } from '../cases/case.js';
 import { isValidTrackingNumber } from '../cases/tracking-number.js';
@@ -141,7 +142,8 @@ export function toServiceRequest(
     service_notice: extra.serviceNotice ?? null,
     requested_datetime: c.createdAt.toISOString(),
     updated_datetime: c.updatedAt.toISOString(),
-    expected_datetime: null,
+    // The SLA's due time: when the city expects to have dealt with it.
+    expected_datetime: c.dueAt === null ? null : c.dueAt.toISOString(),
     address: c.address,
     address_id: null,
     zipcode: null,
@@ -163,7 +165,12 @@ export interface Open311PostFields {
   address_string?: string | undefined;
   address_id?: string | undefined;
   phone?: string | undefined;
+  email?: string | undefined;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
   description?: string | undefined;
+  /** One link, or several (FixMyStreet repeats the field with `multi_photos`). */
+  media_url?: string | string[] | undefined;
   attribute?: Record<string, string> | undefined;
 }
 
@@ -175,6 +182,10 @@ export interface Open311NewRequest {
   long: number | null;
   phone: string | null;
   description: string | null;
+  /** Contact details for staff (never published); a non-Iranian phone is kept here as given. */
+  reporter: CaseReporter | null;
+  /** Links to photos the client hosts; kept as given, never fetched. */
+  mediaUrls: string[];
 }
 
 const blankToNull = (s: string | undefined) => (s === undefined || s.trim() === '' ? null : s.trim());
@@ -211,12 +222,27 @@ export function parseNewRequest(
     district = n;
   }
 
-  let phone: string | null = null;
+  // An Iranian number is the case's phone (it can be called back and texted); any other
+  // is kept for staff as given: a visitor's number must not make the report fail.
   const rawPhone = blankToNull(fields.phone);
-  if (rawPhone !== null) {
-    phone = normalizePhone(rawPhone);
-    if (phone === null) return bad('phone is not an Iranian phone number');
-  }
+  const phone = rawPhone === null ? null : normalizePhone(rawPhone);
+  const otherPhone = rawPhone !== null && phone === null ? rawPhone : null;
+
+  const email = blankToNull(fields.email);
+  if (email !== null && !isEmailAddress(email)) return bad('email is not an e-mail address');
+
+  const rawUrls = fields.media_url === undefined ? [] : Array.isArray(fields.media_url) ? fields.media_url : [fields.media_url];
+  const mediaUrls = rawUrls.map((u) => u.trim()).filter(Boolean);
+  if (mediaUrls.length > MAX_MEDIA_URLS) return bad(`at most ${MAX_MEDIA_URLS} media_url values`);
+  const wrongUrl = mediaUrls.find((u) => !isWebUrl(u));
+  if (wrongUrl !== undefined) return bad('media_url must be an http or https URL');
+
+  const reporter: CaseReporter = {
+    email,
+    firstName: blankToNull(fields.first_name),
+    lastName: blankToNull(fields.last_name),
+    phone: otherPhone,
+  };
 
   return {
     ok: true,
@@ -228,8 +254,27 @@ export function parseNewRequest(
       long: fields.long ?? null,
       phone,
       description: blankToNull(fields.description),
+      reporter: Object.values(reporter).every((v) => v === null) ? null : reporter,
+      mediaUrls,
     },
   };
+}
+
+export const MAX_MEDIA_URLS = 10;
+
+const EMAIL = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+export function isEmailAddress(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}
+
+function isWebUrl(value: string): boolean {
+  if (value.length > 2000) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
 }
 
 export interface Open311ListQuery {
@@ -238,15 +283,22 @@ export interface Open311ListQuery {
   start_date?: string | undefined;
   end_date?: string | undefined;
   status?: string | undefined;
+  page?: number | undefined;
+  page_size?: number | undefined;
 }
 
 export interface Open311ListFilter {
   trackingNumbers?: string[];
-  category?: CaseCategory;
+  categories?: CaseCategory[];
   statuses?: CaseStatus[];
   createdFrom?: Date;
   createdTo?: Date;
+  limit: number;
+  offset: number;
 }
+
+/** The spec's servers answer at most a few hundred; `page` and `page_size` reach the rest. */
+export const MAX_PAGE_SIZE = 500;
 
 /** Without dates the spec returns the last 90 days. */
 export const DEFAULT_WINDOW_DAYS = 90;
@@ -268,19 +320,28 @@ export function parseListQuery(
   query: Open311ListQuery,
   now: Date,
 ): { ok: true; filter: Open311ListFilter } | { ok: false; error: Open311Error } {
+  const pageSize = query.page_size ?? MAX_PAGE_SIZE;
+  const page = query.page ?? 1;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) return bad(`page_size must be from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(page) || page < 1) return bad('page must be 1 or more');
+  const paging = { limit: pageSize, offset: (page - 1) * pageSize };
+
   const ids = blankToNull(query.service_request_id);
   if (ids !== null) {
     const trackingNumbers = ids.split(',').map((s) => toAsciiDigits(s.trim())).filter(Boolean);
     const wrong = trackingNumbers.find((id) => !isValidTrackingNumber(id));
     if (wrong !== undefined) return bad(`service_request_id ${wrong} is not a tracking number`);
-    return { ok: true, filter: { trackingNumbers } };
+    return { ok: true, filter: { trackingNumbers, ...paging } };
   }
 
-  const filter: Open311ListFilter = {};
-  const code = blankToNull(query.service_code);
-  if (code !== null) {
-    if (!isServiceCode(code)) return bad(`service_code ${code} was not found`);
-    filter.category = code;
+  const filter: Open311ListFilter = { ...paging };
+  const codes = blankToNull(query.service_code);
+  if (codes !== null) {
+    // A comma list, as for service_request_id: any of these services.
+    const wanted = [...new Set(codes.split(',').map((c) => c.trim()).filter(Boolean))];
+    const unknown = wanted.find((c) => !isServiceCode(c));
+    if (unknown !== undefined) return bad(`service_code ${unknown} was not found`);
+    filter.categories = wanted as CaseCategory[];
   }
 
   const status = blankToNull(query.status);
@@ -302,4 +363,34 @@ export function parseListQuery(
   else filter.createdFrom = new Date((to ?? now).getTime() - DEFAULT_WINDOW_DAYS * 86_400_000);
   if (to) filter.createdTo = to;
   return { ok: true, filter };
+}
+
+/** The version of this server's Open311 (the service list, fields and formats). */
+export const OPEN311_CHANGESET = '2026-12-02T00:00:00Z';
+export const OPEN311_SPECIFICATION = 'http://wiki.open311.org/GeoReport_v2';
+export const OPEN311_FORMATS = ['text/xml', 'application/json'] as const;
+
+export interface Open311Discovery {
+  changeset: string;
+  contact: string;
+  key_service: string;
+  endpoints: { specification: string; url: string; changeset: string; type: 'production'; formats: string[] }[];
+}
+
+/** The discovery document (GeoReport v2 "Service Discovery"): where the endpoint is and what it speaks. */
+export function discoveryDocument(endpointUrl: string): Open311Discovery {
+  return {
+    changeset: OPEN311_CHANGESET,
+    contact: `${HOTLINE_AGENCY}: تلفن ۱۳۷`,
+    key_service: 'کلید api_key برای ثبت درخواست را مدیر سامانه ۱۳۷ می‌دهد.',
+    endpoints: [
+      {
+        specification: OPEN311_SPECIFICATION,
+        url: endpointUrl,
+        changeset: OPEN311_CHANGESET,
+        type: 'production',
+        formats: [...OPEN311_FORMATS],
+      },
+    ],
+  };
 }

@@ -32,6 +32,7 @@ const aCase = (over: Partial<Case> = {}): Case => ({
   duplicateOf: null,
   unit: null,
   routing: 1,
+  reporter: null,
   createdAt: new Date('2026-12-02T17:00:00Z'),
   updatedAt: new Date('2026-12-02T17:00:00Z'),
   ...over,

@@ -18,6 +18,7 @@ export const CHANNEL_LABELS = {
   web: 'وب',
   sms: 'پیامک',
   open311: 'Open311',
+  email: 'ایمیل',
 };
 
 export const channelLabel = (channel) => CHANNEL_LABELS[channel] ?? String(channel ?? '—');

@@ -48,6 +48,12 @@ export const cases = pgTable(
     long: doublePrecision('long'),
     /** A channel's own message id (SMS gateway); unique per channel so a redelivery makes no second case. */
     externalId: text('external_id'),
+    /** How the reporter asked to be reached (Open311, e-mail): for staff only, never published. */
+    reporterEmail: text('reporter_email'),
+    reporterFirstName: text('reporter_first_name'),
+    reporterLastName: text('reporter_last_name'),
+    /** A number as the reporter gave it when it is not an Iranian one (callerPhone holds those). */
+    reporterPhone: text('reporter_phone'),
     status: text('status').$type<CaseStatus>().notNull().default('new'),
     dueAt: timestamp('due_at', { withTimezone: true }),
     /** First time the case reached `resolved`: reports measure time to resolve from it. */

@@ -17,3 +17,5 @@ export { holidays } from './holidays.js';
 export { smsMessages, SMS_MESSAGE_STATUSES } from './sms-messages.js';
 export { callRecordings, recordingListens } from './call-recordings.js';
 export { qaForms, qaEvaluations } from './qa.js';
+export { caseMedia } from './case-media.js';
+export { emailMessages } from './email-messages.js';

@@ -174,6 +174,81 @@ export function caseRoutes(deps: Pick<HttpDeps, 'cases' | 'recordings' | 'now'>)
     );
 
     app.get(
+      '/cases/:trackingNumber/photos',
+      {
+        schema: {
+          summary: "The case's photos",
+          description:
+            'Photos sent with the case (web form, Open311, e-mail; metadata stripped) and links an Open311 client gave. ' +
+            'Each stored photo is at `/api/cases/{trackingNumber}/photos/{id}`. District users: their district\'s cases only.',
+          tags: ['cases'],
+          params: TrackingParams,
+          response: {
+            200: Type.Array(
+              Type.Object({
+                id: Type.String(),
+                source: Type.String(),
+                contentType: Type.Union([Type.String(), Type.Null()]),
+                bytes: Type.Union([Type.Integer(), Type.Null()]),
+                url: Type.String({ description: 'Where to fetch it: our photo route, or the link as given' }),
+                lat: Type.Union([Type.Number(), Type.Null()]),
+                long: Type.Union([Type.Number(), Type.Null()]),
+                createdAt: Type.String({ format: 'date-time' }),
+              }),
+              { description: 'Photos, oldest first' },
+            ),
+            ...errorResponses(400, 404),
+          },
+        },
+      },
+      async (request) => {
+        const { trackingNumber } = request.params;
+        const found = await deps.cases.findByTrackingNumber(trackingNumber);
+        if (!found || !mayRead(principalOf(request), found)) throw caseNotFound(trackingNumber);
+        const media = await deps.cases.media([found.id]);
+        return media.map((m) => ({
+          id: m.id,
+          source: m.source,
+          contentType: m.contentType,
+          bytes: m.bytes,
+          url: m.storedKey !== null ? `/api/cases/${trackingNumber}/photos/${m.id}` : m.sourceUrl!,
+          lat: m.lat,
+          long: m.long,
+          createdAt: m.createdAt.toISOString(),
+        }));
+      },
+    );
+
+    app.get(
+      '/cases/:trackingNumber/photos/:photoId',
+      {
+        schema: {
+          summary: 'One photo of a case',
+          description: 'The photo as stored (its EXIF and other metadata stripped).',
+          tags: ['cases'],
+          params: Type.Object({ trackingNumber: TrackingNumber, photoId: Type.String({ format: 'uuid' }) }),
+          response: {
+            200: { description: 'The photo', content: { 'image/jpeg': { schema: AudioStream }, 'image/png': { schema: AudioStream }, 'image/webp': { schema: AudioStream } } },
+            ...errorResponses(400, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { trackingNumber, photoId } = request.params;
+        const found = await deps.cases.findByTrackingNumber(trackingNumber);
+        if (!found || !mayRead(principalOf(request), found)) throw caseNotFound(trackingNumber);
+        const media = await deps.cases.findMedia(photoId);
+        const stat = media?.storedKey && media.caseId === found.id ? await deps.recordings.stat(media.storedKey) : null;
+        if (!media?.storedKey || !stat) throw hotlineError('HOTLINE_ERR_NOT_FOUND', 'This case has no such photo', { trackingNumber });
+        return reply
+          .header('content-type', media.contentType ?? 'application/octet-stream')
+          .header('content-length', stat.size)
+          .header('cache-control', 'private, max-age=3600')
+          .send(deps.recordings.createReadStream(media.storedKey));
+      },
+    );
+
+    app.get(
       '/cases/:trackingNumber/recording',
       {
         schema: {
