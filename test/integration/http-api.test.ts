@@ -554,6 +554,7 @@ describe('errors and docs', () => {
       '/api/public/cases': undefined,
       '/api/public/cases/{trackingNumber}/status': undefined,
       '/api/sms/inbound': [{ smsWebhookToken: [] }],
+      '/api/sms/delivery': [{ smsWebhookToken: [] }],
       '/api/auth/login': [],
       '/metrics': [],
     };

@@ -81,8 +81,8 @@ const CitizenSnapshotBody = Type.Object(
     lastSatisfaction: Type.Union(
       [
         Type.Object({
-          rating: Type.Union([Type.Integer(), Type.Null()]),
-          solved: Type.Union([Type.Boolean(), Type.Null()]),
+          rating: Type.Union([Type.Integer(), Type.Null()], { description: 'The rating given, 1–5; null when not asked or not given' }),
+          solved: Type.Union([Type.Boolean(), Type.Null()], { description: 'Whether the citizen said the problem was solved; null when not answered' }),
           endedAt: Instant('When the survey ended'),
           dissatisfied: Type.Boolean({ description: 'Rated 1–2 or "not solved"' }),
         }),
