@@ -4,7 +4,7 @@
  * is one GET /metrics exports, and the compose file and manifests point at files and
  * .env keys that exist.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -111,5 +111,42 @@ describe('Prometheus alert rules and the Grafana dashboard', () => {
     }
     // Every family /metrics exports has a panel.
     expect([...exported].filter((name) => !used.has(name))).toEqual([]);
+  });
+});
+
+describe('deploy/compose.yaml', () => {
+  const compose = parse(read('deploy/compose.yaml')) as {
+    services: Record<
+      string,
+      { image?: string; build?: { context: string; dockerfile: string }; environment?: Record<string, string>; ports?: string[]; command?: string[] }
+    >;
+  };
+  const envKeys = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+
+  it('has Asterisk, PostgreSQL, Redis, the engine and a worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['asterisk', 'engine', 'postgres', 'redis', 'worker']);
+  });
+
+  it('builds from Dockerfiles that exist, and the worker runs the compiled src/worker.ts', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect(Boolean(s.image) !== Boolean(s.build), `${name}: an image or a build`).toBe(true);
+      if (s.build) expect(existsSync(path.join(ROOT, 'deploy', s.build.context, s.build.dockerfile)), name).toBe(true);
+    }
+    expect(compose.services.worker!.command).toEqual(['node', 'dist/worker.js']);
+    expect(existsSync(path.join(ROOT, 'src/worker.ts'))).toBe(true);
+    expect(read('deploy/asterisk/Dockerfile')).toMatch(/FROM debian:sid/);
+  });
+
+  it('gives the engine and the worker only .env keys, and Redis the settings the engine checks', () => {
+    for (const name of ['engine', 'worker']) {
+      for (const key of Object.keys(compose.services[name]!.environment ?? {})) expect(envKeys.has(key), `${name}: ${key}`).toBe(true);
+    }
+    expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
+  });
+
+  it('publishes nothing beyond 127.0.0.1', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      for (const port of s.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    }
   });
 });
