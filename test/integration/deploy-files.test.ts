@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { initialState, defaultConfig } from '../../src/domain/queues/live-stats.js';
 import { snapshot } from '../../src/domain/queues/snapshot.js';
 import { renderMetrics, renderWarningMetrics } from '../../src/services/metrics.js';
@@ -148,5 +148,23 @@ describe('deploy/compose.yaml', () => {
     for (const [name, s] of Object.entries(compose.services)) {
       for (const port of s.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
     }
+  });
+});
+
+describe('deploy/k8s/hotline.yaml', () => {
+  type Doc = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; stringData?: Record<string, string> };
+  const docs = parseAllDocuments(read('deploy/k8s/hotline.yaml')).map((d) => d.toJS() as Doc);
+  const envKeys = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
+
+  it('has the engine (one replica, ready on /api/health), the worker, a Secret of .env keys and an internal Service', () => {
+    const engine = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'hotline-engine')!;
+    expect(engine.spec!.replicas).toBe(1);
+    expect(JSON.stringify(engine)).toContain('"readinessProbe":{"httpGet":{"path":"/api/health"');
+    const worker = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'hotline-worker')!;
+    expect(JSON.stringify(worker)).toContain('"command":["node","dist/worker.js"]');
+    const secret = docs.find((d) => d.kind === 'Secret')!;
+    for (const key of Object.keys(secret.stringData!)) expect(envKeys.has(key), key).toBe(true);
+    const service = docs.find((d) => d.kind === 'Service')!;
+    expect(service.spec!.type).toBe('ClusterIP');
   });
 });
