@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMetrics } from './metrics.js';
+import { renderMetrics, renderWarningMetrics } from './metrics.js';
 
 describe('the Prometheus exposition', () => {
   it('writes HELP and TYPE before each family, ends with a newline, and escapes label values', () => {
@@ -37,5 +37,28 @@ describe('the Prometheus exposition', () => {
     ]);
     expect(lines).toContain('hotline_jobs{queue="dispatch",state="waiting"} 1');
     expect(lines.filter((l) => l.startsWith('hotline_jobs_up{'))).toEqual(['hotline_jobs_up{queue="dispatch"} 1', 'hotline_jobs_up{queue="outbound-calls"} 1']);
+  });
+});
+
+describe('the health warnings as metrics', () => {
+  it('counts the warnings per source and reports 0 for a source without any', () => {
+    const lines = renderWarningMetrics([
+      'Redis appendonly is "no": jobs (dispatches, surveys, callbacks) are lost on a restart; set appendonly yes',
+      'Redis maxmemory-policy is "allkeys-lru": a full Redis evicts jobs; set maxmemory-policy noeviction',
+    ]).split('\n');
+    expect(lines).toContain('# TYPE hotline_health_warnings gauge');
+    expect(lines).toContain('hotline_health_warnings{source="redis"} 2');
+    expect(lines).toContain('hotline_health_warnings{source="calendar"} 0');
+    expect(lines).toContain('hotline_health_warnings{source="other"} 0');
+  });
+
+  it('tells the calendar warning from the others', () => {
+    const text = renderWarningMetrics([
+      "calendar: lunar holidays end with 1405; enter 1406's official holidays on /hours before 2027-03-21 (30 days)",
+      'something else',
+    ]);
+    expect(text).toContain('hotline_health_warnings{source="calendar"} 1');
+    expect(text).toContain('hotline_health_warnings{source="other"} 1');
+    expect(text).toContain('hotline_health_warnings{source="redis"} 0');
   });
 });

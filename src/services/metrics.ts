@@ -102,3 +102,25 @@ export function renderMetrics(input: MetricsInput): string {
   );
   return `${out.join('\n')}\n`;
 }
+
+/** Where a /api/health warning comes from, so an alert can name the fix. */
+export const WARNING_SOURCES = ['redis', 'calendar', 'other'] as const;
+
+function warningSource(warning: string): (typeof WARNING_SOURCES)[number] {
+  if (warning.startsWith('calendar:')) return 'calendar';
+  if (warning.startsWith('Redis ')) return 'redis';
+  return 'other';
+}
+
+/**
+ * The /api/health warnings as a gauge per source (Redis without AOF or noeviction, the
+ * lunar holiday table running out): every source is always present, 0 when all is well,
+ * so an alert on it can also tell a fixed problem from a missing scrape.
+ */
+export function renderWarningMetrics(warnings: readonly string[]): string {
+  return `${family(
+    'hotline_health_warnings',
+    'Warnings /api/health reports now, by source (redis: AOF or noeviction off; calendar: lunar holidays running out).',
+    WARNING_SOURCES.map((source) => ({ labels: { source }, value: warnings.filter((w) => warningSource(w) === source).length })),
+  )}\n`;
+}

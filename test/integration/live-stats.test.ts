@@ -358,6 +358,8 @@ describe('live stats service and API', () => {
       expect(samples.get('hotline_asterisk_connection_up{interface="ari"}')).toBe(1);
       expect(samples.get('hotline_asterisk_connection_up{interface="ami"}')).toBe(0);
       expect(samples.get('hotline_jobs{queue="dispatch",state="waiting"}')).toBe(1);
+      // The route adds the health warnings; this server has none.
+      expect(samples.get('hotline_health_warnings{source="redis"}')).toBe(0);
       expect(samples.get('hotline_jobs{queue="dispatch",state="delayed"}')).toBe(1);
       // Survey and callback jobs in one count: the shared queue's.
       expect(samples.get('hotline_jobs{queue="outbound-calls",state="waiting"}')).toBe(2);

@@ -108,7 +108,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       // Scrapers poll like health monitors: the same generous budget, kept apart from the API's.
       await limitRequests(scrape, { limit: deps.healthRateLimit ?? DEFAULT_HEALTH_LIMIT, name: 'metrics' });
       if (deps.metricsToken) requireScrapeToken(scrape, deps.metricsToken);
-      await scrape.register(metricsRoutes({ metrics }));
+      await scrape.register(metricsRoutes({ metrics, healthWarnings: deps.healthWarnings }));
     });
   }
   // Public and webhook routes: outside the bearer-token scope, each with its own limit.
