@@ -5,10 +5,12 @@
  * `npm run build` empties dist/ before tsc. TypeScript sources, tests and typings stay behind.
  */
 import { cpSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const from = fileURLToPath(new URL('../src/web', import.meta.url));
-const to = fileURLToPath(new URL('../dist/web', import.meta.url));
+// The build folder (BUILD_DIR, `dist` by default), relative to the repository.
+const to = path.resolve(fileURLToPath(new URL('..', import.meta.url)), process.argv[2] ?? 'dist', 'web');
 
 cpSync(from, to, {
   recursive: true,
