@@ -281,6 +281,8 @@ export async function startHotline(
     // Several service instances behind one address share the API budget through Redis
     // (a client that fails fast: with Redis down the limiter counts in memory).
     rateLimitRedis: redis.rateLimitRedis,
+    rateLimitPrefix: config.jobs.prefix,
+    rateLimit: { max: config.apiRateLimitPerMinute, timeWindowMs: 60_000 },
     // A hop count as the function proxy-addr would build from it (Fastify's types take no number).
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     logger,

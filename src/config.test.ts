@@ -105,6 +105,16 @@ describe('TRUST_PROXY', () => {
   });
 });
 
+describe('API_RATE_LIMIT_PER_MINUTE', () => {
+  it('allows 300 a minute per address unless raised for a large office behind one NAT', () => {
+    expect(loadConfig(BASE).apiRateLimitPerMinute).toBe(300);
+    expect(loadConfig({ ...BASE, API_RATE_LIMIT_PER_MINUTE: '2000' }).apiRateLimitPerMinute).toBe(2000);
+    for (const value of ['0', '5', 'lots']) {
+      expect(() => loadConfig({ ...BASE, API_RATE_LIMIT_PER_MINUTE: value })).toThrow(/API_RATE_LIMIT_PER_MINUTE/);
+    }
+  });
+});
+
 describe('metrics and docs', () => {
   it('serves both openly by default; METRICS_TOKEN must be a real secret', () => {
     expect(loadConfig(BASE)).toMatchObject({ metricsEnabled: true, metricsToken: undefined, docsEnabled: true });

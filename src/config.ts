@@ -55,6 +55,11 @@ export interface Config {
    * proxies' addresses/CIDRs. Decides which X-Forwarded-For address rate limits count.
    */
   trustProxy: false | number | string[];
+  /**
+   * Requests per minute one client address may make to the API (API_RATE_LIMIT_PER_MINUTE).
+   * Agents behind one office NAT share an address: raise it for a large floor.
+   */
+  apiRateLimitPerMinute: number;
   /** SIGTERM: the whole stop (hand-off, streams, HTTP, workers) within this, then the process exits anyway. */
   shutdownDeadlineMs: number;
 }
@@ -318,6 +323,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: env.METRICS_TOKEN?.trim() ? secret('METRICS_TOKEN', env.METRICS_TOKEN.trim()) : undefined,
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     trustProxy: trustProxy(env),
+    apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 300, 10, 1_000_000),
   };
 }
 

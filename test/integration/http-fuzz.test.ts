@@ -286,13 +286,23 @@ async function send(r: FuzzRequest): Promise<{ status: number; body: unknown; ur
   if (body !== undefined) headers['content-type'] = r.contentType;
   const res = await s.app.inject({ method: r.op.method as 'GET', url, headers, ...(body === undefined ? {} : { payload: body }) });
   let parsed: unknown = null;
-  if ((res.headers['content-type'] ?? '').toString().includes('json')) parsed = res.json();
+  const type = (res.headers['content-type'] ?? '').toString();
+  if (type.includes('json')) parsed = res.json();
+  // An Open311 `.xml` resource answers its errors in XML, as GeoReport v2 asks.
+  else if (type.includes('xml') && res.statusCode >= 400) parsed = open311XmlErrors(res.body);
   // A sign-out ended a role's session: sign in again so the rest still reaches the handlers.
   if (r.op.path === '/api/auth/logout' && res.statusCode === 204 && ['agent', 'district', 'supervisor'].includes(r.token)) {
     const role = r.token as 'agent' | 'district' | 'supervisor';
     s.tokens[role] = await s.login(s.usernames[role]);
   }
   return { status: res.statusCode, body: parsed, url };
+}
+
+/** `<errors><error><code>400</code><description>…</description></error></errors>` as the JSON form's list. */
+function open311XmlErrors(xml: string): { code: number; description: string }[] | null {
+  const errors = [...xml.matchAll(/<error>\s*<code>(\d+)<\/code>\s*<description>([^<]*)<\/description>\s*<\/error>/g)];
+  if (!/^<\?xml[^>]*>\s*<errors>/.test(xml.trim()) || errors.length === 0) return null;
+  return errors.map((m) => ({ code: Number(m[1]), description: m[2]! }));
 }
 
 function checkAnswer(r: FuzzRequest, res: { status: number; body: unknown; url: string }): void {

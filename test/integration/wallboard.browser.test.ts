@@ -116,9 +116,16 @@ describe('the wallboard in chromium', () => {
     expect(await serviceLevel.locator('dd').textContent()).toBe('۰٪');
     await page.screenshot({ path: await artefactPath('wallboard-abandoned.png'), fullPage: true });
 
-    // Office hours forced closed from the board.
+    // Office hours forced closed from the board: it asks once more, since every caller
+    // then goes to the voicebox; the supervisor confirms.
+    const questions: string[] = [];
+    page.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
     await page.getByLabel('حالت').selectOption('closed');
     await page.getByRole('button', { name: 'اعمال' }).click();
+    await expect.poll(() => questions.length, POLL).toBe(1);
     await expect.poll(() => page.locator('#hours-status').textContent(), POLL).toContain('بسته (دستی)');
     expect(hoursChanges.map((c) => c.mode)).toEqual(['closed']);
 

@@ -166,6 +166,8 @@ export interface HttpDeps {
    * is polled on its own.
    */
   rateLimitRedis?: Redis;
+  /** Keeps this deployment's counters apart in a shared Redis (QUEUE_PREFIX); `hotline` by default. */
+  rateLimitPrefix?: string;
   /**
    * Fastify's `trustProxy`: behind a reverse proxy, which X-Forwarded-For hops to believe,
    * so the limit applies to each client and not to the proxy's address. Off by default.

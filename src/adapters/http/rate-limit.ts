@@ -15,6 +15,8 @@ export interface LimitOptions {
   redis?: Redis | undefined;
   /** Keeps this limit's counters apart from other limits' in a shared Redis. */
   name: string;
+  /** Keeps one deployment's counters apart from another's on the same Redis. */
+  prefix?: string | undefined;
 }
 
 /** A map of header schemas, which @fastify/swagger turns into a 429 response's headers. */
@@ -82,7 +84,7 @@ export async function limitRequests(scope: FastifyInstance, options: LimitOption
     max: options.limit.max,
     timeWindow: options.limit.timeWindowMs,
     // An unreachable Redis must neither take the API down nor switch the limits off.
-    ...(options.redis ? { store: redisOrMemory(options.redis, `hotline:rate-limit:${options.name}:`) } : {}),
+    ...(options.redis ? { store: redisOrMemory(options.redis, `${options.prefix ?? 'hotline'}:rate-limit:${options.name}:`) } : {}),
     skipOnError: false,
     errorResponseBuilder: (_request, context) =>
       hotlineError('HOTLINE_ERR_RATE_LIMITED', `Too many requests, retry in ${context.after}`),

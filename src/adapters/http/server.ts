@@ -114,47 +114,47 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   // Public and webhook routes: outside the bearer-token scope, each with its own limit.
   const apiLimit = deps.rateLimit ?? DEFAULT_API_LIMIT;
   await app.register(async (page) => {
-    await limitRequests(page, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'report-page' });
+    await limitRequests(page, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'report-page' });
     allowReportPage(page);
     await page.register(reportPageRoutes());
   });
   await app.register(
     async (web) => {
-      await limitRequests(web, { limit: deps.publicRateLimit ?? DEFAULT_PUBLIC_LIMIT, redis: deps.rateLimitRedis, name: 'public' });
+      await limitRequests(web, { limit: deps.publicRateLimit ?? DEFAULT_PUBLIC_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'public' });
       await web.register(publicCaseRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (status) => {
-      await limitRequests(status, { limit: deps.publicStatusRateLimit ?? DEFAULT_STATUS_LIMIT, redis: deps.rateLimitRedis, name: 'public-status' });
+      await limitRequests(status, { limit: deps.publicStatusRateLimit ?? DEFAULT_STATUS_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'public-status' });
       await status.register(publicStatusRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (sms) => {
-      await limitRequests(sms, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'sms' });
+      await limitRequests(sms, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'sms' });
       await sms.register(smsRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (open311) => {
-      await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'open311' });
+      await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'open311' });
       await open311.register(open311Routes(deps));
     },
     { prefix: OPEN311_ROOT },
   );
   await app.register(
     async (login) => {
-      await limitRequests(login, { limit: deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, redis: deps.rateLimitRedis, name: 'login' });
+      await limitRequests(login, { limit: deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'login' });
       await login.register(loginRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(async (pages) => {
-    await limitRequests(pages, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'pages' });
+    await limitRequests(pages, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'pages' });
     await pages.register(reportPages());
   });
   const sessionAuthenticator: Authenticate = async (token) => {
@@ -163,7 +163,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   };
   await app.register(
     async (api) => {
-      await limitRequests(api, { limit: apiLimit, redis: deps.rateLimitRedis, name: 'api' });
+      await limitRequests(api, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'api' });
       protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate ?? sessionAuthenticator));
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));
