@@ -30,7 +30,8 @@ export class CitizenLine {
   private readonly takenLegs = new Set<string>();
 
   private constructor(private readonly client: Client) {
-    this.events.setMaxListeners(100);
+    // One collector per open call plus a few waiters: the fault suite holds 100+ calls.
+    this.events.setMaxListeners(500);
     (client as unknown as EventEmitter).on('*', (event: AriEvent) => {
       if (event.type === 'StasisStart' && Array.isArray(event.args) && event.args.length > 0) this.legLog.push(event);
       this.events.emit('event', event);
