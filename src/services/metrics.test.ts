@@ -42,10 +42,12 @@ describe('the Prometheus exposition', () => {
 
 describe('the health warnings as metrics', () => {
   it('counts the warnings per source and reports 0 for a source without any', () => {
-    const lines = renderWarningMetrics([
-      'Redis appendonly is "no": jobs (dispatches, surveys, callbacks) are lost on a restart; set appendonly yes',
-      'Redis maxmemory-policy is "allkeys-lru": a full Redis evicts jobs; set maxmemory-policy noeviction',
-    ]).split('\n');
+    const lines = renderWarningMetrics({
+      redis: [
+        'Redis appendonly is "no": jobs (dispatches, surveys, callbacks) are lost on a restart; set appendonly yes',
+        'Redis maxmemory-policy is "allkeys-lru": a full Redis evicts jobs; set maxmemory-policy noeviction',
+      ],
+    }).split('\n');
     expect(lines).toContain('# TYPE hotline_health_warnings gauge');
     expect(lines).toContain('hotline_health_warnings{source="redis"} 2');
     expect(lines).toContain('hotline_health_warnings{source="calendar"} 0');
@@ -53,10 +55,10 @@ describe('the health warnings as metrics', () => {
   });
 
   it('tells the calendar warning from the others', () => {
-    const text = renderWarningMetrics([
-      "calendar: lunar holidays end with 1405; enter 1406's official holidays on /hours before 2027-03-21 (30 days)",
-      'something else',
-    ]);
+    const text = renderWarningMetrics({
+      calendar: ["calendar: lunar holidays end with 1405; enter 1406's official holidays on /hours before 2027-03-21 (30 days)"],
+      other: ['something else'],
+    });
     expect(text).toContain('hotline_health_warnings{source="calendar"} 1');
     expect(text).toContain('hotline_health_warnings{source="other"} 1');
     expect(text).toContain('hotline_health_warnings{source="redis"} 0');

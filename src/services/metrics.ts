@@ -105,11 +105,13 @@ export function renderMetrics(input: MetricsInput): string {
 
 /** Where a /api/health warning comes from, so an alert can name the fix. */
 export const WARNING_SOURCES = ['redis', 'calendar', 'other'] as const;
+export type WarningSource = (typeof WARNING_SOURCES)[number];
+/** The /api/health warnings as their producers give them: by source, never guessed from the wording. */
+export type WarningsBySource = Readonly<Partial<Record<WarningSource, readonly string[]>>>;
 
-function warningSource(warning: string): (typeof WARNING_SOURCES)[number] {
-  if (warning.startsWith('calendar:')) return 'calendar';
-  if (warning.startsWith('Redis ')) return 'redis';
-  return 'other';
+/** Every warning, in source order: what /api/health lists. */
+export function allWarnings(warnings: WarningsBySource): string[] {
+  return WARNING_SOURCES.flatMap((source) => warnings[source] ?? []);
 }
 
 /**
@@ -117,10 +119,10 @@ function warningSource(warning: string): (typeof WARNING_SOURCES)[number] {
  * lunar holiday table running out): every source is always present, 0 when all is well,
  * so an alert on it can also tell a fixed problem from a missing scrape.
  */
-export function renderWarningMetrics(warnings: readonly string[]): string {
+export function renderWarningMetrics(warnings: WarningsBySource): string {
   return `${family(
     'hotline_health_warnings',
     'Warnings /api/health reports now, by source (redis: AOF or noeviction off; calendar: lunar holidays running out).',
-    WARNING_SOURCES.map((source) => ({ labels: { source }, value: warnings.filter((w) => warningSource(w) === source).length })),
+    WARNING_SOURCES.map((source) => ({ labels: { source }, value: warnings[source]?.length ?? 0 })),
   )}\n`;
 }

@@ -408,7 +408,7 @@ describe('health', () => {
 
   it('lists warnings next to the checks, without turning 200 into 503', async () => {
     const warnings = ['Redis appendonly is "no": jobs are lost on a restart'];
-    await start({ healthWarnings: () => warnings });
+    await start({ healthWarnings: () => ({ redis: warnings }) });
     const res = await call({ method: 'GET', url: '/api/health', token: null });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ status: 'ok', checks: ALL_UP, warnings });

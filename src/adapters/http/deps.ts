@@ -9,6 +9,7 @@ import type { AuthService } from '../../services/auth-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { SurveyService } from '../../outbound/services/survey-service.js';
 import type { LiveSnapshot } from '../../domain/queues/snapshot.js';
+import type { WarningsBySource } from '../../services/metrics.js';
 import type { CalendarView, HolidayInput, HotlineHours } from '../../services/office-hours-service.js';
 import type { StoredHoliday } from '../../domain/calendar/ports.js';
 import type { WeeklyHours } from '../../domain/calendar/office-hours.js';
@@ -122,8 +123,11 @@ export interface HttpDeps {
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
-  /** Misconfigurations reported by GET /api/health next to the checks (Redis persistence). */
-  healthWarnings?: () => readonly string[];
+  /**
+   * Misconfigurations reported by GET /api/health next to the checks (Redis persistence,
+   * the lunar calendar running out), by source for the /metrics gauge.
+   */
+  healthWarnings?: () => WarningsBySource;
   hours: HoursService;
   /** Call and case reports over a Jalali period (GET /api/reports/*, the /reports page). */
   reports: ReportService;

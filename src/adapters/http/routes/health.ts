@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { HEALTH_CHECKS, type HealthChecks, type HttpDeps } from '../deps.js';
+import { allWarnings } from '../../../services/metrics.js';
 
 const HealthBody = Type.Object(
   {
@@ -51,7 +52,7 @@ export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings'>):
         }
         const ok = HEALTH_CHECKS.every((name) => checks[name] === true);
         // A risk, not an outage: a balancer must not take a working engine out for it.
-        const warnings = deps.healthWarnings?.() ?? [];
+        const warnings = allWarnings(deps.healthWarnings?.() ?? {});
         return reply
           .code(ok ? 200 : 503)
           .send({ status: ok ? 'ok' : 'degraded', checks, ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });

@@ -21,7 +21,7 @@ export function metricsRoutes(deps: { metrics: NonNullable<HttpDeps['metrics']> 
       },
       async (_request, reply) => {
         // The health warnings are known here already; adding them needs nothing from the engine.
-        const body = (await deps.metrics()) + renderWarningMetrics(deps.healthWarnings?.() ?? []);
+        const body = (await deps.metrics()) + renderWarningMetrics(deps.healthWarnings?.() ?? {});
         return reply.type('text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(body);
       },
     );
