@@ -15,6 +15,8 @@ import { renderMetrics, renderWarningMetrics } from '../../src/services/metrics.
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+/** The keys .env.example documents: the only ones a deployment file may set. */
+const envKeys = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
 
 /** Every family /metrics can export, from its TYPE lines (a family may have no sample yet). */
 function exportedMetrics(): Set<string> {
@@ -24,7 +26,7 @@ function exportedMetrics(): Set<string> {
       stats: snapshot(initialState(defaultConfig(), now), now),
       connections: { ari: true, ami: true },
       jobs: { dispatch: { waiting: 0 }, 'outbound-calls': { waiting: 0 } },
-    }) + renderWarningMetrics([]);
+    }) + renderWarningMetrics({});
   return new Set(text.split('\n').flatMap((l) => (l.startsWith('# TYPE ') ? [l.split(' ')[2]!] : [])));
 }
 
@@ -121,7 +123,6 @@ describe('deploy/compose.yaml', () => {
       { image?: string; build?: { context: string; dockerfile: string }; environment?: Record<string, string>; ports?: string[]; command?: string[] }
     >;
   };
-  const envKeys = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
 
   it('has Asterisk, PostgreSQL, Redis, the engine and a worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['asterisk', 'engine', 'postgres', 'redis', 'worker']);
@@ -154,7 +155,6 @@ describe('deploy/compose.yaml', () => {
 describe('deploy/k8s/hotline.yaml', () => {
   type Doc = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; stringData?: Record<string, string> };
   const docs = parseAllDocuments(read('deploy/k8s/hotline.yaml')).map((d) => d.toJS() as Doc);
-  const envKeys = new Set([...read('.env.example').matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!));
 
   it('has the engine (one replica, ready on /api/health), the worker, a Secret of .env keys and an internal Service', () => {
     const engine = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'hotline-engine')!;

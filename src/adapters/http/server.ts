@@ -113,48 +113,51 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   }
   // Public and webhook routes: outside the bearer-token scope, each with its own limit.
   const apiLimit = deps.rateLimit ?? DEFAULT_API_LIMIT;
+  /** A limit whose counters every instance of this deployment shares through Redis. */
+  const limitShared = (scope: FastifyInstance, limit: RateLimit, name: string) =>
+    limitRequests(scope, { limit, name, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix });
   await app.register(async (page) => {
-    await limitRequests(page, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'report-page' });
+    await limitShared(page, apiLimit, 'report-page');
     allowReportPage(page);
     await page.register(reportPageRoutes());
   });
   await app.register(
     async (web) => {
-      await limitRequests(web, { limit: deps.publicRateLimit ?? DEFAULT_PUBLIC_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'public' });
+      await limitShared(web, deps.publicRateLimit ?? DEFAULT_PUBLIC_LIMIT, 'public');
       await web.register(publicCaseRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (status) => {
-      await limitRequests(status, { limit: deps.publicStatusRateLimit ?? DEFAULT_STATUS_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'public-status' });
+      await limitShared(status, deps.publicStatusRateLimit ?? DEFAULT_STATUS_LIMIT, 'public-status');
       await status.register(publicStatusRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (sms) => {
-      await limitRequests(sms, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'sms' });
+      await limitShared(sms, apiLimit, 'sms');
       await sms.register(smsRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(
     async (open311) => {
-      await limitRequests(open311, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'open311' });
+      await limitShared(open311, apiLimit, 'open311');
       await open311.register(open311Routes(deps));
     },
     { prefix: OPEN311_ROOT },
   );
   await app.register(
     async (login) => {
-      await limitRequests(login, { limit: deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'login' });
+      await limitShared(login, deps.loginRateLimit ?? DEFAULT_LOGIN_LIMIT, 'login');
       await login.register(loginRoutes(deps));
     },
     { prefix: '/api' },
   );
   await app.register(async (pages) => {
-    await limitRequests(pages, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'pages' });
+    await limitShared(pages, apiLimit, 'pages');
     await pages.register(reportPages());
   });
   const sessionAuthenticator: Authenticate = async (token) => {
@@ -163,7 +166,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   };
   await app.register(
     async (api) => {
-      await limitRequests(api, { limit: apiLimit, redis: deps.rateLimitRedis, prefix: deps.rateLimitPrefix, name: 'api' });
+      await limitShared(api, apiLimit, 'api');
       protect(api, adminTokenAuthenticator(deps.adminToken, deps.authenticate ?? sessionAuthenticator));
       await api.register(sessionRoutes(deps));
       await api.register(userRoutes(deps));
