@@ -164,6 +164,9 @@ class Observer {
           channelId: citizen,
           otherChannelId: hotline,
           timeout: 15,
+          // 8 kHz like a PSTN line: unasked, Local takes slin192 and Asterisk resamples
+          // every prompt frame 24-fold, which measured Asterisk's CPU, not the engine.
+          formats: 'slin',
         })
         .catch((err: Error) => this.finish(hotline, { reactionMs: null, failure: `originate: ${err.message}` }));
     });

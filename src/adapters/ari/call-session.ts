@@ -6,6 +6,7 @@ import { voiceboxName } from '../../domain/ivr/kept-message.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
 import { recordingEndReason, watchdogDue, watchdogVerdict, WATCHDOG_INTERVAL_MS, type Presence } from '../../domain/ivr/watchdog.js';
 import { within } from './time-limit.js';
+import { retryTransient } from './transient.js';
 
 /**
  * Longest the caller waits on the database for one answer (case lookup, case creation):
@@ -306,12 +307,14 @@ export class CallSession<S extends IvrStateView> {
         if (afterEnd) return;
         const playbackId = randomUUID();
         this.playbackId = playbackId;
-        await client.channels.play({
-          channelId,
-          playbackId,
-          lang: 'fa',
-          media: command.prompts.map((p) => `sound:${p}`).join(','),
-        });
+        await retryTransient(() =>
+          client.channels.play({
+            channelId,
+            playbackId,
+            lang: 'fa',
+            media: command.prompts.map((p) => `sound:${p}`).join(','),
+          }),
+        );
         // From now on Asterisk knows the playback: a probe cannot mistake "not yet" for "over".
         if (this.playbackId === playbackId) this.waitingSince = Date.now();
         return;
@@ -351,16 +354,18 @@ export class CallSession<S extends IvrStateView> {
           finished,
         };
         this.recording = rec;
-        await client.channels.record({
-          channelId,
-          name: storedName,
-          format: 'wav',
-          maxDurationSeconds: command.maxDurationSeconds,
-          maxSilenceSeconds: command.maxSilenceSeconds,
-          beep: command.beep,
-          terminateOn: command.terminateOn,
-          ifExists: 'overwrite',
-        });
+        await retryTransient(() =>
+          client.channels.record({
+            channelId,
+            name: storedName,
+            format: 'wav',
+            maxDurationSeconds: command.maxDurationSeconds,
+            maxSilenceSeconds: command.maxSilenceSeconds,
+            beep: command.beep,
+            terminateOn: command.terminateOn,
+            ifExists: 'overwrite',
+          }),
+        );
         if (this.recording === rec) this.waitingSince = Date.now();
         void finished.then((result) => {
           if (this.recording !== rec || this.over) return;

@@ -15,8 +15,13 @@ export async function originateFlow(
   const client = deps.ari.client;
   if (!client) throw new Error('ARI is not connected');
   const digits = call.phone.replace(/[^0-9+]/g, '');
+  const endpoint = deps.config.endpointTemplate.replace('{number}', digits);
   await client.channels.originate({
-    endpoint: deps.config.endpointTemplate.replace('{number}', digits),
+    endpoint,
+    // A Local channel (a test line, or a dialplan context that picks the trunk) offers
+    // every format unless told, and gets slin192: each 8 kHz prompt frame resampled
+    // 24-fold. A SIP trunk negotiates its own codecs, so only Local is pinned.
+    ...(endpoint.startsWith('Local/') ? { formats: 'slin' } : {}),
     app: 'hotline',
     appArgs: `${call.flow},${call.id}`,
     channelId: outboundChannelId(call.flow, call.id),
