@@ -216,7 +216,9 @@ function rssMb(pid: number): number {
 async function startEngine(env: Record<string, string>, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('no dist/main.js: run `npm run build` first');
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  // e.g. BENCH_ENGINE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the engine's CPU goes.
+  const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.trim().split(/\s+/) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
