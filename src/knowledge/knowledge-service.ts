@@ -4,6 +4,7 @@ import { hotlineError } from '../domain/errors.js';
 import { searchTerms } from '../domain/knowledge/normalize.js';
 import type { Article, ArticleFields, ArticleUse, KnowledgeRepo, RatedArticle } from '../domain/knowledge/ports.js';
 import { rankSearchResults, rankSuggestions, searchableText } from '../domain/knowledge/ranking.js';
+import { isCalendarDate } from '../domain/knowledge/review-date.js';
 import { articleText, sanitizeArticleHtml } from '../domain/knowledge/sanitize.js';
 
 /** Who acts: a user id ('admin' for the admin token) and role. */
@@ -34,12 +35,14 @@ const notFound = (id: string) => hotlineError('HOTLINE_ERR_NOT_FOUND', 'No such 
  */
 export function createKnowledgeService(deps: { repo: KnowledgeRepo; calls: Pick<CallRepo, 'findById'>; now: () => Date }) {
   function checked(fields: ArticleFields): ArticleFields & { searchText: string } {
+    const title = fields.title.trim();
+    if (title.length === 0) throw validation('The article needs a title', 'title');
     const body = sanitizeArticleHtml(fields.body);
     const text = articleText(body);
     if (text.length === 0) throw validation('The article has no text once unsafe markup is removed', 'body');
     if (fields.district !== null && !isDistrict(fields.district)) throw validation(`District ${fields.district} is not 1..22`, 'district');
-    if (fields.reviewOn !== null && Number.isNaN(Date.parse(`${fields.reviewOn}T00:00:00Z`))) throw validation(`${fields.reviewOn} is not a date`, 'reviewOn');
-    return { ...fields, title: fields.title.trim(), body, searchText: searchableText(fields.title, text) };
+    if (fields.reviewOn !== null && !isCalendarDate(fields.reviewOn)) throw validation(`${fields.reviewOn} is not a day of the calendar`, 'reviewOn');
+    return { ...fields, title, body, searchText: searchableText(title, text) };
   }
 
   /** An article the actor may read: editors see drafts, everyone else published articles only. */

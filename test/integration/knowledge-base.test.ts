@@ -98,6 +98,10 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect(empty.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { field: 'body' } });
       expect((await as('sup', 'POST', '/api/knowledge/articles', article({ district: 23 }))).statusCode).toBe(400);
       expect((await as('sup', 'POST', '/api/knowledge/articles', article({ category: 'no_such' }))).statusCode).toBe(400);
+      expect((await as('sup', 'POST', '/api/knowledge/articles', article({ title: '   ' }))).statusCode).toBe(400);
+      const notADay = await as('sup', 'POST', '/api/knowledge/articles', article({ reviewOn: '2027-02-30' }));
+      expect(notADay.statusCode).toBe(400);
+      expect(notADay.json().error.details).toMatchObject({ field: 'reviewOn' });
       expect((await as('sup', 'GET', '/api/knowledge/articles')).json().articles).toHaveLength(before);
     });
 
