@@ -1,3 +1,4 @@
+import { isoDate, tehranDate } from '../domain/calendar/tehran-time.js';
 import { isDistrict, type CaseCategory } from '../domain/cases/case.js';
 import type { CallRepo } from '../domain/cases/ports.js';
 import { hotlineError } from '../domain/errors.js';
@@ -83,8 +84,14 @@ export function createKnowledgeService(deps: { repo: KnowledgeRepo; calls: Pick<
 
     get: readable,
 
-    list: (filter: { category?: CaseCategory | undefined; district?: number | undefined }, actor: Actor): Promise<RatedArticle[]> =>
-      deps.repo.list({ ...filter, publishedOnly: !mayEdit(actor) }),
+    /** `reviewDue`: only those whose review date has come (by the Tehran day), for their owners to check. */
+    list: (filter: { category?: CaseCategory | undefined; district?: number | undefined; reviewDue?: boolean | undefined }, actor: Actor): Promise<RatedArticle[]> =>
+      deps.repo.list({
+        category: filter.category,
+        district: filter.district,
+        publishedOnly: !mayEdit(actor),
+        reviewDueBy: filter.reviewDue ? isoDate(tehranDate(deps.now())) : undefined,
+      }),
 
     search,
 

@@ -123,6 +123,18 @@ for (const kind of TEST_DATABASE_KINDS) {
       expect((await as('sup', 'DELETE', `/api/knowledge/articles/${draft.id}`)).statusCode).toBe(404);
     });
 
+    it('lists the articles due for review by the Tehran day', async () => {
+      // 20:45 UTC on 3 December is already 4 December in Tehran.
+      clock = new Date('2026-12-03T20:45:00Z');
+      const due = await create({ title: 'بازبینی امروز', reviewOn: '2026-12-04' });
+      const overdue = await create({ title: 'بازبینی گذشته', reviewOn: '2026-11-01', published: false });
+      await create({ title: 'بازبینی فردا', reviewOn: '2026-12-05' });
+      const res = await as('sup', 'GET', '/api/knowledge/articles?reviewDue=true');
+      expect(res.statusCode, res.body).toBe(200);
+      expect((res.json().articles as { id: string }[]).map((a) => a.id).sort()).toEqual([due.id, overdue.id].sort());
+      for (const a of [due, overdue]) expect((await as('sup', 'DELETE', `/api/knowledge/articles/${a.id}`)).statusCode).toBe(204);
+    });
+
     it('finds an article written with Persian letters and digits by a query typed with Arabic ي/ك and Latin digits', async () => {
       await create({ title: 'ساعت کاری منطقه ۱۲', body: '<p>دفتر منطقه روزهای پنجشنبه تا ساعت ۱۳ باز است و شهروندان می‌توانند حضوری مراجعه کنند.</p>', district: 12 });
       await create({ title: 'جمع‌آوری پسماند', body: '<p>زمان جمع‌آوری زباله در منطقه ۱۲ ساعت ۲۱ است.</p>', category: 'cleaning_waste' });

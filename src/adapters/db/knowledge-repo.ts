@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Article, ArticleFilter, ArticleVotes, KnowledgeRepo } from '../../domain/knowledge/ports.js';
 import { containsPattern } from '../../domain/knowledge/ranking.js';
 import type { Db } from './database.js';
@@ -29,6 +29,7 @@ function conditions(filter: ArticleFilter): (SQL | undefined)[] {
     filter.district !== undefined ? eq(knowledgeArticles.district, filter.district) : undefined,
     filter.publishedOnly ? eq(knowledgeArticles.published, true) : undefined,
     filter.citizenFacingOnly ? eq(knowledgeArticles.citizenFacing, true) : undefined,
+    filter.reviewDueBy !== undefined ? lte(knowledgeArticles.reviewOn, filter.reviewDueBy) : undefined,
   ];
 }
 

@@ -35,6 +35,8 @@ export interface ArticleFilter {
   publishedOnly?: boolean;
   /** The public FAQ: citizen-facing articles only. */
   citizenFacingOnly?: boolean;
+  /** Articles whose review date (YYYY-MM-DD) is this day or earlier: due for their owner's check. */
+  reviewDueBy?: string | undefined;
   limit?: number;
 }
 

@@ -83,6 +83,11 @@ function listAll() {
   return run(async () => (await api('GET', `/api/knowledge/articles?${categoryQuery()}`)).articles, 'هنوز مقاله‌ای نیست.');
 }
 
+/** Editors: the articles whose review date has come, for their owners to check. */
+function listDue() {
+  return run(async () => (await api('GET', `/api/knowledge/articles?reviewDue=true&${categoryQuery()}`)).articles, 'مقاله‌ای در انتظار بازبینی نیست.');
+}
+
 function search(event) {
   event.preventDefault();
   const q = $('search-q').value.trim();
@@ -174,6 +179,7 @@ $('search-clear').addEventListener('click', () => {
   return listAll();
 });
 $('new-article').addEventListener('click', () => openEditor(null));
+$('review-due').addEventListener('click', listDue);
 $('reader-edit').addEventListener('click', () => openEditor(state.shown));
 $('reader-close').addEventListener('click', () => ($('reader').hidden = true));
 $('editor-form').addEventListener('submit', save);

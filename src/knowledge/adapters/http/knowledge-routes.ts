@@ -92,9 +92,14 @@ export function knowledgeRoutes(deps: { knowledge: KnowledgeService }): FastifyP
       {
         schema: {
           summary: 'Knowledge-base articles',
-          description: 'Latest update first, with their "was this useful" votes. Agents see published articles only; supervisors and admins drafts too.',
+          description:
+            'Latest update first, with their "was this useful" votes. Agents see published articles only; supervisors and admins drafts too. ' +
+            '`reviewDue=true`: only those whose review date has come (Tehran day).',
           tags: ['knowledge'],
-          querystring: Type.Object({ category: Type.Optional(Category), district: Type.Optional(District) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { category: Type.Optional(Category), district: Type.Optional(District), reviewDue: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ articles: Type.Array(RatedArticleBody) }), ...errorResponses(400, 403) },
         },
         preHandler: readers,
