@@ -101,7 +101,8 @@ export function createKnowledgeRepo(db: Db): KnowledgeRepo {
             district === null ? isNull(knowledgeArticles.district) : or(isNull(knowledgeArticles.district), eq(knowledgeArticles.district, district)),
           ),
         )
-        .orderBy(desc(knowledgeArticles.updatedAt))
+        // The district's own articles first, so many city-wide ones never crowd them out of the candidates.
+        .orderBy(sql`${knowledgeArticles.district} is null`, desc(knowledgeArticles.updatedAt))
         .limit(limit);
       return withVotes(rows);
     },

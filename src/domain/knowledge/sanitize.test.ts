@@ -48,6 +48,11 @@ describe('sanitizeArticleHtml', () => {
     expect(sanitizeArticleHtml('<scr<script>ipt>alert(1)</script>')).toBe('ipt&gt;alert(1)');
   });
 
+  it('drops controls and bidi overrides, also written as references, and keeps ZWNJ', () => {
+    expect(sanitizeArticleHtml('<p>۱۲&#x202E;۳۴\u0007</p>')).toBe('<p>۱۲۳۴</p>');
+    expect(sanitizeArticleHtml('می&zwnj;توانید')).toBe('می\u200cتوانید');
+  });
+
   it('maps b and i to strong and em, drops comments and unknown tags but keeps their words', () => {
     expect(sanitizeArticleHtml('<b>پررنگ</b> <i>کج</i>')).toBe('<strong>پررنگ</strong> <em>کج</em>');
     expect(sanitizeArticleHtml('<!-- <script>x</script> --><div><span>متن</span></div>')).toBe('متن');

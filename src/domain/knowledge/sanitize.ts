@@ -21,6 +21,12 @@ const VOID = new Set(['br']);
 /** Elements whose whole content is dropped with them: code, styles, embedded documents. */
 const DROP_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'noscript', 'textarea', 'title', 'svg', 'math', 'xmp', 'noembed', 'noframes', 'select']);
 
+/**
+ * Controls and bidi overrides have no place in an article, even written as character
+ * references (`&#x202E;` would show a number or a link's words reversed). ZWNJ stays: Persian needs it.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
 const NAMED_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', zwnj: '\u200c', zwj: '\u200d' };
 
 /** Decodes the character references a browser would, enough to see what an href really says. */
@@ -68,7 +74,7 @@ export function sanitizeArticleHtml(html: string): string {
   let last = 0;
 
   const text = (raw: string) => {
-    if (dropping === null && raw.length > 0) out += escapeHtml(decodeEntities(raw));
+    if (dropping === null && raw.length > 0) out += escapeHtml(decodeEntities(raw).replace(UNSAFE_CHARACTERS, ''));
   };
   const close = (name: string) => {
     const at = open.lastIndexOf(name);
