@@ -39,6 +39,7 @@ import { createPlaceRouting } from './services/place-routing.js';
 import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
 import { createRecordingModule } from './recordings/recording-module.js';
 import { createQualityModule } from './quality/quality-module.js';
+import { createKnowledgeModule } from './knowledge/knowledge-module.js';
 
 export interface Hotline {
   http: FastifyInstance;
@@ -259,6 +260,7 @@ export async function startHotline(
     recordings,
     callRecordings: callRecordings.service,
     quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
+    knowledge: createKnowledgeModule({ db: database.db, calls: repos.calls, now }),
     health: ops.health,
     healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()) }),
     hours: hours.api,

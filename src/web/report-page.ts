@@ -43,6 +43,7 @@ export const REPORT_HTML = `<!doctype html>
   <main>
     <h1>ثبت درخواست در سامانه ۱۳۷</h1>
     <p>مشکل شهری را گزارش کنید؛ پس از ثبت، شماره پیگیری به شما نشان داده می‌شود.</p>
+    <p>پرسشی دارید؟ شاید پاسخ آن در <a href="/faq">پرسش‌های متداول</a> باشد.</p>
     <noscript><p class="error">برای ثبت درخواست در این صفحه، جاوااسکریپت مرورگر را روشن کنید یا با ۱۳۷ تماس بگیرید.</p></noscript>
     <form id="report-form" novalidate>
       <label for="category">موضوع</label>

@@ -7,13 +7,14 @@ import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine, testAmi } from '../helpers/engine.js';
-import { createTestAgent, installTestDialplan, type TestAgent } from '../helpers/test-agents.js';
+import { createTestAgent, createTestUser, installTestDialplan, signIn, type TestAgent } from '../helpers/test-agents.js';
 
 /**
  * The agent desktop in Debian's chromium against the whole engine on the sandbox: the
  * agent signs in on the page and joins the queue, a citizen's real call is put through
- * to the agent's (stand-in) phone, the screen pop appears on the page, and the case is
- * registered from the page.
+ * to the agent's (stand-in) phone, the screen pop appears on the page with the knowledge
+ * base's article for the call's category, and the case is registered from the page, the
+ * article used on the call showing on the case's timeline.
  */
 let hotline: Hotline;
 let cleanup: () => Promise<void>;
@@ -23,6 +24,8 @@ let agent: TestAgent;
 let browser: Browser;
 let page: Page;
 let call: CitizenCall | undefined;
+let supervisorToken: string;
+let articleId: string;
 
 const persian = (s: string) => s.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
 const text = (selector: string) => () => page.locator(selector).textContent();
@@ -35,6 +38,23 @@ beforeAll(async () => {
   ami = await testAmi();
   await installTestDialplan(ami);
   agent = await createTestAgent(hotline, 'desk', ['parks_trees']);
+  supervisorToken = await signIn(hotline, await createTestUser(hotline, 'kb', 'supervisor', 'سرپرست دانش'));
+  const article = await hotline.http.inject({
+    method: 'POST',
+    url: '/api/knowledge/articles',
+    headers: { authorization: `Bearer ${supervisorToken}` },
+    payload: {
+      title: 'آبیاری فضای سبز منطقه ۱۲',
+      body: '<p>درخواست آبیاری به ناحیهٔ فضای سبز منطقه ارجاع می‌شود؛ پیگیری ظرف ۴۸ ساعت.</p>',
+      category: 'parks_trees',
+      district: 12,
+      reviewOn: null,
+      published: true,
+      citizenFacing: false,
+    },
+  });
+  expect(article.statusCode, article.body).toBe(201);
+  articleId = article.json().id;
   browser = await launchBrowser();
   page = await browser.newPage({ locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width: 1280, height: 1000 } });
 });
@@ -70,6 +90,12 @@ describe('the agent desktop on a real call', () => {
     expect(await text('#pop-category')()).toBe('پارک‌ها و فضای سبز');
     expect(await text('#pop-district')()).toBe('منطقه ۱۲');
     await expect.poll(text('#agent-state'), POLL).toBe('در مکالمه');
+    // The knowledge base's article for the call's category, and the agent using it.
+    const suggestion = page.locator(`#pop-articles li[data-article-id="${articleId}"]`);
+    await expect.poll(() => suggestion.locator('summary').textContent(), POLL).toBe('آبیاری فضای سبز منطقه ۱۲');
+    await suggestion.locator('summary').click();
+    await suggestion.getByRole('button', { name: 'از این پاسخ استفاده کردم' }).click();
+    await expect.poll(() => suggestion.locator('[role="status"]').textContent(), POLL).toBe('در پروندهٔ این تماس ثبت شد.');
 
     await page.getByLabel('نشانی').fill('بوستان ولایت');
     await page.getByLabel('شرح').fill('آبیاری درختان انجام نشده است');
@@ -83,6 +109,12 @@ describe('the agent desktop on a real call', () => {
     const created = (await repos.cases.list({ phone: caller })).find((c) => c.id === row!.caseId);
     expect(created).toMatchObject({ channel: 'phone', category: 'parks_trees', district: 12, callId: row!.id });
     expect(persian(created!.trackingNumber)).toBe(await text('#case-tracking')());
+    const timeline = await hotline.http.inject({
+      method: 'GET',
+      url: `/api/cases/${created!.trackingNumber}/timeline`,
+      headers: { authorization: `Bearer ${supervisorToken}` },
+    });
+    expect(timeline.json().articles).toEqual([expect.objectContaining({ callId: row!.id, articleId, title: 'آبیاری فضای سبز منطقه ۱۲', agentId: agent.id })]);
 
     await line.hangupChannel(leg);
     await expect.poll(text('#agent-state'), POLL).toBe('پس از تماس');

@@ -9,6 +9,7 @@ import { reviewOnlySurveyService } from './surveyed-cases.js';
 import { recordingServiceFor } from './recording-service.js';
 import { createLogger } from '../../src/adapters/log/logger.js';
 import { createQualityModule } from '../../src/quality/quality-module.js';
+import { createKnowledgeModule } from '../../src/knowledge/knowledge-module.js';
 
 /**
  * The whole API over a real (PGlite) database, with every optional part present so every
@@ -70,6 +71,7 @@ export async function openApiSurface(): Promise<ApiSurface> {
   const { app } = await startHttpApp(backend, {
     callRecordings,
     quality: createQualityModule({ db: backend.database.db, recordings: callRecordings, agents: backend.repos.agents, now: () => new Date() }),
+    knowledge: createKnowledgeModule({ db: backend.database.db, calls: backend.repos.calls, now: () => new Date() }),
     surveys: reviewOnlySurveyService(backend, () => new Date()),
     liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), new Date()), new Date()), subscribe: () => () => undefined },
     metrics: async () => '',
@@ -83,6 +85,7 @@ export async function openApiSurface(): Promise<ApiSurface> {
     open311ApiKeys: [OPEN311_KEY],
     rateLimit: UNLIMITED,
     publicRateLimit: UNLIMITED,
+    publicFaqRateLimit: UNLIMITED,
     loginRateLimit: UNLIMITED,
     healthRateLimit: UNLIMITED,
   });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { createCaseRepo } from '../../src/adapters/db/case-repo.js';
+import { createKnowledgeModule } from '../../src/knowledge/knowledge-module.js';
 import { dammCheckDigit } from '../../src/domain/cases/tracking-number.js';
 import type { HealthChecks, HttpDeps } from '../../src/adapters/http/deps.js';
 import {
@@ -511,6 +512,7 @@ describe('errors and docs', () => {
     await start({
       liveStats: { snapshot: () => snapshot(initialState(defaultConfig(), NOW), NOW), subscribe: () => () => undefined },
       metrics: async () => '',
+      knowledge: createKnowledgeModule({ db: backend.database.db, calls: repos.calls, now: () => NOW }),
     });
     const res = await call({ method: 'GET', url: '/docs/json', token: null });
     expect(res.statusCode).toBe(200);
@@ -546,6 +548,13 @@ describe('errors and docs', () => {
       '/api/queues/stats': ['get'],
       '/api/queues/stats/stream': ['get'],
       '/metrics': ['get'],
+      '/api/knowledge/articles': ['get', 'post'],
+      '/api/knowledge/articles/{id}': ['get', 'put', 'delete'],
+      '/api/knowledge/articles/{id}/votes': ['put'],
+      '/api/knowledge/search': ['get'],
+      '/api/knowledge/suggestions': ['get'],
+      '/api/calls/{callId}/articles': ['get', 'post'],
+      '/api/public/faq': ['get'],
     };
     /** Routes outside the bearer scope: public, or with a secret of their own. */
     const ownSecurity: Record<string, unknown[] | undefined> = {
@@ -553,6 +562,7 @@ describe('errors and docs', () => {
       '/report': undefined,
       '/api/public/cases': undefined,
       '/api/public/cases/{trackingNumber}/status': undefined,
+      '/api/public/faq': undefined,
       '/api/sms/inbound': [{ smsWebhookToken: [] }],
       '/api/sms/delivery': [{ smsWebhookToken: [] }],
       '/api/auth/login': [],

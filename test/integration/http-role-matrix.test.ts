@@ -53,6 +53,10 @@ const MATRIX: Record<string, Row> = {
   'GET /cases/:file': page('/cases/cases.js'),
   'GET /hours': page('/hours'),
   'GET /hours/:file': page('/hours/hours.js'),
+  'GET /knowledge': page('/knowledge'),
+  'GET /knowledge/:file': page('/knowledge/knowledge.js'),
+  'GET /faq': page('/faq'),
+  'GET /faq/:file': page('/faq/faq.js'),
   'GET /docs': page('/docs'),
   'GET /docs/': page('/docs/'),
   // The UI lives at /docs; its old address sends there.
@@ -73,6 +77,7 @@ const MATRIX: Record<string, Row> = {
     expect: ALL(201),
   },
   'GET /api/public/cases/:trackingNumber/status': { url: (s) => `/api/public/cases/${s.trackingNumber}/status`, expect: ALL(200) },
+  'GET /api/public/faq': { url: () => `/api/public/faq?q=${encodeURIComponent('درخت')}`, expect: ALL(200) },
   'POST /api/sms/inbound': {
     url: () => '/api/sms/inbound',
     headers: { 'x-webhook-token': SMS_TOKEN },
@@ -281,6 +286,29 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /api/qa/recordings/:id/calibration': { url: () => `/api/qa/recordings/${unknownId()}/calibration`, expect: [401, 403, 403, 404, 404] },
   'GET /api/qa/sample': { url: () => '/api/qa/sample?week=1405-09-07', expect: [401, 403, 403, 200, 200] },
+  // The knowledge base: supervisors and admins write, agents read, vote and record what they used.
+  'GET /api/knowledge/articles': { url: () => '/api/knowledge/articles', expect: [401, 200, 403, 200, 200] },
+  'POST /api/knowledge/articles': {
+    url: () => '/api/knowledge/articles',
+    body: () => ({ title: 'هرس درختان', body: '<p>درخواست هرس</p>', category: 'parks_trees', district: null, reviewOn: null, published: true, citizenFacing: false }),
+    expect: [401, 403, 403, 201, 201],
+  },
+  'GET /api/knowledge/articles/:id': { url: () => `/api/knowledge/articles/${unknownId()}`, expect: [401, 404, 403, 404, 404] },
+  'PUT /api/knowledge/articles/:id': {
+    url: () => `/api/knowledge/articles/${unknownId()}`,
+    body: () => ({ title: 'هرس', body: '<p>متن</p>', category: null, district: 3, reviewOn: '2027-01-01', published: false, citizenFacing: false }),
+    expect: [401, 403, 403, 404, 404],
+  },
+  'DELETE /api/knowledge/articles/:id': { url: () => `/api/knowledge/articles/${unknownId()}`, expect: [401, 403, 403, 404, 404] },
+  'PUT /api/knowledge/articles/:id/votes': {
+    url: () => `/api/knowledge/articles/${unknownId()}/votes`,
+    body: () => ({ callId: unknownId(), useful: true }),
+    expect: [401, 404, 403, 404, 404],
+  },
+  'GET /api/knowledge/search': { url: () => `/api/knowledge/search?q=${encodeURIComponent('درخت')}`, expect: [401, 200, 403, 200, 200] },
+  'GET /api/knowledge/suggestions': { url: () => '/api/knowledge/suggestions?category=parks_trees&district=3', expect: [401, 200, 403, 200, 200] },
+  'POST /api/calls/:callId/articles': { url: () => `/api/calls/${unknownId()}/articles`, body: () => ({ articleId: unknownId() }), expect: [401, 404, 403, 404, 404] },
+  'GET /api/calls/:callId/articles': { url: () => `/api/calls/${unknownId()}/articles`, expect: [401, 404, 403, 404, 404] },
   'GET /api/reports/quality': { url: () => '/api/reports/quality?from=1405-09-01&to=1405-09-30&by=agent', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/calls': { url: () => '/api/reports/calls?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/cases': { url: () => '/api/reports/cases?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },

@@ -16,6 +16,7 @@ import type { WeeklyHours } from '../../domain/calendar/office-hours.js';
 import type { SmsWebhooks } from '../../sms/services/sms-ports.js';
 import type { RecordingsApi } from '../../recordings/ports.js';
 import type { QualityApi } from '../../quality/quality-service.js';
+import type { KnowledgeService } from '../../knowledge/knowledge-service.js';
 
 /** Roles the API knows about; only `admin` is issued until users arrive. */
 export const ROLES = ['admin', 'supervisor', 'agent', 'district'] as const;
@@ -116,6 +117,8 @@ export interface HttpDeps {
   callRecordings?: RecordingsApi | undefined;
   /** Quality evaluation of recorded calls; the /qa routes and the quality report exist only with it. */
   quality?: QualityApi | undefined;
+  /** The knowledge base; the /knowledge routes, the articles of calls and the public FAQ exist only with it. */
+  knowledge?: KnowledgeService | undefined;
   /** Where uploaded photos are written (the recording store); absent: uploads are refused. */
   photos?: PhotoWriter;
   /** PHOTO_MAX_BYTES: the largest photo taken with a report. */
@@ -153,6 +156,8 @@ export interface HttpDeps {
   publicRateLimit?: RateLimit;
   /** Per-IP limit on GET /api/public/cases/:trackingNumber/status; 30 a minute by default. */
   publicStatusRateLimit?: RateLimit;
+  /** Per-IP limit on GET /api/public/faq, counted apart from status lookups; 60 a minute by default. */
+  publicFaqRateLimit?: RateLimit;
   /** Keys Open311 clients send as `api_key` to POST requests (OPEN311_API_KEYS); none: posting is refused. */
   open311ApiKeys?: readonly string[];
   /** OPEN311_CORS_ORIGINS: browser apps on these origins may call Open311 (`*`: any). */

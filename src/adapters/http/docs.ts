@@ -32,6 +32,7 @@ export async function registerDocs(app: FastifyInstance, options: { serve: boole
         { name: 'channels', description: 'Webhooks of other channels (SMS gateway)' },
         { name: 'open311', description: 'Open311 GeoReport v2 (JSON), for civic apps' },
         { name: 'reports', description: 'Call and case performance over a Jalali period (JSON or CSV)' },
+        { name: 'knowledge', description: "The agents' knowledge base: articles, Persian search, screen-pop suggestions, votes, articles used on calls" },
       ],
       components: {
         securitySchemes: {

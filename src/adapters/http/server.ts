@@ -34,6 +34,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { queueStatsRoutes } from './routes/queue-stats.js';
 import { recordingRoutes } from '../../recordings/adapters/http/recording-routes.js';
 import { qualityRoutes } from '../../quality/adapters/http/quality-routes.js';
+import { knowledgeRoutes, publicFaqRoutes } from '../../knowledge/adapters/http/knowledge-routes.js';
 
 /** Cases are short text; anything bigger is a mistake or an attack. */
 const BODY_LIMIT = 64 * 1024;
@@ -54,6 +55,8 @@ const DEFAULT_LOGIN_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
 const DEFAULT_PUBLIC_LIMIT: RateLimit = { max: 20, timeWindowMs: 10 * 60_000 };
 /** Status lookups by tracking number: a citizen checks a few; guessing numbers needs thousands. */
 const DEFAULT_STATUS_LIMIT: RateLimit = { max: 30, timeWindowMs: 60_000 };
+/** The public FAQ: a citizen reads and searches a page or two a minute; a scraper pulls it all the time. */
+const DEFAULT_FAQ_LIMIT: RateLimit = { max: 60, timeWindowMs: 60_000 };
 
 /** METRICS_TOKEN: the scraper sends it as a bearer token; nothing else reads the metrics. */
 function requireScrapeToken(scope: FastifyInstance, token: string): void {
@@ -135,6 +138,16 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api' },
   );
+  const knowledge = deps.knowledge;
+  if (knowledge) {
+    await app.register(
+      async (faq) => {
+        await limitShared(faq, deps.publicFaqRateLimit ?? DEFAULT_FAQ_LIMIT, 'public-faq');
+        await faq.register(publicFaqRoutes({ knowledge }));
+      },
+      { prefix: '/api' },
+    );
+  }
   await app.register(
     async (sms) => {
       await limitShared(sms, apiLimit, 'sms');
@@ -185,6 +198,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       await api.register(reportRoutes(deps));
       if (deps.callRecordings) await api.register(recordingRoutes({ ...deps, callRecordings: deps.callRecordings }));
       if (deps.quality) await api.register(qualityRoutes({ quality: deps.quality }));
+      if (knowledge) await api.register(knowledgeRoutes({ knowledge }));
     },
     { prefix: '/api' },
   );

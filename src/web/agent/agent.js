@@ -27,6 +27,7 @@ import {
 import { backoffDelay, createSseParser } from './sse.js';
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
+import { showSuggestions } from '../knowledge/suggestions.js';
 
 /** The server pings well within this; silence longer than it means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
@@ -264,6 +265,7 @@ function showPop(pop) {
 
   const category = pop.category ?? (CATEGORY_OPTIONS.some((c) => c.id === pop.queue) ? pop.queue : '');
   $('case-category').value = category;
+  void showSuggestions({ api, pop, category, container: $('pop-articles') });
   $('case-district').value = pop.district ? String(pop.district) : '';
   $('case-address').value = '';
   $('case-description').value = '';

@@ -22,6 +22,7 @@ export function timelineEntries(
   timeline: {
     deliveries?: { district: number; target: string; deliveredAt: string }[];
     calls?: { direction: string; startedAt: string; outcome: string; agentId: string | null }[];
+    articles?: { callId: string; articleId: string; title: string; agentId: string; usedAt: string }[];
   } | null,
   surveys: { surveyNumber: number; status: string; scheduledAt: string; answeredAt: string | null; rating: number | null; solved: boolean | null }[] | null,
 ): TimelineEntry[];

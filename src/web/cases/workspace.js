@@ -132,7 +132,7 @@ const SURVEY_STATUS = {
   cancelled: 'لغو شد',
 };
 
-/** The whole story of a case, oldest first: events, deliveries, calls and surveys. */
+/** The whole story of a case, oldest first: events, deliveries, calls, the knowledge-base articles used on them, and surveys. */
 export function timelineEntries(events, timeline, surveys) {
   const entries = events.map(eventEntry);
   for (const d of timeline?.deliveries ?? []) {
@@ -151,6 +151,15 @@ export function timelineEntries(events, timeline, surveys) {
       title: call.direction === 'outbound' ? 'تماس خروجی' : 'تماس ورودی',
       detail: callOutcomeLabel(call.outcome),
       actor: call.agentId ?? '',
+    });
+  }
+  for (const used of timeline?.articles ?? []) {
+    entries.push({
+      at: used.usedAt,
+      kind: 'article',
+      title: 'پاسخ از بانک دانش',
+      detail: used.title,
+      actor: used.agentId,
     });
   }
   for (const s of surveys ?? []) {

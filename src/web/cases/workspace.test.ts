@@ -58,11 +58,13 @@ describe('the timeline', () => {
       {
         deliveries: [{ district: 7, target: 'inbox', deliveredAt: '2026-01-01T09:00:05Z' }],
         calls: [{ direction: 'inbound', startedAt: '2026-01-01T07:59:00Z', outcome: 'voicebox', agentId: null }],
+        articles: [{ callId: 'c-1', articleId: 'a-1', title: 'هرس درختان', agentId: 'agent-1', usedAt: '2026-01-01T07:59:30Z' }],
       },
       [{ surveyNumber: 1, status: 'answered', scheduledAt: '2026-01-02T08:00:00Z', answeredAt: '2026-01-02T08:05:00Z', rating: 4, solved: true }],
     );
     expect(entries.map((e) => [e.kind, e.title, e.detail])).toEqual([
       ['call', 'تماس ورودی', 'پیام صوتی'],
+      ['article', 'پاسخ از بانک دانش', 'هرس درختان'],
       ['status', 'ثبت پرونده', ''],
       ['category', 'تغییر موضوع', 'بدون ← پارک‌ها و فضای سبز'],
       ['district', 'ارجاع به منطقه', 'بدون ← منطقه ۷'],

@@ -47,10 +47,22 @@ const TimelineCall = Type.Object(
   { title: 'CaseCall' },
 );
 
+const TimelineArticle = Type.Object(
+  {
+    callId: Type.String(),
+    articleId: Type.String(),
+    title: Type.String(),
+    agentId: Type.String(),
+    usedAt: IsoDate,
+  },
+  { title: 'CaseCallArticle' },
+);
+
 const Timeline = Type.Object(
   {
     deliveries: Type.Array(Delivery, { description: 'Where the case was delivered, oldest first' }),
     calls: Type.Array(TimelineCall, { description: 'Calls linked to the case, newest first' }),
+    articles: Type.Array(TimelineArticle, { description: 'Knowledge-base articles the agents used on those calls, oldest first' }),
   },
   { title: 'CaseTimeline', description: "Besides the case's events (GET /cases/{trackingNumber}): its deliveries and calls" },
 );
@@ -107,7 +119,7 @@ const Located = Type.Object(
   { title: 'LocatedCase' },
 );
 
-export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls' | 'places'>): FastifyPluginAsyncTypebox {
+export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls' | 'places' | 'knowledge'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     const places = deps.places;
     if (places) {
@@ -145,7 +157,7 @@ export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls' | 'pl
       '/cases/:trackingNumber/timeline',
       {
         schema: {
-          summary: "A case's deliveries and calls",
+          summary: "A case's deliveries, calls and the articles used on them",
           description:
             "The rest of a case's timeline beside its events: deliveries to its district (inbox, webhooks) " +
             "and the calls linked to it. Same readers as the case; district users see callers' numbers masked.",
@@ -162,8 +174,10 @@ export function caseWorkspaceRoutes(deps: Pick<HttpDeps, 'cases' | 'calls' | 'pl
           deps.cases.deliveries(found.id),
           deps.calls ? deps.calls.list({ caseId: found.id, limit: 50 }) : Promise.resolve([]),
         ]);
+        const articles = deps.knowledge && calls.length > 0 ? await deps.knowledge.usesOnCalls(calls.map((c) => c.id)) : [];
         return {
           deliveries: deliveries.map((d) => ({ district: d.district, target: safeTarget(d.target), deliveredAt: d.deliveredAt.toISOString() })),
+          articles: articles.map((a) => ({ callId: a.callId, articleId: a.articleId, title: a.title, agentId: a.agentId, usedAt: a.usedAt.toISOString() })),
           calls: calls.map((c) => ({
             id: c.id,
             direction: c.direction,

@@ -34,6 +34,15 @@ export const CASES_FILES = ['index.html', 'cases.js', 'cases.css', 'workspace.js
 export const HOURS_FILES = ['index.html', 'hours.js', 'hours.css'] as const;
 
 /**
+ * The knowledge base (everyone signed in reads, supervisors write); it imports format.js
+ * from /agent, and the agent desk imports suggestions.js (the screen pop's articles) from here.
+ */
+export const KNOWLEDGE_FILES = ['index.html', 'knowledge.js', 'knowledge.css', 'articles.js', 'suggestions.js'] as const;
+
+/** The citizens' FAQ: public, no sign-in, reads GET /api/public/faq. */
+export const FAQ_FILES = ['index.html', 'faq.js', 'faq.css'] as const;
+
+/**
  * What the pages share (the sign-in form and session, API fetch, base styles), at /shared:
  * one copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
  */
@@ -50,6 +59,8 @@ const PAGES: readonly WebPage[] = [
   { name: 'district', files: DISTRICT_FILES },
   { name: 'cases', files: CASES_FILES },
   { name: 'hours', files: HOURS_FILES },
+  { name: 'knowledge', files: KNOWLEDGE_FILES },
+  { name: 'faq', files: FAQ_FILES },
   { name: 'wallboard', files: WALLBOARD_FILES },
   { name: 'shared', files: SHARED_FILES },
 ];
