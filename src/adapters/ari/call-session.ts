@@ -15,6 +15,8 @@ import { retryTransient } from './transient.js';
 const DATABASE_WAIT_MS = 4_000;
 /** Longest wait for Asterisk to close a recording after a hang-up. */
 const RECORDING_CLOSE_WAIT_MS = 3_000;
+/** How long IVR progress may wait to be written, gathering the steps taken meanwhile. */
+const PROGRESS_WRITE_DELAY_MS = 1_000;
 
 /** The minimum the adapter reads from the reducer's state. */
 export interface IvrStateView {
@@ -88,6 +90,7 @@ export class CallSession<S extends IvrStateView> {
   private savedPathLength = 0;
   /** Progress rows are written in the background, in order: a slow database never holds up the caller. */
   private saving: Promise<void> = Promise.resolve();
+  private progressTimer: NodeJS.Timeout | undefined;
   /** Asterisk's name of each take, by the reducer's name. */
   private readonly storedNames = new Map<string, string>();
   /** Since when the session has waited on a prompt or a recording (for the watchdog). */
@@ -233,6 +236,9 @@ export class CallSession<S extends IvrStateView> {
   async onStasisEnd(): Promise<void> {
     this.over = true;
     this.clearTimer();
+    // The end of the call writes the whole path; a progress write still waiting is moot.
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
     clearInterval(this.watchdog);
     if (this.queued) {
       await this.chain;
@@ -294,10 +300,19 @@ export class CallSession<S extends IvrStateView> {
   private persistProgress(): void {
     if (this.state.path.length === this.savedPathLength) return;
     this.savedPathLength = this.state.path.length;
-    const view = this.state;
-    this.saving = this.saving
-      .then(() => this.deps.services.saveProgress(this.deps.channelId, view))
-      .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not save IVR progress'));
+    // One write per PROGRESS_WRITE_DELAY_MS at most, of the latest state: a caller who
+    // barges through three menus costs one round trip, not three (each round trip is
+    // most of the engine's CPU per call), and the end of the call writes the whole path.
+    if (this.progressTimer) return;
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      if (this.over) return;
+      const view = this.state;
+      this.saving = this.saving
+        .then(() => this.deps.services.saveProgress(this.deps.channelId, view))
+        .catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'could not save IVR progress'));
+    }, PROGRESS_WRITE_DELAY_MS);
+    this.progressTimer.unref();
   }
 
   private async run(command: IvrCommand, afterEnd: boolean): Promise<void> {
