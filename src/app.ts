@@ -13,6 +13,7 @@ import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
+import { createOverdueRepo } from './adapters/db/overdue-repo.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
@@ -32,6 +33,7 @@ import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { LiveStatsService } from './services/live-stats-service.js';
+import { createOverdueBoard } from './services/overdue-board.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
@@ -130,6 +132,7 @@ export async function startHotline(
     dispatch: config.jobs.dispatch,
     repos,
     holidays,
+    escalationWebhook: config.escalationWebhook,
     logger,
     now,
   });
@@ -172,8 +175,12 @@ export async function startHotline(
     warn: (what, err) => placeLogger.warn({ err: err.message }, what),
   });
   // A new case with a point (or a geocodable address) and no district is routed by place.
-  const cases = outbound.surveyOnClose(
-    routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
+  // Overdue counts per district for the wallboard: read again after every sweep that
+  // escalated (on any instance) and after every change of a case made here.
+  const overdue = createOverdueBoard({ summary: createOverdueRepo(database.db).summary, logger: logger.child({ component: 'overdue' }) });
+  jobs.sla.onSwept(() => void overdue.refresh()).catch((err: Error) => logger.warn({ err: err.message }, 'SLA sweeps not followed'));
+  const cases = overdue.watchCases(
+    outbound.surveyOnClose(routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }))),
   );
 
   const liveStatsRepo = createLiveStatsRepo(database.db);
@@ -269,6 +276,7 @@ export async function startHotline(
     supervisors: agents.supervisors,
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,
+    overdue,
     metrics: config.metricsEnabled ? ops.metrics : undefined,
     metricsToken: config.metricsToken,
     docsEnabled: config.docsEnabled,

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     dispatch: config.jobs.dispatch,
     repos,
     holidays,
+    escalationWebhook: config.escalationWebhook,
     logger,
     now: () => new Date(),
   });

@@ -20,3 +20,8 @@ export function agentRows(
 ): Row<{ id: string | null; displayName: string; inStateSec: number }>[];
 export function canListen(row: { id: string | null; state: string }): boolean;
 export function listenNotice(displayName: string): string;
+export function overdueRows(summary: { total: number; byDistrict: { district: number | null; count: number }[] } | null | undefined): {
+  district: number | null;
+  label: string;
+  count: string;
+}[];

@@ -94,3 +94,15 @@ export function canListen(row) {
 export function listenNotice(displayName) {
   return `تلفن شما زنگ می‌خورد؛ با پاسخ دادن، مکالمهٔ ${displayName} را می‌شنوید (فقط شنیدن: صدای شما پخش نمی‌شود).`;
 }
+
+/**
+ * The overdue counts (the stream's `overdue` event) as the board lists them: one row per
+ * district with overdue cases, «بدون منطقه» for those not routed yet.
+ */
+export function overdueRows(summary) {
+  return (summary?.byDistrict ?? []).map((r) => ({
+    district: r.district,
+    label: r.district === null ? 'بدون منطقه' : `منطقه ${toPersianDigits(r.district)}`,
+    count: toPersianDigits(r.count),
+  }));
+}

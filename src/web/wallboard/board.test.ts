@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentRows, ageSec, canListen, listenNotice, percent, tiles, waitingRows } from './board.js';
+import { agentRows, ageSec, canListen, listenNotice, overdueRows, percent, tiles, waitingRows } from './board.js';
 
 const NOW = Date.parse('2026-11-27T07:00:30Z');
 
@@ -69,5 +69,23 @@ describe('listening', () => {
 
   it('tells the supervisor whose call their phone will carry', () => {
     expect(listenNotice('کارشناس سارا')).toContain('مکالمهٔ کارشناس سارا');
+  });
+});
+
+describe('overdue rows', () => {
+  it('names each district in Persian digits and the unrouted cases last as they come', () => {
+    expect(
+      overdueRows({
+        total: 5,
+        byDistrict: [
+          { district: 7, count: 3 },
+          { district: null, count: 2 },
+        ],
+      }),
+    ).toEqual([
+      { district: 7, label: 'منطقه ۷', count: '۳' },
+      { district: null, label: 'بدون منطقه', count: '۲' },
+    ]);
+    expect(overdueRows(null)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
-import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, tiles, waitingRows } from './board.js';
+import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, overdueRows, tiles, waitingRows } from './board.js';
 import { $, ApiError } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 
@@ -157,6 +157,7 @@ async function readStream(abort) {
   const decoder = new TextDecoder();
   const parser = createSseParser((message) => {
     if (message.event === 'stats') render(JSON.parse(message.data));
+    else if (message.event === 'overdue') showOverdue(JSON.parse(message.data));
   });
   let silence;
   const watch = () => {
@@ -194,6 +195,25 @@ function render(snapshot) {
   }
   draw();
   tick();
+}
+
+function showOverdue(summary) {
+  const rows = overdueRows(summary);
+  $('overdue-total').textContent = `(${toPersianDigits(summary.total)})`;
+  $('overdue-empty').hidden = rows.length > 0;
+  $('overdue-districts').replaceChildren(
+    ...rows.map((r) => {
+      const li = document.createElement('li');
+      li.dataset.district = String(r.district);
+      const name = document.createElement('span');
+      name.textContent = r.label;
+      const count = document.createElement('span');
+      count.className = 'number';
+      count.textContent = r.count;
+      li.append(name, count);
+      return li;
+    }),
+  );
 }
 
 /**
