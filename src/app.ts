@@ -20,7 +20,7 @@ import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
-import { parseHolidays } from './domain/calendar/holidays.js';
+import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
 import type * as ivr from './domain/ivr/engine.js';
 import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { createHoursModule } from './modules/hours-module.js';
@@ -92,7 +92,12 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Due times count working hours over the live calendar, which the hours module (built
+  // on these repositories) loads: read through `calendar` once it exists.
+  let calendar: readonly Holiday[] = [];
+  const storedRepos = createRepositories(database, {
+    slaPolicy: { hours: config.slaHours, clock: config.slaClock, holidays: () => calendar },
+  });
   // Texts to citizens: every creation and change of a case, by whoever (dispatch jobs and
   // surveys included), goes through the case repository, so that is where SMS listens.
   const sms = config.sms
@@ -124,6 +129,7 @@ export async function startHotline(
   });
   // One array, replaced in place on every change: dispatch, surveys and callbacks see it at once.
   const holidays = hours.service.holidays;
+  calendar = holidays;
 
   const jobs = startJobs({
     redisUrl: config.redisUrl,

@@ -7,12 +7,15 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { createCaseRepo } from '../../src/adapters/db/case-repo.js';
 import { createOverdueRepo } from '../../src/adapters/db/overdue-repo.js';
 import { startEscalationNotify, escalationJobId } from '../../src/adapters/jobs/escalation-notify.js';
 import { ESCALATION_NOTIFY_QUEUE, SLA_QUEUE } from '../../src/adapters/jobs/queues.js';
 import { startSla } from '../../src/adapters/jobs/sla.js';
 import { signBody } from '../../src/adapters/jobs/webhook.js';
-import type { NewCase } from '../../src/domain/cases/case.js';
+import { parseSlaClock } from '../../src/domain/calendar/working-hours.js';
+import { CASE_CATEGORIES, type NewCase } from '../../src/domain/cases/case.js';
+import { DEFAULT_SLA_HOURS, slaDueAt } from '../../src/domain/cases/sla.js';
 import type { OverdueSummary } from '../../src/domain/cases/overdue.js';
 import type { LiveSnapshot } from '../../src/domain/queues/snapshot.js';
 import { createOverdueBoard } from '../../src/services/overdue-board.js';
@@ -196,5 +199,19 @@ describe('escalation webhook', () => {
     await expect.poll(() => job.getState(), { interval: 20 }).toBe('completed');
     expect((await escalation.queue.getJob(job.id!))!.returnvalue).toBe('no longer open');
     expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe('due times on the SLA clock', () => {
+  it('sets a new case due in working hours, and a reclassified one on its category\'s clock', async () => {
+    const policy = { hours: DEFAULT_SLA_HOURS, clock: parseSlaClock('working,staff_complaint=calendar', CASE_CATEGORIES), holidays: () => [] };
+    const repo = createCaseRepo(bed.database.db, { slaPolicy: policy });
+    const created = await repo.create(newCase());
+    expect(created.dueAt!.toISOString()).toBe(slaDueAt(created, created.createdAt, policy).toISOString());
+    // 24 working hours of a district office are never done within 24 wall-clock hours.
+    expect(created.dueAt!.getTime() - created.createdAt.getTime()).toBeGreaterThan(24 * 3_600_000);
+
+    const reclassified = await repo.transition({ caseId: created.id, from: 'new', category: 'staff_complaint', actor: 'sup-1' });
+    expect(reclassified.dueAt!.getTime() - created.createdAt.getTime()).toBe(168 * 3_600_000);
   });
 });
