@@ -129,9 +129,9 @@ describe('the reports page in chromium', () => {
 
     // By agent: A took the calls of surveys 0 and 1 (6 ended before the period), B of 2 and 3.
     await page.locator('#csat-by').selectOption('agent');
-    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک اپراتور');
+    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک کارشناس');
     rows = await csatRows();
-    expect(await page.locator('#csat-table thead th').first().textContent()).toBe('اپراتور');
+    expect(await page.locator('#csat-table thead th').first().textContent()).toBe('کارشناس');
     expect(rows.get('علی رضایی')).toEqual(['۲', '۲', '۱۰۰.۰٪', '۲', '۱۰۰.۰٪', '۴.۵۰', '۱۰۰.۰٪', '۰', '۰', '—']);
     expect(rows.get('مریم احمدی')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۲.۰۰', '۰.۰٪', '۰', '۰', '—']);
     expect(rows.get(NO_AGENT_LABEL)?.slice(0, 2)).toEqual(['۲', '۱']);
@@ -144,7 +144,7 @@ describe('the reports page in chromium', () => {
     const bytes = await readFile(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.toString('utf8').slice(1));
-    expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'اپراتور', 'نظرسنجی‌های پایان‌یافته']);
+    expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'کارشناس', 'نظرسنجی‌های پایان‌یافته']);
     expect(csv.find((r) => r[0] === agentIds.B)).toEqual([agentIds.B, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0', '0', '0', '', '0', '0', '']);
 
     // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.

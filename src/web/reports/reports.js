@@ -5,7 +5,7 @@ import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { columnChart, ratioBars } from './charts.js';
 
-const SUPERVISORS_ONLY = 'این صفحه فقط برای ناظران و مدیران است.';
+const SUPERVISORS_ONLY = 'این صفحه فقط برای سرپرستان و مدیران است.';
 const SERVICE_LEVEL_TARGET = 0.8;
 // With hyphens the bidi algorithm shows a Jalali date backwards in a right-to-left
 // sentence (۰۱-۰۱-۱۴۰۵); slashes keep it in reading order, as in the tables.
@@ -91,7 +91,7 @@ const COLUMNS = {
   calls: [
     ['تماس ورودی به صف', (r) => count(r.offered)],
     ['پاسخ داده شده', (r) => count(r.answered)],
-    ['رها شده', (r) => count(r.abandoned)],
+    ['رهاشده', (r) => count(r.abandoned)],
     ['سطح خدمت', (r) => percent(r.serviceLevel), (r) => r.serviceLevel !== null && r.serviceLevel < SERVICE_LEVEL_TARGET],
     ['میانگین انتظار تا پاسخ (ثانیه)', (r) => seconds(r.asaSec)],
     ['نرخ رهاشدگی', (r) => percent(r.abandonmentRate)],
@@ -105,7 +105,7 @@ const COLUMNS = {
   ],
 };
 
-const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'اپراتور' };
+const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'کارشناس' };
 
 const CSAT_TARGET = 0.8;
 const rating = (v) => (v === null ? '—' : toPersianDigits(v.toFixed(2)));
@@ -208,7 +208,7 @@ async function refreshFlagged() {
   $('flagged-error').textContent = '';
   const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
   const head = document.createElement('tr');
-  head.append(...['شماره پیگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
+  head.append(...['کد رهگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
   const rows = list.map((s) => {
     const tr = document.createElement('tr');
     const button = cell('button', 'بررسی شد');

@@ -54,7 +54,7 @@ export function tiles(snapshot, nowMs) {
         },
         { key: 'serviceLevel', label: 'سطح خدمت', value: percent(q.today.serviceLevel), colour: q.colours.serviceLevel },
         { key: 'asa', label: 'میانگین زمان پاسخ', value: seconds(q.today.asaSec), colour: q.colours.asaSec },
-        { key: 'abandonment', label: 'نرخ رهاشده', value: percent(q.today.abandonmentRate), colour: q.colours.abandonmentRate },
+        { key: 'abandonment', label: 'نرخ رهاشدگی', value: percent(q.today.abandonmentRate), colour: q.colours.abandonmentRate },
         { key: 'aht', label: 'میانگین زمان رسیدگی', value: seconds(q.today.ahtSec), colour: q.colours.ahtSec },
         { key: 'offered', label: 'ورودی', value: toPersianDigits(q.today.offered), colour: 'none' },
         { key: 'answered', label: 'پاسخ‌داده', value: toPersianDigits(q.today.answered), colour: 'none' },
