@@ -34,6 +34,7 @@ import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { LiveStatsService } from './services/live-stats-service.js';
 import { createOverdueBoard } from './services/overdue-board.js';
+import { withPhoneReachability } from './services/phone-reachability.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
@@ -278,7 +279,8 @@ export async function startHotline(
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
-    agents: agents.desk,
+    // The desk shows whether the agent's phone can ring, as app_queue (and the wallboard) sees it.
+    agents: withPhoneReachability(agents.desk, liveStats),
     supervisors: agents.supervisors,
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,

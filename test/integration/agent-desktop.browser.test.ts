@@ -334,7 +334,7 @@ describe('the agent desktop in chromium', () => {
     ]);
     // While on the call, the agent cannot pause or leave the queue.
     expect(await page.getByRole('button', { name: 'مکث' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'خروج', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'خروج از صف', exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'ادامه' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'پایان کار پس از تماس' }).isDisabled()).toBe(true);
 
@@ -407,7 +407,7 @@ describe('the agent desktop in chromium', () => {
     desk.setState({ state: 'available', callId: null, uniqueId: null });
     await expect.poll(text('#agent-state'), POLL).toBe('آماده');
     const loggedOut = desk.next<{ action: string }>('action');
-    await page.getByRole('button', { name: 'خروج', exact: true }).click();
+    await page.getByRole('button', { name: 'خروج از صف', exact: true }).click();
     expect((await loggedOut).action).toBe('logout');
     await expect.poll(text('#agent-state'), POLL).toBe('خارج از سامانه');
     const closed = desk.next('stream-closed');
