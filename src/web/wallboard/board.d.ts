@@ -11,7 +11,8 @@ interface SnapshotJson {
 }
 /** A row keeps every field of the snapshot's entry and adds its own. */
 type Row<T> = T & Record<string, unknown>;
-export function tiles(snapshot: SnapshotJson, nowMs: number): { queue: string; title: string; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
+export const NO_MEMBERS_WARNING: string;
+export function tiles(snapshot: SnapshotJson, nowMs: number): { queue: string; title: string; warning: string | null; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
 export function waitingRows(snapshot: SnapshotJson, nowMs: number): Row<{ waitSec: number }>[];
 export function agentRows(
   snapshot: SnapshotJson,

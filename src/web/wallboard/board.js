@@ -35,13 +35,19 @@ export function seconds(value) {
   return formatDuration(Math.round(value));
 }
 
-/** Queues worth a tile: those with anything to show today, always the general line. */
+/** The words on a tile whose queue nobody answers: its callers only wait. */
+export const NO_MEMBERS_WARNING = 'کارشناسی در این صف نیست';
+
+/**
+ * A tile for every queue: one without members is the one a supervisor must see most
+ * (its callers wait for nobody), so it gets a tile too, with a warning.
+ */
 export function tiles(snapshot, nowMs) {
   return Object.entries(snapshot.queues)
-    .filter(([name, q]) => name === 'general' || q.today.offered > 0 || q.callsWaiting > 0 || q.agents.length > 0 || q.callbacksPending > 0)
     .map(([name, q]) => ({
       queue: name,
       title: queueLabel(name),
+      warning: q.agents.length === 0 ? NO_MEMBERS_WARNING : null,
       figures: [
         { key: 'waiting', label: 'در انتظار', value: toPersianDigits(q.callsWaiting), colour: 'none' },
         {
