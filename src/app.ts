@@ -17,6 +17,7 @@ import { createOverdueRepo } from './adapters/db/overdue-repo.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
+import { ESCALATION_NOTIFY_QUEUE } from './adapters/jobs/queues.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
@@ -260,7 +261,12 @@ export async function startHotline(
     ami,
     liveStats,
     // One queue for survey and callback calls (they share the trunk's cap).
-    queues: { dispatch: jobs.dispatch.queue, [OUTBOUND_QUEUE]: outbound.jobs.queue },
+    queues: {
+      dispatch: jobs.dispatch.queue,
+      [OUTBOUND_QUEUE]: outbound.jobs.queue,
+      // Escalation notices that cannot get through show as failed jobs.
+      ...(jobs.escalation ? { [ESCALATION_NOTIFY_QUEUE]: jobs.escalation.queue } : {}),
+    },
   });
 
   const http = await buildServer({
