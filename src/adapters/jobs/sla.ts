@@ -11,6 +11,8 @@ import { keepEnsured } from './keep-ensured.js';
 import { DEFAULT_QUEUE_PREFIX, SLA_QUEUE } from './queues.js';
 
 export const SLA_SCHEDULER_ID = 'sla-escalation';
+/** How long a forced close waits for the sweep events' connection before cutting it. */
+const EVENTS_FORCED_CLOSE_MS = 100;
 
 export interface SlaDeps {
   connection: ConnectionOptions;
@@ -98,7 +100,8 @@ export function startSla(deps: SlaDeps): Sla {
     async close(force = false) {
       scheduling.stop();
       await closeWorker(worker, force, logger);
-      await events?.close();
+      // Its blocking read never settles while Redis is away: with `force`, it is cut off at once.
+      await closeWorker(events, force, logger, force ? EVENTS_FORCED_CLOSE_MS : undefined);
       await queue.close();
     },
   };
