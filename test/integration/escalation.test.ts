@@ -9,6 +9,10 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createCaseRepo } from '../../src/adapters/db/case-repo.js';
 import { createOverdueRepo } from '../../src/adapters/db/overdue-repo.js';
+import { createReportRepo } from '../../src/adapters/db/report-repo.js';
+import { cases as casesTable } from '../../src/adapters/db/schema/index.js';
+import { reportRange } from '../../src/domain/reports/date-range.js';
+import { DEFAULT_SLA_HOURS as REPORT_SLA_HOURS } from '../../src/domain/reports/sla.js';
 import { startEscalationNotify, escalationJobId } from '../../src/adapters/jobs/escalation-notify.js';
 import { ESCALATION_NOTIFY_QUEUE, SLA_QUEUE } from '../../src/adapters/jobs/queues.js';
 import { startSla } from '../../src/adapters/jobs/sla.js';
@@ -213,5 +217,29 @@ describe('due times on the SLA clock', () => {
 
     const reclassified = await repo.transition({ caseId: created.id, from: 'new', category: 'staff_complaint', actor: 'sup-1' });
     expect(reclassified.dueAt!.getTime() - created.createdAt.getTime()).toBe(168 * 3_600_000);
+  });
+});
+
+describe('overdue in the reports', () => {
+  it("counts a case overdue by its own due time, as the case screens do; a case without one by the table", async () => {
+    const createdAt = new Date('2026-03-21T07:00:00Z'); // 1405-01-01 10:30 Tehran
+    const now = new Date('2026-03-25T00:00:00Z'); // past the table's 48 h for cleaning_waste
+    const row = (n: number, dueAt: Date | null) => ({
+      trackingNumber: String(20_000_000 + n),
+      channel: 'phone' as const,
+      category: 'cleaning_waste' as const,
+      district: 3,
+      status: 'in_progress' as const,
+      createdAt,
+      updatedAt: createdAt,
+      dueAt,
+    });
+    await bed.database.db.insert(casesTable).values([
+      row(1, new Date('2026-03-22T07:00:00Z')), // due before now: overdue
+      row(2, new Date('2026-03-29T07:00:00Z')), // working hours over the Nowruz holidays: not yet due
+      row(3, null), // older than due times: the table decides (48 h: overdue)
+    ]);
+    const [day] = await createReportRepo(bed.database.db).caseAggregates(reportRange('1405-01-01', '1405-01-05'), 'district', now, REPORT_SLA_HOURS);
+    expect(day).toMatchObject({ key: '3', opened: 3, overdue: 2 });
   });
 });
