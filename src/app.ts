@@ -13,13 +13,15 @@ import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
 import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
+import { createOverdueRepo } from './adapters/db/overdue-repo.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
 import { routeOnDistrict } from './adapters/jobs/routing.js';
+import { ESCALATION_NOTIFY_QUEUE } from './adapters/jobs/queues.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
-import { parseHolidays } from './domain/calendar/holidays.js';
+import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
 import type * as ivr from './domain/ivr/engine.js';
 import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { createHoursModule } from './modules/hours-module.js';
@@ -32,6 +34,8 @@ import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
 import { LiveStatsService } from './services/live-stats-service.js';
+import { createOverdueBoard } from './services/overdue-board.js';
+import { withPhoneReachability } from './services/phone-reachability.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
@@ -91,7 +95,12 @@ export async function startHotline(
   const database = await openDatabase(
     config.databaseUrl ? { url: config.databaseUrl, timeouts: config.databaseTimeouts } : { pgliteDir: path.join(config.dataDir, 'pglite') },
   );
-  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Due times count working hours over the live calendar, which the hours module (built
+  // on these repositories) loads: read through `calendar` once it exists.
+  let calendar: readonly Holiday[] = [];
+  const storedRepos = createRepositories(database, {
+    slaPolicy: { hours: config.slaHours, clock: config.slaClock, holidays: () => calendar },
+  });
   // Texts to citizens: every creation and change of a case, by whoever (dispatch jobs and
   // surveys included), goes through the case repository, so that is where SMS listens.
   const sms = config.sms
@@ -123,6 +132,7 @@ export async function startHotline(
   });
   // One array, replaced in place on every change: dispatch, surveys and callbacks see it at once.
   const holidays = hours.service.holidays;
+  calendar = holidays;
 
   const jobs = startJobs({
     redisUrl: config.redisUrl,
@@ -131,6 +141,7 @@ export async function startHotline(
     dispatch: config.jobs.dispatch,
     repos,
     holidays,
+    escalationWebhook: config.escalationWebhook,
     logger,
     now,
   });
@@ -173,8 +184,12 @@ export async function startHotline(
     warn: (what, err) => placeLogger.warn({ err: err.message }, what),
   });
   // A new case with a point (or a geocodable address) and no district is routed by place.
-  const cases = outbound.surveyOnClose(
-    routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' })),
+  // Overdue counts per district for the wallboard: read again after every sweep that
+  // escalated (on any instance) and after every change of a case made here.
+  const overdue = createOverdueBoard({ summary: createOverdueRepo(database.db).summary, logger: logger.child({ component: 'overdue' }) });
+  jobs.sla.onSwept(() => void overdue.refresh()).catch((err: Error) => logger.warn({ err: err.message }, 'SLA sweeps not followed'));
+  const cases = overdue.watchCases(
+    outbound.surveyOnClose(routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }))),
   );
 
   const liveStatsRepo = createLiveStatsRepo(database.db);
@@ -247,7 +262,12 @@ export async function startHotline(
     ami,
     liveStats,
     // One queue for survey and callback calls (they share the trunk's cap).
-    queues: { dispatch: jobs.dispatch.queue, [OUTBOUND_QUEUE]: outbound.jobs.queue },
+    queues: {
+      dispatch: jobs.dispatch.queue,
+      [OUTBOUND_QUEUE]: outbound.jobs.queue,
+      // Escalation notices that cannot get through show as failed jobs.
+      ...(jobs.escalation ? { [ESCALATION_NOTIFY_QUEUE]: jobs.escalation.queue } : {}),
+    },
   });
 
   const http = await buildServer({
@@ -267,10 +287,12 @@ export async function startHotline(
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
-    agents: agents.desk,
+    // The desk shows whether the agent's phone can ring, as app_queue (and the wallboard) sees it.
+    agents: withPhoneReachability(agents.desk, liveStats),
     supervisors: agents.supervisors,
     callCases: createCallCases({ calls: repos.calls, cases }),
     liveStats,
+    overdue,
     metrics: config.metricsEnabled ? ops.metrics : undefined,
     metricsToken: config.metricsToken,
     docsEnabled: config.docsEnabled,

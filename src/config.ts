@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
+import { CASE_CATEGORIES } from './domain/cases/case.js';
 import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
+import { parseSlaClock, type SlaClockConfig } from './domain/calendar/working-hours.js';
 import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './outbound/domain/dialling-window.js';
 import { parseSmsConfig, type SmsConfig } from './sms/sms-config.js';
 import type { RecordingConfig } from './recordings/recording-service.js';
@@ -26,6 +28,10 @@ export interface Config {
   recordings: RecordingConfig;
   /** SLA per case category, in hours (SLA_HOURS overrides the defaults). */
   slaHours: SlaHours;
+  /** How SLA hours are counted, by default and per category (SLA_CLOCK): wall clock or working hours. */
+  slaClock: SlaClockConfig;
+  /** Where escalated cases are POSTed, signed (ESCALATION_WEBHOOK_URL and _SECRET); null: nobody is notified. */
+  escalationWebhook: { url: string; secret: string } | null;
   /** BullMQ queues: key prefix, whether this process runs workers, dispatch retries. */
   jobs: {
     prefix: string;
@@ -303,6 +309,8 @@ export function loadConfig(env: Env = process.env): Config {
       asteriskDir: (env.RECORDING_ASTERISK_DIR?.trim() || '/var/spool/asterisk/recording').replace(/\/+$/, ''),
     },
     slaHours: slaHours(env.SLA_HOURS),
+    slaClock: slaClock(env.SLA_CLOCK),
+    escalationWebhook: escalationWebhook(env),
     jobs: {
       prefix: env.QUEUE_PREFIX?.trim() || 'hotline',
       runWorkers: bool(env, 'RUN_WORKERS', true),
@@ -346,6 +354,29 @@ function geocoder(env: Env): { urlTemplate: string; timeoutMs: number } | null {
     throw new ConfigError(`GEOCODER_URL is not an http(s) URL: ${template}`);
   }
   return { urlTemplate: template, timeoutMs: integer(env, 'GEOCODER_TIMEOUT_MS', 3_000, 100, 30_000) };
+}
+
+function slaClock(spec: string | undefined): SlaClockConfig {
+  try {
+    return parseSlaClock(spec, CASE_CATEGORIES);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+function escalationWebhook(env: Env): { url: string; secret: string } | null {
+  const url = env.ESCALATION_WEBHOOK_URL?.trim();
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error();
+  } catch {
+    throw new ConfigError('ESCALATION_WEBHOOK_URL is not an http(s) URL');
+  }
+  // Like the districts' webhooks: the receiver must be able to tell our notices from forgeries.
+  const key = env.ESCALATION_WEBHOOK_SECRET?.trim();
+  if (!key) throw new ConfigError('ESCALATION_WEBHOOK_SECRET must be set with ESCALATION_WEBHOOK_URL (it signs every notice)');
+  return { url, secret: secret('ESCALATION_WEBHOOK_SECRET', key) };
 }
 
 function slaHours(spec: string | undefined): SlaHours {

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
   if (database.kind === 'pglite') {
     logger.warn('the embedded PGlite database belongs to one process: a separate worker needs DATABASE_URL (PostgreSQL)');
   }
-  const storedRepos = createRepositories(database, { slaHours: config.slaHours });
+  // Dispatch never reclassifies, but a due time set here must be the service's.
+  const holidays: Holiday[] = [];
+  const storedRepos = createRepositories(database, { slaPolicy: { hours: config.slaHours, clock: config.slaClock, holidays: () => holidays } });
   // Dispatch marks cases dispatched here: the citizen's text is queued from here too, and sent by any worker.
   const sms = config.sms
     ? createSmsModule({
@@ -44,7 +46,6 @@ async function main(): Promise<void> {
   // then read from the database and re-read every minute, so a change on /hours reaches
   // this worker's deliveries within a minute.
   await storedRepos.holidays.seedOnce(parseHolidays(JSON.parse(await readFile(config.holidaysFile, 'utf8'))));
-  const holidays: Holiday[] = [];
   const loadHolidays = async () => {
     const stored = await storedRepos.holidays.list();
     holidays.splice(0, holidays.length, ...stored);
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
     dispatch: config.jobs.dispatch,
     repos,
     holidays,
+    escalationWebhook: config.escalationWebhook,
     logger,
     now: () => new Date(),
   });

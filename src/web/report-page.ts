@@ -42,7 +42,7 @@ export const REPORT_HTML = `<!doctype html>
 <body>
   <main>
     <h1>ثبت درخواست در سامانه ۱۳۷</h1>
-    <p>مشکل شهری را گزارش کنید؛ پس از ثبت، شماره پیگیری به شما نشان داده می‌شود.</p>
+    <p>مشکل شهری را گزارش کنید؛ پس از ثبت، کد رهگیری به شما نشان داده می‌شود.</p>
     <p>پرسشی دارید؟ شاید پاسخ آن در <a href="/faq">پرسش‌های متداول</a> باشد.</p>
     <noscript><p class="error">برای ثبت درخواست در این صفحه، جاوااسکریپت مرورگر را روشن کنید یا با ۱۳۷ تماس بگیرید.</p></noscript>
     <form id="report-form" novalidate>
@@ -87,7 +87,7 @@ export const REPORT_HTML = `<!doctype html>
     <section aria-labelledby="lookup-title">
       <h2 id="lookup-title">پیگیری درخواست</h2>
       <form id="lookup-form" novalidate>
-        <label for="lookup-tracking">شماره پیگیری</label>
+        <label for="lookup-tracking">کد رهگیری</label>
         <input id="lookup-tracking" name="trackingNumber" inputmode="numeric" dir="ltr" maxlength="16" required aria-describedby="lookup-hint">
         <p class="hint" id="lookup-hint">شمارهٔ ۱۰ رقمی (یا ۸ رقمیِ قدیمی) که هنگام ثبت دریافت کردید.</p>
         <button type="submit">پیگیری</button>
@@ -213,7 +213,7 @@ export const REPORT_JS = `'use strict';
           if (res.status === 201) {
             form.reset();
             countCharacters(form);
-            show('result', 'درخواست شما با شماره پیگیری ' + persian(json.trackingNumber) + ' ثبت شد. این شماره را نگه دارید.', true);
+            show('result', 'درخواست شما با کد رهگیری ' + persian(json.trackingNumber) + ' ثبت شد. این کد را نگه دارید.', true);
           } else if (res.status === 429) {
             show('result', 'از این نشانی درخواست‌های زیادی فرستاده شده است؛ کمی بعد دوباره تلاش کنید یا با ۱۳۷ تماس بگیرید.', false);
           } else if (res.status === 400) {
@@ -238,7 +238,7 @@ export const REPORT_JS = `'use strict';
       var tracking = latin(lookup.trackingNumber.value).replace(/[^0-9]/g, '');
       if (!/^[0-9]{8}(?:[0-9]{2})?$/.test(tracking)) {
         lookup.trackingNumber.setAttribute('aria-invalid', 'true');
-        show('lookup-result', 'شماره پیگیری ۱۰ رقم است (شماره‌های قدیمی ۸ رقم).', false);
+        show('lookup-result', 'کد رهگیری ۱۰ رقم است (کدهای قدیمی ۸ رقم).', false);
         return;
       }
       lookup.trackingNumber.removeAttribute('aria-invalid');
@@ -249,7 +249,7 @@ export const REPORT_JS = `'use strict';
             show('lookup-result', 'وضعیت درخواست ' + persian(json.trackingNumber) + ': ' + json.statusText +
               '. ثبت: ' + jalali(json.createdAt) + '؛ آخرین تغییر: ' + jalali(json.updatedAt) + '.', true);
           } else if (res.status === 404) {
-            show('lookup-result', 'درخواستی با این شماره پیگیری پیدا نشد.', false);
+            show('lookup-result', 'درخواستی با این کد رهگیری پیدا نشد.', false);
           } else if (res.status === 429) {
             show('lookup-result', 'جستجوهای زیادی از این نشانی شده است؛ کمی بعد دوباره تلاش کنید.', false);
           } else {

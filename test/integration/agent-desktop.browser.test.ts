@@ -334,7 +334,7 @@ describe('the agent desktop in chromium', () => {
     ]);
     // While on the call, the agent cannot pause or leave the queue.
     expect(await page.getByRole('button', { name: 'مکث' }).isDisabled()).toBe(true);
-    expect(await page.getByRole('button', { name: 'خروج', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'خروج از صف', exact: true }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'ادامه' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'پایان کار پس از تماس' }).isDisabled()).toBe(true);
 
@@ -403,11 +403,19 @@ describe('the agent desktop in chromium', () => {
     await expect.poll(text('#case-result'), POLL).toContain('پیوند خورد');
     expect(await text('#case-tracking')()).toBe(toPersianDigits(earlier.trackingNumber));
 
+    // The phone drops off (unregistered): the desk never says «آماده» then, and says why.
+    desk.setState({ state: 'available', callId: null, uniqueId: null, phoneReachable: false });
+    await expect.poll(text('#agent-state'), POLL).toBe('در دسترس نیست (تلفن وصل نیست)');
+    expect(await page.locator('#phone-warning').isVisible()).toBe(true);
+    expect(await text('#phone-warning')()).toContain('تماسی به شما نمی‌رسد');
+    await page.screenshot({ path: await artefactPath('agent-desktop-phone-unreachable.png'), fullPage: true });
+
     // Out of the queue, then out of the account: the token is forgotten and no longer valid.
-    desk.setState({ state: 'available', callId: null, uniqueId: null });
+    desk.setState({ state: 'available', callId: null, uniqueId: null, phoneReachable: true });
     await expect.poll(text('#agent-state'), POLL).toBe('آماده');
+    expect(await page.locator('#phone-warning').isHidden()).toBe(true);
     const loggedOut = desk.next<{ action: string }>('action');
-    await page.getByRole('button', { name: 'خروج', exact: true }).click();
+    await page.getByRole('button', { name: 'خروج از صف', exact: true }).click();
     expect((await loggedOut).action).toBe('logout');
     await expect.poll(text('#agent-state'), POLL).toBe('خارج از سامانه');
     const closed = desk.next('stream-closed');

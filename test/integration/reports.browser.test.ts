@@ -129,9 +129,9 @@ describe('the reports page in chromium', () => {
 
     // By agent: A took the calls of surveys 0 and 1 (6 ended before the period), B of 2 and 3.
     await page.locator('#csat-by').selectOption('agent');
-    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک اپراتور');
+    await expect.poll(() => page.locator('#csat-title').textContent(), POLL).toContain('به تفکیک کارشناس');
     rows = await csatRows();
-    expect(await page.locator('#csat-table thead th').first().textContent()).toBe('اپراتور');
+    expect(await page.locator('#csat-table thead th').first().textContent()).toBe('کارشناس');
     expect(rows.get('علی رضایی')).toEqual(['۲', '۲', '۱۰۰.۰٪', '۲', '۱۰۰.۰٪', '۴.۵۰', '۱۰۰.۰٪', '۰', '۰', '—']);
     expect(rows.get('مریم احمدی')).toEqual(['۲', '۱', '۵۰.۰٪', '۱', '۰.۰٪', '۲.۰۰', '۰.۰٪', '۰', '۰', '—']);
     expect(rows.get(NO_AGENT_LABEL)?.slice(0, 2)).toEqual(['۲', '۱']);
@@ -144,7 +144,7 @@ describe('the reports page in chromium', () => {
     const bytes = await readFile(await download.path());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = parseCsv(bytes.toString('utf8').slice(1));
-    expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'اپراتور', 'نظرسنجی‌های پایان‌یافته']);
+    expect(csv[0]!.slice(0, 3)).toEqual(['کلید', 'کارشناس', 'نظرسنجی‌های پایان‌یافته']);
     expect(csv.find((r) => r[0] === agentIds.B)).toEqual([agentIds.B, 'مریم احمدی', '2', '1', '50', '1', '0', '0', '2', '1', '0', '0', '0', '0', '', '0', '0', '']);
 
     // The flagged surveys, newest flag first: 4 (a rating of 1, a voice comment), then 2.
@@ -192,5 +192,80 @@ describe('the reports page in chromium', () => {
 
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
+  });
+
+  it('on a phone: refuses a Gregorian year in Persian and clears the old tables; charts keep every label readable and the legend whole', async () => {
+    // Two queued calls on 1405-01-02 (10:30 and 12:30 Tehran) for the hourly chart.
+    for (const [i, joined] of ['2026-03-21T07:00:00Z', '2026-03-21T09:00:00Z'].entries()) {
+      const uniqueId = `reports-phone-${i}`;
+      await backend.repos.calls.start({ uniqueId, caller: '09121234567', startedAt: new Date(joined) });
+      await backend.repos.calls.update(uniqueId, { queue: 'general', outcome: 'queued', queueJoinedAt: new Date(joined), queueResult: 'answered', waitSeconds: 5, answeredAt: new Date(joined), talkSeconds: 60, queueLeftAt: new Date(joined) });
+    }
+    const phone = await browser.newPage({ locale: 'fa-IR', timezoneId: 'Asia/Tehran', viewport: { width: 390, height: 844 } });
+    try {
+      const errors: string[] = [];
+      phone.on('pageerror', (err) => errors.push(err.message));
+      await phone.goto(`${baseUrl}/reports`);
+      await phone.getByLabel('نام کاربری').fill('nasrin');
+      await phone.getByLabel('گذرواژه').fill(PASSWORD);
+      await phone.getByRole('button', { name: 'ورود', exact: true }).click();
+      await expect.poll(() => phone.locator('#reports').isVisible(), POLL).toBe(true);
+      const range = phone.locator('#range-form');
+      await range.getByLabel('از تاریخ').fill('۱۴۰۵-۰۱-۰۱');
+      await range.getByLabel('تا تاریخ').fill('۱۴۰۵-۰۱-۰۲');
+      await range.getByLabel('گزارش').selectOption('cases');
+      await range.getByLabel('به تفکیک').selectOption('district');
+      await range.getByRole('button', { name: 'نمایش' }).click();
+      await expect.poll(() => phone.locator('#report-table tbody tr').count(), POLL).toBeGreaterThan(1);
+
+      // The hourly chart: every whole number on its value axis and every hour under the bars, text at 11 px or more as drawn.
+      // Read in the page as a string: the tests compile without the DOM library.
+      const chart = await phone.evaluate<{ smallestPx: number; axis: string[]; hours: string[]; legend: string[]; legendInside: boolean }>(`(() => {
+        const box = document.getElementById('chart-hourly');
+        const svg = box.querySelector('svg');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const texts = [...svg.querySelectorAll('text')];
+        const legend = box.querySelector('.legend');
+        const figure = box.closest('figure').getBoundingClientRect();
+        const legendBox = legend.getBoundingClientRect();
+        return {
+          smallestPx: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+          axis: texts.filter((t) => t.getAttribute('text-anchor') === 'end' && !t.getAttribute('transform')).map((t) => t.textContent),
+          hours: texts.filter((t) => t.getAttribute('transform') || t.getAttribute('text-anchor') === 'middle').map((t) => t.textContent),
+          legend: [...legend.querySelectorAll('li')].map((li) => li.textContent),
+          legendInside: legendBox.left >= figure.left && legendBox.right <= figure.right && legend.scrollWidth <= legend.clientWidth,
+        };
+      })()`);
+      expect(chart.smallestPx).toBeGreaterThanOrEqual(11);
+      const ticks = chart.axis.map((t) => Number(t.replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))));
+      expect(ticks[0]).toBe(0);
+      if (ticks.at(-1)! <= 10) expect(ticks).toEqual(ticks.map((_, i) => i));
+      expect(chart.hours).toHaveLength(24);
+      expect(chart.hours).toContain('۲');
+      expect(chart.legend).toEqual(['ورودی', 'پاسخ داده شده']);
+      expect(chart.legendInside).toBe(true);
+      expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await phone.screenshot({ path: await artefactPath('reports-phone-charts.png'), fullPage: true });
+      await phone.locator('.charts').screenshot({ path: await artefactPath('reports-phone-charts-close.png') });
+
+      // A Gregorian year: refused before asking, in Persian, and the old table goes.
+      await range.getByLabel('از تاریخ').fill('2026-03-21');
+      await range.getByRole('button', { name: 'نمایش' }).click();
+      await expect.poll(() => phone.locator('#report-error').textContent(), POLL).toMatch(/۲۰۲۶.*شمسی نیست/);
+      expect(await phone.locator('#report-error').textContent()).not.toMatch(/[A-Za-z]/);
+      expect(await phone.locator('#report-table tr').count()).toBe(0);
+      expect(await phone.locator('#chart-hourly svg').count()).toBe(0);
+      await phone.screenshot({ path: await artefactPath('reports-phone-gregorian-year.png'), fullPage: true });
+
+      // Refused by the API (a period over 400 days): the message is Persian too.
+      await range.getByLabel('از تاریخ').fill('۱۴۰۰-۰۱-۰۱');
+      await range.getByRole('button', { name: 'نمایش' }).click();
+      await expect.poll(() => phone.locator('#report-error').textContent(), POLL).toMatch(/«از تاریخ»|«تا تاریخ»/);
+      expect(await phone.locator('#report-error').textContent()).not.toMatch(/[A-Za-z]/);
+      expect(await phone.locator('#report-table tr').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -170,7 +170,7 @@ describe('satisfaction report and flagged surveys (PostgreSQL)', () => {
       expect(rows.find((r) => r[0] === 'parks_trees')).toEqual(['parks_trees', 'پارک‌ها و فضای سبز', '3', '2', '66.7', '2', '0', '0', '1.5', '1', '0', '0', '0', '0', '', '0', '0', '']);
       expect(rows.at(-1)).toEqual(['', 'جمع کل', '7', '4', '57.1', '4', '2', '50', '3', '3', '2', '66.7', '0', '0', '', '0', '0', '']);
       const viaAccept = await get(`/api/reports/satisfaction?${PERIOD}&by=agent`, 'supervisor-token', { accept: 'text/csv' });
-      expect(viaAccept.body.slice(1).split('\r\n')[0]!.split(',')[1]).toBe('اپراتور');
+      expect(viaAccept.body.slice(1).split('\r\n')[0]!.split(',')[1]).toBe('کارشناس');
     });
 
     it.each([

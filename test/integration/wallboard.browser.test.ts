@@ -11,6 +11,8 @@ import { hashPassword } from '../../src/services/passwords.js';
 import { formatDuration } from '../../src/web/agent/format.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
+import { createOverdueRepo } from '../../src/adapters/db/overdue-repo.js';
+import { createOverdueBoard, type OverdueBoard } from '../../src/services/overdue-board.js';
 
 /**
  * The wallboard in Debian's chromium against the real HTTP server, sign-in, live stats
@@ -29,6 +31,9 @@ let page: Page;
 let baseUrl: string;
 let stats: LiveStatsService;
 let hoursChanges: { mode: string; actor: string }[];
+let overdue: OverdueBoard;
+/** The SLA sweep's clock: past every due time a case created now gets. */
+const LATE = new Date('2099-03-01T08:00:00Z');
 const pageErrors: string[] = [];
 const cspViolations: string[] = [];
 
@@ -57,7 +62,8 @@ beforeAll(async () => {
     now: () => new Date(),
     logger: pino({ level: 'silent' }),
   });
-  ({ app, hoursChanges } = await startHttpApp(backend, { liveStats: stats }));
+  overdue = createOverdueBoard({ summary: createOverdueRepo(backend.database.db).summary, logger: pino({ level: 'silent' }) });
+  ({ app, hoursChanges } = await startHttpApp(backend, { liveStats: stats, overdue }));
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
@@ -91,12 +97,28 @@ describe('the wallboard in chromium', () => {
     expect(await page.locator('#board').isHidden()).toBe(true);
 
     stats.onAmiEvent(ami.memberEvent('QueueMemberAdded', Q, SARA, { paused: true, reason: 'lunch' }));
+    // A case of district 7 past its SLA before the board opens.
+    await backend.repos.cases.create({ channel: 'manual', category: 'cleaning_waste', district: 7, description: 'زباله', actor: 'agent-1' });
+    await backend.repos.cases.escalateOverdue(LATE);
     await page.getByLabel('نام کاربری').fill('nasrin');
     await page.getByLabel('گذرواژه').fill(PASSWORD);
     await page.getByLabel('گذرواژه').press('Enter');
     await expect.poll(() => page.locator('#connection').textContent(), POLL).toBe('زنده');
     await expect.poll(() => page.locator('#agents tbody td[data-state="paused"]').textContent(), POLL).toContain('ناهار');
     expect(await page.locator('#waiting-empty').isVisible()).toBe(true);
+
+    // Overdue cases per district, on connect and pushed when a sweep escalates more.
+    await expect.poll(() => page.locator('#overdue-districts li[data-district="7"]').textContent(), POLL).toBe('منطقه ۷۱');
+    expect(await page.locator('#overdue-total').textContent()).toBe('(۱)');
+    await backend.repos.cases.create({ channel: 'voicebox', actor: 'ivr' });
+    await backend.repos.cases.escalateOverdue(LATE);
+    await overdue.refresh();
+    await expect.poll(() => page.locator('#overdue-total').textContent(), POLL).toBe('(۲)');
+    expect(await page.locator('#overdue-districts li[data-district="null"]').textContent()).toBe('بدون منطقه۱');
+    expect(await page.locator('.overdue a').getAttribute('href')).toBe('/cases?view=overdue');
+    // A queue nobody answers has its tile, with a warning.
+    expect(await page.locator('.tile[data-no-members="true"] .tile-warning').count()).toBeGreaterThan(0);
+    expect(await page.locator('.tile[data-no-members="true"] .tile-warning').first().textContent()).toBe('کارشناسی در این صف نیست');
 
     // A citizen queues: the caller appears with their number.
     const id = `${Math.floor(Date.now() / 1000)}.77`;
@@ -128,6 +150,9 @@ describe('the wallboard in chromium', () => {
     await expect.poll(() => questions.length, POLL).toBe(1);
     await expect.poll(() => page.locator('#hours-status').textContent(), POLL).toContain('بسته (دستی)');
     expect(hoursChanges.map((c) => c.mode)).toEqual(['closed']);
+    // And the board says who closed it.
+    await expect.poll(() => page.locator('#hours-by').textContent(), POLL).toMatch(/^آخرین تغییر دستی: .+، .+/);
+    await page.screenshot({ path: await artefactPath('wallboard-overdue-and-override.png'), fullPage: true });
 
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);

@@ -49,7 +49,7 @@ describe('web form in a browser', () => {
     await page.fill('#phone', '۰۹۱۲ ۳۴۵ ۶۷۸۹');
     await page.click('button[type="submit"]');
 
-    const result = page.locator('#result.ok', { hasText: 'شماره پیگیری' });
+    const result = page.locator('#result.ok', { hasText: 'کد رهگیری' });
     await result.waitFor();
     const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{10}/)?.[0];
     expect(digits).toBeDefined();

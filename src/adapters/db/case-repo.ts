@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import { OPEN_STATUSES, type Case, type CaseReporter, type CaseWithEvents, type NewCase } from '../../domain/cases/case.js';
-import { DEFAULT_SLA_HOURS, slaHoursFor, type SlaHours } from '../../domain/cases/sla.js';
+import { DEFAULT_SLA_HOURS, slaDueAt, slaHoursFor, type SlaHours, type SlaPolicy } from '../../domain/cases/sla.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
 import type { CaseMedia, NewCaseMedia } from '../../domain/cases/media.js';
 import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
@@ -76,13 +76,16 @@ function toMedia(row: typeof caseMedia.$inferSelect): CaseMedia {
 export interface CaseRepoOptions {
   /** Source of candidate tracking numbers; tests pass one that collides on purpose. */
   trackingNumber?: () => string;
-  /** SLA per category, for the due time of new cases. */
+  /** SLA per category, for the due time of new cases (on the wall clock). */
   slaHours?: SlaHours;
+  /** Due times on the SLA_CLOCK (working hours and holidays); wins over `slaHours`. */
+  slaPolicy?: SlaPolicy;
 }
 
 export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
   const nextTrackingNumber = opts.trackingNumber ?? (() => generateTrackingNumber());
-  const slaHours = opts.slaHours ?? DEFAULT_SLA_HOURS;
+  const slaHours = opts.slaPolicy?.hours ?? opts.slaHours ?? DEFAULT_SLA_HOURS;
+  const policy = opts.slaPolicy;
 
   async function findByCallId(callId: string): Promise<Case | null> {
     const [row] = await db.select().from(cases).where(eq(cases.callId, callId)).limit(1);
@@ -113,7 +116,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
       // No conflict target: a taken tracking number and an existing case for the call
       // both end here, without aborting the transaction; the caller tells them apart.
       // On PostgreSQL a concurrent insert for the same call waits for that one to commit.
-      const [row] = await tx
+      let [row] = await tx
         .insert(cases)
         .values({
           trackingNumber,
@@ -140,6 +143,14 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
         .onConflictDoNothing()
         .returning();
       if (!row) return null;
+      if (policy) {
+        // Working hours need the calendar, which SQL does not have: counted from created_at here.
+        const due = slaDueAt(row, row.createdAt, policy);
+        if (due.getTime() !== row.dueAt?.getTime()) {
+          const [timed] = await tx.update(cases).set({ dueAt: due }).where(eq(cases.id, row.id)).returning();
+          row = timed ?? row;
+        }
+      }
       await tx.insert(caseEvents).values({
         caseId: row.id,
         at: row.createdAt,
@@ -331,7 +342,9 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
             ...(categoryChanged
               ? {
                   category: change.category,
-                  dueAt: sql`${cases.createdAt} + ${slaHoursFor(change.category!, slaHours) * 3600} * interval '1 second'`,
+                  dueAt: policy
+                    ? slaDueAt({ category: change.category!, district: district === undefined ? before.district : district }, before.createdAt, policy)
+                    : sql`${cases.createdAt} + ${slaHoursFor(change.category!, slaHours) * 3600} * interval '1 second'`,
                 }
               : {}),
             ...(change.to === 'duplicate' ? { duplicateOf: change.duplicateOf ?? null } : {}),

@@ -155,7 +155,9 @@ export function createReportRepo(db: Db): ReportRepo {
             select ${key.inner} as key, c.category,
                    count(*) as opened,
                    count(c.resolved_at) as resolved,
-                   count(*) filter (where c.status not in (${finished}) and c.created_at < ${dueBefore}) as overdue,
+                   -- A case's own due time (its SLA on the SLA clock) decides, as on the case
+                   -- screens; only cases older than stored due times fall back to the table.
+                   count(*) filter (where c.status not in (${finished}) and coalesce(c.due_at < ${iso(now)}::timestamptz, c.created_at < ${dueBefore})) as overdue,
                    coalesce(sum(extract(epoch from c.resolved_at - c.created_at)), 0) as resolve_sec
             from cases c
             where c.created_at >= ${iso(range.from)}::timestamptz

@@ -50,6 +50,11 @@ export const AgentBody = Type.Object(
       description: `${CALL_ID_DESCRIPTION}. Null while on no call, or on a call the engine has no record of (queued by the dialplan while the engine was down)`,
     }),
     uniqueId: Type.Union([Type.String(), Type.Null()], { description: `${UNIQUE_ID_DESCRIPTION}. Null while on no call` }),
+    phoneReachable: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], {
+        description: "Whether app_queue can ring the agent's phone (false: not registered, calls pass the agent by); null while the agent is in no queue",
+      }),
+    ),
   },
   { title: 'Agent' },
 );

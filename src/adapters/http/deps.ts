@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { CaseRepo, CallRepo, DistrictRepo, UnitRepo } from '../../domain/cases/ports.js';
 import type { PlaceRouting } from '../../services/place-routing.js';
+import type { OverdueFeed } from '../../services/overdue-board.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import type { AgentDesk, CallCases, SupervisorDesk } from '../../services/agent-ports.js';
 import type { AuthService } from '../../services/auth-service.js';
@@ -92,6 +93,8 @@ export interface LiveStatsFeed {
 export interface HttpDeps {
   /** Live queue statistics; GET /api/queues/stats(/stream) exist only with it. */
   liveStats?: LiveStatsFeed | undefined;
+  /** Overdue cases per district, pushed on the stats stream as `overdue` (absent: not pushed). */
+  overdue?: OverdueFeed | undefined;
   /** The Prometheus exposition; GET /metrics exists only with it (METRICS_ENABLED). */
   metrics?: (() => Promise<string>) | undefined;
   /** METRICS_TOKEN: GET /metrics then needs it as a bearer token. */

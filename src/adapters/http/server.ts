@@ -191,7 +191,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
         await api.register(callRoutes({ callCases: deps.callCases }));
       }
       if (deps.supervisors) await api.register(supervisorRoutes({ supervisors: deps.supervisors }));
-      if (deps.liveStats) await api.register(queueStatsRoutes({ liveStats: deps.liveStats }));
+      if (deps.liveStats) await api.register(queueStatsRoutes({ liveStats: deps.liveStats, overdue: deps.overdue }));
       await api.register(hoursRoutes(deps));
       await api.register(dispatchRoutes(deps));
       await api.register(surveyRoutes(deps));

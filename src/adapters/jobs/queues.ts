@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'bullmq';
 
 export const DISPATCH_QUEUE = 'dispatch';
 export const SLA_QUEUE = 'sla';
+export const ESCALATION_NOTIFY_QUEUE = 'escalation-notify';
 
 /** Key prefix of every queue in Redis (BullMQ's default is `bull`). */
 export const DEFAULT_QUEUE_PREFIX = 'hotline';

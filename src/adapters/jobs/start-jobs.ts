@@ -7,6 +7,7 @@ import type { Holiday } from '../../domain/calendar/holidays.js';
 import type { Repositories } from '../db/repositories.js';
 import { startDispatch, type Dispatch, type DispatchOptions } from './dispatch.js';
 import { queueConnection } from './queues.js';
+import { startEscalationNotify, type EscalationNotify, type EscalationWebhook } from './escalation-notify.js';
 import { startSla, type Sla } from './sla.js';
 
 export interface JobsDeps {
@@ -17,6 +18,8 @@ export interface JobsDeps {
   dispatch: DispatchOptions;
   repos: Pick<Repositories, 'cases' | 'districts' | 'units' | 'dispatches'>;
   holidays: readonly Holiday[];
+  /** ESCALATION_WEBHOOK_URL and _SECRET: escalated cases are POSTed there; null: nobody is notified. */
+  escalationWebhook?: EscalationWebhook | null;
   logger: Logger;
   now: () => Date;
 }
@@ -24,6 +27,8 @@ export interface JobsDeps {
 export interface Jobs {
   dispatch: Dispatch;
   sla: Sla;
+  /** Notices of escalated cases (null without ESCALATION_WEBHOOK_URL). */
+  escalation: EscalationNotify | null;
   /** `force` when Redis is unreachable: a graceful close would wait for it forever. */
   close(force?: boolean): Promise<void>;
 }
@@ -46,6 +51,17 @@ export function startJobs(deps: JobsDeps): Jobs {
     options: deps.dispatch,
     worker: deps.runWorkers,
   });
+  const escalation = deps.escalationWebhook
+    ? startEscalationNotify({
+        connection,
+        prefix: deps.prefix,
+        webhook: deps.escalationWebhook,
+        cases: deps.repos.cases,
+        logger: deps.logger,
+        now: deps.now,
+        worker: deps.runWorkers,
+      })
+    : null;
   const sla = startSla({
     connection,
     prefix: deps.prefix,
@@ -53,12 +69,14 @@ export function startJobs(deps: JobsDeps): Jobs {
     logger: deps.logger,
     now: deps.now,
     worker: deps.runWorkers,
+    onEscalated: escalation ? (escalated) => escalation.enqueue(escalated) : undefined,
   });
   return {
     dispatch,
     sla,
+    escalation,
     async close(force = false) {
-      await Promise.all([dispatch.close(force), sla.close(force)]);
+      await Promise.all([dispatch.close(force), sla.close(force), escalation?.close(force)]);
     },
   };
 }

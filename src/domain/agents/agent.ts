@@ -47,6 +47,11 @@ export interface AgentView {
   callId: string | null;
   /** Asterisk's uniqueid of the caller's channel, while on a call. */
   uniqueId: string | null;
+  /**
+   * Whether app_queue can ring the agent's phone (false: not registered); null while the
+   * agent is in no queue. Set by services/phone-reachability.ts, absent where nobody asked.
+   */
+  phoneReachable?: boolean | null;
 }
 
 /** A caller's past, shown on the screen pop. */

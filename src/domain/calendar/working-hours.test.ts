@@ -42,7 +42,8 @@ describe('addWorkingHours', () => {
 describe('parseSlaClock', () => {
   const categories = ['cleaning_waste', 'staff_complaint'];
   it('reads a default and per-category clocks', () => {
-    expect(parseSlaClock(undefined, categories)).toEqual({ default: 'calendar', perCategory: {} });
+    expect(parseSlaClock(undefined, categories)).toEqual({ default: 'working', perCategory: {} });
+    expect(parseSlaClock('calendar', categories)).toEqual({ default: 'calendar', perCategory: {} });
     expect(parseSlaClock('working, staff_complaint=calendar', categories)).toEqual({ default: 'working', perCategory: { staff_complaint: 'calendar' } });
   });
   it.each(['hourly', 'parks=working', 'cleaning_waste=sometimes', 'cleaning_waste=working=1'])('refuses %s', (spec) => {

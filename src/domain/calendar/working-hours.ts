@@ -15,6 +15,17 @@ const SEARCH_DAYS = 800;
 export const SLA_CLOCKS = ['calendar', 'working'] as const;
 export type SlaClock = (typeof SLA_CLOCKS)[number];
 
+/** SLA_CLOCK parsed: the clock of every category not named, and the named ones'. */
+export interface SlaClockConfig {
+  default: SlaClock;
+  perCategory: Record<string, SlaClock>;
+}
+
+/** The clock a category's SLA runs on (an uncategorised case: the default). */
+export function slaClockFor(category: string | null, config: SlaClockConfig): SlaClock {
+  return (category !== null ? config.perCategory[category] : undefined) ?? config.default;
+}
+
 /** The instant `hours` working hours after `from` (from itself for 0). */
 export function addWorkingHours(from: Date, hours: number, config: OfficeHoursConfig): Date {
   if (!(hours >= 0)) throw hotlineError('HOTLINE_ERR_CONFIG', `working hours: ${hours} is not a duration`);
@@ -43,8 +54,8 @@ export function addWorkingHours(from: Date, hours: number, config: OfficeHoursCo
  * (`working,staff_complaint=calendar`: a bare word is the default). Unknown words fail
  * start-up, as SLA_HOURS does.
  */
-export function parseSlaClock(spec: string | undefined, categories: readonly string[]): { default: SlaClock; perCategory: Record<string, SlaClock> } {
-  const out: { default: SlaClock; perCategory: Record<string, SlaClock> } = { default: 'calendar', perCategory: {} };
+export function parseSlaClock(spec: string | undefined, categories: readonly string[]): SlaClockConfig {
+  const out: SlaClockConfig = { default: 'working', perCategory: {} };
   if (!spec?.trim()) return out;
   const isClock = (v: string): v is SlaClock => (SLA_CLOCKS as readonly string[]).includes(v);
   for (const raw of spec.split(',')) {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isHotlineError } from '../errors.js';
-import { DEFAULT_SLA_HOURS, dueAt, parseSlaHours, UNCATEGORISED_SLA_HOURS } from './sla.js';
+import type { Holiday } from '../calendar/holidays.js';
+import { parseSlaClock } from '../calendar/working-hours.js';
+import { CASE_CATEGORIES } from './case.js';
+import { DEFAULT_SLA_HOURS, dueAt, parseSlaHours, slaDueAt, UNCATEGORISED_SLA_HOURS } from './sla.js';
 
 const T0 = new Date('2025-01-04T10:00:00.000Z');
 
@@ -45,4 +48,36 @@ describe('parseSlaHours', () => {
       expect(isHotlineError(caught) && caught.code).toBe('HOTLINE_ERR_CONFIG');
     },
   );
+});
+
+describe('slaDueAt: the SLA clock', () => {
+  const tehran = (iso: string) => new Date(`${iso}+03:30`);
+  // 1406/03/01, Saturday 2027-05-22: a city-wide holiday; Sunday a closure of district 7 only.
+  const holidays: Holiday[] = [
+    { jy: 1406, jm: 3, jd: 1, name: 'تعطیل رسمی', kind: 'lunar' },
+    { jy: 1406, jm: 3, jd: 2, name: 'آلودگی هوا', kind: 'closure', district: 7 },
+  ];
+  const policy = (clock: string) => ({ hours: DEFAULT_SLA_HOURS, clock: parseSlaClock(clock, CASE_CATEGORIES), holidays: () => holidays });
+  // Wednesday 10:00: the 24 hours of cleaning_waste run over Thursday's half day, Friday and the holiday.
+  const from = tehran('2027-05-19T10:00:00');
+
+  it('24 working hours over a Friday and a holiday end days after 24 calendar hours', () => {
+    const working = slaDueAt({ category: 'cleaning_waste', district: 3 }, from, policy('working'));
+    const calendar = slaDueAt({ category: 'cleaning_waste', district: 3 }, from, policy('calendar'));
+    expect(calendar.toISOString()).toBe(tehran('2027-05-20T10:00:00').toISOString());
+    // Wed 4.5 h + Thu 5 h + (Fri, holiday Sat) + Sun 7 h + Mon 7 h + Tue 0.5 h.
+    expect(working.toISOString()).toBe(tehran('2027-05-25T08:00:00').toISOString());
+    expect(working.getTime()).toBeGreaterThan(calendar.getTime());
+  });
+
+  it("skips the district's own closure only for that district", () => {
+    expect(slaDueAt({ category: 'cleaning_waste', district: 7 }, from, policy('working')).toISOString()).toBe(tehran('2027-05-26T08:00:00').toISOString());
+    expect(slaDueAt({ category: 'cleaning_waste', district: null }, from, policy('working')).toISOString()).toBe(tehran('2027-05-25T08:00:00').toISOString());
+  });
+
+  it('runs a category on its own clock after a default', () => {
+    const mixed = policy('working,staff_complaint=calendar');
+    expect(slaDueAt({ category: 'staff_complaint', district: 3 }, from, mixed).getTime() - from.getTime()).toBe(168 * 3_600_000);
+    expect(slaDueAt({ category: 'cleaning_waste', district: 3 }, from, mixed).toISOString()).toBe(tehran('2027-05-25T08:00:00').toISOString());
+  });
 });

@@ -2,8 +2,11 @@
  * Service-level agreement: how long a district has to resolve a case, per category.
  * Pure: the due time is computed once at creation and stored on the case.
  */
+import type { Holiday } from '../calendar/holidays.js';
+import { addWorkingHours, slaClockFor, type SlaClockConfig } from '../calendar/working-hours.js';
 import { hotlineError } from '../errors.js';
 import { CASE_CATEGORIES, type CaseCategory } from './case.js';
+import { DEFAULT_DISTRICT_HOURS } from './district.js';
 
 export type SlaHours = Readonly<Record<CaseCategory, number>>;
 
@@ -28,6 +31,30 @@ export function slaHoursFor(category: CaseCategory | null, hours: SlaHours = DEF
 
 export function dueAt(category: CaseCategory | null, from: Date, hours: SlaHours = DEFAULT_SLA_HOURS): Date {
   return new Date(from.getTime() + slaHoursFor(category, hours) * HOUR_MS);
+}
+
+/** How due times are set: hours per category, the clock they run on, the holidays. */
+export interface SlaPolicy {
+  hours: SlaHours;
+  clock: SlaClockConfig;
+  /** The live calendar (read at every call: a holiday added today counts at once). */
+  holidays: () => readonly Holiday[];
+}
+
+/**
+ * When a case's SLA runs out. On the working clock the hours are a district office's
+ * (DEFAULT_DISTRICT_HOURS): nights, Fridays, holidays and the district's own closures do
+ * not count, since nobody in the district can work the case then. On the calendar clock
+ * every hour counts.
+ */
+export function slaDueAt(c: { category: CaseCategory | null; district: number | null }, from: Date, policy: SlaPolicy): Date {
+  const hours = slaHoursFor(c.category, policy.hours);
+  if (slaClockFor(c.category, policy.clock) === 'calendar') return dueAt(c.category, from, policy.hours);
+  return addWorkingHours(from, hours, {
+    weekly: DEFAULT_DISTRICT_HOURS,
+    holidays: policy.holidays(),
+    ...(c.district !== null ? { district: c.district } : {}),
+  });
 }
 
 /**

@@ -43,20 +43,20 @@ export function statusReply(c: { trackingNumber: string; status: CaseStatus; upd
 
 export function createdReply(trackingNumber: string): string {
   return (
-    `درخواست شما با شماره پیگیری ${toPersianDigits(trackingNumber)} ثبت شد.` +
-    ` برای پیگیری، همین شماره را پیامک کنید یا با ۱۳۷ تماس بگیرید.\n${SIGNATURE}`
+    `درخواست شما با کد رهگیری ${toPersianDigits(trackingNumber)} ثبت شد.` +
+    ` برای پیگیری، همین کد را پیامک کنید یا با ۱۳۷ تماس بگیرید.\n${SIGNATURE}`
   );
 }
 
 export function notFoundReply(trackingNumber: string): string {
-  return `درخواستی با شماره پیگیری ${toPersianDigits(trackingNumber)} پیدا نشد.\n${SIGNATURE}`;
+  return `درخواستی با کد رهگیری ${toPersianDigits(trackingNumber)} پیدا نشد.\n${SIGNATURE}`;
 }
 
 export function badTrackingNumberReply(digits: string): string {
   return (
-    `${toPersianDigits(digits)} شماره پیگیری درستی نیست؛ شماره پیگیری ۸ رقم است.` +
+    `${toPersianDigits(digits)} کد رهگیری درستی نیست؛ کد رهگیری ۸ رقم است.` +
     ` برای ثبت درخواست، مشکل و نشانی را در چند کلمه بنویسید.\n${SIGNATURE}`
   );
 }
 
-export const EMPTY_REPLY = `پیام شما خالی بود. مشکل و نشانی را بنویسید یا شماره پیگیری ۸ رقمی را بفرستید.\n${SIGNATURE}`;
+export const EMPTY_REPLY = `پیام شما خالی بود. مشکل و نشانی را بنویسید یا کد رهگیری ۸ رقمی را بفرستید.\n${SIGNATURE}`;

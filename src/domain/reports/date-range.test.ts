@@ -49,3 +49,17 @@ describe('reportRange', () => {
     expect(parseJalaliDate('1405-07-31')).toBeNull();
   });
 });
+
+describe('a Gregorian year typed as Jalali', () => {
+  it.each([
+    ['2026-03-21', '1405-01-10', 'from'],
+    ['1405-01-01', '2026-03-21', 'to'],
+    ['1299-12-29', '1300-01-05', 'from'],
+  ] as const)('%s..%s is refused on %s', (from, to, field) => {
+    expect(() => reportRange(from, to)).toThrow(expect.objectContaining({ field, message: expect.stringMatching(/not a Jalali year/) }));
+  });
+  it('takes the years 1300 to 1499', () => {
+    expect(reportRange('1300-01-01', '1300-01-01').days).toBe(1);
+    expect(reportRange('1499-12-01', '1499-12-02').days).toBe(2);
+  });
+});

@@ -60,7 +60,20 @@ export function daysOf(range: Pick<ReportRange, 'fromDate' | 'days'>): string[] 
   return Array.from({ length: range.days }, (_, i) => formatJalaliDate(nextJalaliDay(first, i)));
 }
 
+/** Jalali years a report may name: a four-digit year outside is most likely Gregorian (2026). */
+export const JALALI_YEAR_MIN = 1300;
+export const JALALI_YEAR_MAX = 1499;
+
+function checkYear(text: string, field: 'from' | 'to'): void {
+  const year = Number(text.slice(0, 4));
+  if (JALALI_DATE.test(text) && (year < JALALI_YEAR_MIN || year > JALALI_YEAR_MAX)) {
+    throw new ReportRangeError(`${field}: ${year} is not a Jalali year (${JALALI_YEAR_MIN}-${JALALI_YEAR_MAX}); a Gregorian date?`, field);
+  }
+}
+
 export function reportRange(fromText: string, toText: string): ReportRange {
+  checkYear(fromText, 'from');
+  checkYear(toText, 'to');
   const first = parseJalaliDate(fromText);
   if (!first) throw new ReportRangeError(`from is not a Jalali date (YYYY-MM-DD): ${fromText}`, 'from');
   const last = parseJalaliDate(toText);

@@ -93,7 +93,7 @@ export type CallReport = Report<CallFigures> & { kind: 'calls'; thresholds: { an
 export type CaseReport = Report<CaseFigures> & { kind: 'cases' };
 
 const QUEUE_LABELS: Record<QueueName, string> = {
-  general: 'عمومی (اپراتور)',
+  general: 'عمومی (کارشناس)',
   complaints: 'شکایات',
   ...(Object.fromEntries(CATEGORIES.map((c) => [c.id, c.fa])) as Record<(typeof CATEGORY_IDS)[number], string>),
 };
@@ -287,8 +287,8 @@ export function callTable(report: CallReport): Table {
     'تماس‌های ورودی به صف',
     'پاسخ داده شده',
     `پاسخ در ${answerWithinSec} ثانیه`,
-    'رها شده',
-    `رها شده پس از ${abandonAfterSec} ثانیه`,
+    'رهاشده',
+    `رهاشده پس از ${abandonAfterSec} ثانیه`,
     'سطح خدمت (٪)',
     'میانگین زمان انتظار تا پاسخ (ثانیه)',
     'نرخ رهاشدگی (٪)',

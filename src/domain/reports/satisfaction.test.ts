@@ -86,7 +86,7 @@ describe('satisfactionReport', () => {
 
   it('by queue: every queue, and cases without a call in a "no queue" row', () => {
     const report = satisfactionReport([agg('general', { ended: 1 }), agg(null, { ended: 2 })], 'queue', RANGE);
-    expect(report.rows.find((r) => r.key === 'general')!.label).toBe('عمومی (اپراتور)');
+    expect(report.rows.find((r) => r.key === 'general')!.label).toBe('عمومی (کارشناس)');
     expect(report.rows.find((r) => r.key === 'complaints')!.figures.ended).toBe(0);
     expect(report.rows.at(-1)).toMatchObject({ key: null, label: NO_QUEUE_LABEL, figures: { ended: 2 } });
   });

@@ -123,7 +123,7 @@ export function satisfactionFigures(given: Omit<SatisfactionAggregate, 'key' | '
 }
 
 export const NO_QUEUE_LABEL = 'بدون صف (وب، پیامک، …)';
-export const NO_AGENT_LABEL = 'بدون اپراتور';
+export const NO_AGENT_LABEL = 'بدون کارشناس';
 
 function labelOf(by: SatisfactionGrouping, key: string | null, given: string | null | undefined): string {
   if (key === null) return by === 'queue' ? NO_QUEUE_LABEL : by === 'agent' ? NO_AGENT_LABEL : UNKNOWN_LABEL;
@@ -177,7 +177,7 @@ const GROUP_HEADERS: Record<SatisfactionGrouping, string> = {
   district: 'منطقه',
   category: 'موضوع',
   queue: 'صف',
-  agent: 'اپراتور',
+  agent: 'کارشناس',
 };
 
 const round = (n: number | null, digits: number): number | null => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);

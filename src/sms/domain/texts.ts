@@ -14,7 +14,7 @@ export interface ReplyCodes {
 const fa = toPersianDigits;
 
 export function createdText(trackingNumber: string): string {
-  return `۱۳۷: درخواست شما با کد پیگیری ${fa(trackingNumber)} ثبت شد. پیگیری: پیامک همین کد`;
+  return `۱۳۷: درخواست شما با کد رهگیری ${fa(trackingNumber)} ثبت شد. پیگیری: پیامک همین کد`;
 }
 
 export function dispatchedText(trackingNumber: string, district: number): string {

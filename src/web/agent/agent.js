@@ -21,7 +21,8 @@ import {
   queueLabel,
   secondsSince,
   secondsUntil,
-  stateLabel,
+  deskStateLabel,
+  PHONE_UNREACHABLE_NOTICE,
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
@@ -73,8 +74,11 @@ function showAgent(agent) {
   session.agent = agent;
   $('agent-name').textContent = agent.displayName;
   const state = $('agent-state');
-  state.textContent = stateLabel(agent.state);
-  state.dataset.state = agent.state;
+  state.textContent = deskStateLabel(agent);
+  const unreachable = agent.phoneReachable === false && agent.state !== 'logged_out';
+  state.dataset.state = unreachable ? 'unreachable' : agent.state;
+  $('phone-warning').hidden = !unreachable;
+  $('phone-warning').textContent = unreachable ? PHONE_UNREACHABLE_NOTICE : '';
   $('agent-reason').textContent = agent.state === 'paused' && agent.pauseReason ? `(${pauseReasonLabel(agent.pauseReason)})` : '';
   const s = agent.state;
   $('queue-login').disabled = s !== 'logged_out';

@@ -14,6 +14,8 @@ export const CALL_OUTCOME_LABELS: Record<string, string>;
 export const CATEGORY_OPTIONS: { id: string; fa: string }[];
 export const DISTRICT_COUNT: number;
 export function stateLabel(state: string | null | undefined): string;
+export function deskStateLabel(agent: { state: string; phoneReachable?: boolean | null }): string;
+export const PHONE_UNREACHABLE_NOTICE: string;
 export function pauseReasonLabel(reason: string | null | undefined): string;
 export function caseStatusLabel(status: string | null | undefined): string;
 export function callOutcomeLabel(outcome: string | null | undefined): string;

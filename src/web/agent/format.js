@@ -135,6 +135,16 @@ function labelOf(labels, key) {
 }
 
 export const stateLabel = (state) => labelOf(STATE_LABELS, state);
+
+/** What the desk says an agent is: never «آماده» while the phone cannot ring (not registered). */
+export function deskStateLabel(agent) {
+  if (agent.phoneReachable === false && agent.state !== 'logged_out') return 'در دسترس نیست (تلفن وصل نیست)';
+  return stateLabel(agent.state);
+}
+
+/** Said under the state while the phone is not registered: why no call comes, and what to do. */
+export const PHONE_UNREACHABLE_NOTICE =
+  'تلفن شما در سامانه ثبت نشده است و تماسی به شما نمی‌رسد. تلفن یا نرم‌افزار تلفن را روشن و به شبکه وصل کنید؛ اگر درست نشد به سرپرست خبر دهید.';
 export const pauseReasonLabel = (reason) => labelOf(PAUSE_REASON_LABELS, reason);
 export const caseStatusLabel = (status) => labelOf(CASE_STATUS_LABELS, status);
 export const callOutcomeLabel = (outcome) => labelOf(CALL_OUTCOME_LABELS, outcome);

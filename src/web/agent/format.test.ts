@@ -72,6 +72,15 @@ describe('labels', () => {
     expect(f.stateLabel('logged_out')).toBe('خارج از سامانه');
   });
 
+  it('never says «آماده» while the phone cannot ring', () => {
+    expect(f.deskStateLabel({ state: 'available', phoneReachable: false })).toBe('در دسترس نیست (تلفن وصل نیست)');
+    expect(f.deskStateLabel({ state: 'paused', phoneReachable: false })).toBe('در دسترس نیست (تلفن وصل نیست)');
+    expect(f.deskStateLabel({ state: 'available', phoneReachable: true })).toBe('آماده');
+    expect(f.deskStateLabel({ state: 'available', phoneReachable: null })).toBe('آماده');
+    expect(f.deskStateLabel({ state: 'available' })).toBe('آماده');
+    expect(f.deskStateLabel({ state: 'logged_out', phoneReachable: false })).toBe('خارج از سامانه');
+  });
+
   it('labels every pause reason and offers exactly the reasons a person may choose', () => {
     expect(Object.keys(f.PAUSE_REASON_LABELS).sort()).toEqual([...PAUSE_REASONS].sort());
     expect(f.USER_PAUSE_REASONS).toEqual([...USER_PAUSE_REASONS]);

@@ -22,10 +22,13 @@ import { CHANNEL_LABELS, VIEWS, caseActions, channelLabel, listQuery, mayAct, ti
 
 const storedToken = tokenStore('hotline137.cases.token');
 
+/** A link may open a saved view (the wallboard's overdue count links to `?view=overdue`). */
+const askedView = new URLSearchParams(window.location.search).get('view');
+
 const session = {
   token: storedToken.load(),
   role: null,
-  view: 'triage',
+  view: askedView && Object.hasOwn(VIEWS, askedView) ? askedView : 'triage',
   cases: [],
   selected: new Set(),
   /** The case open in the case panel, as last read. */

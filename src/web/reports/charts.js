@@ -2,6 +2,12 @@
 // strict CSP holds). Colours come from classes in reports.css.
 
 import { toPersianDigits } from '../agent/format.js';
+import { axisTicks } from './report-view.js';
+
+/** Drawn at the container's own width, one SVG unit a CSS pixel: text keeps its size on a phone. */
+function widthOf(container) {
+  return Math.max(300, Math.round(container.clientWidth || 640));
+}
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -13,20 +19,14 @@ function el(name, attrs = {}, text) {
 }
 
 
-function niceMax(value) {
-  if (value <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(value));
-  for (const m of [1, 2, 2.5, 5, 10]) if (value <= m * p) return m * p;
-  return 10 * p;
-}
-
 function frame(width, height) {
   return el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img' });
 }
 
 function empty(container, message) {
-  const svg = frame(400, 60);
-  svg.append(el('text', { x: 200, y: 35, 'text-anchor': 'middle', class: 'empty' }, message));
+  const width = widthOf(container);
+  const svg = frame(width, 60);
+  svg.append(el('text', { x: width / 2, y: 35, 'text-anchor': 'middle', class: 'empty' }, message));
   container.replaceChildren(svg);
 }
 
@@ -35,19 +35,24 @@ function empty(container, message) {
  * Labels run right to left, as the page reads.
  */
 export function columnChart(container, { labels, series, title }) {
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   if (series.every((s) => s.values.every((v) => !v))) return empty(container, 'داده‌ای در این بازه نیست');
-  const width = 640, height = 260, left = 44, right = 8, top = 24, bottom = 40;
+  const ticks = axisTicks(Math.max(0, ...series.flatMap((s) => s.values)));
+  const max = ticks.at(-1);
+  const width = widthOf(container), height = 250, left = 40, right = 6, top = 10, bottom = 34;
   const plotW = width - left - right, plotH = height - top - bottom;
   const slot = plotW / labels.length;
   const barW = Math.max(1, (slot * 0.8) / series.length);
   const svg = frame(width, height);
   svg.append(el('title', {}, title));
-  for (let i = 0; i <= 4; i++) {
-    const y = top + plotH - (plotH * i) / 4;
+  // A label for every tick: whole numbers only, none skipped.
+  for (const t of ticks) {
+    const y = top + plotH - (plotH * t) / max;
     svg.append(el('line', { x1: left, x2: width - right, y1: y, y2: y, class: 'axis' }));
-    svg.append(el('text', { x: left - 4, y: y + 3, 'text-anchor': 'end' }, toPersianDigits(Math.round((max * i) / 4))));
+    svg.append(el('text', { x: left - 4, y: y + 4, 'text-anchor': 'end' }, toPersianDigits(t)));
   }
+  // Every label under its bar; where the slots are narrower than two digits (24 hours on
+  // a phone) the labels stand upright instead of overlapping or being thinned out.
+  const upright = slot < 22;
   labels.forEach((label, i) => {
     // Right to left: the first label sits at the right edge.
     const slotX = left + plotW - (i + 1) * slot;
@@ -59,24 +64,38 @@ export function columnChart(container, { labels, series, title }) {
       bar.append(el('title', {}, `${label} — ${s.name}: ${toPersianDigits(v)}`));
       svg.append(bar);
     });
-    if (labels.length <= 24 || i % Math.ceil(labels.length / 24) === 0) {
-      svg.append(el('text', { x: slotX + slot / 2, y: height - bottom + 14, 'text-anchor': 'middle' }, label));
-    }
+    const lx = slotX + slot / 2;
+    const ly = height - bottom + (upright ? 6 : 16);
+    svg.append(
+      upright
+        ? el('text', { x: lx, y: ly, 'text-anchor': 'end', 'dominant-baseline': 'middle', transform: `rotate(-90 ${lx} ${ly})` }, label)
+        : el('text', { x: lx, y: ly, 'text-anchor': 'middle' }, label),
+    );
   });
-  const legend = el('g', { class: 'legend' });
-  series.forEach((s, j) => {
-    const x = width - right - 10 - j * 110;
-    legend.append(el('rect', { x: x - 10, y: 6, width: 10, height: 10, class: `bar ${s.className ?? ''}` }));
-    legend.append(el('text', { x: x - 14, y: 15, 'text-anchor': 'end' }, s.name));
-  });
-  svg.append(legend);
-  container.replaceChildren(svg);
+  container.replaceChildren(svg, legendOf(series));
+}
+
+/** The legend as HTML under the chart: it wraps on a narrow screen instead of being cut off. */
+function legendOf(series) {
+  const list = document.createElement('ul');
+  list.className = 'legend';
+  for (const s of series) {
+    const item = document.createElement('li');
+    const swatch = document.createElement('span');
+    swatch.className = `swatch ${s.className ?? ''}`;
+    swatch.setAttribute('aria-hidden', 'true');
+    item.append(swatch, s.name);
+    list.append(item);
+  }
+  return list;
 }
 
 /** Horizontal bars of a ratio (0..1) against a target line; below target is drawn red. */
 export function ratioBars(container, { labels, values, target, title }) {
   if (values.every((v) => v === null)) return empty(container, 'تماسی در صف‌ها نبوده است');
-  const rowH = 24, width = 640, labelW = 190, right = 40, top = 10;
+  const width = widthOf(container);
+  // The queue names take at most 46% of a narrow chart.
+  const rowH = 26, labelW = Math.min(190, Math.round(width * 0.46)), right = 40, top = 10;
   const height = top + labels.length * rowH + 20;
   const plotW = width - labelW - right;
   const svg = frame(width, height);
@@ -99,6 +118,7 @@ export function ratioBars(container, { labels, values, target, title }) {
   });
   const tx = x0 - plotW * target;
   svg.append(el('line', { x1: tx, x2: tx, y1: top, y2: height - 16, class: 'target' }));
-  svg.append(el('text', { x: tx, y: height - 4, 'text-anchor': 'middle' }, `هدف ${toPersianDigits(Math.round(target * 100))}٪`));
+  // Centred, so right to left costs no position: the sign stays after the number.
+  svg.append(el('text', { x: tx, y: height - 4, 'text-anchor': 'middle', direction: 'rtl' }, `هدف ${toPersianDigits(Math.round(target * 100))}٪`));
   container.replaceChildren(svg);
 }

@@ -4,8 +4,9 @@ import { errorMessage, toLatinDigits, toPersianDigits } from '../agent/format.js
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { columnChart, ratioBars } from './charts.js';
+import { checkPeriod, reportErrorText } from './report-view.js';
 
-const SUPERVISORS_ONLY = 'این صفحه فقط برای ناظران و مدیران است.';
+const SUPERVISORS_ONLY = reportErrorText({ status: 403 });
 const SERVICE_LEVEL_TARGET = 0.8;
 // With hyphens the bidi algorithm shows a Jalali date backwards in a right-to-left
 // sentence (۰۱-۰۱-۱۴۰۵); slashes keep it in reading order, as in the tables.
@@ -32,6 +33,7 @@ function jalaliToday() {
   return { year: parts.year.replace(/\D/g, ''), month: parts.month, day: parts.day };
 }
 
+/** A failed request; its message is always Persian (the API's own message is English). */
 class HttpError extends Error {
   constructor(status, message) {
     super(message);
@@ -40,7 +42,12 @@ class HttpError extends Error {
 }
 
 async function api(path, accept = 'application/json', method = 'GET') {
-  const res = await fetch(path, { method, headers: { authorization: `Bearer ${signIn.session.token}`, accept } });
+  let res;
+  try {
+    res = await fetch(path, { method, headers: { authorization: `Bearer ${signIn.session.token}`, accept } });
+  } catch {
+    throw new HttpError(0, reportErrorText({ status: 0 }));
+  }
   if (res.status === 401) {
     const message = 'نشست شما پایان یافته است؛ دوباره وارد شوید.';
     signIn.backToForm(message);
@@ -48,8 +55,8 @@ async function api(path, accept = 'application/json', method = 'GET') {
   }
   if (!res.ok) {
     const body = await res.json().catch(() => null);
-    const message = res.status === 403 ? SUPERVISORS_ONLY : (body?.error?.message ?? `خطای ${res.status}`);
-    throw new HttpError(res.status, message);
+    const error = body?.error;
+    throw new HttpError(res.status, reportErrorText({ status: res.status, code: error?.code, field: error?.details?.field }));
   }
   return res;
 }
@@ -70,6 +77,9 @@ async function report(kind, by) {
 }
 
 async function downloadCsv(kind, by) {
+  const form = $('range-form');
+  const wrong = checkPeriod(form.from.value, form.to.value);
+  if (wrong) throw new HttpError(400, wrong);
   const res = await api(reportUrl(kind, by, 'csv'), 'text/csv');
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}-${by}.csv`;
   const url = URL.createObjectURL(await res.blob());
@@ -91,7 +101,7 @@ const COLUMNS = {
   calls: [
     ['تماس ورودی به صف', (r) => count(r.offered)],
     ['پاسخ داده شده', (r) => count(r.answered)],
-    ['رها شده', (r) => count(r.abandoned)],
+    ['رهاشده', (r) => count(r.abandoned)],
     ['سطح خدمت', (r) => percent(r.serviceLevel), (r) => r.serviceLevel !== null && r.serviceLevel < SERVICE_LEVEL_TARGET],
     ['میانگین انتظار تا پاسخ (ثانیه)', (r) => seconds(r.asaSec)],
     ['نرخ رهاشدگی', (r) => percent(r.abandonmentRate)],
@@ -105,7 +115,7 @@ const COLUMNS = {
   ],
 };
 
-const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'اپراتور' };
+const GROUP_NAMES = { day: 'روز', hour: 'ساعت', queue: 'صف', district: 'منطقه', category: 'موضوع', agent: 'کارشناس' };
 
 const CSAT_TARGET = 0.8;
 const rating = (v) => (v === null ? '—' : toPersianDigits(v.toFixed(2)));
@@ -208,7 +218,7 @@ async function refreshFlagged() {
   $('flagged-error').textContent = '';
   const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
   const head = document.createElement('tr');
-  head.append(...['شماره پیگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
+  head.append(...['کد رهگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
   const rows = list.map((s) => {
     const tr = document.createElement('tr');
     const button = cell('button', 'بررسی شد');
@@ -248,9 +258,22 @@ async function refreshFlagged() {
   $('flagged-table').replaceChildren(thead, tbody);
 }
 
+/** Charts and table of an earlier period are taken away: under an error they would pass for this one's. */
+function clearReport() {
+  for (const id of ['chart-hourly', 'chart-service-level', 'chart-districts', 'report-table']) $(id).replaceChildren();
+  $('table-title').textContent = 'جدول';
+}
+
 async function refresh() {
   $('report-error').textContent = '';
   const form = $('range-form');
+  const wrong = checkPeriod(form.from.value, form.to.value);
+  if (wrong) {
+    clearReport();
+    $('csat-table').replaceChildren();
+    $('report-error').textContent = wrong;
+    return;
+  }
   try {
     const [hourly, queues, districts, table] = await Promise.all([
       report('calls', 'hour'),
@@ -283,6 +306,7 @@ async function refresh() {
     });
     renderTable(table);
   } catch (err) {
+    clearReport();
     $('report-error').textContent = err.message;
   }
   // Category names for the flagged list come from the category report.
@@ -290,7 +314,10 @@ async function refresh() {
     .then((d) => d.rows.forEach((r) => r.key && (CATEGORY_NAMES[r.key] = r.label)))
     .catch(() => undefined);
   await Promise.all([
-    refreshSatisfaction().catch((err) => ($('report-error').textContent = err.message)),
+    refreshSatisfaction().catch((err) => {
+      $('csat-table').replaceChildren();
+      $('report-error').textContent = err.message;
+    }),
     refreshFlagged().catch((err) => ($('flagged-error').textContent = err.message)),
   ]);
 }

@@ -11,7 +11,8 @@ interface SnapshotJson {
 }
 /** A row keeps every field of the snapshot's entry and adds its own. */
 type Row<T> = T & Record<string, unknown>;
-export function tiles(snapshot: SnapshotJson, nowMs: number): { queue: string; title: string; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
+export const NO_MEMBERS_WARNING: string;
+export function tiles(snapshot: SnapshotJson, nowMs: number): { queue: string; title: string; warning: string | null; figures: { key: string; label: string; value: string; colour: string; since?: string | null }[] }[];
 export function waitingRows(snapshot: SnapshotJson, nowMs: number): Row<{ waitSec: number }>[];
 export function agentRows(
   snapshot: SnapshotJson,
@@ -20,3 +21,8 @@ export function agentRows(
 ): Row<{ id: string | null; displayName: string; inStateSec: number }>[];
 export function canListen(row: { id: string | null; state: string }): boolean;
 export function listenNotice(displayName: string): string;
+export function overdueRows(summary: { total: number; byDistrict: { district: number | null; count: number }[] } | null | undefined): {
+  district: number | null;
+  label: string;
+  count: string;
+}[];

@@ -35,13 +35,19 @@ export function seconds(value) {
   return formatDuration(Math.round(value));
 }
 
-/** Queues worth a tile: those with anything to show today, always the general line. */
+/** The words on a tile whose queue nobody answers: its callers only wait. */
+export const NO_MEMBERS_WARNING = 'کارشناسی در این صف نیست';
+
+/**
+ * A tile for every queue: one without members is the one a supervisor must see most
+ * (its callers wait for nobody), so it gets a tile too, with a warning.
+ */
 export function tiles(snapshot, nowMs) {
   return Object.entries(snapshot.queues)
-    .filter(([name, q]) => name === 'general' || q.today.offered > 0 || q.callsWaiting > 0 || q.agents.length > 0 || q.callbacksPending > 0)
     .map(([name, q]) => ({
       queue: name,
       title: queueLabel(name),
+      warning: q.agents.length === 0 ? NO_MEMBERS_WARNING : null,
       figures: [
         { key: 'waiting', label: 'در انتظار', value: toPersianDigits(q.callsWaiting), colour: 'none' },
         {
@@ -54,7 +60,7 @@ export function tiles(snapshot, nowMs) {
         },
         { key: 'serviceLevel', label: 'سطح خدمت', value: percent(q.today.serviceLevel), colour: q.colours.serviceLevel },
         { key: 'asa', label: 'میانگین زمان پاسخ', value: seconds(q.today.asaSec), colour: q.colours.asaSec },
-        { key: 'abandonment', label: 'نرخ رهاشده', value: percent(q.today.abandonmentRate), colour: q.colours.abandonmentRate },
+        { key: 'abandonment', label: 'نرخ رهاشدگی', value: percent(q.today.abandonmentRate), colour: q.colours.abandonmentRate },
         { key: 'aht', label: 'میانگین زمان رسیدگی', value: seconds(q.today.ahtSec), colour: q.colours.ahtSec },
         { key: 'offered', label: 'ورودی', value: toPersianDigits(q.today.offered), colour: 'none' },
         { key: 'answered', label: 'پاسخ‌داده', value: toPersianDigits(q.today.answered), colour: 'none' },
@@ -93,4 +99,16 @@ export function canListen(row) {
 /** What the supervisor is told once the engine rings their phone. */
 export function listenNotice(displayName) {
   return `تلفن شما زنگ می‌خورد؛ با پاسخ دادن، مکالمهٔ ${displayName} را می‌شنوید (فقط شنیدن: صدای شما پخش نمی‌شود).`;
+}
+
+/**
+ * The overdue counts (the stream's `overdue` event) as the board lists them: one row per
+ * district with overdue cases, «بدون منطقه» for those not routed yet.
+ */
+export function overdueRows(summary) {
+  return (summary?.byDistrict ?? []).map((r) => ({
+    district: r.district,
+    label: r.district === null ? 'بدون منطقه' : `منطقه ${toPersianDigits(r.district)}`,
+    count: toPersianDigits(r.count),
+  }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentRows, ageSec, canListen, listenNotice, percent, tiles, waitingRows } from './board.js';
+import { agentRows, ageSec, canListen, listenNotice, NO_MEMBERS_WARNING, overdueRows, percent, tiles, waitingRows } from './board.js';
 
 const NOW = Date.parse('2026-11-27T07:00:30Z');
 
@@ -43,9 +43,12 @@ describe('wallboard view', () => {
     expect(waitingRows(snapshot, NOW)[0]?.waitSec).toBe(30);
   });
 
-  it('shows a tile for the general line and for queues with something to show, coloured by target', () => {
+  it('shows a tile for every queue, coloured by target, and warns of a queue nobody answers', () => {
     const shown = tiles(snapshot, NOW);
-    expect(shown.map((t) => t.queue)).toEqual(['general', 'parks_trees']);
+    expect(shown.map((t) => t.queue)).toEqual(['general', 'complaints', 'parks_trees']);
+    expect(shown.map((t) => t.warning)).toEqual([NO_MEMBERS_WARNING, NO_MEMBERS_WARNING, NO_MEMBERS_WARNING]);
+    const staffed = tiles({ ...snapshot, queues: { general: queue({ agents: [agent] }), complaints: queue() } }, NOW);
+    expect(staffed.map((t) => t.warning)).toEqual([null, 'کارشناسی در این صف نیست']);
     const figure = (key: string) => shown[0]!.figures.find((f) => f.key === key)!;
     expect(figure('serviceLevel')).toMatchObject({ value: '۶۰٪', colour: 'red' });
     expect(figure('abandonment').colour).toBe('red');
@@ -69,5 +72,23 @@ describe('listening', () => {
 
   it('tells the supervisor whose call their phone will carry', () => {
     expect(listenNotice('کارشناس سارا')).toContain('مکالمهٔ کارشناس سارا');
+  });
+});
+
+describe('overdue rows', () => {
+  it('names each district in Persian digits and the unrouted cases last as they come', () => {
+    expect(
+      overdueRows({
+        total: 5,
+        byDistrict: [
+          { district: 7, count: 3 },
+          { district: null, count: 2 },
+        ],
+      }),
+    ).toEqual([
+      { district: 7, label: 'منطقه ۷', count: '۳' },
+      { district: null, label: 'بدون منطقه', count: '۲' },
+    ]);
+    expect(overdueRows(null)).toEqual([]);
   });
 });

@@ -3,9 +3,9 @@
  * stats stream (fetch, so the bearer token goes in a header), act on agents and on
  * the office-hours override. Plain DOM like the agent desktop: no build step.
  */
-import { errorMessage, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
+import { errorMessage, formatDateTime, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
-import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, tiles, waitingRows } from './board.js';
+import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, overdueRows, tiles, waitingRows } from './board.js';
 import { $, ApiError } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 
@@ -51,8 +51,16 @@ async function loadAgents() {
 }
 
 async function loadHours() {
-  const status = await api('GET', '/api/hours');
+  const [status, calendar] = await Promise.all([api('GET', '/api/hours'), api('GET', '/api/hours/calendar')]);
   showHours(status);
+  showOverrideBy(calendar.override.setBy);
+}
+
+/** Who last set the override and when: a closed line must say whose decision it was. */
+function showOverrideBy(setBy) {
+  $('hours-by').textContent = setBy
+    ? `آخرین تغییر دستی: ${setBy.name === 'admin' ? 'مدیر سامانه' : setBy.name}، ${formatDateTime(setBy.at)}`
+    : 'حالت دستی تاکنون تغییر نکرده است.';
 }
 
 function showHours(status) {
@@ -76,6 +84,7 @@ async function applyHours(button) {
   $('board-error').textContent = '';
   try {
     showHours(await api('PUT', '/api/hours/override', { mode }));
+    showOverrideBy((await api('GET', '/api/hours/calendar')).override.setBy);
   } catch (err) {
     $('board-error').textContent = errorMessage(err.code);
   } finally {
@@ -157,6 +166,7 @@ async function readStream(abort) {
   const decoder = new TextDecoder();
   const parser = createSseParser((message) => {
     if (message.event === 'stats') render(JSON.parse(message.data));
+    else if (message.event === 'overdue') showOverdue(JSON.parse(message.data));
   });
   let silence;
   const watch = () => {
@@ -196,6 +206,25 @@ function render(snapshot) {
   tick();
 }
 
+function showOverdue(summary) {
+  const rows = overdueRows(summary);
+  $('overdue-total').textContent = `(${toPersianDigits(summary.total)})`;
+  $('overdue-empty').hidden = rows.length > 0;
+  $('overdue-districts').replaceChildren(
+    ...rows.map((r) => {
+      const li = document.createElement('li');
+      li.dataset.district = String(r.district);
+      const name = document.createElement('span');
+      name.textContent = r.label;
+      const count = document.createElement('span');
+      count.className = 'number';
+      count.textContent = r.count;
+      li.append(name, count);
+      return li;
+    }),
+  );
+}
+
 /**
  * Between pushes only the ageing times change: updated in place, so a button is never
  * replaced under the supervisor's pointer.
@@ -233,7 +262,15 @@ function draw() {
         div.append(dt, dd);
         dl.append(div);
       }
-      section.append(h, dl);
+      section.append(h);
+      if (t.warning) {
+        section.dataset.noMembers = 'true';
+        const warning = document.createElement('p');
+        warning.className = 'tile-warning';
+        warning.textContent = t.warning;
+        section.append(warning);
+      }
+      section.append(dl);
       return section;
     }),
   );

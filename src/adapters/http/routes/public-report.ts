@@ -70,7 +70,7 @@ const Registered = Type.Object(
 );
 
 const confirmation = (trackingNumber: string) =>
-  `درخواست شما با شماره پیگیری ${toPersianDigits(trackingNumber)} ثبت شد.`;
+  `درخواست شما با کد رهگیری ${toPersianDigits(trackingNumber)} ثبت شد.`;
 
 /** POST /public/cases: what the web form sends. Rate limited per IP by the enclosing scope. */
 export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAsyncTypebox {

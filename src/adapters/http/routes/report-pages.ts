@@ -3,7 +3,7 @@ import { allowReportsPage } from '../security-headers.js';
 import { serveWebPage } from './web-pages.js';
 
 /** Exactly what the reports page loads; it borrows format.js from /agent and session.js from /shared. */
-export const REPORTS_FILES = ['index.html', 'reports.js', 'charts.js', 'reports.css'] as const;
+export const REPORTS_FILES = ['index.html', 'reports.js', 'charts.js', 'report-view.js', 'reports.css'] as const;
 
 /**
  * The supervisors' reports page at GET /reports: a static shell (HTML, two JS modules,
