@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
+import { caseDescription, classifyMessage, latinDigits, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from './inbound.js';
+
+describe('classifyMessage', () => {
+  it.each([
+    [{}, 'person'],
+    [{ autoSubmitted: 'no' }, 'person'],
+    [{ autoSubmitted: 'auto-replied' }, 'auto-reply'],
+    [{ autoSubmitted: 'auto-generated' }, 'auto-reply'],
+    [{ autoreplyHeader: true }, 'auto-reply'],
+    [{ precedence: 'bulk' }, 'auto-reply'],
+    [{ precedence: 'auto_reply' }, 'auto-reply'],
+    [{ precedence: 'first-class' }, 'person'],
+    [{ contentType: 'multipart/report; report-type=delivery-status; boundary="x"' }, 'bounce'],
+    [{ contentType: 'multipart/report; report-type=disposition-notification' }, 'person'],
+    [{ fromAddress: 'MAILER-DAEMON@mx.example' }, 'bounce'],
+    [{ fromAddress: 'postmaster@mx.example' }, 'bounce'],
+    [{ returnPath: '<>' }, 'bounce'],
+    [{ returnPath: '<citizen@example.ir>' }, 'person'],
+  ] as const)('%j is a %s', (headers, kind) => {
+    expect(classifyMessage(headers)).toBe(kind);
+  });
+});
+
+describe('threads', () => {
+  const tn = generateTrackingNumber(() => 0.42);
+
+  it('finds a valid tracking number in a subject, Persian or Latin digits', () => {
+    expect(trackingNumberInSubject(`Re: کد پیگیری ${tn}`)).toBe(tn);
+    const persian = tn.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    expect(trackingNumberInSubject(`پاسخ: ${persian}`)).toBe(tn);
+    expect(latinDigits(persian)).toBe(tn);
+  });
+
+  it('ignores digit runs that are no tracking number', () => {
+    const wrongCheck = tn.slice(0, -1) + String((Number(tn.at(-1)) + 1) % 10);
+    expect(trackingNumberInSubject(`Re: ${wrongCheck}`)).toBeNull();
+    expect(trackingNumberInSubject(`phone 09121234567`)).toBeNull();
+    expect(trackingNumberInSubject(undefined)).toBeNull();
+  });
+
+  it('lists the referenced ids nearest first, without brackets or repeats', () => {
+    expect(referencedIds('<c@x>', '<a@x> <b@x> <c@x>')).toEqual(['c@x', 'b@x', 'a@x']);
+    expect(referencedIds(null, ['<a@x>', '<b@x>'])).toEqual(['b@x', 'a@x']);
+    expect(referencedIds(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe('texts', () => {
+  it('keeps subject and body, capped', () => {
+    expect(caseDescription('چاله', 'خیابان آزادی\r\n\r\n\r\n\r\nپلاک ۳')).toBe('چاله\n\nخیابان آزادی\n\nپلاک ۳');
+    expect(caseDescription(null, null)).toBe('(ایمیل بدون متن)');
+    expect(caseDescription('x'.repeat(50), null, 10)).toHaveLength(10);
+  });
+
+  it('drops the quoted part of a reply', () => {
+    expect(withoutQuote('هنوز درست نشده\n\nOn Mon, 1 Dec 2026 137 wrote:\n> کد پیگیری')).toBe('هنوز درست نشده');
+    expect(withoutQuote('> old\nnew')).toBe('new');
+  });
+
+  it('answers in Persian with the tracking number, which a reply to it is matched by', () => {
+    const tn = generateTrackingNumber(() => 0.7);
+    const persian = tn.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
+    const reply = replyFor('created', tn, 'چاله');
+    expect(reply.subject).toContain(persian);
+    expect(trackingNumberInSubject(`Re: ${reply.subject}`)).toBe(tn);
+    expect(reply.text).toContain(`کد پیگیری ${persian}`);
+    expect(replyFor('added', '1234567890', null).text).toContain('افزوده شد');
+  });
+});
