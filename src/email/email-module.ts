@@ -27,7 +27,7 @@ export function createEmailModule(deps: {
   photoMaxBytes: number;
   /** Tests hand in a recorder; otherwise nodemailer on EMAIL_SMTP_*. */
   sender?: EmailSender;
-  /** Called after each message is handled (before it is flagged). */
+  /** Called after each message is handled and flagged in the mailbox. */
   onHandled?: (outcome: IntakeOutcome) => void;
   now: () => Date;
   logger: Logger;
@@ -50,9 +50,9 @@ export function createEmailModule(deps: {
     async handle(source, uid) {
       const mail = await parseEmail(source);
       logger.info({ uid, messageId: mail.messageId }, 'e-mail read');
-      const outcome = await service.handle(mail);
-      deps.onHandled?.(outcome);
+      return service.handle(mail);
     },
+    flagged: (outcome) => deps.onHandled?.(outcome as IntakeOutcome),
     logger,
   });
   return {

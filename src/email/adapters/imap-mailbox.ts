@@ -21,7 +21,9 @@ const MAX_BACKOFF_MS = 60_000;
 export function startImapMailbox(opts: {
   imap: EmailConfig['imap'];
   pollSeconds: number;
-  handle: (source: Buffer, uid: number) => Promise<void>;
+  /** Resolves with what the caller wants passed to `flagged` once the message is flagged. */
+  handle: (source: Buffer, uid: number) => Promise<unknown>;
+  flagged?: (handled: unknown) => void;
   logger: Logger;
 }) {
   const { imap, logger } = opts;
@@ -51,14 +53,16 @@ export function startImapMailbox(opts: {
         if (stopped) return;
         const message = await c.fetchOne(String(uid), { source: true }, { uid: true });
         if (!message || !message.source) continue;
+        let handled: unknown;
         try {
-          await opts.handle(message.source, uid);
+          handled = await opts.handle(message.source, uid);
         } catch (err) {
           // Left unflagged: read again at the next look (a database or SMTP outage passes).
           logger.warn({ err: (err as Error).message, uid }, 'e-mail not processed; it is read again later');
           continue;
         }
         await c.messageFlagsAdd(String(uid), [PROCESSED_KEYWORD], { uid: true });
+        opts.flagged?.(handled);
       }
     } finally {
       lock.release();

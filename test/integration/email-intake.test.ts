@@ -1,0 +1,192 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
+import { cases, emailMessages } from '../../src/adapters/db/schema/index.js';
+import { readJpegGps } from '../../src/domain/cases/photo.js';
+import { createEmailModule, type EmailModule } from '../../src/email/email-module.js';
+import type { IntakeOutcome } from '../../src/email/services/email-intake-service.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { startMailRig, type MailRig } from '../helpers/mail-server.js';
+import { jpeg } from '../helpers/photos.js';
+import { engineClock } from '../helpers/test-clock.js';
+
+const CITIZEN = 'citizen@example.ir';
+/** Azadi Square, as a phone camera writes it into the photo. */
+const AZADI = { lat: 35.6997, long: 51.338 };
+
+function tracking(mail: { parsed: { subject?: string } }): string {
+  const match = /\((\d{10})\)/.exec(mail.parsed.subject ?? '');
+  if (!match) throw new Error(`no tracking number in ${mail.parsed.subject}`);
+  return match[1]!;
+}
+
+describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let rig: MailRig;
+  let intake: EmailModule;
+  let outcomes: IntakeOutcome[];
+  let waiting: ((o: IntakeOutcome) => void)[];
+  let read: number;
+  const nextOutcome = () => {
+    const index = read++;
+    return index < outcomes.length ? Promise.resolve(outcomes[index]!) : new Promise<IntakeOutcome>((resolve) => waiting.push(resolve));
+  };
+
+  beforeAll(async () => {
+    db = await openTestDatabase('postgres');
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-email-'));
+  });
+  afterAll(async () => {
+    await db?.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    rig = await startMailRig();
+    outcomes = [];
+    waiting = [];
+    read = 0;
+    intake = createEmailModule({
+      config: {
+        imap: { ...rig.account, tls: false, mailbox: rig.mailbox },
+        smtp: { host: '127.0.0.1', port: rig.smtpPort, user: undefined, password: undefined, from: `"۱۳۷" <${'137@hotline.test'}>` },
+        pollSeconds: 30,
+      },
+      db: db.database.db,
+      cases: createRepositories(db.database).cases,
+      photos: createFileRecordingStore(dataDir),
+      photoMaxBytes: 1024 * 1024,
+      onHandled(outcome) {
+        outcomes.push(outcome);
+        waiting.shift()?.(outcome);
+      },
+      now: engineClock,
+      logger: pino({ level: 'silent' }),
+    });
+  });
+  afterEach(async () => {
+    await intake?.close();
+    await rig?.close();
+  });
+
+  it('makes a case of an e-mail with a photo, keeps the photo stripped and its point, and answers with the tracking number', async () => {
+    const messageId = await rig.send({
+      from: `"مریم رضایی" <${CITIZEN}>`,
+      subject: 'چاله در خیابان آزادی',
+      text: 'یک چاله بزرگ جلوی پلاک ۱۲ هست.',
+      attachments: [
+        { filename: 'IMG_0001.jpg', content: jpeg(AZADI), contentType: 'image/jpeg' },
+        { filename: 'notes.pdf', content: Buffer.from('%PDF-1.4 not a photo'), contentType: 'application/pdf' },
+      ],
+    });
+
+    const outcome = await nextOutcome();
+    expect(outcome.action).toBe('created');
+    const answer = await rig.nextSent();
+    const trackingNumber = tracking(answer);
+    expect(outcome).toEqual({ action: 'created', trackingNumber });
+    expect(answer.to).toEqual([CITIZEN]);
+    expect(answer.parsed.inReplyTo).toBe(`<${messageId}>`);
+    expect(answer.parsed.text).toContain('کد پیگیری');
+    expect(answer.parsed.text).toContain(trackingNumber.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!));
+    expect(answer.parsed.headers.get('auto-submitted')).toBe('auto-replied');
+
+    const repo = createRepositories(db.database).cases;
+    const found = (await repo.findByTrackingNumber(trackingNumber))!;
+    expect(found).toMatchObject({ channel: 'email', externalId: messageId, lat: AZADI.lat, long: AZADI.long });
+    expect(found.description).toContain('چاله در خیابان آزادی');
+    expect(found.description).toContain('notes.pdf');
+    expect(found.reporter).toMatchObject({ email: CITIZEN, firstName: 'مریم رضایی' });
+    const media = await repo.media([found.id]);
+    expect(media).toHaveLength(1);
+    expect(media[0]).toMatchObject({ source: 'email', contentType: 'image/jpeg', lat: AZADI.lat, long: AZADI.long });
+    const stored = await readFile(path.join(dataDir, media[0]!.storedKey!));
+    expect(readJpegGps(stored)).toBeNull();
+    expect(stored.includes(Buffer.from('taken at home'))).toBe(false);
+    await expect(rig.isFlagged(messageId)).resolves.toBe(true);
+  });
+
+  it('adds a reply in the thread, or one naming the tracking number in its subject, to the same case', async () => {
+    const first = await rig.send({ from: CITIZEN, subject: 'درخت افتاده', text: 'درخت روی پیاده‌رو افتاده است.' });
+    await nextOutcome();
+    const answer = await rig.nextSent();
+    const trackingNumber = tracking(answer);
+    const ourId = answer.parsed.messageId!;
+
+    await rig.send({
+      from: CITIZEN,
+      subject: `Re: ${answer.parsed.subject}`,
+      inReplyTo: ourId,
+      references: [`<${first}>`, ourId],
+      text: `هنوز برداشته نشده.\n\nOn Tue, 1 Dec 2026, 137 wrote:\n> ${answer.parsed.text}`,
+      attachments: [{ filename: 'tree.jpg', content: jpeg(), contentType: 'image/jpeg' }],
+    });
+    expect(await nextOutcome()).toEqual({ action: 'added', trackingNumber });
+    expect((await rig.nextSent()).parsed.text).toContain('افزوده شد');
+
+    // Headers lost (a new message), the tracking number kept in the subject.
+    await rig.send({ from: 'neighbour@example.ir', subject: `پیگیری ${trackingNumber}`, text: 'من هم دیدم.' });
+    expect(await nextOutcome()).toEqual({ action: 'added', trackingNumber });
+    await rig.nextSent();
+
+    const repo = createRepositories(db.database).cases;
+    const found = (await repo.findByTrackingNumber(trackingNumber))!;
+    const notes = found.events.filter((e) => e.kind === 'note').map((e) => e.note);
+    expect(notes).toEqual([expect.stringContaining('هنوز برداشته نشده.'), expect.stringContaining('من هم دیدم.')]);
+    expect(notes[0]).not.toContain('کد پیگیری');
+    expect(await repo.media([found.id])).toHaveLength(1);
+    const rows = await db.database.db.select().from(cases).where(eq(cases.channel, 'email'));
+    expect(rows.filter((r) => r.description?.includes('درخت'))).toHaveLength(1);
+    const linked = await db.database.db.select().from(emailMessages).where(eq(emailMessages.caseId, found.id));
+    expect(linked.map((l) => l.direction).sort()).toEqual(['in', 'in', 'in', 'out', 'out', 'out']);
+  });
+
+  it('ignores auto-replies and bounces: no case, no answer, but flagged as read', async () => {
+    const before = (await db.database.db.select().from(cases)).length;
+    const autoReply = 'vacation-1@example.ir';
+    await rig.sendRaw(
+      CITIZEN,
+      [
+        `From: ${CITIZEN}`,
+        `To: 137@hotline.test`,
+        `Subject: Out of office`,
+        `Message-ID: <${autoReply}>`,
+        'Auto-Submitted: auto-replied',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'I am away until Saturday.',
+        '',
+      ].join('\r\n'),
+    );
+    const bounce = 'bounce-1@mx.example.ir';
+    await rig.sendRaw(
+      '',
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.example.ir>',
+        'To: 137@hotline.test',
+        'Subject: Undelivered Mail Returned to Sender',
+        `Message-ID: <${bounce}>`,
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/plain',
+        '',
+        'The mail system could not deliver your message.',
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
+    expect(await nextOutcome()).toEqual({ action: 'ignored', reason: 'auto-reply' });
+    expect(await nextOutcome()).toEqual({ action: 'ignored', reason: 'bounce' });
+    await expect(rig.isFlagged(autoReply)).resolves.toBe(true);
+    await expect(rig.isFlagged(bounce)).resolves.toBe(true);
+    expect((await db.database.db.select().from(cases)).length).toBe(before);
+    expect(rig.sent).toHaveLength(0);
+  });
+});
