@@ -52,7 +52,10 @@ export function createEmailModule(deps: {
       logger.info({ uid, messageId: mail.messageId }, 'e-mail read');
       return service.handle(mail);
     },
-    flagged: (outcome) => deps.onHandled?.(outcome as IntakeOutcome),
+    flagged(outcome) {
+      logger.info({ outcome }, 'e-mail done');
+      deps.onHandled?.(outcome as IntakeOutcome);
+    },
     logger,
   });
   return {

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFileRecordingStore } from '../../src/adapters/db/recording-store.js';
@@ -10,7 +11,8 @@ import { cases, emailMessages } from '../../src/adapters/db/schema/index.js';
 import { readJpegGps } from '../../src/domain/cases/photo.js';
 import { createEmailModule, type EmailModule } from '../../src/email/email-module.js';
 import type { IntakeOutcome } from '../../src/email/services/email-intake-service.js';
-import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestPostgresDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { NO_ASTERISK, outputLine, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
 import { startMailRig, type MailRig } from '../helpers/mail-server.js';
 import { jpeg } from '../helpers/photos.js';
 import { engineClock } from '../helpers/test-clock.js';
@@ -188,5 +190,104 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
     await expect(rig.isFlagged(bounce)).resolves.toBe(true);
     expect((await db.database.db.select().from(cases)).length).toBe(before);
     expect(rig.sent).toHaveLength(0);
+  });
+});
+
+describe('the engine killed between reading an e-mail and storing it (real process, SIGKILL)', () => {
+  let rig: MailRig;
+  let database: { url: string; drop(): Promise<void> };
+  let dataDir: string;
+  const engines: EngineProcess[] = [];
+
+  beforeAll(async () => {
+    rig = await startMailRig();
+    database = await createTestPostgresDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-email-proc-'));
+  });
+  afterAll(async () => {
+    for (const engine of engines) await engine.cleanup();
+    await rig?.close();
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const start = async () => {
+    const engine = await spawnEngine(
+      ['--import', 'tsx', 'src/main.ts'],
+      {
+        ...NO_ASTERISK,
+        SMS_PROVIDER: 'off',
+        EMAIL_INTAKE_ENABLED: 'true',
+        EMAIL_IMAP_HOST: rig.account.host,
+        EMAIL_IMAP_PORT: String(rig.account.port),
+        EMAIL_IMAP_USER: rig.account.user,
+        EMAIL_IMAP_PASSWORD: rig.account.password,
+        EMAIL_IMAP_TLS: 'false',
+        EMAIL_IMAP_MAILBOX: rig.mailbox,
+        EMAIL_SMTP_HOST: '127.0.0.1',
+        EMAIL_SMTP_PORT: String(rig.smtpPort),
+        EMAIL_SMTP_USER: '',
+        EMAIL_SMTP_PASSWORD: '',
+        EMAIL_SMTP_FROM: '137@hotline.test',
+      },
+      { dataDir, databaseUrl: database.url },
+    );
+    engines.push(engine);
+    await outputLine(engine, /"msg":"mailbox open"/);
+    return engine;
+  };
+
+  /** Polls PostgreSQL until a query of the engine waits for a lock (another process: no event to await). */
+  async function engineBlocked(admin: pg.Client): Promise<void> {
+    const until = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await admin.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+      );
+      if (rows[0]!.n > 0) return;
+      if (Date.now() > until) throw new Error('the engine never waited on the locked table');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  // `cases` locked: killed before the case is stored (no loss). `email_messages` locked:
+  // killed after the case is stored, before the message is flagged (no duplicate).
+  it.each(['cases', 'email_messages'] as const)('killed while writing %s: exactly one case and one answer after the restart', async (table) => {
+    const first = await start();
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    const sentBefore = rig.sent.length;
+    try {
+      await admin.query('begin');
+      // Reads go on, writes to the table wait: the engine stops right at that write.
+      await admin.query(`lock table ${table} in exclusive mode`);
+      const messageId = await rig.send({ from: CITIZEN, subject: `آب‌گرفتگی ${table}`, text: 'زیرگذر پر از آب است.', attachments: [{ filename: 'a.jpg', content: jpeg(AZADI) }] });
+      // pino writes the bindings first, the message last.
+      await outputLine(first, new RegExp(`${messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*"msg":"e-mail read"`));
+      await engineBlocked(admin);
+      first.child.kill('SIGKILL');
+      expect((await first.exited).signal).toBe('SIGKILL');
+      await admin.query('rollback');
+
+      const stored = await admin.query('select count(*)::int as n from cases where external_id = $1', [messageId]);
+      expect(stored.rows[0].n).toBe(table === 'cases' ? 0 : 1);
+      await expect(rig.isFlagged(messageId)).resolves.toBe(false);
+      expect(rig.sent.length).toBe(sentBefore);
+
+      const second = await start();
+      const answer = await rig.nextSent();
+      await outputLine(second, /"msg":"e-mail done"/);
+      const trackingNumber = tracking(answer);
+      const after = await admin.query('select tracking_number, channel from cases where external_id = $1', [messageId]);
+      expect(after.rows).toEqual([{ tracking_number: trackingNumber, channel: 'email' }]);
+      const photos = await admin.query('select count(*)::int as n from case_media m join cases c on c.id = m.case_id where c.external_id = $1', [messageId]);
+      expect(photos.rows[0].n).toBe(1);
+      await expect(rig.isFlagged(messageId)).resolves.toBe(true);
+      expect(rig.sent.length).toBe(sentBefore + 1);
+      second.child.kill('SIGKILL');
+      await second.exited;
+    } finally {
+      await admin.end();
+    }
   });
 });
