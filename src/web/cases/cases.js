@@ -18,6 +18,7 @@ import {
 } from '../agent/format.js';
 import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
 import { loadRecording } from '../shared/recording.js';
+import { loadPhotos } from '../shared/photos.js';
 import { CHANNEL_LABELS, VIEWS, caseActions, channelLabel, listQuery, mayAct, timelineEntries, workspaceErrorMessage } from './workspace.js';
 
 const storedToken = tokenStore('hotline137.cases.token');
@@ -315,6 +316,7 @@ async function openCase(trackingNumber) {
     $('case').hidden = false;
     $('case-title').focus?.();
     await loadRecording(session, c);
+    await loadPhotos(session, c.trackingNumber);
     await loadConversations(c.trackingNumber);
   } catch (err) {
     $('list-error').textContent = workspaceErrorMessage(err.code);

@@ -8,6 +8,7 @@ import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, i
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { loadRecording } from '../shared/recording.js';
+import { loadPhotos } from '../shared/photos.js';
 import { DECLINABLE, channelLabel, timelineEntries } from '../cases/workspace.js';
 
 /** New cases reach the district at any time; half a minute is fresh enough for a work list. */
@@ -229,6 +230,7 @@ async function openCase(trackingNumber) {
     $('inbox').hidden = true;
     $('case').hidden = false;
     await loadRecording(session, c);
+    await loadPhotos(session, c.trackingNumber);
   } catch (err) {
     $('inbox-error').textContent = inboxErrorMessage(err.code);
   }
