@@ -11,7 +11,7 @@ import { parseEmail } from './adapters/parse-email.js';
 import { createSmtpSender } from './adapters/smtp-sender.js';
 import type { EmailConfig } from './email-config.js';
 import type { EmailSender, PhotoStore } from './services/email-ports.js';
-import { createEmailIntakeService, type IntakeOutcome } from './services/email-intake-service.js';
+import { createEmailIntakeService, MAX_EMAIL_PHOTOS, type IntakeOutcome } from './services/email-intake-service.js';
 
 /** The domain of an address like `"۱۳۷" <137@tehran.ir>`: where our Message-IDs are minted. */
 export function domainOf(from: string): string {
@@ -47,8 +47,10 @@ export function createEmailModule(deps: {
   const mailbox = startImapMailbox({
     imap: deps.config.imap,
     pollSeconds: deps.config.pollSeconds,
-    async handle(source, uid) {
-      const mail = await parseEmail(source);
+    // Room for MAX_EMAIL_PHOTOS photos at their limit in base64 (4/3), and the text.
+    maxMessageBytes: Math.ceil((MAX_EMAIL_PHOTOS * deps.photoMaxBytes * 4) / 3) + 1024 * 1024,
+    async handle(source, uid, truncated) {
+      const mail = await parseEmail(source, truncated);
       logger.info({ uid, messageId: mail.messageId }, 'e-mail read');
       return service.handle(mail);
     },

@@ -63,7 +63,8 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
       db: db.database.db,
       cases: createRepositories(db.database).cases,
       photos: createFileRecordingStore(dataDir),
-      photoMaxBytes: 1024 * 1024,
+      // A message over 5 × 64 KiB in base64 + 1 MiB (about 1.4 MiB) is read by its headers only.
+      photoMaxBytes: 64 * 1024,
       onHandled(outcome) {
         outcomes.push(outcome);
         waiting.shift()?.(outcome);
@@ -147,6 +148,23 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
     expect(rows.filter((r) => r.description?.includes('درخت'))).toHaveLength(1);
     const linked = await db.database.db.select().from(emailMessages).where(eq(emailMessages.caseId, found.id));
     expect(linked.map((l) => l.direction).sort()).toEqual(['in', 'in', 'in', 'out', 'out', 'out']);
+  });
+
+  it('makes a case of a message too large to read from its headers, and leaves the rest in the mailbox', async () => {
+    const messageId = await rig.send({
+      from: CITIZEN,
+      subject: 'فیلم آب‌گرفتگی',
+      text: 'فیلم پیوست است.',
+      attachments: [{ filename: 'flood.mp4', content: Buffer.alloc(2 * 1024 * 1024, 7), contentType: 'video/mp4' }],
+    });
+    const outcome = await nextOutcome();
+    expect(outcome.action).toBe('created');
+    const answer = await rig.nextSent();
+    const found = (await createRepositories(db.database).cases.findByTrackingNumber(tracking(answer)))!;
+    expect(found.externalId).toBe(messageId);
+    expect(found.description).toContain('فیلم آب‌گرفتگی');
+    expect(found.description).toContain('از اندازهٔ مجاز بزرگ‌تر بود');
+    await expect(rig.isFlagged(messageId)).resolves.toBe(true);
   });
 
   it('ignores auto-replies and bounces: no case, no answer, but flagged as read', async () => {
@@ -289,5 +307,6 @@ describe('the engine killed between reading an e-mail and storing it (real proce
     } finally {
       await admin.end();
     }
-  });
+    // Two engine starts from the sources (tsx) on a shared 2-core machine.
+  }, 120_000);
 });

@@ -21,8 +21,12 @@ const MAX_BACKOFF_MS = 60_000;
 export function startImapMailbox(opts: {
   imap: EmailConfig['imap'];
   pollSeconds: number;
-  /** Resolves with what the caller wants passed to `flagged` once the message is flagged. */
-  handle: (source: Buffer, uid: number) => Promise<unknown>;
+  /**
+   * Resolves with what the caller wants passed to `flagged` once the message is flagged.
+   * A message over `maxMessageBytes` comes as its header block only (`truncated`).
+   */
+  handle: (source: Buffer, uid: number, truncated: boolean) => Promise<unknown>;
+  maxMessageBytes: number;
   flagged?: (handled: unknown) => void;
   logger: Logger;
 }) {
@@ -51,11 +55,17 @@ export function startImapMailbox(opts: {
       const uids = (await c.search({ unKeyword: PROCESSED_KEYWORD }, { uid: true })) || [];
       for (const uid of uids) {
         if (stopped) return;
-        const message = await c.fetchOne(String(uid), { source: true }, { uid: true });
-        if (!message || !message.source) continue;
+        const meta = await c.fetchOne(String(uid), { size: true }, { uid: true });
+        if (!meta) continue;
+        // A huge message is not pulled into memory: its headers make the case, the rest stays in the mailbox.
+        const truncated = (meta.size ?? 0) > opts.maxMessageBytes;
+        const message = await c.fetchOne(String(uid), truncated ? { headers: true } : { source: true }, { uid: true });
+        // The header block, ended by an empty line, reads as a message without a body.
+        const source = message ? (truncated ? message.headers && Buffer.concat([message.headers, Buffer.from('\r\n')]) : message.source) : undefined;
+        if (!source) continue;
         let handled: unknown;
         try {
-          handled = await opts.handle(message.source, uid);
+          handled = await opts.handle(source, uid, truncated);
         } catch (err) {
           // Left unflagged: read again at the next look (a database or SMTP outage passes).
           logger.warn({ err: (err as Error).message, uid }, 'e-mail not processed; it is read again later');

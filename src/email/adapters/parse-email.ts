@@ -19,7 +19,7 @@ function rawHeader(lines: readonly { key: string; line: string }[], key: string)
  * The message as the intake reads it (mailparser). A message without a Message-ID gets
  * one from its bytes, so reading it twice is still recognised as the same message.
  */
-export async function parseEmail(source: Buffer): Promise<InboundEmail> {
+export async function parseEmail(source: Buffer, truncated = false): Promise<InboundEmail> {
   const mail = await simpleParser(source, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
   const lines = mail.headerLines;
   const from = firstAddress(mail.from);
@@ -28,6 +28,7 @@ export async function parseEmail(source: Buffer): Promise<InboundEmail> {
     messageId: mail.messageId ? bareMessageId(mail.messageId) : `${createHash('sha256').update(source).digest('hex').slice(0, 40)}@no-message-id.invalid`,
     inReplyTo: mail.inReplyTo ? bareMessageId(mail.inReplyTo) : null,
     references: references.map(bareMessageId).filter(Boolean),
+    truncated,
     subject: mail.subject ?? null,
     text: mail.text ?? null,
     fromAddress: from.address,

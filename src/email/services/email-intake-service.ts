@@ -105,7 +105,9 @@ export function createEmailIntakeService(deps: {
       }
 
       const { media, refused } = await keepPhotos(mail);
-      const refusedNote = refused.length > 0 ? `\n\nپیوست‌های نگه‌داشته‌نشده (فقط عکس JPEG، PNG یا WebP): ${refused.join('، ')}` : '';
+      const refusedNote =
+        (refused.length > 0 ? `\n\nپیوست‌های نگه‌داشته‌نشده (فقط عکس JPEG، PNG یا WebP): ${refused.join('، ')}` : '') +
+        (mail.truncated ? '\n\n(این ایمیل از اندازهٔ مجاز بزرگ‌تر بود؛ متن و پیوست‌هایش در صندوق ایمیل مانده است.)' : '');
       const thread = await threadCase(mail);
       if (thread) {
         const text = withoutQuote(mail.text) || '(بدون متن)';

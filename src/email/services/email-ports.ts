@@ -16,6 +16,8 @@ export interface InboundEmail {
   messageId: string;
   inReplyTo: string | null;
   references: string[];
+  /** Too large to read whole: only its headers were read (no text, no attachments). */
+  truncated: boolean;
   subject: string | null;
   text: string | null;
   fromAddress: string | null;
