@@ -276,7 +276,7 @@ export async function startHotline(
     callRecordings: callRecordings.service,
     quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
     health: ops.health,
-    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()) }),
+    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: email?.warnings() ?? [] }),
     hours: hours.api,
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,

@@ -63,6 +63,7 @@ export function createEmailModule(deps: {
   return {
     service,
     isConnected: mailbox.isConnected,
+    warnings: mailbox.warnings,
     poke: mailbox.poke,
     async close(): Promise<void> {
       await mailbox.stop();

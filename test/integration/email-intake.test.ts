@@ -211,6 +211,36 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
   });
 });
 
+describe('an unreachable mailbox', () => {
+  it('is a health warning naming the mailbox, never the password', async () => {
+    const db = await openTestDatabase('postgres');
+    const intake = createEmailModule({
+      config: {
+        // Nothing listens on the discard port.
+        imap: { host: '127.0.0.1', port: 9, user: 'hotline', password: 'imap-secret-do-not-log', tls: false, mailbox: 'INBOX' },
+        smtp: { host: '127.0.0.1', port: 9, user: undefined, password: undefined, from: '137@hotline.test' },
+        pollSeconds: 30,
+      },
+      db: db.database.db,
+      cases: createRepositories(db.database).cases,
+      photos: createFileRecordingStore(os.tmpdir()),
+      photoMaxBytes: 64 * 1024,
+      now: engineClock,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      // The first attempt fails at once (connection refused); no event reaches the test.
+      await expect.poll(() => intake.warnings(), { timeout: 10_000 }).toHaveLength(1);
+      expect(intake.warnings()[0]).toContain('hotline@127.0.0.1');
+      expect(intake.warnings()[0]).not.toContain('imap-secret-do-not-log');
+      expect(intake.isConnected()).toBe(false);
+    } finally {
+      await intake.close();
+      await db.cleanup();
+    }
+  });
+});
+
 describe('the engine killed between reading an e-mail and storing it (real process, SIGKILL)', () => {
   let rig: MailRig;
   let database: { url: string; drop(): Promise<void> };

@@ -35,6 +35,8 @@ export function startImapMailbox(opts: {
   let stopped = false;
   let client: ImapFlow | null = null;
   let connected = false;
+  /** Why the last attempt to open the mailbox failed; null once it is open. */
+  let lastError: string | null = null;
   let wake: (() => void) | null = null;
   const wakeUp = () => {
     wake?.();
@@ -96,6 +98,7 @@ export function startImapMailbox(opts: {
     c.on('exists', () => wakeUp());
     await c.connect();
     connected = true;
+    lastError = null;
     logger.info({ host: imap.host, mailbox: imap.mailbox, idle: c.capabilities.has('IDLE') }, 'mailbox open');
     try {
       while (!stopped && c.usable) {
@@ -116,7 +119,8 @@ export function startImapMailbox(opts: {
       try {
         await session();
       } catch (err) {
-        logger.warn({ err: (err as Error).message }, 'mailbox unreachable');
+        lastError = (err as Error).message;
+        logger.warn({ err: lastError }, 'mailbox unreachable');
       }
       if (stopped) break;
       // A session that lasted resets the pause; one failing at once makes it grow.
@@ -133,6 +137,8 @@ export function startImapMailbox(opts: {
 
   return {
     isConnected: () => connected,
+    /** For /api/health: the mailbox could not be opened (wrong password, server down). */
+    warnings: (): string[] => (!connected && lastError !== null ? [`e-mail intake: the mailbox ${imap.user}@${imap.host} cannot be opened (${lastError})`] : []),
     /** Looks at the mailbox now (besides IDLE and the poll). */
     poke: wakeUp,
     /** Lets the message being handled finish (at most `graceMs`), then logs out. */
