@@ -208,7 +208,7 @@ describe('the case workspace in chromium', () => {
 });
 
 describe('the district inbox in chromium, on a phone', () => {
-  it('shows a case\'s photos from blob: URLs in the workspace and the district inbox, and a client\'s link as a link', async () => {
+  it('shows a case\'s photos from blob: URLs and its sender in the workspace and the district inbox (masked there), and a client\'s link as a link', async () => {
     const key = 'photo-email-browser.png';
     await backend.store.save(key, png());
     const c = await create({
@@ -216,6 +216,7 @@ describe('the district inbox in chromium, on a phone', () => {
       category: 'streets_lighting',
       district: 5,
       description: 'چاله در خیابان',
+      reporter: { email: 'maryam@example.ir', firstName: 'مریم', lastName: 'رضایی', phone: null },
       media: [
         { source: 'email', storedKey: key, contentType: 'image/png', bytes: png().length, lat: 35.6997, long: 51.338 },
         { source: 'open311', sourceUrl: 'https://photos.example/pothole.jpg' },
@@ -241,6 +242,9 @@ describe('the district inbox in chromium, on a phone', () => {
     await openCase(workspace, c);
     await shown(workspace);
     expect(await workspace.textContent('#photo-list')).toContain('35.69970, 51.33800');
+    // The sender's address for staff; masked for the district, like the number.
+    expect(await workspace.textContent('#case-details')).toContain('maryam@example.ir');
+    expect(await workspace.textContent('#case-details')).toContain('مریم رضایی');
 
     const inbox = await newPage(390, 844);
     await signIn(inbox, '/district', 'district5');
@@ -249,6 +253,8 @@ describe('the district inbox in chromium, on a phone', () => {
     await inboxRow.getByRole('button', { name: 'جزئیات' }).click();
     await inbox.locator('#case').waitFor();
     await shown(inbox);
+    expect(await inbox.textContent('#case-details')).toContain('ma***@example.ir');
+    expect(await inbox.textContent('#case-details')).not.toContain('maryam@');
     expect(await noHorizontalScroll(inbox)).toBe(true);
     await inbox.screenshot({ path: await artefactPath('district-photo-case-390.png'), fullPage: true });
   });

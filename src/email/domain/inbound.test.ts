@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateTrackingNumber } from '../../domain/cases/tracking-number.js';
-import { caseDescription, classifyMessage, latinDigits, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from './inbound.js';
+import { caseDescription, classifyMessage, latinDigits, maskEmail, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from './inbound.js';
 
 describe('classifyMessage', () => {
   it.each([
@@ -44,6 +44,15 @@ describe('threads', () => {
     expect(referencedIds('<c@x>', '<a@x> <b@x> <c@x>')).toEqual(['c@x', 'b@x', 'a@x']);
     expect(referencedIds(null, ['<a@x>', '<b@x>'])).toEqual(['b@x', 'a@x']);
     expect(referencedIds(undefined, undefined)).toEqual([]);
+  });
+});
+
+describe('maskEmail', () => {
+  it('keeps two letters and the domain', () => {
+    expect(maskEmail('maryam@example.ir')).toBe('ma***@example.ir');
+    expect(maskEmail('a@b.ir')).toBe('a***@b.ir');
+    expect(maskEmail('no-at-sign')).toBe('***');
+    expect(maskEmail(null)).toBeNull();
   });
 });
 

@@ -36,6 +36,13 @@ export function classifyMessage(h: MessageHeaders): MessageKind {
   return 'person';
 }
 
+/** `ma***@example.ir`: enough to tell addresses apart in a log or a district's view. */
+export function maskEmail(address: string | null): string | null {
+  if (!address) return null;
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '***' : `${address.slice(0, Math.min(2, at))}***${address.slice(at)}`;
+}
+
 const PERSIAN_DIGITS = /[۰-۹٠-٩]/g;
 
 export function latinDigits(s: string): string {

@@ -10,7 +10,7 @@ import type { Case } from '../../domain/cases/case.js';
 import type { NewCaseMedia } from '../../domain/cases/media.js';
 import { PHOTO_EXTENSIONS, preparePhoto } from '../../domain/cases/photo.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
-import { caseDescription, classifyMessage, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from '../domain/inbound.js';
+import { caseDescription, classifyMessage, maskEmail, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from '../domain/inbound.js';
 import type { EmailMessageRepo } from '../adapters/email-message-repo.js';
 import type { EmailSender, InboundEmail, PhotoStore } from './email-ports.js';
 
@@ -21,12 +21,6 @@ const ACTOR = 'email';
 export type IntakeOutcome =
   | { action: 'ignored'; reason: 'auto-reply' | 'bounce' | 'no-sender' }
   | { action: 'created' | 'added'; trackingNumber: string };
-
-export function maskEmail(address: string | null): string | null {
-  if (!address) return null;
-  const [local, domain] = address.split('@');
-  return `${(local ?? '').slice(0, 2)}***@${domain ?? ''}`;
-}
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 

@@ -334,6 +334,11 @@ function renderCase(c, timeline, surveys) {
   if (c.unit) detail(list, 'واحد یا سازمان', c.unit, 'ltr');
   if (c.lat !== null && c.long !== null) detail(list, 'موقعیت', `${c.lat}, ${c.long}`, 'number ltr');
   detail(list, 'تلفن', formatPhone(c.callerPhone), 'number ltr');
+  // How an e-mail's sender or an Open311 app's user asked to be reached (staff only).
+  const name = [c.reporter?.firstName, c.reporter?.lastName].filter(Boolean).join(' ');
+  if (name) detail(list, 'نام گزارش‌دهنده', name);
+  if (c.reporter?.email) detail(list, 'ایمیل', c.reporter.email, 'ltr');
+  if (c.reporter?.phone) detail(list, 'تلفن دیگر', c.reporter.phone, 'number ltr');
   detail(list, 'نشانی', c.address ?? '—');
   detail(list, 'شرح', c.description ?? '—', 'description');
   detail(list, 'تاریخ ثبت', formatDateTime(c.createdAt));

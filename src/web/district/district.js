@@ -208,6 +208,8 @@ async function openCase(trackingNumber) {
     list.replaceChildren();
     detail(list, 'موضوع', categoryLabel(c.category));
     detail(list, 'راه ثبت', channelLabel(c.channel));
+    // An e-mail's sender, masked for districts like the number.
+    if (c.reporter?.email) detail(list, 'ایمیل', c.reporter.email);
     detail(list, 'نشانی', c.address ?? '—');
     detail(list, 'شرح', c.description ?? (c.hasRecording ? 'پیام صوتی؛ در زیر بشنوید.' : '—'));
     detail(list, 'تاریخ ثبت', formatDateTime(c.createdAt));
