@@ -9,6 +9,8 @@ import { PROCESSED_KEYWORD } from '../../src/email/adapters/imap-mailbox.js';
 
 /** The hotline's address in tests: mail to it is delivered into the test mailbox. */
 export const HOTLINE_ADDRESS = '137@hotline.test';
+/** A recipient the SMTP server refuses for good (550), as a mail server does a mistyped address. */
+export const REFUSED_ADDRESS = 'no-such-user@example.ir';
 
 export interface ImapAccount {
   host: string;
@@ -77,6 +79,10 @@ export async function startMailRig(): Promise<MailRig> {
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address === REFUSED_ADDRESS) callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      else callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));

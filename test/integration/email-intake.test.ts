@@ -13,7 +13,7 @@ import { createEmailModule, type EmailModule } from '../../src/email/email-modul
 import type { IntakeOutcome } from '../../src/email/services/email-intake-service.js';
 import { createTestPostgresDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { NO_ASTERISK, outputLine, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
-import { startMailRig, type MailRig } from '../helpers/mail-server.js';
+import { REFUSED_ADDRESS, startMailRig, type MailRig } from '../helpers/mail-server.js';
 import { jpeg } from '../helpers/photos.js';
 import { engineClock } from '../helpers/test-clock.js';
 
@@ -165,6 +165,16 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
     expect(found.description).toContain('فیلم آب‌گرفتگی');
     expect(found.description).toContain('از اندازهٔ مجاز بزرگ‌تر بود');
     await expect(rig.isFlagged(messageId)).resolves.toBe(true);
+  });
+
+  it('keeps the case when the answer is refused for good (a 550 for the sender), and flags the message', async () => {
+    const messageId = await rig.send({ from: REFUSED_ADDRESS, subject: 'سگ ولگرد', text: 'در پارک لاله.' });
+    const outcome = await nextOutcome();
+    expect(outcome.action).toBe('created');
+    const found = (await createRepositories(db.database).cases.findByTrackingNumber((outcome as { trackingNumber: string }).trackingNumber))!;
+    expect(found.externalId).toBe(messageId);
+    await expect(rig.isFlagged(messageId)).resolves.toBe(true);
+    expect(rig.sent).toHaveLength(0);
   });
 
   it('ignores auto-replies and bounces: no case, no answer, but flagged as read', async () => {

@@ -15,7 +15,8 @@ export function createSmtpSender(config: EmailConfig['smtp'], timeoutMs = 30_000
   });
   return {
     async send(mail) {
-      await transport.sendMail({
+      try {
+        await transport.sendMail({
         from: config.from,
         to: mail.to,
         subject: mail.subject,
@@ -25,7 +26,13 @@ export function createSmtpSender(config: EmailConfig['smtp'], timeoutMs = 30_000
         references: mail.references.map((r) => `<${r}>`),
         // RFC 3834: an answer made by a program, so vacation responders do not answer it.
         headers: { 'Auto-Submitted': 'auto-replied' },
-      });
+        });
+        return 'sent';
+      } catch (err) {
+        const code = (err as { responseCode?: number }).responseCode;
+        if (code !== undefined && code >= 500 && code < 600) return 'refused';
+        throw err;
+      }
     },
     close: () => transport.close(),
   };

@@ -29,7 +29,7 @@ describe('threads', () => {
   it('finds a valid tracking number in a subject, Persian or Latin digits', () => {
     expect(trackingNumberInSubject(`Re: کد پیگیری ${tn}`)).toBe(tn);
     const persian = tn.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
-    expect(trackingNumberInSubject(`پاسخ: ${persian}`)).toBe(tn);
+    expect(trackingNumberInSubject(`پاسخ: پیگیری ${persian}`)).toBe(tn);
     expect(latinDigits(persian)).toBe(tn);
   });
 
@@ -37,6 +37,9 @@ describe('threads', () => {
     const wrongCheck = tn.slice(0, -1) + String((Number(tn.at(-1)) + 1) % 10);
     expect(trackingNumberInSubject(`Re: ${wrongCheck}`)).toBeNull();
     expect(trackingNumberInSubject(`phone 09121234567`)).toBeNull();
+    // A valid number in a subject that does not speak of tracking (a postal code).
+    expect(trackingNumberInSubject(`کد پستی ${tn}`)).toBeNull();
+    expect(trackingNumberInSubject(`Re: #${tn}`)).toBe(tn);
     expect(trackingNumberInSubject(undefined)).toBeNull();
   });
 

@@ -49,9 +49,13 @@ export function latinDigits(s: string): string {
   return s.replace(PERSIAN_DIGITS, (d) => String((d.charCodeAt(0) - (d >= '۰' ? 0x06f0 : 0x0660)) % 10));
 }
 
-/** A tracking number written in a subject (ours: «کد پیگیری ۱۲۳…»), Persian or Latin digits. */
+/**
+ * A tracking number written in a subject that speaks of one (ours: «کد پیگیری ۱۲۳…»;
+ * «پیگیری», «tracking» or «#»), Persian or Latin digits. Without such a word a 10-digit
+ * number is more likely a postal code or a phone number than a case.
+ */
 export function trackingNumberInSubject(subject: string | null | undefined): string | null {
-  if (!subject) return null;
+  if (!subject || !/پیگیری|tracking|#/i.test(subject)) return null;
   for (const match of latinDigits(subject).matchAll(/(?<!\d)(\d{10}|\d{8})(?!\d)/g)) {
     if (isValidTrackingNumber(match[1]!)) return match[1]!;
   }

@@ -73,7 +73,7 @@ export function createEmailIntakeService(deps: {
     const replyId = `reply-${digest(mail.messageId).slice(0, 32)}@${deps.messageIdDomain}`;
     if (await deps.messages.has(replyId)) return;
     const reply = replyFor(kind, found.trackingNumber, mail.subject);
-    await deps.sender.send({
+    const result = await deps.sender.send({
       to,
       subject: reply.subject,
       text: reply.text,
@@ -81,6 +81,11 @@ export function createEmailIntakeService(deps: {
       inReplyTo: mail.messageId,
       references: [...mail.references, mail.messageId],
     });
+    // A refused address will not take it later either; the case stands without the answer.
+    if (result === 'refused') {
+      deps.logger.warn({ trackingNumber: found.trackingNumber, to: maskEmail(to) }, 'the answer was refused for good by the SMTP server');
+      return;
+    }
     await deps.messages.link(replyId, found.id, 'out');
   }
 

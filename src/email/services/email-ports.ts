@@ -37,7 +37,11 @@ export interface OutboundEmail {
 }
 
 export interface EmailSender {
-  send(mail: OutboundEmail): Promise<void>;
+  /**
+   * `refused`: the server turned the recipient or message down for good (an SMTP 5xx);
+   * a throw is a passing failure (connection, 4xx) worth trying again.
+   */
+  send(mail: OutboundEmail): Promise<'sent' | 'refused'>;
 }
 
 export interface PhotoStore {
