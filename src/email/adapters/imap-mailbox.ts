@@ -38,12 +38,20 @@ export function startImapMailbox(opts: {
   /** Why the last attempt to open the mailbox failed; null once it is open. */
   let lastError: string | null = null;
   let wake: (() => void) | null = null;
+  // New mail announced while a look is under way is looked for right after it.
+  let pending = false;
   const wakeUp = () => {
-    wake?.();
+    if (wake) wake();
+    else pending = true;
     wake = null;
   };
   const nextWake = () =>
     new Promise<void>((resolve) => {
+      if (pending) {
+        pending = false;
+        resolve();
+        return;
+      }
       const timer = setTimeout(resolve, pollMs);
       wake = () => {
         clearTimeout(timer);
@@ -52,6 +60,7 @@ export function startImapMailbox(opts: {
     });
 
   async function drain(c: ImapFlow): Promise<void> {
+    pending = false;
     const lock = await c.getMailboxLock(imap.mailbox);
     try {
       const uids = (await c.search({ unKeyword: PROCESSED_KEYWORD }, { uid: true })) || [];
