@@ -66,6 +66,11 @@ describe('texts', () => {
     expect(caseDescription('x'.repeat(50), null, 10)).toHaveLength(10);
   });
 
+  it('drops what the API would refuse: NUL and other controls, bidi overrides', () => {
+    expect(caseDescription('a\u0000b', 'c\u202Ed\te')).toBe('ab\n\ncd\te');
+    expect(withoutQuote('x\u0007y')).toBe('xy');
+  });
+
   it('drops the quoted part of a reply', () => {
     expect(withoutQuote('هنوز درست نشده\n\nOn Mon, 1 Dec 2026 137 wrote:\n> کد پیگیری')).toBe('هنوز درست نشده');
     expect(withoutQuote('> old\nnew')).toBe('new');

@@ -4,6 +4,7 @@
  * earlier messages it answers, and what we write back. Pure: no IMAP, SMTP or database.
  */
 import { isValidTrackingNumber } from '../../domain/cases/tracking-number.js';
+import { withoutUnsafeInBlock } from '../../domain/text.js';
 
 /** The headers that tell a machine's message from a person's, as read from the message. */
 export interface MessageHeaders {
@@ -76,15 +77,16 @@ export function referencedIds(inReplyTo: string | null | undefined, references: 
 
 /** What a case keeps of the message's text: subject and body, blank runs squeezed, capped. */
 export function caseDescription(subject: string | null | undefined, text: string | null | undefined, maxLength = 4000): string {
-  const body = (text ?? '').replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-  const parts = [subject?.trim(), body].filter((p): p is string => Boolean(p));
+  // A NUL would fail the insert for good (and the message with it); bidi overrides disguise text.
+  const body = withoutUnsafeInBlock(text ?? '').replace(/\r\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  const parts = [withoutUnsafeInBlock(subject ?? '').trim(), body].filter((p): p is string => Boolean(p));
   const joined = parts.join('\n\n') || '(ایمیل بدون متن)';
   return joined.length > maxLength ? `${joined.slice(0, maxLength - 1)}…` : joined;
 }
 
 /** A reply's new text without the quoted earlier message (lines starting with ">", and what follows "On … wrote:"). */
 export function withoutQuote(text: string | null | undefined): string {
-  const lines = (text ?? '').replace(/\r\n/g, '\n').split('\n');
+  const lines = withoutUnsafeInBlock(text ?? '').replace(/\r\n/g, '\n').split('\n');
   const kept: string[] = [];
   for (const line of lines) {
     if (/^\s*(On .+ wrote:|.+ نوشت:)\s*$/.test(line)) break;

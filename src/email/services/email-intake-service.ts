@@ -10,6 +10,7 @@ import type { Case } from '../../domain/cases/case.js';
 import type { NewCaseMedia } from '../../domain/cases/media.js';
 import { PHOTO_EXTENSIONS, preparePhoto } from '../../domain/cases/photo.js';
 import type { CaseRepo } from '../../domain/cases/ports.js';
+import { withoutUnsafeInLine } from '../../domain/text.js';
 import { caseDescription, classifyMessage, maskEmail, referencedIds, replyFor, trackingNumberInSubject, withoutQuote } from '../domain/inbound.js';
 import type { EmailMessageRepo } from '../adapters/email-message-repo.js';
 import type { EmailSender, InboundEmail, PhotoStore } from './email-ports.js';
@@ -40,7 +41,7 @@ export function createEmailIntakeService(deps: {
     const media: NewCaseMedia[] = [];
     const refused: string[] = [];
     for (const [i, file] of mail.attachments.entries()) {
-      const name = file.filename ?? `پیوست ${i + 1}`;
+      const name = withoutUnsafeInLine(file.filename ?? '') || `پیوست ${i + 1}`;
       if (media.length >= MAX_EMAIL_PHOTOS) {
         refused.push(name);
         continue;
@@ -113,7 +114,8 @@ export function createEmailIntakeService(deps: {
         const added = await deps.messages.addToCase({
           caseId: thread.id,
           messageId: mail.messageId,
-          note: `ایمیل شهروند (${from}): ${text}${refusedNote}`.slice(0, 4000),
+          // Masked like the reporter's address is for districts, who read the history too.
+          note: `ایمیل شهروند (${maskEmail(from)}): ${text}${refusedNote}`.slice(0, 4000),
           actor: ACTOR,
           media,
           at: deps.now(),
@@ -129,7 +131,7 @@ export function createEmailIntakeService(deps: {
         channel: 'email',
         externalId: mail.messageId,
         description: caseDescription(mail.subject, mail.text) + refusedNote,
-        reporter: { email: from, firstName: mail.fromName?.trim() || null, lastName: null, phone: null },
+        reporter: { email: withoutUnsafeInLine(from), firstName: withoutUnsafeInLine(mail.fromName ?? '').trim() || null, lastName: null, phone: null },
         lat: point?.lat ?? null,
         long: point?.long ?? null,
         media,
