@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: type-check, lint (ESLint and the import boundaries), then every test —
-# unit, integration (real Redis and a throw-away PostgreSQL) and end to end (the real
+# unit, integration (real Redis, a throw-away PostgreSQL and a private dovecot) and end to end (the real
 # Asterisk sandbox). Starts what the
 # tests need, stops afterwards only what it started itself. Extra arguments go to
 # vitest (e.g. `npm test -- --project unit`).
@@ -28,11 +28,13 @@ trap 'exit 143' TERM
 hotline_ensure redis
 hotline_ensure postgres
 hotline_ensure sandbox
+hotline_ensure dovecot
 hotline_ensure chromium
 hotline_ensure baresip
 TEST_DATABASE_URL="$(bash scripts/postgres.sh url)"
 HOTLINE_SANDBOX_ROOT="$(bash scripts/asterisk-sandbox.sh root)"
-export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT
+TEST_IMAP_URL="$(bash scripts/dovecot.sh url)"
+export TEST_DATABASE_URL HOTLINE_SANDBOX_ROOT TEST_IMAP_URL
 
 npx tsc --noEmit
 npm run lint

@@ -39,6 +39,7 @@ import { withPhoneReachability } from './services/phone-reachability.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
+import { createEmailModule, type EmailModule } from './email/email-module.js';
 import { createPlaceRouting } from './services/place-routing.js';
 import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
 import { createRecordingModule } from './recordings/recording-module.js';
@@ -61,6 +62,8 @@ export interface Hotline {
   outbound: OutboundModule;
   /** Texts to citizens; null with SMS_PROVIDER=off. */
   sms: SmsModule | null;
+  /** The e-mail intake (a mailbox read over IMAP); null with EMAIL_INTAKE_ENABLED=false. */
+  email: EmailModule | null;
   /** Recorded conversations of agents: started on AgentConnect, imported, purged past retention. */
   recordings: ReturnType<typeof createRecordingModule>;
   /** Imports voice messages the dialplan recorded while the engine was away. */
@@ -192,6 +195,19 @@ export async function startHotline(
     outbound.surveyOnClose(routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }))),
   );
 
+  // E-mail cases go through the same routed case repository as every other channel.
+  const email = config.email
+    ? createEmailModule({
+        config: config.email,
+        db: database.db,
+        cases,
+        photos: recordings,
+        photoMaxBytes: config.photoMaxBytes,
+        now,
+        logger,
+      })
+    : null;
+
   const liveStatsRepo = createLiveStatsRepo(database.db);
   // The wallboard and the reports charge the same configured wrap-up to a call without one recorded.
   const statsConfig = statsDefaults({ wrapUpSec: wrapUpPerQueue(config) });
@@ -282,7 +298,7 @@ export async function startHotline(
     quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
     knowledge: createKnowledgeModule({ db: database.db, calls: repos.calls, now }),
     health: ops.health,
-    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()) }),
+    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: email?.warnings() ?? [] }),
     hours: hours.api,
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
@@ -323,6 +339,8 @@ export async function startHotline(
       const left = () => Math.max(0, deadline - Date.now());
       calls.stop();
       hours.stop();
+      // The message being handled finishes; the rest waits in the mailbox for the next start.
+      await shutdownStep(email?.close() ?? Promise.resolve(), left(), logger);
       // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
       // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
       await calls.stasis.drain(left() * HAND_OFF_SHARE);
@@ -359,6 +377,7 @@ export async function startHotline(
     liveStats,
     outbound,
     sms,
+    email,
     recordings: callRecordings,
     importFallback: calls.importFallback,
     url,

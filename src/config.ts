@@ -5,6 +5,7 @@ import { parseSlaHours, type SlaHours } from './domain/cases/sla.js';
 import { parseSlaClock, type SlaClockConfig } from './domain/calendar/working-hours.js';
 import { diallingWeekly, parseCallingDays, type DiallingWindowConfig } from './outbound/domain/dialling-window.js';
 import { parseSmsConfig, type SmsConfig } from './sms/sms-config.js';
+import { parseEmailConfig, type EmailConfig } from './email/email-config.js';
 import type { RecordingConfig } from './recordings/recording-service.js';
 
 /** Typed configuration, parsed once from the environment and passed down (no globals). */
@@ -50,6 +51,8 @@ export interface Config {
   smsWebhookToken: string | undefined;
   /** Texts to citizens (SMS_PROVIDER and the SMS_* keys); null: SMS_PROVIDER=off, nothing is texted. */
   sms: SmsConfig | null;
+  /** E-mail intake (EMAIL_INTAKE_ENABLED and the EMAIL_* keys); null: no mailbox is read. */
+  email: EmailConfig | null;
   /** GET /metrics (Prometheus) is served unless METRICS_ENABLED=false. */
   metricsEnabled: boolean;
   /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open like health. */
@@ -326,6 +329,7 @@ export function loadConfig(env: Env = process.env): Config {
     photoMaxBytes: integer(env, 'PHOTO_MAX_BYTES', 5 * 1024 * 1024, 10 * 1024, 50 * 1024 * 1024),
     smsWebhookToken: env.SMS_WEBHOOK_TOKEN?.trim() ? secret('SMS_WEBHOOK_TOKEN', env.SMS_WEBHOOK_TOKEN.trim()) : undefined,
     sms: smsConfig(env),
+    email: emailConfig(env),
     metricsEnabled: bool(env, 'METRICS_ENABLED', true),
     shutdownDeadlineMs: integer(env, 'SHUTDOWN_DEADLINE_MS', 15_000, 1_000, 600_000),
     metricsToken: env.METRICS_TOKEN?.trim() ? secret('METRICS_TOKEN', env.METRICS_TOKEN.trim()) : undefined,
@@ -338,6 +342,14 @@ export function loadConfig(env: Env = process.env): Config {
 function smsConfig(env: Env): SmsConfig | null {
   try {
     return parseSmsConfig(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
+function emailConfig(env: Env): EmailConfig | null {
+  try {
+    return parseEmailConfig(env);
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }

@@ -28,6 +28,7 @@ hotline_ensure() {
     redis) script=scripts/redis.sh ;;
     postgres) script=scripts/postgres.sh ;;
     sandbox) script=scripts/asterisk-sandbox.sh ;;
+    dovecot) script=scripts/dovecot.sh ;;
     *) hotline_die "unknown service $name" ;;
   esac
   if bash "$script" status >/dev/null; then
@@ -49,6 +50,7 @@ hotline_stop_started() {
       redis) script=scripts/redis.sh ;;
       postgres) script=scripts/postgres.sh ;;
       sandbox) script=scripts/asterisk-sandbox.sh ;;
+      dovecot) script=scripts/dovecot.sh ;;
     esac
     bash "$script" stop || true
   done

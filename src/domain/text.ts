@@ -18,3 +18,13 @@ export function isSafeLine(value: string): boolean {
 export function isSafeBlock(value: string): boolean {
   return !UNSAFE_IN_BLOCK.test(value);
 }
+
+/** Text that did not come through the API (an e-mail): what isSafeBlock refuses, dropped. */
+export function withoutUnsafeInBlock(value: string): string {
+  return value.replace(new RegExp(UNSAFE_IN_BLOCK.source, 'gu'), '');
+}
+
+/** Likewise for one line (a sender's name): what isSafeLine refuses, dropped. */
+export function withoutUnsafeInLine(value: string): string {
+  return value.replace(new RegExp(UNSAFE_IN_LINE.source, 'gu'), '');
+}

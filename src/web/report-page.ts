@@ -14,6 +14,9 @@ export const REPORT_STYLE_PATH = '/report/report.css';
 export const PUBLIC_CASES_PATH = '/api/public/cases';
 /** The API's limit on a description; the page counts toward it instead of cutting the text. */
 export const DESCRIPTION_MAX = 4000;
+/** The file field of the form's photos, and how many one report may carry. */
+export const PHOTO_FIELD = 'photo';
+export const WEB_MAX_PHOTOS = 3;
 /** Bots fill every field; people never see this one. */
 export const HONEYPOT_FIELD = 'website';
 
@@ -69,6 +72,11 @@ export const REPORT_HTML = `<!doctype html>
       <textarea id="description" name="description" rows="5" required aria-describedby="description-count description-error"></textarea>
       <p class="hint" id="description-count" aria-live="polite">۰ از ${toPersian(DESCRIPTION_MAX)} نویسه</p>
       <p class="field-error" id="description-error"></p>
+
+      <label for="${PHOTO_FIELD}">عکس (اختیاری)</label>
+      <input id="${PHOTO_FIELD}" name="${PHOTO_FIELD}" type="file" accept="image/jpeg,image/png,image/webp" multiple aria-describedby="${PHOTO_FIELD}-hint ${PHOTO_FIELD}-error">
+      <p class="hint" id="${PHOTO_FIELD}-hint">تا ${toPersian(WEB_MAX_PHOTOS)} عکس JPEG، PNG یا WebP. اگر عکس جای خود را دارد، محل از آن خوانده می‌شود؛ اطلاعات همراه عکس پیش از نگه‌داری پاک می‌شود.</p>
+      <p class="field-error" id="${PHOTO_FIELD}-error"></p>
 
       <label for="phone">تلفن همراه</label>
       <input id="phone" name="phone" type="tel" inputmode="tel" dir="ltr" maxlength="32" required autocomplete="tel" placeholder="09121234567" aria-describedby="phone-hint phone-error">
@@ -127,7 +135,9 @@ button[disabled] { opacity: 0.6; }
 
 export const REPORT_JS = `'use strict';
 (function () {
-  var LABELS = { category: 'موضوع', district: 'منطقه', address: 'نشانی', description: 'شرح مشکل', phone: 'تلفن همراه' };
+  var LABELS = { category: 'موضوع', district: 'منطقه', address: 'نشانی', description: 'شرح مشکل', ${PHOTO_FIELD}: 'عکس', phone: 'تلفن همراه' };
+  var MAX_PHOTOS = ${WEB_MAX_PHOTOS};
+  var PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
   var MAX = ${DESCRIPTION_MAX};
   var STATUS_PATH = '${PUBLIC_CASES_PATH}/';
   function persian(s) { return String(s).replace(/[0-9]/g, function (d) { return String.fromCharCode(0x06f0 + Number(d)); }); }
@@ -157,6 +167,9 @@ export const REPORT_JS = `'use strict';
     var length = form.description.value.trim().length;
     if (length === 0) found.description = 'شرح مشکل را بنویسید.';
     else if (form.description.value.length > MAX) found.description = 'شرح از ' + persian(MAX) + ' نویسه بیشتر است؛ کوتاه‌ترش کنید.';
+    var photos = form.${PHOTO_FIELD}.files;
+    if (photos.length > MAX_PHOTOS) found.${PHOTO_FIELD} = 'حداکثر ' + persian(MAX_PHOTOS) + ' عکس بفرستید.';
+    else if (Array.prototype.some.call(photos, function (f) { return PHOTO_TYPES.indexOf(f.type) === -1; })) found.${PHOTO_FIELD} = 'فقط عکس JPEG، PNG یا WebP پذیرفته می‌شود.';
     if (!form.phone.value.trim()) found.phone = 'شمارهٔ تلفن همراه را بنویسید.';
     else if (!mobileLooksRight(form.phone.value)) found.phone = 'شمارهٔ تلفن همراه باید ۱۱ رقم و با ۰۹ آغاز شود.';
     return found;
@@ -201,13 +214,23 @@ export const REPORT_JS = `'use strict';
       });
       var district = String(data.get('district') || '');
       if (district !== '') body.district = Number(district);
+      // With photos the form goes as multipart/form-data (the browser sets its boundary).
+      var photos = form.${PHOTO_FIELD}.files;
+      var payload = JSON.stringify(body);
+      var headers = { 'content-type': 'application/json' };
+      if (photos.length > 0) {
+        payload = new FormData();
+        Object.keys(body).forEach(function (name) { payload.append(name, String(body[name])); });
+        Array.prototype.forEach.call(photos, function (f) { payload.append('${PHOTO_FIELD}', f, f.name); });
+        headers = {};
+      }
       var button = form.querySelector('button');
       button.disabled = true;
       show('result', 'در حال ثبت…', true);
       fetch('${PUBLIC_CASES_PATH}', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body)
+        headers: headers,
+        body: payload
       }).then(function (res) {
         return res.json().catch(function () { return {}; }).then(function (json) {
           if (res.status === 201) {
@@ -216,10 +239,20 @@ export const REPORT_JS = `'use strict';
             show('result', 'درخواست شما با کد رهگیری ' + persian(json.trackingNumber) + ' ثبت شد. این کد را نگه دارید.', true);
           } else if (res.status === 429) {
             show('result', 'از این نشانی درخواست‌های زیادی فرستاده شده است؛ کمی بعد دوباره تلاش کنید یا با ۱۳۷ تماس بگیرید.', false);
+          } else if (res.status === 413) {
+            var tooBig = {};
+            tooBig.${PHOTO_FIELD} = 'حجم عکس‌ها بیش از اندازه است؛ عکس کوچک‌تر یا کمتری بفرستید.';
+            markFields(form, tooBig);
+            listProblems(tooBig);
           } else if (res.status === 400) {
-            var field = json.error && json.error.details && json.error.details.field;
+            var details = (json.error && json.error.details) || {};
+            var field = details.field;
             var named = {};
             if (LABELS[field]) named[field] = '«' + LABELS[field] + '» را درست وارد کنید.';
+            if (field === '${PHOTO_FIELD}') named[field] = details.reason === 'too_large'
+              ? 'هر عکس باید حداکثر ' + persian(Math.floor(details.maxBytes / 1048576 * 10) / 10) + ' مگابایت باشد.'
+              : details.reason === 'too_many' ? 'حداکثر ' + persian(MAX_PHOTOS) + ' عکس بفرستید.'
+              : 'فقط عکس JPEG، PNG یا WebP پذیرفته می‌شود.';
             markFields(form, named);
             if (LABELS[field]) listProblems(named);
             else show('result', 'لطفاً همه خانه‌ها را درست پر کنید.', false);

@@ -21,15 +21,22 @@ export interface EngineProcess {
 /** Where the engine announces itself (src/main.ts). */
 const UP_LINE = /hotline-137 API:\s+(http:\/\/\S+?)\/api\/health/;
 
+/** A data folder and database an engine restarts on (the test creates and drops them). */
+export interface EngineState {
+  dataDir: string;
+  databaseUrl: string;
+}
+
 /**
  * Runs the engine as its own OS process (`node <args>`: the built dist/main.js, or the
  * sources through tsx), on a private port, data folder, database and BullMQ prefix.
  * Resolves once it has printed its URL. `env` overrides the test environment (e.g.
- * ARI_URL to keep it away from the shared Asterisk).
+ * ARI_URL to keep it away from the shared Asterisk). With `state`, it runs on that data
+ * folder and database (a restart after a kill) and its cleanup leaves them.
  */
-export async function spawnEngine(args: string[], env: Record<string, string> = {}): Promise<EngineProcess> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hotline-proc-'));
-  const database = await createTestPostgresDatabase();
+export async function spawnEngine(args: string[], env: Record<string, string> = {}, state?: EngineState): Promise<EngineProcess> {
+  const dataDir = state?.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'hotline-proc-')));
+  const database = state ? { url: state.databaseUrl, drop: async () => undefined } : await createTestPostgresDatabase();
   const child = spawn(process.execPath, args, {
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
     env: {
@@ -64,7 +71,7 @@ export async function spawnEngine(args: string[], env: Record<string, string> = 
       await once(child, 'exit');
     }
     await database.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!state) await rm(dataDir, { recursive: true, force: true });
   };
   try {
     return { child, url: await url, output: () => output, exited, cleanup };
@@ -72,6 +79,33 @@ export async function spawnEngine(args: string[], env: Record<string, string> = 
     await cleanup();
     throw err;
   }
+}
+
+/** Resolves with the first line the engine wrote (or writes) that matches `pattern`. */
+export function outputLine(engine: EngineProcess, pattern: RegExp): Promise<string> {
+  const find = () => engine.output().split('\n').find((line) => pattern.test(line));
+  const now = find();
+  if (now !== undefined) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const line = find();
+      if (line === undefined) return;
+      stop();
+      resolve(line);
+    };
+    const onExit = () => {
+      stop();
+      reject(new Error(`engine exited before writing ${pattern}:\n${engine.output()}`));
+    };
+    const stop = () => {
+      engine.child.stdout?.off('data', onData);
+      engine.child.stderr?.off('data', onData);
+      engine.child.off('exit', onExit);
+    };
+    engine.child.stdout?.on('data', onData);
+    engine.child.stderr?.on('data', onData);
+    engine.child.once('exit', onExit);
+  });
 }
 
 /** Addresses where nothing listens: an engine pointed there leaves the shared Asterisk alone. */

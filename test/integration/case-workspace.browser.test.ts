@@ -13,6 +13,7 @@ import { toPersianDigits } from '../../src/web/agent/format.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 import { connection } from '../helpers/job-test-bed.js';
+import { png } from '../helpers/photos.js';
 import { wav } from '../helpers/wav.js';
 
 /**
@@ -207,6 +208,57 @@ describe('the case workspace in chromium', () => {
 });
 
 describe('the district inbox in chromium, on a phone', () => {
+  it('shows a case\'s photos from blob: URLs and its sender in the workspace and the district inbox (masked there), and a client\'s link as a link', async () => {
+    const key = 'photo-email-browser.png';
+    await backend.store.save(key, png());
+    const c = await create({
+      channel: 'email',
+      category: 'streets_lighting',
+      district: 5,
+      description: 'چاله در خیابان',
+      reporter: { email: 'maryam@example.ir', firstName: 'مریم', lastName: 'رضایی', phone: null },
+      media: [
+        { source: 'email', storedKey: key, contentType: 'image/png', bytes: png().length, lat: 35.6997, long: 51.338 },
+        { source: 'open311', sourceUrl: 'https://photos.example/pothole.jpg' },
+      ],
+      actor: 'email',
+    });
+    await backend.repos.cases.transition({ caseId: c.id, from: 'new', to: 'dispatched', actor: 'dispatch' });
+    const shown = async (page: Page) => {
+      const img = page.locator('#photo-list img');
+      await img.waitFor();
+      expect(await img.getAttribute('src')).toMatch(/^blob:/);
+      // Decoded under the page's CSP (img-src blob:): the 1×1 PNG has a width.
+      const width = "(() => { const i = document.querySelector('#photo-list img'); return i.complete ? i.naturalWidth : 0; })()";
+      await expect.poll(() => page.evaluate<number>(width), POLL).toBe(1);
+      expect(await img.getAttribute('alt')).toBe('عکس ۱');
+      const link = page.locator('#photo-list a[href="https://photos.example/pothole.jpg"]');
+      expect(await link.textContent()).toContain('پیوند بیرونی');
+      expect(await page.locator('#photo-list img').count()).toBe(1);
+    };
+
+    const workspace = await newPage();
+    await signIn(workspace, '/cases', 'sara');
+    await openCase(workspace, c);
+    await shown(workspace);
+    expect(await workspace.textContent('#photo-list')).toContain('35.69970, 51.33800');
+    // The sender's address for staff; masked for the district, like the number.
+    expect(await workspace.textContent('#case-details')).toContain('maryam@example.ir');
+    expect(await workspace.textContent('#case-details')).toContain('مریم رضایی');
+
+    const inbox = await newPage(390, 844);
+    await signIn(inbox, '/district', 'district5');
+    const inboxRow = row(inbox, c);
+    await inboxRow.waitFor();
+    await inboxRow.getByRole('button', { name: 'جزئیات' }).click();
+    await inbox.locator('#case').waitFor();
+    await shown(inbox);
+    expect(await inbox.textContent('#case-details')).toContain('ma***@example.ir');
+    expect(await inbox.textContent('#case-details')).not.toContain('maryam@');
+    expect(await noHorizontalScroll(inbox)).toBe(true);
+    await inbox.screenshot({ path: await artefactPath('district-photo-case-390.png'), fullPage: true });
+  });
+
   it('plays a voice message, reveals the number on request, and resolves the case; sends another back to triage', async () => {
     const key = 'voice-district5.wav';
     await backend.store.save(key, wav(8000));

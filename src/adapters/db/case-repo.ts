@@ -54,7 +54,8 @@ function toReporter(row: CaseRow): CaseReporter | null {
   return Object.values(reporter).every((v) => v === null) ? null : reporter;
 }
 
-function mediaRow(caseId: string, m: NewCaseMedia, position: number): typeof caseMedia.$inferInsert {
+/** A case_media row for a new photo or link (also used by the e-mail intake's own transaction). */
+export function mediaRow(caseId: string, m: NewCaseMedia, position: number): typeof caseMedia.$inferInsert {
   return {
     caseId,
     position,

@@ -42,6 +42,21 @@ export const CaseBody = Type.Object(
     district: nullable(District),
     unit: nullable({ ...UnitId, description: 'A unit of its district, or a city-wide body (then no district)' }),
     callerPhone: nullable(Type.String()),
+    reporter: Type.Union(
+      [
+        Type.Object({
+          email: nullable(Type.String()),
+          firstName: nullable(Type.String()),
+          lastName: nullable(Type.String()),
+          phone: nullable(Type.String({ description: 'A number as given when it is not an Iranian one (that one is callerPhone)' })),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "How the reporter asked to be reached (an e-mail's sender, Open311's email / first_name / last_name / phone): for staff, never in Open311 or public answers; a district sees the e-mail and phone masked",
+      },
+    ),
     description: nullable(Type.String()),
     hasRecording: Type.Boolean(),
     /** Where to fetch the audio; null when the case has no recording. */
@@ -103,6 +118,7 @@ export function toCaseDto(c: Case): CaseDto {
     district: c.district,
     unit: c.unit,
     callerPhone: c.callerPhone,
+    reporter: c.reporter,
     description: c.description,
     hasRecording: c.recording !== null,
     recordingUrl: c.recording === null ? null : recordingUrl(c.trackingNumber),

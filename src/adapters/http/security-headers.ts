@@ -75,7 +75,8 @@ const PAGE_CSP = {
   'connect-src': ["'self'"],
   'form-action': ["'none'"],
   'frame-ancestors': ["'none'"],
-  'img-src': ["'self'"],
+  // A case's photos need the bearer token too: fetched, and shown from blob: URLs.
+  'img-src': ["'self'", 'blob:'],
   // A case's recording needs the bearer token: the page fetches it and plays a blob: URL.
   'media-src': ['blob:'],
   'script-src': ["'self'"],

@@ -18,6 +18,7 @@ import {
 } from '../agent/format.js';
 import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
 import { loadRecording } from '../shared/recording.js';
+import { loadPhotos } from '../shared/photos.js';
 import { CHANNEL_LABELS, VIEWS, caseActions, channelLabel, listQuery, mayAct, timelineEntries, workspaceErrorMessage } from './workspace.js';
 
 const storedToken = tokenStore('hotline137.cases.token');
@@ -318,6 +319,7 @@ async function openCase(trackingNumber) {
     $('case').hidden = false;
     $('case-title').focus?.();
     await loadRecording(session, c);
+    await loadPhotos(session, c.trackingNumber);
     await loadConversations(c.trackingNumber);
   } catch (err) {
     $('list-error').textContent = workspaceErrorMessage(err.code);
@@ -335,6 +337,11 @@ function renderCase(c, timeline, surveys) {
   if (c.unit) detail(list, 'واحد یا سازمان', c.unit, 'ltr');
   if (c.lat !== null && c.long !== null) detail(list, 'موقعیت', `${c.lat}, ${c.long}`, 'number ltr');
   detail(list, 'تلفن', formatPhone(c.callerPhone), 'number ltr');
+  // How an e-mail's sender or an Open311 app's user asked to be reached (staff only).
+  const name = [c.reporter?.firstName, c.reporter?.lastName].filter(Boolean).join(' ');
+  if (name) detail(list, 'نام گزارش‌دهنده', name);
+  if (c.reporter?.email) detail(list, 'ایمیل', c.reporter.email, 'ltr');
+  if (c.reporter?.phone) detail(list, 'تلفن دیگر', c.reporter.phone, 'number ltr');
   detail(list, 'نشانی', c.address ?? '—');
   detail(list, 'شرح', c.description ?? '—', 'description');
   detail(list, 'تاریخ ثبت', formatDateTime(c.createdAt));

@@ -8,6 +8,7 @@ import { DISTRICT_ACTIONS, allowedActions, formatCountdown, inboxErrorMessage, i
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { loadRecording } from '../shared/recording.js';
+import { loadPhotos } from '../shared/photos.js';
 import { DECLINABLE, channelLabel, timelineEntries } from '../cases/workspace.js';
 
 /** New cases reach the district at any time; half a minute is fresh enough for a work list. */
@@ -207,6 +208,8 @@ async function openCase(trackingNumber) {
     list.replaceChildren();
     detail(list, 'موضوع', categoryLabel(c.category));
     detail(list, 'راه ثبت', channelLabel(c.channel));
+    // An e-mail's sender, masked for districts like the number.
+    if (c.reporter?.email) detail(list, 'ایمیل', c.reporter.email);
     detail(list, 'نشانی', c.address ?? '—');
     detail(list, 'شرح', c.description ?? (c.hasRecording ? 'پیام صوتی؛ در زیر بشنوید.' : '—'));
     detail(list, 'تاریخ ثبت', formatDateTime(c.createdAt));
@@ -229,6 +232,7 @@ async function openCase(trackingNumber) {
     $('inbox').hidden = true;
     $('case').hidden = false;
     await loadRecording(session, c);
+    await loadPhotos(session, c.trackingNumber);
   } catch (err) {
     $('inbox-error').textContent = inboxErrorMessage(err.code);
   }

@@ -4,6 +4,7 @@ import { TextBlock, TextLine } from '../input-schema.js';
 import { CASE_CHANNELS, type Case, type CaseFilter } from '../../../domain/cases/case.js';
 import { checkTransition, isRoutable, mayReclassify, maySetDistrict, type Actor } from '../../../domain/cases/lifecycle.js';
 import { maskPhone } from '../../../domain/phone.js';
+import { maskEmail } from '../../../email/domain/inbound.js';
 import { JALALI_DATE_PATTERN, nextJalaliDay, parseJalaliDate, startOfJalaliDay } from '../../../domain/reports/date-range.js';
 import { principalOf, requireRole } from '../auth.js';
 import type { Principal } from '../deps.js';
@@ -18,6 +19,7 @@ import {
   nullable,
   toCaseDto,
   toCaseWithEventsDto,
+  type CaseDto,
 } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { hotlineError } from '../../../domain/errors.js';
@@ -102,8 +104,10 @@ export function actorOf(principal: Principal): Actor {
  * A district sees the caller's number masked: it asks for it (an audited request,
  * POST /cases/:trackingNumber/reveal-phone) when it calls the citizen back.
  */
-export function forViewer<T extends { callerPhone: string | null }>(principal: Principal, dto: T): T {
-  return principal.role === 'district' ? { ...dto, callerPhone: maskPhone(dto.callerPhone) } : dto;
+export function forViewer<T extends { callerPhone: string | null; reporter: CaseDto['reporter'] }>(principal: Principal, dto: T): T {
+  if (principal.role !== 'district') return dto;
+  const reporter = dto.reporter && { ...dto.reporter, email: maskEmail(dto.reporter.email), phone: maskPhone(dto.reporter.phone) };
+  return { ...dto, callerPhone: maskPhone(dto.callerPhone), reporter };
 }
 
 /** The Jalali day range of the list as instants: [start of `from`, end of `to`]. */

@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { NewCaseMedia } from '../../../domain/cases/media.js';
+import { PHOTO_EXTENSIONS, preparePhoto } from '../../../domain/cases/photo.js';
 import { TextBlock, TextLine } from '../input-schema.js';
 import { generateTrackingNumber } from '../../../domain/cases/tracking-number.js';
 import { STATUS_FA, toPersianDigits } from '../../../domain/cases/wording.js';
@@ -7,7 +10,9 @@ import { hotlineError } from '../../../domain/errors.js';
 import { maskPhone, normalizePhone } from '../../../domain/phone.js';
 import {
   HONEYPOT_FIELD,
+  PHOTO_FIELD,
   REPORT_CSS,
+  WEB_MAX_PHOTOS,
   REPORT_HTML,
   REPORT_JS,
   REPORT_PATH,
@@ -17,7 +22,10 @@ import {
 import { Category, District, Status, TrackingNumber } from '../case-dto.js';
 import type { HttpDeps } from '../deps.js';
 import { errorResponses } from '../errors.js';
+import { acceptMultipartBodies, type UploadedFile } from '../multipart.js';
 import { normalizePhoneOrFail } from '../phone.js';
+
+const DEFAULT_PHOTO_MAX_BYTES = 5 * 1024 * 1024;
 
 const text = (type: string, description: string) => ({
   description,
@@ -72,9 +80,40 @@ const Registered = Type.Object(
 const confirmation = (trackingNumber: string) =>
   `درخواست شما با کد رهگیری ${toPersianDigits(trackingNumber)} ثبت شد.`;
 
+/**
+ * The form's photos checked (type sniffed from the bytes, size capped), stripped of their
+ * metadata and stored; the case's rows for them. Nothing is stored unless all pass.
+ */
+async function storePhotos(files: UploadedFile[], deps: Pick<HttpDeps, 'photos'>, maxBytes: number): Promise<NewCaseMedia[]> {
+  if (files.length === 0) return [];
+  const refuse = (reason: string, message: string) => {
+    throw hotlineError('HOTLINE_ERR_VALIDATION', message, { field: PHOTO_FIELD, reason, maxBytes, maxPhotos: WEB_MAX_PHOTOS });
+  };
+  if (!deps.photos) refuse('not_accepted', 'Photos are not accepted on this server');
+  if (files.length > WEB_MAX_PHOTOS) refuse('too_many', `At most ${WEB_MAX_PHOTOS} photos`);
+  const prepared = files.map((f) => {
+    const photo = preparePhoto(f.data, maxBytes);
+    if (!photo.ok) {
+      if (photo.reason === 'too_large') refuse('too_large', `${f.filename} is larger than ${maxBytes} bytes`);
+      refuse('not_an_image', `${f.filename} is not a JPEG, PNG or WebP image`);
+    }
+    return photo as Extract<typeof photo, { ok: true }>;
+  });
+  const rows: NewCaseMedia[] = [];
+  for (const photo of prepared) {
+    const key = `photo-${randomUUID()}.${PHOTO_EXTENSIONS[photo.type]}`;
+    await deps.photos!.save(key, Buffer.from(photo.data));
+    rows.push({ source: 'web', storedKey: key, contentType: photo.type, bytes: photo.data.length, lat: photo.point?.lat ?? null, long: photo.point?.long ?? null });
+  }
+  return rows;
+}
+
 /** POST /public/cases: what the web form sends. Rate limited per IP by the enclosing scope. */
-export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAsyncTypebox {
+export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases' | 'photos' | 'photoMaxBytes'>): FastifyPluginAsyncTypebox {
+  const photoMaxBytes = deps.photoMaxBytes ?? DEFAULT_PHOTO_MAX_BYTES;
   return async (app) => {
+    // The form with photos comes as multipart/form-data (its text fields as strings).
+    acceptMultipartBodies(app, WEB_MAX_PHOTOS * photoMaxBytes + 256 * 1024);
     app.post(
       '/public/cases',
       {
@@ -82,8 +121,13 @@ export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAs
           summary: "Register a citizen's case (web form)",
           description:
             `Public, no token; channel \`web\`. Rate limited per address, more strictly than the API. ` +
+            `JSON, or multipart/form-data with up to ${WEB_MAX_PHOTOS} \`${PHOTO_FIELD}\` file parts (JPEG, PNG or WebP, sniffed ` +
+            `from the bytes, each at most PHOTO_MAX_BYTES; EXIF and other metadata stripped before storing; the first ` +
+            `photo's EXIF GPS position becomes the case's point). A refused photo is a 400 naming the field \`${PHOTO_FIELD}\` ` +
+            `with \`details.reason\` (not_an_image, too_large, too_many) and nothing is stored. ` +
             `\`${HONEYPOT_FIELD}\` must be absent or empty: a filled one is answered like a success and nothing is created.`,
           tags: ['public'],
+          consumes: ['application/json', 'multipart/form-data'],
           body: PublicCase,
           response: { 201: Registered, ...errorResponses(400, 413) },
         },
@@ -101,16 +145,26 @@ export function publicCaseRoutes(deps: Pick<HttpDeps, 'cases'>): FastifyPluginAs
       },
       async (request, reply) => {
         const { category, district, address, description, phone } = request.body;
+        const callerPhone = normalizePhoneOrFail(phone, 'body', 'phone');
+        const uploads = request.uploads ?? [];
+        const strange = uploads.find((f) => f.field !== PHOTO_FIELD);
+        if (strange) throw hotlineError('HOTLINE_ERR_VALIDATION', `Unexpected file field ${strange.field}`, { field: strange.field });
+        const media = await storePhotos(uploads, deps, photoMaxBytes);
+        // The form asks for no position: a phone camera's EXIF gives one (and routes the case).
+        const point = media.find((m) => m.lat != null && m.long != null);
         const created = await deps.cases.create({
           channel: 'web',
           category,
           district: district ?? null,
           address: address.trim(),
           description: description.trim(),
-          callerPhone: normalizePhoneOrFail(phone, 'body', 'phone'),
+          callerPhone,
+          lat: point?.lat ?? null,
+          long: point?.long ?? null,
+          media,
           actor: 'web',
         });
-        request.log.info({ trackingNumber: created.trackingNumber }, 'case created from the web form');
+        request.log.info({ trackingNumber: created.trackingNumber, photos: media.length }, 'case created from the web form');
         return reply.code(201).send({ trackingNumber: created.trackingNumber, message: confirmation(created.trackingNumber) });
       },
     );

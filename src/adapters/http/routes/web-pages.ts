@@ -46,7 +46,7 @@ export const FAQ_FILES = ['index.html', 'faq.js', 'faq.css'] as const;
  * What the pages share (the sign-in form and session, API fetch, base styles), at /shared:
  * one copy, so a fix to the sign-in or the 401 handling reaches every page. No index.html.
  */
-export const SHARED_FILES = ['session.js', 'sign-in.js', 'recording.js', 'base.css'] as const;
+export const SHARED_FILES = ['session.js', 'sign-in.js', 'recording.js', 'photos.js', 'base.css'] as const;
 
 /** A page: its URL and folder name under src/web, and the files it may serve. */
 export interface WebPage {
