@@ -53,6 +53,8 @@ const MATRIX: Record<string, Row> = {
   'GET /cases/:file': page('/cases/cases.js'),
   'GET /hours': page('/hours'),
   'GET /hours/:file': page('/hours/hours.js'),
+  'GET /qa': page('/qa'),
+  'GET /qa/:file': page('/qa/qa.js'),
   'GET /docs': page('/docs'),
   'GET /docs/': page('/docs/'),
   // The UI lives at /docs; its old address sends there.
