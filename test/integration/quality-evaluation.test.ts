@@ -90,8 +90,11 @@ describe('quality evaluation', () => {
   it('lets the agent dispute once and a supervisor revise the score', async () => {
     expect((await as('agent', 'POST', `/api/qa/evaluations/${firstId}/dispute`, { reason: 'گوش دادم' })).json().disputeStatus).toBe('open');
     expect((await as('agent', 'POST', `/api/qa/evaluations/${firstId}/dispute`, { reason: 'again' })).statusCode).toBe(409);
+    const open = await as('sup2', 'GET', '/api/qa/evaluations?disputeStatus=open');
+    expect(open.json().evaluations).toMatchObject([{ id: firstId, disputeStatus: 'open', disputeReason: 'گوش دادم' }]);
     const revised = await as('sup2', 'POST', `/api/qa/evaluations/${firstId}/resolve`, { outcome: 'revised', note: 'درست است', answers: { greeting: 100, listening: 80, privacy: 100 } });
     expect(revised.json()).toMatchObject({ disputeStatus: 'revised', score: 85 });
+    expect((await as('sup2', 'GET', '/api/qa/evaluations?disputeStatus=open')).json().evaluations).toEqual([]);
   });
 
   it('reports the mean score per agent and per criterion with the weekly trend', async () => {
