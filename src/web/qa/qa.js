@@ -285,6 +285,7 @@ async function submitScore() {
       const created = await api('POST', '/api/qa/evaluations', { recordingId: target.recording.id, formId: form.id, answers, ...(comment ? { comment } : {}) });
       $('scoring-status').textContent = `ارزیابی با نمرهٔ ${formatScore(created.score)} ثبت شد؛ کارشناس آن را در میز کار می‌بیند.`;
       $('sample').querySelector(`tr[data-recording-id="${target.recording.id}"]`)?.remove();
+      $('sample-empty').hidden = $('sample').querySelector('tbody tr') !== null;
       await loadCalibration(target.recording.id);
     }
   } catch (err) {
