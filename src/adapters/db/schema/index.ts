@@ -19,3 +19,4 @@ export { callRecordings, recordingListens } from './call-recordings.js';
 export { qaForms, qaEvaluations } from './qa.js';
 export { caseMedia } from './case-media.js';
 export { emailMessages } from './email-messages.js';
+export { agentActivity } from './agent-activity.js';
