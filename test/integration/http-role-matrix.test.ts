@@ -287,6 +287,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/reports/calls': { url: () => '/api/reports/calls?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/cases': { url: () => '/api/reports/cases?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/satisfaction': { url: () => '/api/reports/satisfaction?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
+  'GET /api/reports/agents': { url: () => '/api/reports/agents?from=1405-01-01&to=1405-01-07&period=week', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/citizens': { url: () => '/api/reports/citizens?from=1405-01-01&to=1405-01-07&by=segment', expect: [401, 403, 403, 200, 200] },
 };
 

@@ -4,11 +4,11 @@
  * ratios are decided here, once, so the page, the JSON and the CSV cannot disagree.
  *
  * - answered: queue calls the agent answered (by the call's start).
- * - AHT = (talk + wrap-up) ÷ calls with a recorded talk time; talk includes any hold, as
+ * - AHT = (talk + wrap-up, 0 when none was recorded) ÷ calls with a recorded talk time; talk includes any hold, as
  *   app_queue's TalkTime does. Mean talk, wrap-up and hold per call beside it.
  * - missed rings: calls app_queue offered the agent that rang out (AgentRingNoAnswer).
  * - pause time by reason: the agent's pauses (break, lunch, …, and `missed`, the engine's
- *   pause after missed rings), counted on the day they ended; the engine's own `wrapup`
+ *   pause after missed rings), written when they end and counted on the day they began; the engine's own `wrapup`
  *   pause is the call and its wrap-up, already in AHT.
  * - cases created: cases registered from the agent's calls.
  * - reopened share = the agent's cases whose survey answers reopened them ÷ their
