@@ -26,7 +26,7 @@ import {
   type LoyaltySums,
 } from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
-import type { AgentDayAggregate } from '../../domain/reports/agents.js';
+import { REPORTED_PAUSE_REASONS, type AgentDayAggregate } from '../../domain/reports/agents.js';
 import type { Db } from './database.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -372,110 +372,99 @@ export function createReportRepo(db: Db): ReportRepo {
     },
 
     async agentAggregates(range: ReportRange): Promise<AgentDayAggregate[]> {
-      // Each figure from its own table, per agent and Tehran day, merged below.
+      // One row per agent and Tehran day: each source sums its own figures (the others 0),
+      // and the outer query adds them up, so only those rows leave the database.
       const day = (at: SQL) => keyOf('day', at, range, { queue: sql`null`, district: sql`null`, category: sql`null` }).inner;
-      const dayText = sql`to_char(date '1970-01-01' + g.day, 'YYYY-MM-DD')`;
       const within = (at: SQL) => sql`${at} >= ${iso(range.from)}::timestamptz and ${at} < ${iso(range.to)}::timestamptz`;
-      const out = new Map<string, AgentDayAggregate>();
-      const at = (agentId: unknown, d: unknown): AgentDayAggregate => {
-        const key = `${String(agentId)} ${String(d)}`;
-        const found = out.get(key) ?? { agentId: String(agentId), day: String(d) };
-        out.set(key, found);
-        return found;
-      };
-
-      const calls = await rowsOf(
+      const pauseColumns = REPORTED_PAUSE_REASONS.map((r) => `pause_${r}`);
+      const columns = ['answered', 'handled', 'talk_sec', 'wrap_up_sec', 'holds', 'hold_sec', 'missed_rings', ...pauseColumns, 'cases_created', 'surveys_answered', 'reopened', 'rated', 'satisfied', 'qa_evaluations', 'qa_score_sum'];
+      const source = (agent: SQL, at: SQL, figures: Record<string, SQL>, from: SQL, where: SQL) =>
+        sql`select ${agent} as agent_id, ${day(at)} as day, ${sql.join(
+          columns.map((c) => sql`${figures[c] ?? sql`0`} as ${sql.raw(c)}`),
+          sql`, `,
+        )} ${from} where ${within(at)} and ${where} group by 1, 2`;
+      const pauses = Object.fromEntries(
+        REPORTED_PAUSE_REASONS.map((r) => [`pause_${r}`, sql`coalesce(sum(a.seconds) filter (where a.kind = 'pause' and a.reason = ${r}), 0)`]),
+      );
+      const sources = [
+        source(
+          sql`k.agent_id`,
+          sql`k.started_at`,
+          {
+            answered: sql`count(*)`,
+            handled: sql`count(k.talk_seconds)`,
+            talk_sec: sql`coalesce(sum(k.talk_seconds), 0)`,
+            wrap_up_sec: sql`coalesce(sum(coalesce(k.wrap_up_seconds, 0)) filter (where k.talk_seconds is not null), 0)`,
+          },
+          sql`from calls k`,
+          sql`k.agent_id is not null and k.queue_result = 'answered'`,
+        ),
+        source(
+          sql`a.agent_id`,
+          sql`a.started_at`,
+          {
+            holds: sql`count(*) filter (where a.kind = 'hold')`,
+            hold_sec: sql`coalesce(sum(a.seconds) filter (where a.kind = 'hold'), 0)`,
+            missed_rings: sql`count(*) filter (where a.kind = 'missed_ring')`,
+            ...pauses,
+          },
+          sql`from agent_activity a`,
+          sql`true`,
+        ),
+        // A case's agent is the agent of the call it was registered on (cases.call_id).
+        source(sql`k.agent_id`, sql`c.created_at`, { cases_created: sql`count(*)` }, sql`from cases c join calls k on k.id = c.call_id`, sql`k.agent_id is not null`),
+        source(
+          sql`k.agent_id`,
+          sql`s.ended_at`,
+          {
+            surveys_answered: sql`count(*)`,
+            reopened: sql`count(s.flagged_at)`,
+            rated: sql`count(s.rating)`,
+            satisfied: sql`count(*) filter (where s.rating >= ${SATISFIED_FROM}::int)`,
+          },
+          sql`from surveys s join cases c on c.id = s.case_id join calls k on k.id = c.call_id`,
+          sql`s.status = 'answered' and k.agent_id is not null`,
+        ),
+        source(
+          sql`e.agent_id`,
+          sql`e.call_started_at`,
+          { qa_evaluations: sql`count(*)`, qa_score_sum: sql`coalesce(sum(e.score), 0)` },
+          sql`from qa_evaluations e`,
+          sql`e.agent_id is not null`,
+        ),
+      ];
+      const rows = await rowsOf(
         db,
         sql`
-          select g.agent_id, ${dayText} as day, g.answered, g.handled, g.talk_sec, g.wrap_up_sec
-          from (
-            select k.agent_id, ${day(sql`k.started_at`)} as day,
-                   count(*) as answered,
-                   count(k.talk_seconds) as handled,
-                   coalesce(sum(k.talk_seconds), 0) as talk_sec,
-                   coalesce(sum(coalesce(k.wrap_up_seconds, 0)) filter (where k.talk_seconds is not null), 0) as wrap_up_sec
-            from calls k
-            where ${within(sql`k.started_at`)} and k.agent_id is not null and k.queue_result = 'answered'
-            group by 1, 2
-          ) g`,
+          select g.agent_id::text as agent_id, u.display_name as name, to_char(date '1970-01-01' + g.day, 'YYYY-MM-DD') as day,
+                 ${sql.join(
+                   columns.map((c) => sql`sum(g.${sql.raw(c)}) as ${sql.raw(c)}`),
+                   sql`, `,
+                 )}
+          from (${sql.join(sources, sql` union all `)}) g
+          left join users u on u.id = g.agent_id
+          group by g.agent_id, u.display_name, g.day`,
       );
-      for (const r of calls) Object.assign(at(r.agent_id, r.day), { answered: num(r.answered), handled: num(r.handled), talkSec: num(r.talk_sec), wrapUpSec: num(r.wrap_up_sec) });
-
-      const activity = await rowsOf(
-        db,
-        sql`
-          select g.agent_id, ${dayText} as day, g.kind, g.reason, g.n, g.seconds
-          from (
-            select a.agent_id, ${day(sql`a.started_at`)} as day, a.kind, a.reason, count(*) as n, coalesce(sum(a.seconds), 0) as seconds
-            from agent_activity a
-            where ${within(sql`a.started_at`)}
-            group by 1, 2, 3, 4
-          ) g`,
-      );
-      for (const r of activity) {
-        const row = at(r.agent_id, r.day);
-        if (r.kind === 'missed_ring') row.missedRings = (row.missedRings ?? 0) + num(r.n);
-        else if (r.kind === 'hold') {
-          row.holds = (row.holds ?? 0) + num(r.n);
-          row.holdSec = (row.holdSec ?? 0) + num(r.seconds);
-        } else if (r.kind === 'pause' && typeof r.reason === 'string') {
-          row.pauseSec = { ...row.pauseSec, [r.reason]: (row.pauseSec?.[r.reason] ?? 0) + num(r.seconds) };
-        }
-      }
-
-      // A case's agent is the agent of the call it was registered on (cases.call_id).
-      const cases = await rowsOf(
-        db,
-        sql`
-          select g.agent_id, ${dayText} as day, g.n
-          from (
-            select k.agent_id, ${day(sql`c.created_at`)} as day, count(*) as n
-            from cases c join calls k on k.id = c.call_id
-            where ${within(sql`c.created_at`)} and k.agent_id is not null
-            group by 1, 2
-          ) g`,
-      );
-      for (const r of cases) at(r.agent_id, r.day).casesCreated = num(r.n);
-
-      const surveys = await rowsOf(
-        db,
-        sql`
-          select g.agent_id, ${dayText} as day, g.answered, g.reopened, g.rated, g.satisfied
-          from (
-            select k.agent_id, ${day(sql`s.ended_at`)} as day,
-                   count(*) as answered,
-                   count(s.flagged_at) as reopened,
-                   count(s.rating) as rated,
-                   count(*) filter (where s.rating >= ${SATISFIED_FROM}::int) as satisfied
-            from surveys s
-            join cases c on c.id = s.case_id
-            join calls k on k.id = c.call_id
-            where ${within(sql`s.ended_at`)} and s.status = 'answered' and k.agent_id is not null
-            group by 1, 2
-          ) g`,
-      );
-      for (const r of surveys) Object.assign(at(r.agent_id, r.day), { surveysAnswered: num(r.answered), reopened: num(r.reopened), rated: num(r.rated), satisfied: num(r.satisfied) });
-
-      const qa = await rowsOf(
-        db,
-        sql`
-          select g.agent_id, ${dayText} as day, g.n, g.score_sum
-          from (
-            select e.agent_id, ${day(sql`e.call_started_at`)} as day, count(*) as n, coalesce(sum(e.score), 0) as score_sum
-            from qa_evaluations e
-            where ${within(sql`e.call_started_at`)} and e.agent_id is not null
-            group by 1, 2
-          ) g`,
-      );
-      for (const r of qa) Object.assign(at(r.agent_id, r.day), { qaEvaluations: num(r.n), qaScoreSum: num(r.score_sum) });
-
-      const ids = [...new Set([...out.values()].map((r) => r.agentId))];
-      if (ids.length > 0) {
-        const names = await rowsOf(db, sql`select id::text as id, display_name from users where id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
-        const byId = new Map(names.map((r) => [String(r.id), String(r.display_name)]));
-        for (const r of out.values()) r.name = byId.get(r.agentId) ?? null;
-      }
-      return [...out.values()];
+      return rows.map((r) => ({
+        agentId: String(r.agent_id),
+        name: (r.name as string | null) ?? null,
+        day: String(r.day),
+        answered: num(r.answered),
+        handled: num(r.handled),
+        talkSec: num(r.talk_sec),
+        wrapUpSec: num(r.wrap_up_sec),
+        holds: num(r.holds),
+        holdSec: num(r.hold_sec),
+        missedRings: num(r.missed_rings),
+        pauseSec: Object.fromEntries(REPORTED_PAUSE_REASONS.map((reason) => [reason, num(r[`pause_${reason}`])])),
+        casesCreated: num(r.cases_created),
+        surveysAnswered: num(r.surveys_answered),
+        reopened: num(r.reopened),
+        rated: num(r.rated),
+        satisfied: num(r.satisfied),
+        qaEvaluations: num(r.qa_evaluations),
+        qaScoreSum: num(r.qa_score_sum),
+      }));
     },
   };
 }

@@ -159,10 +159,13 @@ function localDate(day: string) {
 export function agentReport(aggregates: readonly AgentDayAggregate[], by: Period, range: ReportRange): AgentReport {
   const agents = new Map<string, { name: string | null; total: AgentSums; periods: Map<string, AgentSums> }>();
   const total = zeroSums();
+  // A year has 365 days but tens of thousands of agent-days: each day's period is worked out once.
+  const periods = new Map<string, string>();
+  const periodOf = (day: string) => periods.get(day) ?? periods.set(day, periodOfDay(localDate(day), by)).get(day)!;
   for (const a of aggregates) {
     const agent = agents.get(a.agentId) ?? { name: null, total: zeroSums(), periods: new Map<string, AgentSums>() };
     if (a.name) agent.name = a.name;
-    const key = periodOfDay(localDate(a.day), by);
+    const key = periodOf(a.day);
     const period = agent.periods.get(key) ?? zeroSums();
     addInto(period, a);
     addInto(agent.total, a);
