@@ -6,7 +6,7 @@ import { satisfactionReport, type SatisfactionGrouping, type SatisfactionReport 
 import { loyaltyReport, type LoyaltyGrouping, type LoyaltyReport } from '../domain/reports/loyalty.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
-import { agentReport, type AgentReport } from '../domain/reports/agents.js';
+import { agentReport, periodsOfRange, type AgentReport } from '../domain/reports/agents.js';
 import type { Period } from '../quality/domain/periods.js';
 
 export interface ReportQuery {
@@ -85,7 +85,7 @@ export function createReportService(repo: ReportRepo, opts: ReportServiceOptions
     },
     async agents(query) {
       const range = rangeOf(query);
-      return agentReport(await repo.agentAggregates(range), query.period, range);
+      return agentReport(await repo.agentAggregates(range, periodsOfRange(range, query.period)), query.period, range);
     },
   };
 }

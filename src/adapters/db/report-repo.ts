@@ -26,7 +26,7 @@ import {
   type LoyaltySums,
 } from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
-import { REPORTED_PAUSE_REASONS, type AgentDayAggregate } from '../../domain/reports/agents.js';
+import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod } from '../../domain/reports/agents.js';
 import type { Db } from './database.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -371,9 +371,9 @@ export function createReportRepo(db: Db): ReportRepo {
       return { groups, total: sums(totalRow, '*total') };
     },
 
-    async agentAggregates(range: ReportRange): Promise<AgentDayAggregate[]> {
-      // One row per agent and Tehran day: each source sums its own figures (the others 0),
-      // and the outer query adds them up, so only those rows leave the database.
+    async agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]> {
+      // Each source sums its own figures (the others 0) per agent and Tehran day; the outer
+      // query adds them up per agent and period, so only those rows leave the database.
       const day = (at: SQL) => keyOf('day', at, range, { queue: sql`null`, district: sql`null`, category: sql`null` }).inner;
       const within = (at: SQL) => sql`${at} >= ${iso(range.from)}::timestamptz and ${at} < ${iso(range.to)}::timestamptz`;
       const pauseColumns = REPORTED_PAUSE_REASONS.map((r) => `pause_${r}`);
@@ -436,19 +436,23 @@ export function createReportRepo(db: Db): ReportRepo {
       const rows = await rowsOf(
         db,
         sql`
-          select g.agent_id::text as agent_id, u.display_name as name, to_char(date '1970-01-01' + g.day, 'YYYY-MM-DD') as day,
+          select g.agent_id::text as agent_id, u.display_name as name, p.period,
                  ${sql.join(
                    columns.map((c) => sql`sum(g.${sql.raw(c)}) as ${sql.raw(c)}`),
                    sql`, `,
                  )}
           from (${sql.join(sources, sql` union all `)}) g
+          join (values ${sql.join(
+            periods.map((p) => sql`(${p.day}::int, ${p.period}::text)`),
+            sql`, `,
+          )}) as p(day, period) on p.day = g.day
           left join users u on u.id = g.agent_id
-          group by g.agent_id, u.display_name, g.day`,
+          group by g.agent_id, u.display_name, p.period`,
       );
       return rows.map((r) => ({
         agentId: String(r.agent_id),
         name: (r.name as string | null) ?? null,
-        day: String(r.day),
+        period: String(r.period),
         answered: num(r.answered),
         handled: num(r.handled),
         talkSec: num(r.talk_sec),

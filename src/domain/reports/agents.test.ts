@@ -1,28 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { toCsv } from './csv.js';
 import { reportRange } from './date-range.js';
-import { agentReport, agentTable, REPORTED_PAUSE_REASONS, type AgentDayAggregate } from './agents.js';
+import { agentReport, agentTable, periodsOfRange, REPORTED_PAUSE_REASONS, type AgentPeriodAggregate } from './agents.js';
 
 // 1405-09-01 .. 1405-09-30. Sunday 1405-09-01 is 2026-11-22, in the week starting Saturday 1405-08-30.
 const RANGE = reportRange('1405-09-01', '1405-09-30');
 const ALI = 'a0000000-0000-4000-8000-000000000001';
 const ZAHRA = 'a0000000-0000-4000-8000-000000000002';
 
-const days: AgentDayAggregate[] = [
+const weeks: AgentPeriodAggregate[] = [
   // Ali, Sunday 1405-09-01: two calls (talk 100 + 200, wrap-up 20 + 40), a hold of 30 s.
-  { agentId: ALI, name: 'علی', day: '2026-11-22', answered: 2, handled: 2, talkSec: 300, wrapUpSec: 60, holds: 1, holdSec: 30 },
-  // The same day from the activity query: a missed ring, a lunch and a break.
-  { agentId: ALI, day: '2026-11-22', missedRings: 1, pauseSec: { lunch: 1800, break: 600 } },
+  { agentId: ALI, name: 'علی', period: '1405-08-30', answered: 2, handled: 2, talkSec: 300, wrapUpSec: 60, holds: 1, holdSec: 30 },
+  // More of the same week: a missed ring, a lunch and a break.
+  { agentId: ALI, period: '1405-08-30', missedRings: 1, pauseSec: { lunch: 1800, break: 600 } },
   // Saturday 1405-09-07 starts the next week.
-  { agentId: ALI, name: 'علی', day: '2026-11-28', answered: 1, handled: 1, talkSec: 120, wrapUpSec: 0, casesCreated: 1 },
-  { agentId: ALI, day: '2026-11-28', surveysAnswered: 2, reopened: 1, rated: 2, satisfied: 1, qaEvaluations: 2, qaScoreSum: 150 },
+  { agentId: ALI, name: 'علی', period: '1405-09-07', answered: 1, handled: 1, talkSec: 120, wrapUpSec: 0, casesCreated: 1 },
+  { agentId: ALI, period: '1405-09-07', surveysAnswered: 2, reopened: 1, rated: 2, satisfied: 1, qaEvaluations: 2, qaScoreSum: 150 },
   // An answered call whose talk time was never recorded counts as answered, not in AHT.
-  { agentId: ZAHRA, name: 'زهرا', day: '2026-11-23', answered: 1 },
+  { agentId: ZAHRA, name: 'زهرا', period: '1405-08-30', answered: 1 },
 ];
 
 describe('the per-agent report', () => {
-  it("sums each agent's days into Jalali weeks, and the whole range", () => {
-    const report = agentReport(days, 'week', RANGE);
+  it("adds up each agent's periods, and the whole range", () => {
+    const report = agentReport(weeks, 'week', RANGE);
     expect(report.agents.map((a) => a.name)).toEqual(['زهرا', 'علی']);
     const ali = report.agents[1]!;
     expect(ali.periods.map((p) => p.period)).toEqual(['1405-08-30', '1405-09-07']);
@@ -46,19 +46,25 @@ describe('the per-agent report', () => {
     expect(report.total).toMatchObject({ answered: 4, missedRings: 1, pauseTotalSec: 2400 });
   });
 
-  it('groups by day and by month as well', () => {
-    expect(agentReport(days, 'day', RANGE).agents[1]!.periods.map((p) => p.period)).toEqual(['1405-09-01', '1405-09-07']);
-    expect(agentReport(days, 'month', RANGE).agents[1]!.periods).toMatchObject([{ period: '1405-09', figures: { answered: 3 } }]);
+  it('puts each Tehran day of the range in its Jalali day, week (Saturday first) or month', () => {
+    const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
+    const weekly = periodsOfRange(RANGE, 'week');
+    expect(weekly).toHaveLength(30);
+    expect(weekly[0]).toEqual({ day: day('2026-11-22'), period: '1405-08-30' });
+    expect(weekly[5]).toEqual({ day: day('2026-11-27'), period: '1405-08-30' });
+    expect(weekly[6]).toEqual({ day: day('2026-11-28'), period: '1405-09-07' });
+    expect(periodsOfRange(RANGE, 'day')[29]).toEqual({ day: day('2026-12-21'), period: '1405-09-30' });
+    expect(new Set(periodsOfRange(RANGE, 'month').map((p) => p.period))).toEqual(new Set(['1405-09']));
   });
 
   it('shows the engine wrap-up pause nowhere: it is the call and its wrap-up, already in AHT', () => {
     expect(REPORTED_PAUSE_REASONS).not.toContain('wrapup');
-    const report = agentReport([{ agentId: ALI, day: '2026-11-22', pauseSec: { wrapup: 500, break: 10 } }], 'day', RANGE);
+    const report = agentReport([{ agentId: ALI, period: '1405-09-01', pauseSec: { wrapup: 500, break: 10 } }], 'day', RANGE);
     expect(report.total.pauseTotalSec).toBe(10);
   });
 
   it('writes one CSV line per agent and period, then the whole range, with Persian headers', () => {
-    const table = agentTable(agentReport(days, 'week', RANGE));
+    const table = agentTable(agentReport(weeks, 'week', RANGE));
     expect(table.header[0]).toBe('شناسه کارشناس');
     expect(table.header).toContain('توقف: ناهار (ثانیه)');
     expect(table.rows.map((r) => r.slice(0, 4))).toEqual([

@@ -18,7 +18,9 @@
 import { PAUSE_REASONS, type PauseReason } from '../agents/agent.js';
 import { periodOfDay, type Period } from '../../quality/domain/periods.js';
 import type { CsvCell } from './csv.js';
-import type { ReportRange } from './date-range.js';
+import { addDays } from '../calendar/tehran-time.js';
+import { gregorianOf } from '../calendar/jalali.js';
+import { parseJalaliDate, type ReportRange } from './date-range.js';
 import type { Table } from './definitions.js';
 
 export const AGENT_ACTIVITY_KINDS = ['pause', 'missed_ring', 'hold'] as const;
@@ -47,14 +49,31 @@ export interface AgentSums {
   qaScoreSum: number;
 }
 
-/** One agent's sums on one Tehran day; the repository fills what each of its queries knows. */
-export interface AgentDayAggregate extends Partial<Omit<AgentSums, 'pauseSec'>> {
+/** One agent's sums over one period (see periodsOfRange); absent figures are 0. */
+export interface AgentPeriodAggregate extends Partial<Omit<AgentSums, 'pauseSec'>> {
   agentId: string;
   /** The agent's display name, when known. */
   name?: string | null | undefined;
-  /** The Tehran day, Gregorian YYYY-MM-DD. */
-  day: string;
+  period: string;
   pauseSec?: Partial<Record<string, number>>;
+}
+
+/** A Tehran day of the range (days since 1970-01-01, as the database counts them) and the period it falls in. */
+export interface DayPeriod {
+  day: number;
+  period: string;
+}
+
+/**
+ * Each day of the range and its Jalali day, week or month: the repository groups its
+ * rows by these, so only one row per agent and period leaves the database.
+ */
+export function periodsOfRange(range: Pick<ReportRange, 'fromDate' | 'days'>, by: Period): DayPeriod[] {
+  const first = gregorianOf(parseJalaliDate(range.fromDate)!);
+  return Array.from({ length: range.days }, (_, i) => {
+    const date = addDays(first, i);
+    return { day: Date.UTC(date.year, date.month - 1, date.day) / 86_400_000, period: periodOfDay(date, by) };
+  });
 }
 
 export interface AgentFigures {
@@ -119,7 +138,7 @@ export function zeroSums(): AgentSums {
 
 const COUNTS = ['answered', 'handled', 'talkSec', 'wrapUpSec', 'holds', 'holdSec', 'missedRings', 'casesCreated', 'surveysAnswered', 'reopened', 'rated', 'satisfied', 'qaEvaluations', 'qaScoreSum'] as const;
 
-function addInto(into: AgentSums, given: AgentDayAggregate | AgentSums): void {
+function addInto(into: AgentSums, given: AgentPeriodAggregate | AgentSums): void {
   for (const k of COUNTS) into[k] += given[k] ?? 0;
   for (const r of REPORTED_PAUSE_REASONS) into.pauseSec[r] += given.pauseSec?.[r] ?? 0;
 }
@@ -150,27 +169,18 @@ export function agentFigures(s: AgentSums): AgentFigures {
   };
 }
 
-function localDate(day: string) {
-  const [year, month, dayOfMonth] = day.split('-').map(Number);
-  return { year: year!, month: month!, day: dayOfMonth! };
-}
-
-/** Sums the days into each agent's periods and the whole range; agents by name. */
-export function agentReport(aggregates: readonly AgentDayAggregate[], by: Period, range: ReportRange): AgentReport {
+/** Adds up each agent's periods and the whole range; agents by name. */
+export function agentReport(aggregates: readonly AgentPeriodAggregate[], by: Period, range: ReportRange): AgentReport {
   const agents = new Map<string, { name: string | null; total: AgentSums; periods: Map<string, AgentSums> }>();
   const total = zeroSums();
-  // A year has 365 days but tens of thousands of agent-days: each day's period is worked out once.
-  const periods = new Map<string, string>();
-  const periodOf = (day: string) => periods.get(day) ?? periods.set(day, periodOfDay(localDate(day), by)).get(day)!;
   for (const a of aggregates) {
     const agent = agents.get(a.agentId) ?? { name: null, total: zeroSums(), periods: new Map<string, AgentSums>() };
     if (a.name) agent.name = a.name;
-    const key = periodOf(a.day);
-    const period = agent.periods.get(key) ?? zeroSums();
+    const period = agent.periods.get(a.period) ?? zeroSums();
     addInto(period, a);
     addInto(agent.total, a);
     addInto(total, a);
-    agent.periods.set(key, period);
+    agent.periods.set(a.period, period);
     agents.set(a.agentId, agent);
   }
   const rows = [...agents.entries()].map(([agentId, a]) => ({
