@@ -71,6 +71,7 @@ const num = (v: unknown): number => Number(v ?? 0);
 type Rows = Record<string, unknown>[];
 
 const CITIZEN_REPORT_WORK_MEM = '256MB';
+const AGENT_REPORT_WORK_MEM = '64MB';
 /**
  * One report query, with JIT compilation off: a year of rows pushes the plan's cost past
  * `jit_above_cost`, and compiling the expressions took about 90 ms a query on the bench
@@ -448,6 +449,8 @@ export function createReportRepo(db: Db): ReportRepo {
           )}) as p(day, period) on p.day = g.day
           left join users u on u.id = g.agent_id
           group by g.agent_id, u.display_name, p.period`,
+        // Room to hash the agent-days (a year: 120 agents × 365 days × 5 sources) instead of sorting them.
+        { workMem: AGENT_REPORT_WORK_MEM },
       );
       return rows.map((r) => ({
         agentId: String(r.agent_id),
