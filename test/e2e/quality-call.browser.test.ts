@@ -75,7 +75,7 @@ describe('a recorded call from the queue to the agent seeing its score', () => {
       method: 'POST',
       url: `/api/calls/${row!.id}/case`,
       headers: agentAuth,
-      payload: { category: 'complaints', description: 'رفتار نامناسب مأمور' },
+      payload: { category: 'staff_complaint', description: 'رفتار نامناسب مأمور' },
     });
     expect(created.statusCode).toBe(201);
     const trackingNumber: string = created.json().trackingNumber;
