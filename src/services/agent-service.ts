@@ -208,14 +208,15 @@ export class AgentService {
   /** Persists a state change, tells the agent's desktop, returns the new view. */
   private async save(agent: AgentRecord, patch: AgentStatePatch, keepSince = false): Promise<AgentView> {
     const next: AgentRecord = { ...agent, ...patch };
-    // A pause ends when its reason changes or goes (unpause, logout); the engine's wrap-up is the call's, not a pause.
+    const stateChanged = this.stateOf(agent, this.live.get(agent.userId)) !== this.stateOf(next, this.live.get(agent.userId));
+    if (!keepSince && (stateChanged || patch.pauseReason !== undefined)) next.stateSince = this.deps.now();
+    await this.deps.repo.setState(agent.userId, { ...patch, stateSince: next.stateSince });
+    // A pause ends when its reason changes or goes (unpause, logout), once that is stored;
+    // the engine's wrap-up pause is the call's, not a pause.
     if (agent.pauseReason && agent.pauseReason !== 'wrapup' && next.pauseReason !== agent.pauseReason) {
       const seconds = Math.max(0, Math.round((this.deps.now().getTime() - agent.stateSince.getTime()) / 1000));
       await this.log({ agentId: agent.userId, kind: 'pause', reason: agent.pauseReason, callId: null, startedAt: agent.stateSince, seconds });
     }
-    const stateChanged = this.stateOf(agent, this.live.get(agent.userId)) !== this.stateOf(next, this.live.get(agent.userId));
-    if (!keepSince && (stateChanged || patch.pauseReason !== undefined)) next.stateSince = this.deps.now();
-    await this.deps.repo.setState(agent.userId, { ...patch, stateSince: next.stateSince });
     const view = this.view(next);
     this.emit(agent.userId, { type: 'state', agent: view });
     return view;
