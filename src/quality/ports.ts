@@ -41,7 +41,7 @@ export interface QaRepo {
   /** Null when this evaluator already scored this recording. */
   createEvaluation(input: NewQaEvaluation): Promise<QaEvaluation | null>;
   findEvaluation(id: string): Promise<QaEvaluation | null>;
-  listEvaluations(filter: { agentId?: string; recordingId?: string; from?: Date; to?: Date; limit?: number }): Promise<QaEvaluation[]>;
+  listEvaluations(filter: { agentId?: string; recordingId?: string; disputeStatus?: DisputeStatus; from?: Date; to?: Date; limit?: number }): Promise<QaEvaluation[]>;
   /** Sets the dispute fields when the current status is `expected`; false when it was not. */
   updateDispute(id: string, expected: DisputeStatus | null, set: Partial<Pick<QaEvaluation, 'disputeStatus' | 'disputeReason' | 'disputedAt' | 'resolvedBy' | 'resolvedAt' | 'resolutionNote' | 'answers' | 'score' | 'criticalFailed'>>): Promise<boolean>;
 }

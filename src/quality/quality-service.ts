@@ -1,7 +1,7 @@
 import { hotlineError } from '../domain/errors.js';
 import type { CallRecording, RecordingFilter } from '../recordings/ports.js';
 import { periodKey, type Period } from './domain/periods.js';
-import { answerProblems, calibration, formProblems, qaReport, scoreOf, weeklySample, type Answers, type Criterion, type QaGrouping } from './domain/scoring.js';
+import { answerProblems, calibration, formProblems, qaReport, scoreOf, weeklySample, type Answers, type Criterion, type DisputeStatus, type QaGrouping } from './domain/scoring.js';
 import type { QaEvaluation, QaForm, QaRepo } from './ports.js';
 
 /** Who acts: a user id ('admin' for the admin token) and role. */
@@ -71,7 +71,7 @@ export function createQualityService(deps: {
     },
 
     /** Supervisors see every evaluation; an agent only those of their own calls. */
-    async evaluations(filter: { agentId?: string; recordingId?: string }, actor: Actor): Promise<QaEvaluation[]> {
+    async evaluations(filter: { agentId?: string; recordingId?: string; disputeStatus?: DisputeStatus }, actor: Actor): Promise<QaEvaluation[]> {
       return deps.repo.listEvaluations({ ...filter, ...(actor.role === 'agent' ? { agentId: actor.id } : {}), limit: 200 });
     },
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentsConfig } from '../config.js';
-import type { AgentRepo } from '../domain/agents/ports.js';
+import type { AgentActivityLog, AgentRepo } from '../domain/agents/ports.js';
 import type { QueueName } from '../domain/cases/case.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
 import type { CitizenRepo } from '../domain/citizens/profile.js';
@@ -25,6 +25,8 @@ export function createAgentModule(deps: {
     supervisorPhones: SupervisorPhoneRepo;
     /** The screen pop's citizen snapshot (last survey, do-not-call); without it the pop has none. */
     citizens?: CitizenRepo;
+    /** Pauses, missed rings and holds for the per-agent report. */
+    agentActivity?: AgentActivityLog;
   };
   /** listAction (the real AmiClient has it) lets listening find calls this engine did not see connect. */
   ami: AgentAmi & { listAction?: (fields: Record<string, string>) => Promise<Record<string, unknown>[]> };
@@ -40,6 +42,7 @@ export function createAgentModule(deps: {
     now: deps.now,
     logger: deps.logger,
     callIdOf: async (uniqueId) => (await deps.repos.calls.findByUniqueId(uniqueId))?.id ?? null,
+    ...(deps.repos.agentActivity ? { activity: deps.repos.agentActivity } : {}),
   });
   const desk = createAgentDesk({
     users: deps.repos.users,

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AgentState, AgentView, DeskEvent, PauseReason } from '../domain/agents/agent.js';
-import type { AgentRecord, AgentRepo, AgentStatePatch } from '../domain/agents/ports.js';
+import type { AgentActivityEntry, AgentActivityLog, AgentRecord, AgentRepo, AgentStatePatch } from '../domain/agents/ports.js';
 import { asteriskQueue, queueFromAsterisk, type QueueName } from '../domain/cases/case.js';
 import { hotlineError } from '../domain/errors.js';
 
@@ -27,6 +27,8 @@ interface Live {
   onCallQueue: QueueName | null;
   /** The agent's own leg of the call (AgentConnect's DestChannel): what a supervisor listens to. */
   onCallChannel: string | null;
+  /** When the agent's phone put the call on hold, while it is. */
+  holdSince: Date | null;
 }
 
 type AmiEvent = Record<string, unknown>;
@@ -56,6 +58,8 @@ export class AgentService {
       logger: Logger;
       /** Our calls.id for the caller channel's uniqueid, null for a call the engine has no record of. */
       callIdOf: (uniqueId: string) => Promise<string | null>;
+      /** Pauses, missed rings and holds for the per-agent report; without it they are not kept. */
+      activity?: AgentActivityLog;
     },
   ) {
     this.desk.setMaxListeners(0);
@@ -207,9 +211,40 @@ export class AgentService {
     const stateChanged = this.stateOf(agent, this.live.get(agent.userId)) !== this.stateOf(next, this.live.get(agent.userId));
     if (!keepSince && (stateChanged || patch.pauseReason !== undefined)) next.stateSince = this.deps.now();
     await this.deps.repo.setState(agent.userId, { ...patch, stateSince: next.stateSince });
+    // A pause ends when its reason changes or goes (unpause, logout), once that is stored;
+    // the engine's wrap-up pause is the call's, not a pause.
+    if (agent.pauseReason && agent.pauseReason !== 'wrapup' && next.pauseReason !== agent.pauseReason) {
+      const seconds = Math.max(0, Math.round((this.deps.now().getTime() - agent.stateSince.getTime()) / 1000));
+      await this.log({ agentId: agent.userId, kind: 'pause', reason: agent.pauseReason, callId: null, startedAt: agent.stateSince, seconds });
+    }
     const view = this.view(next);
     this.emit(agent.userId, { type: 'state', agent: view });
     return view;
+  }
+
+  /** The report's figures must never stop a state change: a failed write is logged and dropped. */
+  private async log(entry: AgentActivityEntry): Promise<void> {
+    await this.deps.activity?.record(entry).catch((err: Error) => this.deps.logger.warn({ err: err.message, kind: entry.kind }, 'agent activity not recorded'));
+  }
+
+  /** Hold and Unhold of an agent's call: matched by the agent's leg or the caller's channel. */
+  private async onHold(name: 'hold' | 'unhold', event: AmiEvent): Promise<void> {
+    const channel = String(event.channel ?? '');
+    const uniqueId = String(event.uniqueid ?? '');
+    for (const [agentId, live] of this.live) {
+      if (!(channel && live.onCallChannel === channel) && !(uniqueId && live.onCallUniqueId === uniqueId)) continue;
+      if (name === 'hold') live.holdSince ??= this.deps.now();
+      else await this.endHold(agentId, live);
+      return;
+    }
+  }
+
+  private async endHold(agentId: string, live: Live): Promise<void> {
+    const since = live.holdSince;
+    if (!since) return;
+    live.holdSince = null;
+    const seconds = Math.max(0, Math.round((this.deps.now().getTime() - since.getTime()) / 1000));
+    await this.log({ agentId, kind: 'hold', reason: null, callId: live.onCallId, startedAt: since, seconds });
   }
 
   private emit(agentId: string, event: DeskEvent): void {
@@ -281,10 +316,11 @@ export class AgentService {
   /** Feeds app_queue's member events in. Unknown interfaces (not our agents) are ignored. */
   async onAmiEvent(event: AmiEvent): Promise<void> {
     const name = String(event.event ?? '').toLowerCase();
+    if (name === 'hold' || name === 'unhold') return this.onHold(name, event);
     if (!['agentcalled', 'agentringnoanswer', 'agentconnect', 'agentcomplete', 'agentdump'].includes(name)) return;
     const agentId = this.agentIdByInterface(String(event.interface ?? ''));
     if (!agentId) return;
-    const live = this.live.get(agentId) ?? { ringing: false, onCallUniqueId: null, onCallId: null, onCallQueue: null, onCallChannel: null };
+    const live = this.live.get(agentId) ?? { ringing: false, onCallUniqueId: null, onCallId: null, onCallQueue: null, onCallChannel: null, holdSince: null };
     this.live.set(agentId, live);
     const agent = await this.record(agentId);
 
@@ -299,6 +335,8 @@ export class AgentService {
         return;
       case 'agentringnoanswer': {
         live.ringing = false;
+        const ringUniqueId = String(event.uniqueid ?? '');
+        await this.log({ agentId, kind: 'missed_ring', reason: null, callId: ringUniqueId ? await this.callIdOf(ringUniqueId) : null, startedAt: this.deps.now(), seconds: 0 });
         const missed = agent.missedInARow + 1;
         if (missed >= this.deps.config.maxMissedInARow && agent.loggedIn) {
           this.deps.logger.info({ agent: agent.username, missed }, 'agent paused after missed calls');
@@ -325,6 +363,7 @@ export class AgentService {
         return;
       }
       case 'agentcomplete': {
+        await this.endHold(agentId, live);
         const queue = live.onCallQueue ?? queueFromAsterisk(String(event.queue ?? '')) ?? 'general';
         const callId = live.onCallId;
         live.onCallUniqueId = null;

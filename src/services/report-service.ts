@@ -6,6 +6,8 @@ import { satisfactionReport, type SatisfactionGrouping, type SatisfactionReport 
 import { loyaltyReport, type LoyaltyGrouping, type LoyaltyReport } from '../domain/reports/loyalty.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
+import { agentReport, periodsOfRange, type AgentReport } from '../domain/reports/agents.js';
+import type { Period } from '../quality/domain/periods.js';
 
 export interface ReportQuery {
   /** Jalali dates, both days included. */
@@ -19,6 +21,13 @@ export interface ReportService {
   cases(query: ReportQuery): Promise<CaseReport>;
   satisfaction(query: SatisfactionQuery): Promise<SatisfactionReport>;
   citizens(query: CitizenReportQuery): Promise<LoyaltyReport>;
+  agents(query: AgentReportQuery): Promise<AgentReport>;
+}
+
+export interface AgentReportQuery {
+  from: string;
+  to: string;
+  period: Period;
 }
 
 export interface CitizenReportQuery {
@@ -73,6 +82,10 @@ export function createReportService(repo: ReportRepo, opts: ReportServiceOptions
       const range = rangeOf(query);
       const { groups, total } = await repo.loyaltyAggregates(range, query.by);
       return loyaltyReport(groups, total, query.by, range);
+    },
+    async agents(query) {
+      const range = rangeOf(query);
+      return agentReport(await repo.agentAggregates(range, periodsOfRange(range, query.period)), query.period, range);
     },
   };
 }

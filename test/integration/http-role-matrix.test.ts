@@ -57,6 +57,8 @@ const MATRIX: Record<string, Row> = {
   'GET /knowledge/:file': page('/knowledge/knowledge.js'),
   'GET /faq': page('/faq'),
   'GET /faq/:file': page('/faq/faq.js'),
+  'GET /qa': page('/qa'),
+  'GET /qa/:file': page('/qa/qa.js'),
   'GET /docs': page('/docs'),
   'GET /docs/': page('/docs/'),
   // The UI lives at /docs; its old address sends there.
@@ -313,6 +315,7 @@ const MATRIX: Record<string, Row> = {
   'GET /api/reports/calls': { url: () => '/api/reports/calls?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/cases': { url: () => '/api/reports/cases?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/satisfaction': { url: () => '/api/reports/satisfaction?from=1405-01-01&to=1405-01-07', expect: [401, 403, 403, 200, 200] },
+  'GET /api/reports/agents': { url: () => '/api/reports/agents?from=1405-01-01&to=1405-01-07&period=week', expect: [401, 403, 403, 200, 200] },
   'GET /api/reports/citizens': { url: () => '/api/reports/citizens?from=1405-01-01&to=1405-01-07&by=segment', expect: [401, 403, 403, 200, 200] },
 };
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_FILES, DISTRICT_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { AGENT_FILES, DISTRICT_FILES, QA_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { REPORTS_FILES } from '../../src/adapters/http/routes/report-pages.js';
 import { REPORT_PATH, REPORT_SCRIPT_PATH, REPORT_STYLE_PATH } from '../../src/web/report-page.js';
 import { NO_ASTERISK, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
@@ -49,6 +49,7 @@ describe('npm run build && node dist/main.js', () => {
     ['wallboard', WALLBOARD_FILES],
     ['district', DISTRICT_FILES],
     ['reports', REPORTS_FILES],
+    ['qa', QA_FILES],
     ['shared', SHARED_FILES],
   ];
   it.each(pages)('serves /%s and every asset it loads', async (name, files) => {

@@ -21,6 +21,7 @@ beforeAll(async () => {
   backend = await openHttpBackend();
   agentId = (await backend.repos.users.create({ username: 'qa-agent', displayName: 'Ali', role: 'agent', district: null, passwordHash: 'x' })).id;
   principals.agent = { id: agentId, role: 'agent' };
+  principals.other = { id: (await backend.repos.users.create({ username: 'qa-other', displayName: 'Sara', role: 'agent', district: null, passwordHash: 'x' })).id, role: 'agent' };
   principals.sup1 = { id: 'sup-1', role: 'supervisor' };
   principals.sup2 = { id: 'sup-2', role: 'supervisor' };
   const { service, folder } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger: createLogger('silent') });
@@ -78,6 +79,9 @@ describe('quality evaluation', () => {
 
     const mine = await as('agent', 'GET', '/api/qa/evaluations');
     expect(mine.json().evaluations).toMatchObject([{ id: firstId, score: 70, comment: 'خوب بود' }]);
+    // Another agent sees none of it, even asking for this agent's, and cannot dispute it.
+    expect((await as('other', 'GET', `/api/qa/evaluations?agentId=${agentId}`)).json().evaluations).toEqual([]);
+    expect((await as('other', 'POST', `/api/qa/evaluations/${firstId}/dispute`, { reason: 'not mine' })).statusCode).toBe(404);
     expect((await as('sup1', 'GET', '/api/qa/sample?week=1405-09-07')).json().recordings).toEqual([]);
   });
 
@@ -90,8 +94,11 @@ describe('quality evaluation', () => {
   it('lets the agent dispute once and a supervisor revise the score', async () => {
     expect((await as('agent', 'POST', `/api/qa/evaluations/${firstId}/dispute`, { reason: 'گوش دادم' })).json().disputeStatus).toBe('open');
     expect((await as('agent', 'POST', `/api/qa/evaluations/${firstId}/dispute`, { reason: 'again' })).statusCode).toBe(409);
+    const open = await as('sup2', 'GET', '/api/qa/evaluations?disputeStatus=open');
+    expect(open.json().evaluations).toMatchObject([{ id: firstId, disputeStatus: 'open', disputeReason: 'گوش دادم' }]);
     const revised = await as('sup2', 'POST', `/api/qa/evaluations/${firstId}/resolve`, { outcome: 'revised', note: 'درست است', answers: { greeting: 100, listening: 80, privacy: 100 } });
     expect(revised.json()).toMatchObject({ disputeStatus: 'revised', score: 85 });
+    expect((await as('sup2', 'GET', '/api/qa/evaluations?disputeStatus=open')).json().evaluations).toEqual([]);
   });
 
   it('reports the mean score per agent and per criterion with the weekly trend', async () => {

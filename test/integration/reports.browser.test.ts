@@ -268,4 +268,29 @@ describe('the reports page in chromium', () => {
       await phone.close();
     }
   });
+
+  it("shows each agent's record per week and for the range, and downloads it as CSV", async () => {
+    // The same period: A's surveyed cases (0, 1) were rated 5 and 4, none reopened; B's answered one (2) was rated 2 and reopened.
+    const agentRow = (name: string, period: string) =>
+      page.locator('#agents-table tbody tr', { has: page.locator('td', { hasText: new RegExp(`^${name}$`) }) }).filter({ has: page.locator('td', { hasText: new RegExp(`^${period}$`) }) });
+    await expect.poll(() => page.locator('#agents-title').textContent(), POLL).toBe('کارنامهٔ کارشناسان — ۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۱/۰۲');
+    const aliWeek = await agentRow('علی رضایی', '۱۴۰۵/۰۱/۰۱').locator('td').allTextContents();
+    expect([aliWeek[10], aliWeek[11]]).toEqual(['۰.۰٪', '۱۰۰.۰٪']);
+    const maryam = await agentRow('مریم احمدی', 'کل بازه').locator('td').allTextContents();
+    expect([maryam[10], maryam[11]]).toEqual(['۱۰۰.۰٪', '۰.۰٪']);
+    expect(await agentRow('مریم احمدی', 'کل بازه').getAttribute('class')).toBe('total');
+
+    await page.locator('#agents-period').selectOption('month');
+    await expect.poll(() => agentRow('علی رضایی', '۱۴۰۵/۰۱').count(), POLL).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#agents-csv').click()]);
+    expect(download.suggestedFilename()).toBe('hotline-agents-by-month-1405-01-01_1405-01-02.csv');
+    const bytes = await readFile(await download.path());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = parseCsv(bytes.toString('utf8').slice(1));
+    expect(csv.filter((r) => r[0] === agentIds.A).map((r) => r.slice(1, 3))).toEqual([
+      ['علی رضایی', '1405-01'],
+      ['علی رضایی', 'کل بازه'],
+    ]);
+    expect(pageErrors).toEqual([]);
+  });
 });

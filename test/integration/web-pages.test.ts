@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_FILES, DISTRICT_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
+import { AGENT_FILES, DISTRICT_FILES, QA_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { openHttpBackend, startHttpApp, type HttpBackend } from '../helpers/http-app.js';
 
 let backend: HttpBackend;
@@ -105,6 +105,24 @@ describe('the agent desktop page', () => {
     for (const file of [...own, ...imported]) expect(WALLBOARD_FILES, file).toContain(file);
     for (const file of borrowed) expect(AGENT_FILES, file).toContain(file);
     expect((await app.inject({ method: 'GET', url: '/wallboard/board.test.ts' })).statusCode).toBe(404);
+  });
+
+  it('serves the QA page with every file it and the agent desk take from /qa', async () => {
+    const page = await app.inject({ method: 'GET', url: '/qa' });
+    expect(page.statusCode).toBe(200);
+    expect(directives(page.headers['content-security-policy'] as string).get('script-src')).toBe("'self'");
+    const scripts = await Promise.all(['qa.js', 'qa-view.js'].map(async (f) => (await app.inject({ method: 'GET', url: `/qa/${f}` })).body));
+    const own = [...page.body.matchAll(/(?:src|href)="\/qa\/([^"]+)"/g)].map((m) => m[1]!);
+    const imported = scripts.flatMap((s) => [...s.matchAll(/from '\.\/([^']+)'/g)].map((m) => m[1]!));
+    const borrowed = scripts.flatMap((s) => [...s.matchAll(/from '\.\.\/agent\/([^']+)'/g)].map((m) => m[1]!));
+    const agentScript = (await app.inject({ method: 'GET', url: '/agent/agent.js' })).body;
+    const lent = [...agentScript.matchAll(/from '\.\.\/qa\/([^']+)'/g)].map((m) => m[1]!);
+    expect(own).toEqual(expect.arrayContaining(['qa.css', 'qa.js']));
+    expect(imported).toContain('qa-view.js');
+    expect(lent).toEqual(['qa-view.js']);
+    for (const file of [...own, ...imported, ...lent]) expect(QA_FILES, file).toContain(file);
+    for (const file of borrowed) expect(AGENT_FILES, file).toContain(file);
+    expect((await app.inject({ method: 'GET', url: '/qa/qa-view.test.ts' })).statusCode).toBe(404);
   });
 
   it('answers 304 to a browser that already has the file', async () => {

@@ -26,6 +26,7 @@ export function createQaRepo(db: Db): QaRepo {
       const where: (SQL | undefined)[] = [
         filter.agentId !== undefined ? eq(qaEvaluations.agentId, filter.agentId) : undefined,
         filter.recordingId !== undefined ? eq(qaEvaluations.recordingId, filter.recordingId) : undefined,
+        filter.disputeStatus !== undefined ? eq(qaEvaluations.disputeStatus, filter.disputeStatus) : undefined,
         filter.from !== undefined ? gte(qaEvaluations.callStartedAt, filter.from) : undefined,
         filter.to !== undefined ? lt(qaEvaluations.callStartedAt, filter.to) : undefined,
       ];

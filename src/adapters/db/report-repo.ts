@@ -26,6 +26,7 @@ import {
   type LoyaltySums,
 } from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
+import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod } from '../../domain/reports/agents.js';
 import type { Db } from './database.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -70,6 +71,7 @@ const num = (v: unknown): number => Number(v ?? 0);
 type Rows = Record<string, unknown>[];
 
 const CITIZEN_REPORT_WORK_MEM = '256MB';
+const AGENT_REPORT_WORK_MEM = '64MB';
 /**
  * One report query, with JIT compilation off: a year of rows pushes the plan's cost past
  * `jit_above_cost`, and compiling the expressions took about 90 ms a query on the bench
@@ -370,6 +372,108 @@ export function createReportRepo(db: Db): ReportRepo {
       });
       // A segment with surveys but no contact row cannot exist: surveys count only for the period's citizens.
       return { groups, total: sums(totalRow, '*total') };
+    },
+
+    async agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]> {
+      // Each source sums its own figures (the others 0) per agent and Tehran day; the outer
+      // query adds them up per agent and period, so only those rows leave the database.
+      const day = (at: SQL) => keyOf('day', at, range, { queue: sql`null`, district: sql`null`, category: sql`null` }).inner;
+      const within = (at: SQL) => sql`${at} >= ${iso(range.from)}::timestamptz and ${at} < ${iso(range.to)}::timestamptz`;
+      const pauseColumns = REPORTED_PAUSE_REASONS.map((r) => `pause_${r}`);
+      const columns = ['answered', 'handled', 'talk_sec', 'wrap_up_sec', 'holds', 'hold_sec', 'missed_rings', ...pauseColumns, 'cases_created', 'surveys_answered', 'reopened', 'rated', 'satisfied', 'qa_evaluations', 'qa_score_sum'];
+      const source = (agent: SQL, at: SQL, figures: Record<string, SQL>, from: SQL, where: SQL) =>
+        sql`select ${agent} as agent_id, ${day(at)} as day, ${sql.join(
+          columns.map((c) => sql`${figures[c] ?? sql`0`} as ${sql.raw(c)}`),
+          sql`, `,
+        )} ${from} where ${within(at)} and ${where} group by 1, 2`;
+      const pauses = Object.fromEntries(
+        REPORTED_PAUSE_REASONS.map((r) => [`pause_${r}`, sql`coalesce(sum(a.seconds) filter (where a.kind = 'pause' and a.reason = ${r}), 0)`]),
+      );
+      const sources = [
+        source(
+          sql`k.agent_id`,
+          sql`k.started_at`,
+          {
+            answered: sql`count(*)`,
+            handled: sql`count(k.talk_seconds)`,
+            talk_sec: sql`coalesce(sum(k.talk_seconds), 0)`,
+            wrap_up_sec: sql`coalesce(sum(coalesce(k.wrap_up_seconds, 0)) filter (where k.talk_seconds is not null), 0)`,
+          },
+          sql`from calls k`,
+          sql`k.agent_id is not null and k.queue_result = 'answered'`,
+        ),
+        source(
+          sql`a.agent_id`,
+          sql`a.started_at`,
+          {
+            holds: sql`count(*) filter (where a.kind = 'hold')`,
+            hold_sec: sql`coalesce(sum(a.seconds) filter (where a.kind = 'hold'), 0)`,
+            missed_rings: sql`count(*) filter (where a.kind = 'missed_ring')`,
+            ...pauses,
+          },
+          sql`from agent_activity a`,
+          sql`true`,
+        ),
+        // A case's agent is the agent of the call it was registered on (cases.call_id).
+        source(sql`k.agent_id`, sql`c.created_at`, { cases_created: sql`count(*)` }, sql`from cases c join calls k on k.id = c.call_id`, sql`k.agent_id is not null`),
+        source(
+          sql`k.agent_id`,
+          sql`s.ended_at`,
+          {
+            surveys_answered: sql`count(*)`,
+            reopened: sql`count(s.flagged_at)`,
+            rated: sql`count(s.rating)`,
+            satisfied: sql`count(*) filter (where s.rating >= ${SATISFIED_FROM}::int)`,
+          },
+          sql`from surveys s join cases c on c.id = s.case_id join calls k on k.id = c.call_id`,
+          sql`s.status = 'answered' and k.agent_id is not null`,
+        ),
+        source(
+          sql`e.agent_id`,
+          sql`e.call_started_at`,
+          { qa_evaluations: sql`count(*)`, qa_score_sum: sql`coalesce(sum(e.score), 0)` },
+          sql`from qa_evaluations e`,
+          sql`e.agent_id is not null`,
+        ),
+      ];
+      const rows = await rowsOf(
+        db,
+        sql`
+          select g.agent_id::text as agent_id, u.display_name as name, p.period,
+                 ${sql.join(
+                   columns.map((c) => sql`sum(g.${sql.raw(c)}) as ${sql.raw(c)}`),
+                   sql`, `,
+                 )}
+          from (${sql.join(sources, sql` union all `)}) g
+          join (values ${sql.join(
+            periods.map((p) => sql`(${p.day}::int, ${p.period}::text)`),
+            sql`, `,
+          )}) as p(day, period) on p.day = g.day
+          left join users u on u.id = g.agent_id
+          group by g.agent_id, u.display_name, p.period`,
+        // Room to hash the agent-days (a year: 120 agents × 365 days × 5 sources) instead of sorting them.
+        { workMem: AGENT_REPORT_WORK_MEM },
+      );
+      return rows.map((r) => ({
+        agentId: String(r.agent_id),
+        name: (r.name as string | null) ?? null,
+        period: String(r.period),
+        answered: num(r.answered),
+        handled: num(r.handled),
+        talkSec: num(r.talk_sec),
+        wrapUpSec: num(r.wrap_up_sec),
+        holds: num(r.holds),
+        holdSec: num(r.hold_sec),
+        missedRings: num(r.missed_rings),
+        pauseSec: Object.fromEntries(REPORTED_PAUSE_REASONS.map((reason) => [reason, num(r[`pause_${reason}`])])),
+        casesCreated: num(r.cases_created),
+        surveysAnswered: num(r.surveys_answered),
+        reopened: num(r.reopened),
+        rated: num(r.rated),
+        satisfied: num(r.satisfied),
+        qaEvaluations: num(r.qa_evaluations),
+        qaScoreSum: num(r.qa_score_sum),
+      }));
     },
   };
 }

@@ -10,7 +10,8 @@ import type { HolidayRepo } from '../../domain/calendar/ports.js';
 import { createReportRepo } from './report-repo.js';
 import type { ReportRepo } from '../../domain/reports/ports.js';
 import { createAgentRepo } from './agent-repo.js';
-import type { AgentRepo } from '../../domain/agents/ports.js';
+import type { AgentActivityLog, AgentRepo } from '../../domain/agents/ports.js';
+import { createAgentActivityRepo } from './agent-activity-repo.js';
 import { createSessionRepo, createUserRepo } from './user-repo.js';
 import type { SessionRepo, UserRepo } from '../../domain/users/user.js';
 import { createCitizenRepo } from './citizen-repo.js';
@@ -25,6 +26,7 @@ export interface Repositories {
   users: UserRepo;
   sessions: SessionRepo;
   agents: AgentRepo;
+  agentActivity: AgentActivityLog;
   supervisorPhones: SupervisorPhoneRepo;
   districts: DistrictRepo;
   dispatches: DispatchRepo;
@@ -43,6 +45,7 @@ export function createRepositories(database: Database, opts: CaseRepoOptions = {
     users: createUserRepo(database.db),
     sessions: createSessionRepo(database.db),
     agents: createAgentRepo(database.db),
+    agentActivity: createAgentActivityRepo(database.db),
     supervisorPhones: createSupervisorPhoneRepo(database.db),
     districts: createDistrictRepo(database.db),
     dispatches: createDispatchRepo(database.db),

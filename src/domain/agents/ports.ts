@@ -1,3 +1,4 @@
+import type { AgentActivityKind } from '../reports/agents.js';
 import type { QueueName } from '../cases/case.js';
 import type { PauseReason, QueueSkill } from './agent.js';
 
@@ -29,3 +30,19 @@ export interface AgentRepo {
 }
 
 export type { QueueName };
+
+/** A pause, missed ring or hold of an agent, as the per-agent report reads it (src/domain/reports/agents.ts). */
+export interface AgentActivityEntry {
+  agentId: string;
+  kind: AgentActivityKind;
+  /** The pause reason; null for rings and holds. */
+  reason: string | null;
+  callId: string | null;
+  startedAt: Date;
+  seconds: number;
+}
+
+/** Where the agent service writes that activity. */
+export interface AgentActivityLog {
+  record(entry: AgentActivityEntry): Promise<void>;
+}

@@ -2,6 +2,7 @@ import type { Grouping, CallAggregate, CaseAggregate } from './definitions.js';
 import type { ReportRange } from './date-range.js';
 import type { SatisfactionAggregate, SatisfactionGrouping } from './satisfaction.js';
 import type { SlaHours } from './sla.js';
+import type { AgentPeriodAggregate, DayPeriod } from './agents.js';
 import type { LoyaltyAggregate, LoyaltyGrouping, LoyaltySums } from './loyalty.js';
 
 export interface CallThresholds {
@@ -22,4 +23,6 @@ export interface ReportRepo {
   satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]>;
   /** Citizens' contacts in the range, per group, with the total (see loyalty.ts for the definitions). */
   loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }>;
+  /** Per agent and period (each Tehran day of the range mapped to its period): calls, pauses, rings, holds, cases, surveys and QA scores (see agents.ts). */
+  agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]>;
 }

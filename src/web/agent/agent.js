@@ -26,6 +26,7 @@ import {
   toPersianDigits,
 } from './format.js';
 import { backoffDelay, createSseParser } from './sse.js';
+import { disputeLabel, formatScore, qaErrorMessage } from '../qa/qa-view.js';
 import { $ } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import { showSuggestions } from '../knowledge/suggestions.js';
@@ -66,6 +67,7 @@ async function openDesk() {
   showAgent(agent);
   startStream(agent.id);
   $('main').focus();
+  await loadMyScores();
 }
 
 // ---------------------------------------------------------------- agent state
@@ -363,6 +365,110 @@ async function submitLink(event) {
   }
 }
 
+// ---------------------------------------------------------------- my evaluations
+
+/**
+ * The supervisors' scores of this agent's recorded calls (the API gives an agent only
+ * their own), each criterion by its label, the comment, and a dispute the agent may
+ * raise once; the supervisor's answer shows here when it comes.
+ */
+async function loadMyScores() {
+  $('my-scores-error').textContent = '';
+  try {
+    const [{ evaluations }, { forms }] = await Promise.all([api('GET', '/api/qa/evaluations'), api('GET', '/api/qa/forms')]);
+    showMyScores(evaluations, new Map(forms.map((f) => [f.id, f])));
+  } catch (err) {
+    $('my-scores-error').textContent = qaErrorMessage(err.code, errorMessage);
+  }
+}
+
+function showMyScores(evaluations, forms) {
+  const list = $('my-scores-list');
+  list.replaceChildren();
+  $('my-scores-empty').hidden = evaluations.length > 0;
+  for (const e of evaluations) {
+    const item = document.createElement('li');
+    item.dataset.evaluationId = e.id;
+    const head = document.createElement('p');
+    const score = document.createElement('span');
+    score.className = e.criticalFailed ? 'score failed' : 'score';
+    score.textContent = `نمره ${formatScore(e.score)} از ۱۰۰${e.criticalFailed ? ' (معیار حیاتی رد شد)' : ''}`;
+    head.append(`تماس ${formatDateTime(e.callStartedAt)} — ${queueLabel(e.queue)} — `, score);
+    item.append(head);
+    const form = forms.get(e.formId);
+    if (form) {
+      const details = form.criteria
+        .map((c) => {
+          const value = e.answers[c.id];
+          const text = value === null || value === undefined ? 'نامربوط' : c.critical ? (value === 100 ? 'قبول' : 'رد') : formatScore(value);
+          return `${c.label}: ${text}`;
+        })
+        .join('، ');
+      const criteria = document.createElement('p');
+      criteria.className = 'muted';
+      criteria.textContent = details;
+      item.append(criteria);
+    }
+    if (e.comment) {
+      const comment = document.createElement('p');
+      comment.textContent = `توضیح سرپرست: ${e.comment}`;
+      item.append(comment);
+    }
+    if (e.disputeStatus) {
+      const status = document.createElement('p');
+      status.className = 'dispute-status';
+      status.textContent = `${disputeLabel(e.disputeStatus)}${e.resolutionNote ? ` — پاسخ: ${e.resolutionNote}` : ''}`;
+      item.append(status);
+    } else {
+      item.append(disputeControls(e.id));
+    }
+    list.append(item);
+  }
+}
+
+function disputeControls(evaluationId) {
+  const box = document.createElement('div');
+  const open = document.createElement('button');
+  open.type = 'button';
+  open.textContent = 'اعتراض';
+  const reason = document.createElement('textarea');
+  reason.rows = 2;
+  reason.maxLength = 4000;
+  reason.hidden = true;
+  reason.setAttribute('aria-label', 'دلیل اعتراض');
+  reason.placeholder = 'چرا این نمره را درست نمی‌دانید؟';
+  const send = document.createElement('button');
+  send.type = 'button';
+  send.textContent = 'ثبت اعتراض';
+  send.hidden = true;
+  const error = document.createElement('p');
+  error.className = 'error';
+  error.setAttribute('role', 'alert');
+  open.addEventListener('click', () => {
+    open.hidden = true;
+    reason.hidden = false;
+    send.hidden = false;
+    reason.focus();
+  });
+  send.addEventListener('click', async () => {
+    error.textContent = '';
+    if (reason.value.trim() === '') {
+      error.textContent = 'دلیل اعتراض را بنویسید.';
+      return;
+    }
+    send.disabled = true;
+    try {
+      await api('POST', `/api/qa/evaluations/${encodeURIComponent(evaluationId)}/dispute`, { reason: reason.value.trim() });
+      await loadMyScores();
+    } catch (err) {
+      error.textContent = qaErrorMessage(err.code, errorMessage);
+      send.disabled = false;
+    }
+  });
+  box.append(open, reason, send, error);
+  return box;
+}
+
 // ---------------------------------------------------------------- start
 
 function option(value, text) {
@@ -388,6 +494,7 @@ function wire() {
   $('case-form').addEventListener('submit', submitCase);
   $('link-form').addEventListener('submit', submitLink);
   $('pop-close').addEventListener('click', closePop);
+  $('my-scores-refresh').addEventListener('click', () => void loadMyScores());
   setInterval(tick, 1000);
 }
 

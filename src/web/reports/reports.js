@@ -80,8 +80,12 @@ async function downloadCsv(kind, by) {
   const form = $('range-form');
   const wrong = checkPeriod(form.from.value, form.to.value);
   if (wrong) throw new HttpError(400, wrong);
-  const res = await api(reportUrl(kind, by, 'csv'), 'text/csv');
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `${kind}-${by}.csv`;
+  return downloadFrom(reportUrl(kind, by, 'csv'), `${kind}-${by}.csv`);
+}
+
+async function downloadFrom(path, fallbackName) {
+  const res = await api(path, 'text/csv');
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
@@ -132,6 +136,63 @@ const CSAT_COLUMNS = [
   ['پاسخ پیامکی', (r) => count(r.smsAnswered)],
   ['پذیرش پیامکی', (r) => percent(r.smsAcceptRate)],
 ];
+
+const PAUSE_NAMES = { break: 'استراحت', lunch: 'ناهار', training: 'آموزش', meeting: 'جلسه', after_call_work: 'کار پس از تماس', missed: 'زنگ بی‌پاسخ' };
+const minutes = (sec) => `${toPersianDigits(Math.round(sec / 60))} دقیقه`;
+/** Pause time in all, then each reason that has any: «۳۵ دقیقه (ناهار ۳۰ دقیقه، استراحت ۵ دقیقه)». */
+function pauses(r) {
+  const parts = Object.entries(r.pauseSec)
+    .filter(([, sec]) => sec > 0)
+    .map(([reason, sec]) => `${PAUSE_NAMES[reason] ?? reason} ${minutes(sec)}`);
+  return parts.length === 0 ? '—' : `${minutes(r.pauseTotalSec)} (${parts.join('، ')})`;
+}
+const AGENT_COLUMNS = [
+  ['پاسخ داده شده', (r) => count(r.answered)],
+  ['میانگین زمان رسیدگی (ثانیه)', (r) => seconds(r.ahtSec)],
+  ['میانگین مکالمه (ثانیه)', (r) => seconds(r.meanTalkSec)],
+  ['میانگین کار پس از تماس (ثانیه)', (r) => seconds(r.meanWrapUpSec)],
+  ['میانگین انتظار روی خط (ثانیه)', (r) => seconds(r.meanHoldSec)],
+  ['زنگ بی‌پاسخ', (r) => count(r.missedRings), (r) => r.missedRings > 0],
+  ['توقف', pauses],
+  ['پرونده ثبت شده', (r) => count(r.casesCreated)],
+  ['بازگشایی با نظرسنجی', (r) => percent(r.reopenedShare)],
+  ['رضایت (CSAT)', (r) => percent(r.csat), (r) => r.csat !== null && r.csat < CSAT_TARGET],
+  ['نمره کیفیت', (r) => (r.qaScore === null ? '—' : toPersianDigits(r.qaScore))],
+];
+
+function agentReportUrl(format) {
+  const { from, to } = period();
+  const q = new URLSearchParams({ from, to, period: $('agents-period').value, ...(format ? { format } : {}) });
+  return `/api/reports/agents?${q}`;
+}
+
+/** One line per agent and period, then the agent's whole range in bold. */
+async function refreshAgents() {
+  $('agents-error').textContent = '';
+  const data = await (await api(agentReportUrl())).json();
+  const head = document.createElement('tr');
+  head.append(cell('th', 'کارشناس'), cell('th', 'دوره'), ...AGENT_COLUMNS.map(([name]) => cell('th', name)));
+  const row = (name, label, r, className) => {
+    const tr = document.createElement('tr');
+    if (className) tr.className = className;
+    tr.append(cell('td', name), cell('td', label), ...AGENT_COLUMNS.map(([, value, red]) => cell('td', value(r), `num${red?.(r) ? ' red' : ''}`)));
+    return tr;
+  };
+  const rows = data.agents.flatMap((a) => [...a.periods.map((p) => row(a.name, faDate(p.period), p)), row(a.name, 'کل بازه', a.total, 'total')]);
+  if (rows.length === 0) {
+    const empty = cell('td', 'در این بازه فعالیتی از کارشناسان ثبت نشده است.');
+    empty.colSpan = AGENT_COLUMNS.length + 2;
+    const tr = document.createElement('tr');
+    tr.append(empty);
+    rows.push(tr);
+  }
+  const thead = document.createElement('thead');
+  thead.append(head);
+  const tbody = document.createElement('tbody');
+  tbody.append(...rows);
+  $('agents-table').replaceChildren(thead, tbody);
+  $('agents-title').textContent = `کارنامهٔ کارشناسان — ${faDate(data.from)} تا ${faDate(data.to)}`;
+}
 
 function cell(tag, text, className) {
   const node = document.createElement(tag);
@@ -318,6 +379,10 @@ async function refresh() {
       $('csat-table').replaceChildren();
       $('report-error').textContent = err.message;
     }),
+    refreshAgents().catch((err) => {
+      $('agents-table').replaceChildren();
+      $('agents-error').textContent = err.message;
+    }),
     refreshFlagged().catch((err) => ($('flagged-error').textContent = err.message)),
   ]);
 }
@@ -347,6 +412,8 @@ function init() {
   $('csat-csv').addEventListener('click', () =>
     downloadCsv('satisfaction', $('csat-by').value).catch((err) => ($('report-error').textContent = err.message)),
   );
+  $('agents-period').addEventListener('change', () => refreshAgents().catch((err) => ($('agents-error').textContent = err.message)));
+  $('agents-csv').addEventListener('click', () => downloadFrom(agentReportUrl('csv'), 'agents.csv').catch((err) => ($('agents-error').textContent = err.message)));
   signIn.start();
 }
 

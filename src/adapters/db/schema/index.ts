@@ -20,3 +20,4 @@ export { qaForms, qaEvaluations } from './qa.js';
 export { caseMedia } from './case-media.js';
 export { emailMessages } from './email-messages.js';
 export { knowledgeArticles, knowledgeVotes, callArticles } from './knowledge.js';
+export { agentActivity } from './agent-activity.js';

@@ -14,6 +14,8 @@ import {
   type Table,
 } from '../../../domain/reports/definitions.js';
 import { LOYALTY_GROUPINGS, loyaltyTable, type LoyaltyReport } from '../../../domain/reports/loyalty.js';
+import { agentTable, REPORTED_PAUSE_REASONS, type AgentReport } from '../../../domain/reports/agents.js';
+import { PERIODS } from '../../../quality/domain/periods.js';
 import { SATISFACTION_GROUPINGS, satisfactionTable, type SatisfactionReport } from '../../../domain/reports/satisfaction.js';
 import { requireRole } from '../auth.js';
 import { nullable } from '../case-dto.js';
@@ -50,6 +52,13 @@ const CitizenQuery = Type.Object({
       description: "The contact's district or category (topic), or the citizen's segment (new, returning, frequent, dissatisfied)",
     }),
   ),
+  format: ReportQuery.properties.format,
+});
+
+const AgentQuery = Type.Object({
+  from: ReportQuery.properties.from,
+  to: ReportQuery.properties.to,
+  period: Type.Optional(Type.Enum(PERIODS, { default: 'day', description: 'Jalali day, week (Saturday first) or month, Tehran time' })),
   format: ReportQuery.properties.format,
 });
 
@@ -159,6 +168,50 @@ const LoyaltyFigures = {
   csat: nullable(Type.Number({ description: 'satisfied ÷ rated, 0..1 (by=segment)' })),
 };
 
+const AgentFiguresBody = {
+  answered: Type.Integer({ description: 'Queue calls the agent answered (by the call start)' }),
+  ahtSec: nullable(Type.Number({ description: 'Average handling time: (talk + wrap-up) ÷ calls with a recorded talk time, seconds' })),
+  meanTalkSec: nullable(Type.Number({ description: 'Mean talk time (app_queue TalkTime, holds included), seconds' })),
+  meanWrapUpSec: nullable(Type.Number({ description: 'Mean after-call work, seconds' })),
+  holds: Type.Integer({ description: 'Times the agent put a call on hold' }),
+  holdSec: Type.Integer({ description: 'Seconds on hold in all' }),
+  meanHoldSec: nullable(Type.Number({ description: 'holdSec ÷ calls with a recorded talk time, seconds' })),
+  missedRings: Type.Integer({ description: 'Calls offered to the agent that rang out (AgentRingNoAnswer)' }),
+  pauseSec: Type.Object(Object.fromEntries(REPORTED_PAUSE_REASONS.map((r) => [r, Type.Integer()])), {
+    description: 'Seconds paused per reason (by the day the pause began); the engine wrap-up pause is in AHT instead',
+  }),
+  pauseTotalSec: Type.Integer(),
+  casesCreated: Type.Integer({ description: "Cases registered on the agent's calls" }),
+  surveysAnswered: Type.Integer({ description: "Answered surveys of the agent's cases (by the survey end)" }),
+  reopened: Type.Integer({ description: 'Of those, surveys whose answers reopened the case' }),
+  reopenedShare: nullable(Type.Number({ description: 'reopened ÷ surveysAnswered, 0..1' })),
+  rated: Type.Integer(),
+  csat: nullable(Type.Number({ description: 'Ratings of 4 or 5 ÷ ratings given, 0..1' })),
+  qaEvaluations: Type.Integer({ description: "Quality evaluations of the agent's calls (by the call start)" }),
+  qaScore: nullable(Type.Number({ description: 'Mean evaluation score, 0..100' })),
+};
+
+const AgentReportBody = Type.Object(
+  {
+    report: Type.Literal('agents'),
+    period: Type.Enum(PERIODS),
+    from: JalaliDate,
+    to: JalaliDate,
+    fromInstant: RangeFields.fromInstant,
+    toInstant: RangeFields.toInstant,
+    agents: Type.Array(
+      Type.Object({
+        agentId: Type.String({ format: 'uuid' }),
+        name: Type.String(),
+        total: Type.Object(AgentFiguresBody, { description: 'The whole range' }),
+        periods: Type.Array(Type.Object({ period: Type.String({ description: 'day: 1405-09-11; week: its Saturday; month: 1405-09' }), ...AgentFiguresBody })),
+      }),
+    ),
+    total: Type.Object(AgentFiguresBody, { description: 'Every agent, the whole range' }),
+  },
+  { title: 'AgentReport' },
+);
+
 const CitizenReportBody = Type.Object(
   {
     report: Type.Literal('citizens'),
@@ -229,6 +282,17 @@ const citizenJson = (r: LoyaltyReport) => ({
   report: 'citizens' as const,
   ...head(r),
   rows: r.rows.map((row) => ({ key: row.key, label: row.label, ...row.figures })),
+  total: r.total,
+});
+
+const agentJson = (r: AgentReport) => ({
+  report: 'agents' as const,
+  period: r.by,
+  from: r.range.fromDate,
+  to: r.range.toDate,
+  fromInstant: r.range.from.toISOString(),
+  toInstant: r.range.to.toISOString(),
+  agents: r.agents.map((a) => ({ agentId: a.agentId, name: a.name, total: a.total, periods: a.periods.map((p) => ({ period: p.period, ...p.figures })) })),
   total: r.total,
 });
 
@@ -349,6 +413,35 @@ export function reportRoutes(deps: Pick<HttpDeps, 'reports'>): FastifyPluginAsyn
         const report = await deps.reports.citizens({ from, to, by });
         if (wantsCsv(format, request)) return sendCsv(reply, report, loyaltyTable(report));
         return reply.send(citizenJson(report));
+      },
+    );
+
+    app.get(
+      '/reports/agents',
+      {
+        schema: {
+          summary: 'Per-agent report',
+          description:
+            'Per agent, for each Jalali day, week or month of the range and for the whole range: calls answered, AHT, ' +
+            'talk, wrap-up and hold, missed rings, pause time by reason, cases created, the share of their surveyed cases ' +
+            'reopened by the survey, CSAT and the mean quality score. Definitions in the README. ' +
+            '`format=csv` or `Accept: text/csv` downloads one line per agent and period (UTF-8 with BOM).',
+          tags: ['reports'],
+          querystring: AgentQuery,
+          response: {
+            200: {
+              description: 'The report',
+              content: { 'application/json': { schema: AgentReportBody }, 'text/csv': { schema: CsvText } },
+            },
+            ...errorResponses(400, 403),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { from, to, period = 'day', format } = request.query;
+        const report = await deps.reports.agents({ from, to, period });
+        if (wantsCsv(format, request)) return sendCsv(reply, report, agentTable(report));
+        return reply.send(agentJson(report));
       },
     );
   };

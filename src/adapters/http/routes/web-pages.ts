@@ -33,6 +33,9 @@ export const CASES_FILES = ['index.html', 'cases.js', 'cases.css', 'workspace.js
 /** Hours and holidays (supervisors, admins); it imports format.js from /agent. */
 export const HOURS_FILES = ['index.html', 'hours.js', 'hours.css'] as const;
 
+/** Quality evaluation (supervisors, admins); it imports format.js from /agent. */
+export const QA_FILES = ['index.html', 'qa.js', 'qa.css', 'qa-view.js'] as const;
+
 /**
  * The knowledge base (everyone signed in reads, supervisors write); it imports format.js
  * from /agent, and the agent desk imports suggestions.js (the screen pop's articles) from here.
@@ -61,6 +64,7 @@ const PAGES: readonly WebPage[] = [
   { name: 'hours', files: HOURS_FILES },
   { name: 'knowledge', files: KNOWLEDGE_FILES },
   { name: 'faq', files: FAQ_FILES },
+  { name: 'qa', files: QA_FILES },
   { name: 'wallboard', files: WALLBOARD_FILES },
   { name: 'shared', files: SHARED_FILES },
 ];
@@ -122,7 +126,7 @@ export async function serveWebPage(app: PageScope, page: WebPage, root: URL = WE
 
 /**
  * The service's own pages: the agent desktop at /agent, the district inbox at /district,
- * the case workspace at /cases, hours and holidays at /hours,
+ * the case workspace at /cases, hours and holidays at /hours, quality evaluation at /qa,
  * the supervisors' wallboard at /wallboard, and what all three share at /shared.
  * Public: a page holds no data; everything it shows comes from the API with the user's
  * token.

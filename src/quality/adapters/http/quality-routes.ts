@@ -123,9 +123,13 @@ export function qualityRoutes(deps: { quality: QualityApi }): FastifyPluginAsync
       {
         schema: {
           summary: 'Scores and comments',
-          description: 'Newest call first. An agent gets the scores of their own calls (the desk shows them); supervisors and admins any agent\'s.',
+          description:
+            'Newest call first. An agent gets the scores of their own calls (the desk shows them); supervisors and admins any agent\'s. `disputeStatus=open` lists the disputes waiting for an answer.',
           tags: ['quality'],
-          querystring: Type.Object({ agentId: Type.Optional(Uuid), recordingId: Type.Optional(Uuid) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { agentId: Type.Optional(Uuid), recordingId: Type.Optional(Uuid), disputeStatus: Type.Optional(Type.Enum(DISPUTE_STATUSES)) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ evaluations: Type.Array(EvaluationBody) }), ...errorResponses(400, 403) },
         },
         preHandler: requireRole('admin', 'supervisor', 'agent'),
