@@ -37,6 +37,10 @@ const PAGES: { name: string; path: string; user: string | null; ready: string }[
   { name: 'wallboard', path: '/wallboard', user: 'nasrin', ready: '#board' },
   { name: 'reports', path: '/reports', user: 'nasrin', ready: '#reports' },
   { name: 'agent', path: '/agent', user: 'ali', ready: '#desk' },
+  { name: 'knowledge', path: '/knowledge', user: 'ali', ready: '#kb' },
+  { name: 'faq', path: '/faq', user: null, ready: '#faq-form' },
+  // /qa needs the quality module, which this backend does not wire: quality.browser.test.ts
+  // works the whole page at 390 px.
 ];
 
 beforeAll(async () => {

@@ -7,7 +7,8 @@
  * the quality API with the supervisor's token. Plain DOM, no build step, like the other pages.
  */
 import { errorMessage, formatDateTime, queueLabel, toPersianDigits } from '../agent/format.js';
-import { $, backToSignIn, createApi, keepSession, tokenStore, withSignInForm } from '../shared/session.js';
+import { $ } from '../shared/session.js';
+import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 import {
   calibrationSummary,
   formatScore,
@@ -19,66 +20,41 @@ import {
   weekStartOf,
 } from './qa-view.js';
 
-const storedToken = tokenStore('hotline137.qa.token');
-const session = {
-  token: storedToken.load(),
+const signIn = createSignIn({
+  storageKey: 'hotline137.qa.token',
+  pageId: 'qa',
+  open: openPage,
+  close: closeScoring,
+  refuse: (user) => (user && !QA_ROLES.has(user.role) ? QA_REFUSAL : null),
+  errorText: errorMessage,
+});
+const { api, session } = signIn;
+/** What the page keeps besides the token: the forms, agents' names, what the scoring card works on. */
+const state = {
   forms: [],
   agents: new Map(),
   /** What the scoring card works on: a recording to score, or a disputed evaluation to revise. */
   target: null,
   audioUrl: null,
 };
-const api = createApi(session, () => showSignIn(errorMessage('HOTLINE_ERR_UNAUTHORIZED')));
 const message = (err) => qaErrorMessage(err?.code, errorMessage);
 const fa = (value) => toPersianDigits(String(value));
-const agentName = (id) => (id ? (session.agents.get(id) ?? 'کارشناس') : '—');
-
-function showSignIn(text = '') {
-  backToSignIn(session, storedToken, 'qa', text);
-}
-
-function forgetToken() {
-  const token = session.token;
-  session.token = null;
-  storedToken.clear();
-  if (token) fetch('/api/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => {});
-}
-
-function signIn(event) {
-  return withSignInForm(event, async (login) => {
-    try {
-      const signedIn = await api('POST', '/api/auth/login', login);
-      keepSession(session, storedToken, signedIn.token);
-      await openPage();
-    } catch (err) {
-      if (session.token) {
-        forgetToken();
-        showSignIn(errorMessage(err.code));
-      } else {
-        $('sign-in-error').textContent = errorMessage(err.code);
-      }
-    }
-  });
-}
+const agentName = (id) => (id ? (state.agents.get(id) ?? 'کارشناس') : '—');
+const QA_ROLES = new Set(['admin', 'supervisor']);
+const QA_REFUSAL = 'ارزیابی کیفیت برای سرپرستان و مدیران است؛ کارشناسان نمره‌های خود را در میز کار می‌بینند.';
 
 async function openPage() {
   const me = await api('GET', '/api/auth/me');
-  if (me.role !== 'admin' && me.role !== 'supervisor') {
-    forgetToken();
-    showSignIn('ارزیابی کیفیت برای سرپرستان و مدیران است؛ کارشناسان نمره‌های خود را در میز کار می‌بینند.');
-    return;
-  }
+  if (!QA_ROLES.has(me.role)) return QA_REFUSAL;
   $('account-name').textContent = me.user?.displayName ?? me.id;
-  $('sign-in').hidden = true;
-  $('account').hidden = false;
-  $('qa').hidden = false;
+  showSignedIn('qa');
   $('main').focus();
   const week = weekStartOf(Date.now());
   $('sample-week').value = fa(week.replaceAll('-', '/'));
   $('report-from').value = fa(`${week.slice(0, 7)}/01`.replaceAll('-', '/'));
   $('report-to').value = fa(week.replaceAll('-', '/'));
   const [listed] = await Promise.all([api('GET', '/api/agents').catch(() => ({ agents: [] })), loadForms()]);
-  for (const a of listed.agents) session.agents.set(a.id, a.displayName);
+  for (const a of listed.agents) state.agents.set(a.id, a.displayName);
   await Promise.all([loadSample(), loadDisputes()]);
 }
 
@@ -128,21 +104,21 @@ function renderSample(recordings) {
 /** The call's audio, fetched with the token and played from a blob URL: the player gets its seek bar. */
 async function playRecording(recordingId) {
   $('audio-error').textContent = '';
-  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
-  session.audioUrl = null;
+  if (state.audioUrl) URL.revokeObjectURL(state.audioUrl);
+  state.audioUrl = null;
   $('scoring-audio').removeAttribute('src');
   try {
     const res = await fetch(`/api/recordings/${recordingId}/audio`, { headers: { authorization: `Bearer ${session.token}` }, cache: 'no-store' });
     if (!res.ok) throw new Error(String(res.status));
-    session.audioUrl = URL.createObjectURL(await res.blob());
-    $('scoring-audio').src = session.audioUrl;
+    state.audioUrl = URL.createObjectURL(await res.blob());
+    $('scoring-audio').src = state.audioUrl;
   } catch {
     $('audio-error').textContent = 'صدای این تماس بارگیری نشد (شاید پس از مدت نگهداری حذف شده باشد).';
   }
 }
 
 async function openScoring(target) {
-  session.target = target;
+  state.target = target;
   const revising = target.kind === 'revise';
   const recordingId = revising ? target.evaluation.recordingId : target.recording.id;
   $('scoring').hidden = false;
@@ -156,7 +132,7 @@ async function openScoring(target) {
     ? `${agentName(target.evaluation.agentId)} — ${formatDateTime(target.evaluation.callStartedAt)} — نمرهٔ پیشین ${formatScore(target.evaluation.score)}`
     : `${target.recording.agentName ?? agentName(target.recording.agentId)} — ${formatDateTime(target.recording.startedAt)} — ${queueLabel(target.recording.queue)}`;
   const select = $('scoring-form');
-  select.replaceChildren(...session.forms.map((f) => new Option(f.name, f.id)));
+  select.replaceChildren(...state.forms.map((f) => new Option(f.name, f.id)));
   if (revising) select.value = target.evaluation.formId;
   select.disabled = revising;
   renderCriteria(revising ? target.evaluation.answers : {});
@@ -165,7 +141,7 @@ async function openScoring(target) {
 }
 
 function currentForm() {
-  return session.forms.find((f) => f.id === $('scoring-form').value) ?? null;
+  return state.forms.find((f) => f.id === $('scoring-form').value) ?? null;
 }
 
 function renderCriteria(answers) {
@@ -262,7 +238,7 @@ function updatePreview() {
 
 async function submitScore() {
   const form = currentForm();
-  const target = session.target;
+  const target = state.target;
   if (!form || !target) return;
   $('scoring-error').textContent = '';
   $('scoring-status').textContent = '';
@@ -298,9 +274,9 @@ async function submitScore() {
 function closeScoring() {
   $('scoring').hidden = true;
   $('scoring-audio').pause();
-  if (session.audioUrl) URL.revokeObjectURL(session.audioUrl);
-  session.audioUrl = null;
-  session.target = null;
+  if (state.audioUrl) URL.revokeObjectURL(state.audioUrl);
+  state.audioUrl = null;
+  state.target = null;
 }
 
 async function loadCalibration(recordingId) {
@@ -393,7 +369,7 @@ function renderDisputes(evaluations) {
 const GROUP_LABELS = { agent: 'کارشناس', team: 'تیم', queue: 'صف', criterion: 'معیار' };
 
 function criterionLabel(id) {
-  for (const f of session.forms) {
+  for (const f of state.forms) {
     const found = f.criteria.find((c) => c.id === id);
     if (found) return found.label;
   }
@@ -438,7 +414,7 @@ async function loadReport(event) {
 
 async function loadForms() {
   const { forms } = await api('GET', '/api/qa/forms');
-  session.forms = forms;
+  state.forms = forms;
   $('forms').replaceChildren(
     ...forms.map((f) => {
       const item = document.createElement('li');
@@ -504,12 +480,6 @@ async function saveForm() {
 
 // ---------------------------------------------------------------- wiring
 
-$('sign-in-form').addEventListener('submit', signIn);
-$('sign-out').addEventListener('click', () => {
-  forgetToken();
-  closeScoring();
-  showSignIn();
-});
 $('sample-form').addEventListener('submit', (event) => void loadSample(event));
 $('report-form').addEventListener('submit', (event) => void loadReport(event));
 $('scoring-form').addEventListener('change', () => renderCriteria({}));
@@ -519,10 +489,4 @@ $('new-form-add').addEventListener('click', addCriterionRow);
 $('new-form-save').addEventListener('click', () => void saveForm());
 addCriterionRow();
 
-if (session.token) {
-  openPage().catch((err) => {
-    if (session.token) showSignIn(errorMessage(err.code));
-  });
-} else {
-  $('username').focus();
-}
+signIn.start();
