@@ -14,40 +14,15 @@
  * SEED_CALLS, SEED_CASES, as for `npm run bench:reports`.
  */
 import { cpus, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
-import { hoursApi } from '../src/adapters/http/hours-api.js';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
 import { createRepositories } from '../src/adapters/db/repositories.js';
-import { buildServer } from '../src/adapters/http/server.js';
 import { PERIODS } from '../src/quality/domain/periods.js';
-import { createAccounts } from '../src/services/auth-service.js';
-import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { createReportService } from '../src/services/report-service.js';
+import { median, ms, reportBenchServer, RUNS, time } from './lib/report-bench.js';
 import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, SEED_TIMEOUTS, seedYear, YEAR } from './seed-year.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const log = (msg: string) => process.stderr.write(`[bench:agent-report] ${msg}\n`);
-const ms = (n: number) => n.toFixed(0);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  return times;
-}
-
 async function count(database: Database, query: string): Promise<number> {
   return Number(((await database.db.execute(sql.raw(query))) as unknown as { rows: { n: string }[] }).rows[0]!.n);
 }
@@ -107,26 +82,7 @@ async function main(): Promise<void> {
     }
 
     const token = 'bench-agent-report-token';
-    const app = await buildServer({
-      cases: repos.cases,
-      recordings: { stat: async () => null, createReadStream: () => { throw new Error('no recordings in this bench'); } },
-      health: async () => ({ database: true, redis: true, ari: true, ami: true }),
-      hours: hoursApi(
-        new OfficeHoursService({
-          settings: repos.settings,
-          holidayRepo: repos.holidays,
-          districts: repos.districts,
-          ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
-          logger: pino({ level: 'warn' }),
-        }),
-      ),
-      reports: service,
-      adminToken: token,
-      accounts: createAccounts(repos, () => new Date()),
-      logger: pino({ level: 'warn' }),
-      now: () => new Date(),
-      rateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
-    });
+    const app = await reportBenchServer(repos, service, token);
     const httpLines: string[] = [];
     for (const path of [`/api/reports/agents?from=${query.from}&to=${query.to}&period=month`, `/api/reports/agents?from=${query.from}&to=${query.to}&period=week&format=csv`]) {
       const times = await time(async () => {

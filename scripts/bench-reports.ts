@@ -16,43 +16,18 @@
  * The database is kept for the next run; drop it with
  * `psql postgres://postgres@127.0.0.1:54329/postgres -c 'drop database hotline_bench_reports'`.
  */
-import { hoursApi } from '../src/adapters/http/hours-api.js';
-import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { cpus, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
 import { openDatabase } from '../src/adapters/db/database.js';
 import { createRepositories } from '../src/adapters/db/repositories.js';
-import { buildServer } from '../src/adapters/http/server.js';
 import { GROUPINGS, REPORT_KINDS } from '../src/domain/reports/definitions.js';
 import { LOYALTY_GROUPINGS } from '../src/domain/reports/loyalty.js';
 import { SATISFACTION_GROUPINGS } from '../src/domain/reports/satisfaction.js';
 import { createReportService } from '../src/services/report-service.js';
-import { createAccounts } from '../src/services/auth-service.js';
+import { median, ms, reportBenchServer, RUNS, time } from './lib/report-bench.js';
 import { DEFAULT_DATABASE, DEFAULT_SERVER, ensureDatabase, SEED_TIMEOUTS, seedYear, YEAR } from './seed-year.js';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const log = (msg: string) => process.stderr.write(`[bench:reports] ${msg}\n`);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = performance.now();
-    await fn();
-    times.push(performance.now() - started);
-  }
-  return times;
-}
-
-const ms = (n: number) => n.toFixed(0);
 
 async function main(): Promise<void> {
   const server = process.env.BENCH_REPORTS_SERVER ?? DEFAULT_SERVER;
@@ -100,26 +75,7 @@ async function main(): Promise<void> {
     }
 
     const token = 'bench-reports-token';
-    const app = await buildServer({
-      cases: repos.cases,
-      recordings: { stat: async () => null, createReadStream: () => { throw new Error('no recordings in this bench'); } },
-      health: async () => ({ database: true, redis: true, ari: true, ami: true }),
-      hours: hoursApi(
-        new OfficeHoursService({
-          settings: repos.settings,
-          holidayRepo: repos.holidays,
-          districts: repos.districts,
-          ami: { isConnected: () => false, action: () => Promise.reject(new Error('AMI is not connected')) },
-          logger: pino({ level: 'warn' }),
-        }),
-      ),
-      reports: service,
-      adminToken: token,
-      accounts: createAccounts(repos, () => new Date()),
-      logger: pino({ level: 'warn' }),
-      now: () => new Date(),
-      rateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
-    });
+    const app = await reportBenchServer(repos, service, token);
     const httpLines: string[] = [];
     for (const path of [
       `/api/reports/calls?from=${query.from}&to=${query.to}&by=day`,
