@@ -19,7 +19,7 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
 
 const PAGES = filesUnder(path.join(ROOT, 'src/web'), (f) => /\.(html|js|ts|css)$/.test(f) && !/\.(test|d)\.ts$/.test(f));
 /** What reaches citizens outside the pages: texts, the form's answers, report column names. */
-const MESSAGES = ['src/domain/channels/sms.ts', 'src/sms/domain/texts.ts', 'src/adapters/http/routes/public-report.ts', 'src/domain/reports/definitions.ts', 'src/domain/reports/satisfaction.ts'].map(
+const MESSAGES = ['src/domain/channels/sms.ts', 'src/sms/domain/texts.ts', 'src/adapters/http/routes/public-report.ts', 'src/domain/reports/definitions.ts', 'src/domain/reports/satisfaction.ts', 'src/email/domain/inbound.ts', 'src/email/services/email-intake-service.ts'].map(
   (f) => path.join(ROOT, f),
 );
 

@@ -96,7 +96,7 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
     expect(outcome).toEqual({ action: 'created', trackingNumber });
     expect(answer.to).toEqual([CITIZEN]);
     expect(answer.parsed.inReplyTo).toBe(`<${messageId}>`);
-    expect(answer.parsed.text).toContain('کد پیگیری');
+    expect(answer.parsed.text).toContain('کد رهگیری');
     expect(answer.parsed.text).toContain(trackingNumber.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!));
     expect(answer.parsed.headers.get('auto-submitted')).toBe('auto-replied');
 
@@ -142,7 +142,7 @@ describe('e-mail intake (real dovecot over IMAP, real SMTP, PostgreSQL)', () => 
     const found = (await repo.findByTrackingNumber(trackingNumber))!;
     const notes = found.events.filter((e) => e.kind === 'note').map((e) => e.note);
     expect(notes).toEqual([expect.stringContaining('هنوز برداشته نشده.'), expect.stringContaining('من هم دیدم.')]);
-    expect(notes[0]).not.toContain('کد پیگیری');
+    expect(notes[0]).not.toContain('کد رهگیری');
     expect(await repo.media([found.id])).toHaveLength(1);
     const rows = await db.database.db.select().from(cases).where(eq(cases.channel, 'email'));
     expect(rows.filter((r) => r.description?.includes('درخت'))).toHaveLength(1);

@@ -82,7 +82,7 @@ describe('web form in a browser', () => {
     await page.setInputFiles('#photo', [{ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: jpeg({ lat: 35.6997, long: 51.338 }) }]);
     expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await page.click('button[type="submit"]');
-    const result = page.locator('#result.ok', { hasText: 'شماره پیگیری' });
+    const result = page.locator('#result.ok', { hasText: 'کد رهگیری' });
     await result.waitFor();
     const digits = toAsciiDigits((await result.textContent()) ?? '').match(/\d{10}/)![0];
     const stored = (await backend.repos.cases.findByTrackingNumber(digits))!;

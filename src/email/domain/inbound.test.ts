@@ -28,6 +28,7 @@ describe('threads', () => {
 
   it('finds a valid tracking number in a subject, Persian or Latin digits', () => {
     expect(trackingNumberInSubject(`Re: کد پیگیری ${tn}`)).toBe(tn);
+    expect(trackingNumberInSubject(`Re: کد رهگیری ${tn}`)).toBe(tn);
     const persian = tn.replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[Number(d)]!);
     expect(trackingNumberInSubject(`پاسخ: پیگیری ${persian}`)).toBe(tn);
     expect(latinDigits(persian)).toBe(tn);
@@ -82,7 +83,7 @@ describe('texts', () => {
     const reply = replyFor('created', tn, 'چاله');
     expect(reply.subject).toContain(persian);
     expect(trackingNumberInSubject(`Re: ${reply.subject}`)).toBe(tn);
-    expect(reply.text).toContain(`کد پیگیری ${persian}`);
+    expect(reply.text).toContain(`کد رهگیری ${persian}`);
     expect(replyFor('added', '1234567890', null).text).toContain('افزوده شد');
   });
 });

@@ -51,12 +51,12 @@ export function latinDigits(s: string): string {
 }
 
 /**
- * A tracking number written in a subject that speaks of one (ours: «کد پیگیری ۱۲۳…»;
- * «پیگیری», «tracking» or «#»), Persian or Latin digits. Without such a word a 10-digit
+ * A tracking number written in a subject that speaks of one (ours: «کد رهگیری ۱۲۳…»;
+ * «رهگیری», «پیگیری», «tracking» or «#»), Persian or Latin digits. Without such a word a 10-digit
  * number is more likely a postal code or a phone number than a case.
  */
 export function trackingNumberInSubject(subject: string | null | undefined): string | null {
-  if (!subject || !/پیگیری|tracking|#/i.test(subject)) return null;
+  if (!subject || !/رهگیری|پیگیری|tracking|#/i.test(subject)) return null;
   for (const match of latinDigits(subject).matchAll(/(?<!\d)(\d{10}|\d{8})(?!\d)/g)) {
     if (isValidTrackingNumber(match[1]!)) return match[1]!;
   }
@@ -108,19 +108,19 @@ export interface ReplyText {
  * well, so a mail client's reply that lost its headers still finds the case).
  */
 export function replyFor(kind: 'created' | 'added', trackingNumber: string, originalSubject: string | null | undefined): ReplyText {
-  const subject = `کد پیگیری ${persianNumber(trackingNumber)} (${trackingNumber}) - سامانه ۱۳۷ شهرداری تهران`;
+  const subject = `کد رهگیری ${persianNumber(trackingNumber)} (${trackingNumber}) - سامانه ۱۳۷ شهرداری تهران`;
   const about = originalSubject?.trim() ? `«${originalSubject.trim().slice(0, 200)}»` : 'شما';
   const text =
     kind === 'created'
       ? [
           'شهروند گرامی، سلام.',
-          `پیام ${about} دریافت و با کد پیگیری ${persianNumber(trackingNumber)} ثبت شد.`,
+          `پیام ${about} دریافت و با کد رهگیری ${persianNumber(trackingNumber)} ثبت شد.`,
           'برای پیگیری، با ۱۳۷ تماس بگیرید و این کد را وارد کنید، یا به همین ایمیل پاسخ دهید.',
           'سامانه ارتباط مردم و شهرداری تهران (۱۳۷)',
         ].join('\n')
       : [
           'شهروند گرامی، سلام.',
-          `پیام شما به پرونده با کد پیگیری ${persianNumber(trackingNumber)} افزوده شد.`,
+          `پیام شما به پرونده با کد رهگیری ${persianNumber(trackingNumber)} افزوده شد.`,
           'سامانه ارتباط مردم و شهرداری تهران (۱۳۷)',
         ].join('\n');
   return { subject, text };
