@@ -171,47 +171,52 @@ CREATE TRIGGER "cases_report_rollup_truncate" AFTER TRUNCATE ON "cases" FOR EACH
 -- of now can still be on time, and this index finds just them.
 CREATE INDEX "cases_report_pending_idx" ON "cases" USING btree ((coalesce("due_at", "created_at"))) WHERE "status" NOT IN ('closed', 'resolved', 'rejected', 'duplicate');
 --> statement-breakpoint
--- The rows already there, summed once with the same expressions as the functions above.
-INSERT INTO "report_calls_half_hourly"
-	("bucket", "queue", "offered", "answered", "answered_in_time", "abandoned", "abandoned_late", "hold_sec_answered", "handled", "handle_sec", "handled_without_wrap_up")
-SELECT to_timestamp(floor(extract(epoch FROM c.started_at) / 1800) * 1800), c.queue, count(*),
-	count(*) FILTER (WHERE c.queue_result = 'answered'),
-	count(*) FILTER (WHERE c.queue_result = 'answered' AND c.wait_seconds <= 20),
-	count(*) FILTER (WHERE c.queue_result = 'abandoned'),
-	count(*) FILTER (WHERE c.queue_result = 'abandoned' AND c.wait_seconds > 5),
-	coalesce(sum(c.wait_seconds) FILTER (WHERE c.queue_result = 'answered'), 0),
-	count(c.talk_seconds),
-	coalesce(sum(c.talk_seconds + coalesce(c.wrap_up_seconds, 0)), 0),
-	count(*) FILTER (WHERE c.talk_seconds IS NOT NULL AND c.wrap_up_seconds IS NULL)
-FROM "calls" c
-WHERE c.queue_joined_at IS NOT NULL
-GROUP BY 1, 2;
+-- Sums the rollups afresh from the rows, with the same expressions as the functions above:
+-- once here for the rows already there, and after a bulk load made with the row triggers
+-- disabled (scripts/seed-year.ts).
+CREATE FUNCTION "report_rollups_refill"() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	TRUNCATE "report_calls_half_hourly", "report_calls_daily", "report_cases_half_hourly", "report_cases_daily";
+	INSERT INTO "report_calls_half_hourly"
+		("bucket", "queue", "offered", "answered", "answered_in_time", "abandoned", "abandoned_late", "hold_sec_answered", "handled", "handle_sec", "handled_without_wrap_up")
+	SELECT to_timestamp(floor(extract(epoch FROM c.started_at) / 1800) * 1800), c.queue, count(*),
+		count(*) FILTER (WHERE c.queue_result = 'answered'),
+		count(*) FILTER (WHERE c.queue_result = 'answered' AND c.wait_seconds <= 20),
+		count(*) FILTER (WHERE c.queue_result = 'abandoned'),
+		count(*) FILTER (WHERE c.queue_result = 'abandoned' AND c.wait_seconds > 5),
+		coalesce(sum(c.wait_seconds) FILTER (WHERE c.queue_result = 'answered'), 0),
+		count(c.talk_seconds),
+		coalesce(sum(c.talk_seconds + coalesce(c.wrap_up_seconds, 0)), 0),
+		count(*) FILTER (WHERE c.talk_seconds IS NOT NULL AND c.wrap_up_seconds IS NULL)
+	FROM "calls" c
+	WHERE c.queue_joined_at IS NOT NULL
+	GROUP BY 1, 2;
+	INSERT INTO "report_calls_daily"
+		("day", "queue", "district", "category", "offered", "answered", "answered_in_time", "abandoned", "abandoned_late", "hold_sec_answered", "handled", "handle_sec", "handled_without_wrap_up")
+	SELECT (c.started_at AT TIME ZONE 'Asia/Tehran')::date, c.queue, c.district, c.category, count(*),
+		count(*) FILTER (WHERE c.queue_result = 'answered'),
+		count(*) FILTER (WHERE c.queue_result = 'answered' AND c.wait_seconds <= 20),
+		count(*) FILTER (WHERE c.queue_result = 'abandoned'),
+		count(*) FILTER (WHERE c.queue_result = 'abandoned' AND c.wait_seconds > 5),
+		coalesce(sum(c.wait_seconds) FILTER (WHERE c.queue_result = 'answered'), 0),
+		count(c.talk_seconds),
+		coalesce(sum(c.talk_seconds + coalesce(c.wrap_up_seconds, 0)), 0),
+		count(*) FILTER (WHERE c.talk_seconds IS NOT NULL AND c.wrap_up_seconds IS NULL)
+	FROM "calls" c
+	WHERE c.queue_joined_at IS NOT NULL
+	GROUP BY 1, 2, 3, 4;
+	INSERT INTO "report_cases_half_hourly" ("bucket", "category", "opened", "resolved", "resolve_sec", "unfinished")
+	SELECT to_timestamp(floor(extract(epoch FROM c.created_at) / 1800) * 1800), c.category, count(*), count(c.resolved_at),
+		coalesce(sum(extract(epoch FROM c.resolved_at - c.created_at)), 0),
+		count(*) FILTER (WHERE c.status NOT IN ('closed', 'resolved', 'rejected', 'duplicate'))
+	FROM "cases" c
+	GROUP BY 1, 2;
+	INSERT INTO "report_cases_daily" ("day", "category", "district", "opened", "resolved", "resolve_sec", "unfinished")
+	SELECT (c.created_at AT TIME ZONE 'Asia/Tehran')::date, c.category, c.district, count(*), count(c.resolved_at),
+		coalesce(sum(extract(epoch FROM c.resolved_at - c.created_at)), 0),
+		count(*) FILTER (WHERE c.status NOT IN ('closed', 'resolved', 'rejected', 'duplicate'))
+	FROM "cases" c
+	GROUP BY 1, 2, 3;
+END $$;
 --> statement-breakpoint
-INSERT INTO "report_calls_daily"
-	("day", "queue", "district", "category", "offered", "answered", "answered_in_time", "abandoned", "abandoned_late", "hold_sec_answered", "handled", "handle_sec", "handled_without_wrap_up")
-SELECT (c.started_at AT TIME ZONE 'Asia/Tehran')::date, c.queue, c.district, c.category, count(*),
-	count(*) FILTER (WHERE c.queue_result = 'answered'),
-	count(*) FILTER (WHERE c.queue_result = 'answered' AND c.wait_seconds <= 20),
-	count(*) FILTER (WHERE c.queue_result = 'abandoned'),
-	count(*) FILTER (WHERE c.queue_result = 'abandoned' AND c.wait_seconds > 5),
-	coalesce(sum(c.wait_seconds) FILTER (WHERE c.queue_result = 'answered'), 0),
-	count(c.talk_seconds),
-	coalesce(sum(c.talk_seconds + coalesce(c.wrap_up_seconds, 0)), 0),
-	count(*) FILTER (WHERE c.talk_seconds IS NOT NULL AND c.wrap_up_seconds IS NULL)
-FROM "calls" c
-WHERE c.queue_joined_at IS NOT NULL
-GROUP BY 1, 2, 3, 4;
---> statement-breakpoint
-INSERT INTO "report_cases_half_hourly" ("bucket", "category", "opened", "resolved", "resolve_sec", "unfinished")
-SELECT to_timestamp(floor(extract(epoch FROM c.created_at) / 1800) * 1800), c.category, count(*), count(c.resolved_at),
-	coalesce(sum(extract(epoch FROM c.resolved_at - c.created_at)), 0),
-	count(*) FILTER (WHERE c.status NOT IN ('closed', 'resolved', 'rejected', 'duplicate'))
-FROM "cases" c
-GROUP BY 1, 2;
---> statement-breakpoint
-INSERT INTO "report_cases_daily" ("day", "category", "district", "opened", "resolved", "resolve_sec", "unfinished")
-SELECT (c.created_at AT TIME ZONE 'Asia/Tehran')::date, c.category, c.district, count(*), count(c.resolved_at),
-	coalesce(sum(extract(epoch FROM c.resolved_at - c.created_at)), 0),
-	count(*) FILTER (WHERE c.status NOT IN ('closed', 'resolved', 'rejected', 'duplicate'))
-FROM "cases" c
-GROUP BY 1, 2, 3;
+SELECT "report_rollups_refill"();

@@ -168,6 +168,12 @@ withTestDatabases((getDatabase) => {
     expect(seen.overdue[2]).toBeLessThan(seen.overdue[3]!);
   }, 120_000);
 
+  it('sums the same rollups afresh from the rows (the backfill of the migration, a bulk load)', async () => {
+    const database = getDatabase();
+    await database.db.execute(sql`select report_rollups_refill()`);
+    expect(await expectReportsEqual(database)).toEqual(seen);
+  }, 120_000);
+
   it('reads the rows for thresholds the rollups were not summed with', async () => {
     const range = RANGES[0]!;
     const other = { answerWithinSec: 30, abandonAfterSec: 10 };
