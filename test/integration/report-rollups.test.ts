@@ -5,6 +5,7 @@ import { createReportRepo, createRowReports, ROLLUP_CALL_THRESHOLDS } from '../.
 import { calls, cases } from '../../src/adapters/db/schema/index.js';
 import { CASE_CATEGORIES, CASE_CHANNELS, QUEUES, type CaseCategory, type CaseStatus } from '../../src/domain/cases/case.js';
 import { reportRange } from '../../src/domain/reports/date-range.js';
+import { defaultConfig as statsDefaults } from '../../src/domain/queues/live-stats.js';
 import { GROUPINGS } from '../../src/domain/reports/definitions.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../../src/domain/reports/sla.js';
 import { truncateAll, withTestDatabases } from '../helpers/database.js';
@@ -173,6 +174,11 @@ withTestDatabases((getDatabase) => {
     await database.db.execute(sql`select report_rollups_refill()`);
     expect(await expectReportsEqual(database)).toEqual(seen);
   }, 120_000);
+
+  it('was summed with the thresholds the engine reports with, so its reports read the rollups', () => {
+    const { answerWithinSec, abandonAfterSec } = statsDefaults();
+    expect({ answerWithinSec, abandonAfterSec }).toEqual(ROLLUP_CALL_THRESHOLDS);
+  });
 
   it('reads the rows for thresholds the rollups were not summed with', async () => {
     const range = RANGES[0]!;
