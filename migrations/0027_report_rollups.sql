@@ -220,3 +220,5 @@ BEGIN
 END $$;
 --> statement-breakpoint
 SELECT "report_rollups_refill"();
+--> statement-breakpoint
+ANALYZE "report_calls_half_hourly", "report_calls_daily", "report_cases_half_hourly", "report_cases_daily";
