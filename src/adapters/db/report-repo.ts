@@ -2,12 +2,12 @@
  * The report sums, computed by PostgreSQL over the rows of the range: one aggregate
  * query per report, grouped by the Tehran day or hour, queue, district or category.
  * Only sums and counts leave the database; the ratios are the domain's (definitions.ts).
- * The partial covering indexes of migration report_indexes let a year of a million calls
- * or cases be read by index-only scans (see docs/benchmarks.md).
+ * The calls and cases reports read rollups kept by triggers (migration 0027_report_rollups):
+ * a year is some 70,000 rollup rows instead of a million calls or cases (docs/benchmarks.md).
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { CASE_CATEGORIES, type CaseCategory, type QueueName } from '../../domain/cases/case.js';
-import { tehranOffsetSpans, type OffsetSpan } from '../../domain/calendar/tehran-time.js';
+import { isoDate, tehranDate, tehranOffsetSpans, type OffsetSpan } from '../../domain/calendar/tehran-time.js';
 import type { ReportRange } from '../../domain/reports/date-range.js';
 import type { CallAggregate, CaseAggregate, Grouping } from '../../domain/reports/definitions.js';
 import type { CallThresholds, ReportRepo } from '../../domain/reports/ports.js';
@@ -89,7 +89,73 @@ async function rowsOf(db: Db, query: SQL, opts: { workMem?: string } = {}): Prom
   });
 }
 
-export function createReportRepo(db: Db): ReportRepo {
+const callFigureColumns = [
+  'offered',
+  'answered',
+  'answered_in_time',
+  'abandoned',
+  'abandoned_late',
+  'hold_sec_answered',
+  'handled',
+  'handle_sec',
+  'handled_without_wrap_up',
+] as const;
+
+function callAggregateOf(r: Rows[number]): CallAggregate {
+  return {
+    key: r.key === null ? null : String(r.key),
+    queue: (r.queue ?? null) as QueueName | null,
+    offered: num(r.offered),
+    answered: num(r.answered),
+    answeredInTime: num(r.answered_in_time),
+    abandoned: num(r.abandoned),
+    abandonedLate: num(r.abandoned_late),
+    holdSecAnswered: num(r.hold_sec_answered),
+    handled: num(r.handled),
+    handleSec: num(r.handle_sec),
+    handledWithoutWrapUp: num(r.handled_without_wrap_up),
+  };
+}
+
+function caseAggregateOf(r: Rows[number]): CaseAggregate {
+  return {
+    key: r.key === null ? null : String(r.key),
+    category: (r.category ?? null) as CaseCategory | null,
+    opened: num(r.opened),
+    resolved: num(r.resolved),
+    overdue: num(r.overdue),
+    resolveSec: num(r.resolve_sec),
+  };
+}
+
+/** Our constants, inlined as literals so that PostgreSQL can match the partial index on them. */
+const finishedStatuses = sql.raw(FINISHED_STATUSES.map((s) => `'${s}'`).join(', '));
+
+/** A case registered before `dueBefore(category)` with no due time of its own is overdue at `now`. */
+function dueBeforeOf(now: Date, sla: SlaHours): SQL {
+  const cutoff = (hours: number) => sql`${iso(new Date(now.getTime() - hours * 3_600_000))}::timestamptz`;
+  return sql`case c.category ${sql.join(
+    CASE_CATEGORIES.map((cat) => sql`when ${cat} then ${cutoff(sla[cat])}`),
+    sql` `,
+  )} else ${cutoff(UNCATEGORISED_SLA_HOURS)} end`;
+}
+
+/** The Tehran day a Tehran midnight starts, as the rollups' `day` ('YYYY-MM-DD'). */
+const dayOf = (midnight: Date) => sql`${isoDate(tehranDate(midnight))}::date`;
+
+/**
+ * The thresholds the calls rollups were summed with (migration 0027_report_rollups, the
+ * live statistics' defaults). A report asked with others is summed from the rows.
+ */
+export const ROLLUP_CALL_THRESHOLDS: CallThresholds = { answerWithinSec: 20, abandonAfterSec: 5 };
+
+/**
+ * The calls and cases reports summed from the rows themselves: a scan of every row of the
+ * range. The rollups of migration 0027 give the same sums from a few thousand rows; these
+ * stay for thresholds the rollups were not summed with and as the reference the rollups
+ * are tested against (test/integration/report-rollups.test.ts).
+ */
+export function createRowReports(db: Db): Pick<ReportRepo, 'callAggregates' | 'caseAggregates'> {
   return {
     async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
       const key = keyOf(by, sql`c.started_at`, range, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
@@ -118,19 +184,7 @@ export function createReportRepo(db: Db): ReportRepo {
           ) g
           order by 1, 2`,
       );
-      return rows.map((r) => ({
-        key: r.key === null ? null : String(r.key),
-        queue: (r.queue ?? null) as QueueName | null,
-        offered: num(r.offered),
-        answered: num(r.answered),
-        answeredInTime: num(r.answered_in_time),
-        abandoned: num(r.abandoned),
-        abandonedLate: num(r.abandoned_late),
-        holdSecAnswered: num(r.hold_sec_answered),
-        handled: num(r.handled),
-        handleSec: num(r.handle_sec),
-        handledWithoutWrapUp: num(r.handled_without_wrap_up),
-      }));
+      return rows.map(callAggregateOf);
     },
 
     async caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]> {
@@ -140,15 +194,6 @@ export function createReportRepo(db: Db): ReportRepo {
         district: sql`c.district`,
         category: sql`c.category`,
       });
-      const cutoff = (hours: number) => sql`${iso(new Date(now.getTime() - hours * 3_600_000))}::timestamptz`;
-      const dueBefore = sql`case c.category ${sql.join(
-        CASE_CATEGORIES.map((cat) => sql`when ${cat} then ${cutoff(sla[cat])}`),
-        sql` `,
-      )} else ${cutoff(UNCATEGORISED_SLA_HOURS)} end`;
-      const finished = sql.join(
-        FINISHED_STATUSES.map((s) => sql`${s}`),
-        sql`, `,
-      );
       const rows = await rowsOf(
         db,
         sql`
@@ -159,7 +204,7 @@ export function createReportRepo(db: Db): ReportRepo {
                    count(c.resolved_at) as resolved,
                    -- A case's own due time (its SLA on the SLA clock) decides, as on the case
                    -- screens; only cases older than stored due times fall back to the table.
-                   count(*) filter (where c.status not in (${finished}) and coalesce(c.due_at < ${iso(now)}::timestamptz, c.created_at < ${dueBefore})) as overdue,
+                   count(*) filter (where c.status not in (${finishedStatuses}) and coalesce(c.due_at < ${iso(now)}::timestamptz, c.created_at < ${dueBeforeOf(now, sla)})) as overdue,
                    coalesce(sum(extract(epoch from c.resolved_at - c.created_at)), 0) as resolve_sec
             from cases c
             where c.created_at >= ${iso(range.from)}::timestamptz
@@ -168,14 +213,92 @@ export function createReportRepo(db: Db): ReportRepo {
           ) g
           order by 1, 2`,
       );
-      return rows.map((r) => ({
-        key: r.key === null ? null : String(r.key),
-        category: (r.category ?? null) as CaseCategory | null,
-        opened: num(r.opened),
-        resolved: num(r.resolved),
-        overdue: num(r.overdue),
-        resolveSec: num(r.resolve_sec),
-      }));
+      return rows.map(caseAggregateOf);
+    },
+  };
+}
+
+export function createReportRepo(db: Db): ReportRepo {
+  const fromRows = createRowReports(db);
+  return {
+    /**
+     * By day or hour from the half-hour rollup (a half-hour bucket lies within one Tehran
+     * hour whatever the offset), by queue, district or category from the daily one.
+     */
+    async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
+      if (t.answerWithinSec !== ROLLUP_CALL_THRESHOLDS.answerWithinSec || t.abandonAfterSec !== ROLLUP_CALL_THRESHOLDS.abandonAfterSec) {
+        return fromRows.callAggregates(range, by, t);
+      }
+      const timed = by === 'day' || by === 'hour';
+      const key = keyOf(by, sql`r.bucket`, range, { queue: sql`r.queue`, district: sql`r.district`, category: sql`r.category` });
+      const source = timed
+        ? sql`report_calls_half_hourly r where r.bucket >= ${iso(range.from)}::timestamptz and r.bucket < ${iso(range.to)}::timestamptz`
+        : sql`report_calls_daily r where r.day >= ${dayOf(range.from)} and r.day < ${dayOf(range.to)}`;
+      const sums = sql.join(
+        callFigureColumns.map((c) => sql`sum(r.${sql.raw(c)}) as ${sql.raw(c)}`),
+        sql`, `,
+      );
+      const rows = await rowsOf(
+        db,
+        sql`
+          select ${key.outer} as key, g.queue, ${sql.raw(callFigureColumns.map((c) => `g.${c}`).join(', '))}
+          from (
+            select ${key.inner} as key, r.queue, ${sums}
+            from ${source}
+            group by 1, 2
+          ) g
+          -- A group whose calls all moved to another (a changed queue or district) sums to nothing.
+          where g.offered > 0
+          order by 1, 2`,
+      );
+      return rows.map(callAggregateOf);
+    },
+
+    /**
+     * Opened, resolved and time to resolve from the rollups; overdue is the rollup's
+     * unfinished cases minus those not yet due at `now`, which only recent cases (or
+     * cases due later) can be, counted from their rows through cases_report_pending_idx.
+     */
+    async caseAggregates(range: ReportRange, by: Grouping, now: Date, sla: SlaHours): Promise<CaseAggregate[]> {
+      const grouping = by === 'queue' ? 'category' : by;
+      const timed = by === 'day' || by === 'hour';
+      const columns = (t: string) => ({ queue: sql.raw(`${t}.category`), district: sql.raw(`${t}.district`), category: sql.raw(`${t}.category`) });
+      const rollupKey = keyOf(grouping, sql`r.bucket`, range, columns('r'));
+      const rowKey = keyOf(grouping, sql`c.created_at`, range, columns('c'));
+      const rollup = timed
+        ? sql`report_cases_half_hourly r where r.bucket >= ${iso(range.from)}::timestamptz and r.bucket < ${iso(range.to)}::timestamptz`
+        : sql`report_cases_daily r where r.day >= ${dayOf(range.from)} and r.day < ${dayOf(range.to)}`;
+      const longestSlaHours = Math.max(UNCATEGORISED_SLA_HOURS, ...CASE_CATEGORIES.map((cat) => sla[cat]));
+      const rows = await rowsOf(
+        db,
+        sql`
+          select ${rollupKey.outer} as key, g.category,
+                 sum(g.opened) as opened, sum(g.resolved) as resolved,
+                 sum(g.unfinished) - sum(g.pending) as overdue, sum(g.resolve_sec) as resolve_sec
+          from (
+            select ${rollupKey.inner} as key, r.category,
+                   sum(r.opened) as opened, sum(r.resolved) as resolved, sum(r.unfinished) as unfinished,
+                   sum(r.resolve_sec) as resolve_sec, 0 as pending
+            from ${rollup}
+            group by 1, 2
+            union all
+            select ${rowKey.inner}, c.category, 0, 0, 0, 0, count(*)
+            from cases c
+            where c.created_at >= ${iso(range.from)}::timestamptz
+              and c.created_at < ${iso(range.to)}::timestamptz
+              and c.status not in (${finishedStatuses})
+              -- Implied by "not yet due" below, and what the index can find.
+              and coalesce(c.due_at, c.created_at) >= ${iso(new Date(now.getTime() - longestSlaHours * 3_600_000))}::timestamptz
+              -- Not overdue by the rule of the row query (createRowReports).
+              and not coalesce(c.due_at < ${iso(now)}::timestamptz, c.created_at < ${dueBeforeOf(now, sla)})
+            group by 1, 2
+          ) g
+          group by g.key, g.category
+          -- A group whose cases all moved to another (a new category or district) sums to nothing.
+          having sum(g.opened) > 0
+          order by 1, 2`,
+      );
+      return rows.map(caseAggregateOf);
     },
 
     async satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]> {
