@@ -20,7 +20,6 @@ import {
 import {
   DISSATISFIED_UP_TO,
   FREQUENT_FROM,
-  REPEAT_WINDOW_MS,
   type LoyaltyAggregate,
   type LoyaltyGrouping,
   type LoyaltySums,
@@ -254,73 +253,47 @@ export function createReportRepo(db: Db): ReportRepo {
     },
 
     async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {
+      // The period's contacts from citizen_contacts, whose flags were set when each was
+      // written (migration 0028): only sums and the distinct citizens per group are left.
       const from = sql`${iso(range.from)}::timestamptz`;
       const to = sql`${iso(range.to)}::timestamptz`;
-      // Contacts up to a window after the period: they decide whether a first contact was followed.
-      const horizon = sql`${iso(new Date(range.to.getTime() + REPEAT_WINDOW_MS))}::timestamptz`;
-      const window = sql.raw(`interval '${REPEAT_WINDOW_MS / 1000} seconds'`);
       const key = { district: sql`r.district::text`, category: sql`r.topic`, segment: sql`r.segment` }[by];
-      // Contacts from a window before the period (its first contacts' predecessors) to a
-      // window after it (whether they were followed); older history only as "before".
-      const lookback = sql`${iso(new Date(range.from.getTime() - REPEAT_WINDOW_MS))}::timestamptz`;
-      const lastSurvey =
-        by === 'segment'
-          ? sql`left join lateral (
-              select s.rating, s.solved from surveys s
-              where s.phone = ci.citizen and s.status = 'answered' and s.ended_at < ${from}
-              order by s.ended_at desc
-              limit 1
-            ) ls on true`
-          : sql`left join (select null::smallint as rating, null::boolean as solved) ls on false`;
-      // The citizens of the period, with what decides their segment.
-      const citizensCte = sql`
+      const contact = sql`
         contact as (
-          select k.caller as citizen, k.started_at as at, k.category as topic, k.district
-          from calls k
-          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at >= ${lookback} and k.started_at < ${horizon}
-          union all
-          select c.caller_phone, c.created_at, c.category, c.district
-          from cases c
-          where c.call_id is null and c.caller_phone is not null and c.created_at >= ${lookback} and c.created_at < ${horizon}
-        ),
-        citizen as (
-          select citizen, count(*) as in_period
-          from contact
+          select citizen, topic, district, repeat, followed, citizen_since < ${from} as before
+          from citizen_contacts
           where at >= ${from} and at < ${to}
+        )`;
+      // A citizen's segment needs their contacts in the period and their latest survey before it.
+      const segmentedCte = sql`
+        ${contact},
+        citizen as (
+          select citizen, count(*) as in_period, bool_or(before) as before
+          from contact
           group by citizen
         ),
         segmented as (
-          select ci.citizen, b.before,
+          select ci.citizen,
                  case when ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false then 'dissatisfied'
                       when ci.in_period >= ${FREQUENT_FROM}::int then 'frequent'
-                      when b.before then 'returning'
+                      when ci.before then 'returning'
                       else 'new' end as segment
           from citizen ci
-          cross join lateral (
-            select exists (select 1 from calls k where k.caller = ci.citizen and k.direction = 'inbound' and k.started_at < ${from})
-                or exists (select 1 from cases c where c.caller_phone = ci.citizen and c.call_id is null and c.created_at < ${from}) as before
-          ) b
-          ${lastSurvey}
+          left join lateral (
+            select s.rating, s.solved from surveys s
+            where s.phone = ci.citizen and s.status = 'answered' and s.ended_at < ${from}
+            order by s.ended_at desc
+            limit 1
+          ) ls on true
         )`;
+      const rowsCte =
+        by === 'segment'
+          ? sql`with ${segmentedCte}, r as (select k.*, sg.segment from contact k join segmented sg on sg.citizen = k.citizen)`
+          : sql`with ${contact}, r as (select * from contact)`;
       const contactRows = await rowsOf(
         db,
         sql`
-          with ${citizensCte},
-          issue as (
-            select citizen, at, topic, district,
-                   lag(at) over w as prev_at, lead(at) over w as next_at
-            from contact
-            window w as (partition by citizen, topic order by at)
-          ),
-          r as (
-            select i.citizen, i.topic, i.district, sg.segment, sg.before,
-                   -- No neighbour is null, not unknown: coalesce so that "not repeat" holds for a first contact.
-                   coalesce(i.topic is not null and i.prev_at < i.at and i.at - i.prev_at <= ${window}, false) as repeat,
-                   coalesce(i.topic is not null and i.next_at > i.at and i.next_at - i.at <= ${window}, false) as followed
-            from issue i
-            join segmented sg on sg.citizen = i.citizen
-            where i.at >= ${from} and i.at < ${to}
-          )
+          ${rowsCte}
           select grouping(${key}) as is_total, ${key} as key,
                  count(*) as contacts,
                  count(r.topic) as topical,
@@ -338,7 +311,7 @@ export function createReportRepo(db: Db): ReportRepo {
           ? await rowsOf(
               db,
               sql`
-                with ${citizensCte}
+                with ${segmentedCte}
                 select grouping(sg.segment) as is_total, sg.segment as key,
                        count(*) as rated,
                        count(*) filter (where s.rating >= ${SATISFIED_FROM}::int) as satisfied
