@@ -57,12 +57,19 @@ CREATE FUNCTION citizen_contacts_put(p_id uuid, p_citizen text, p_at timestamptz
 DECLARE
 	old_row citizen_contacts%ROWTYPE;
 BEGIN
+	-- One writer per citizen at a time: two contacts written at once must each see the other to set their flags.
+	IF p_citizen IS NOT NULL THEN
+		PERFORM pg_advisory_xact_lock(1370028, hashtext(p_citizen));
+	END IF;
 	DELETE FROM citizen_contacts WHERE id = p_id RETURNING * INTO old_row;
 	IF p_citizen IS NOT NULL THEN
 		INSERT INTO citizen_contacts (id, citizen, at, topic, district, citizen_since) VALUES (p_id, p_citizen, p_at, p_topic, p_district, p_at);
 		PERFORM citizen_contacts_refresh(p_citizen, p_topic, p_at);
 	END IF;
 	IF old_row.id IS NOT NULL AND (p_citizen IS NULL OR (old_row.citizen, old_row.topic, old_row.at) IS DISTINCT FROM (p_citizen, p_topic, p_at)) THEN
+		IF old_row.citizen IS DISTINCT FROM p_citizen THEN
+			PERFORM pg_advisory_xact_lock(1370028, hashtext(old_row.citizen));
+		END IF;
 		PERFORM citizen_contacts_refresh(old_row.citizen, old_row.topic, old_row.at);
 	END IF;
 END $$;
