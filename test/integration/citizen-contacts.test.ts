@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/adapters/db/database.js';
+import { openDatabase, type Db } from '../../src/adapters/db/database.js';
 import { findMigrationsFolder } from '../../src/adapters/db/migrations-folder.js';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import * as schema from '../../src/adapters/db/schema/index.js';
@@ -196,5 +196,53 @@ describe.each(TEST_DATABASE_KINDS)('backfilled by migration 0028 (%s)', (kind) =
     expect(await tableFlags(db)).toEqual(expectedFlags([...FINAL, next]));
     await db.delete(calls).where(eq(calls.uniqueId, 'new-0'));
     expect(await tableFlags(db)).toEqual(expectedFlags(FINAL));
+  });
+});
+
+describe('contacts of one citizen written at once (postgres)', () => {
+  let url: string;
+  let drop: () => Promise<void>;
+  let db: Db;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    const created = await createTestPostgresDatabase();
+    ({ url, drop } = created);
+    const database = await openDatabase({ url });
+    db = database.db;
+    close = database.close;
+  });
+
+  afterAll(async () => {
+    await close();
+    await drop();
+  });
+
+  it('lets the second wait for the first, so each sees the other', async () => {
+    const first = new pg.Client({ connectionString: url });
+    const second = new pg.Client({ connectionString: url });
+    await first.connect();
+    await second.connect();
+    try {
+      const insert = (client: pg.Client, id: string, at: string) =>
+        client.query(`insert into calls (unique_id, caller, started_at, category) values ($1, $2, $3, 'parks_trees')`, [id, A, at]);
+      await first.query('begin');
+      await insert(first, 'at-once-1', '2026-04-22T06:00:00Z');
+      await second.query('begin');
+      const secondPid = Number((await second.query('select pg_backend_pid() as pid')).rows[0].pid);
+      const secondInsert = insert(second, 'at-once-2', '2026-04-23T06:00:00Z').then(() => second.query('commit'));
+      // The second waits on the citizen's lock until the first commits (awaited, not slept).
+      await expect.poll(async () => (await first.query(`select wait_event_type from pg_stat_activity where pid = $1`, [secondPid])).rows[0]?.wait_event_type, { timeout: 10_000, interval: 20 }).toBe('Lock');
+      await first.query('commit');
+      await secondInsert;
+    } finally {
+      await first.end();
+      await second.end();
+    }
+    const rows = await db.select().from(citizenContacts).orderBy(citizenContacts.at);
+    expect(rows.map((r) => [r.repeat, r.followed])).toEqual([
+      [false, true],
+      [true, false],
+    ]);
   });
 });
