@@ -279,7 +279,7 @@ export async function seedYear(database: Database, counts = { calls: envInt('SEE
 
   // Index-only scans need the visibility map; a live database gets it from autovacuum.
   const started = performance.now();
-  for (const table of ['users', 'calls', 'cases', 'case_events', 'surveys', 'report_calls_half_hourly', 'report_calls_daily', 'report_cases_half_hourly', 'report_cases_daily']) await database.db.execute(sql.raw(`vacuum (analyze) ${table}`));
+  for (const table of ['users', 'calls', 'cases', 'case_events', 'surveys', 'citizen_contacts', 'report_calls_half_hourly', 'report_calls_daily', 'report_cases_half_hourly', 'report_cases_daily']) await database.db.execute(sql.raw(`vacuum (analyze) ${table}`));
   log(`vacuum analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await database.db.execute(
     sql`insert into settings (key, value) values (${MARKER_KEY}, ${marker}) on conflict (key) do update set value = excluded.value`,

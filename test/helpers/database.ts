@@ -80,7 +80,7 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
 
 /** Empties every table, for suites that share one database across tests. */
 export async function truncateAll(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate table case_events, cases, calls, settings cascade`);
+  await database.db.execute(sql`truncate table case_events, cases, calls, citizen_contacts, settings cascade`);
 }
 
 /**

@@ -20,7 +20,6 @@ import {
 import {
   DISSATISFIED_UP_TO,
   FREQUENT_FROM,
-  REPEAT_WINDOW_MS,
   type LoyaltyAggregate,
   type LoyaltyGrouping,
   type LoyaltySums,
@@ -377,101 +376,81 @@ export function createReportRepo(db: Db): ReportRepo {
     },
 
     async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {
+      // The period's contacts from citizen_contacts, whose flags were set when each was
+      // written (migration 0028): only sums and the distinct citizens per group are left.
       const from = sql`${iso(range.from)}::timestamptz`;
       const to = sql`${iso(range.to)}::timestamptz`;
-      // Contacts up to a window after the period: they decide whether a first contact was followed.
-      const horizon = sql`${iso(new Date(range.to.getTime() + REPEAT_WINDOW_MS))}::timestamptz`;
-      const window = sql.raw(`interval '${REPEAT_WINDOW_MS / 1000} seconds'`);
-      const key = { district: sql`r.district::text`, category: sql`r.topic`, segment: sql`r.segment` }[by];
-      // Contacts from a window before the period (its first contacts' predecessors) to a
-      // window after it (whether they were followed); older history only as "before".
-      const lookback = sql`${iso(new Date(range.from.getTime() - REPEAT_WINDOW_MS))}::timestamptz`;
-      const lastSurvey =
-        by === 'segment'
-          ? sql`left join lateral (
-              select s.rating, s.solved from surveys s
-              where s.phone = ci.citizen and s.status = 'answered' and s.ended_at < ${from}
-              order by s.ended_at desc
-              limit 1
-            ) ls on true`
-          : sql`left join (select null::smallint as rating, null::boolean as solved) ls on false`;
-      // The citizens of the period, with what decides their segment.
-      const citizensCte = sql`
+      const contact = sql`
         contact as (
-          select k.caller as citizen, k.started_at as at, k.category as topic, k.district
-          from calls k
-          where k.direction = 'inbound' and k.caller ~ '^0[1-9][0-9]{9}$' and k.started_at >= ${lookback} and k.started_at < ${horizon}
-          union all
-          select c.caller_phone, c.created_at, c.category, c.district
-          from cases c
-          where c.call_id is null and c.caller_phone is not null and c.created_at >= ${lookback} and c.created_at < ${horizon}
-        ),
-        citizen as (
-          select citizen, count(*) as in_period
-          from contact
+          select citizen, topic, district, repeat, followed, citizen_since < ${from} as before
+          from citizen_contacts
           where at >= ${from} and at < ${to}
-          group by citizen
-        ),
-        segmented as (
-          select ci.citizen, b.before,
-                 case when ls.rating <= ${DISSATISFIED_UP_TO}::int or ls.solved = false then 'dissatisfied'
-                      when ci.in_period >= ${FREQUENT_FROM}::int then 'frequent'
-                      when b.before then 'returning'
-                      else 'new' end as segment
-          from citizen ci
-          cross join lateral (
-            select exists (select 1 from calls k where k.caller = ci.citizen and k.direction = 'inbound' and k.started_at < ${from})
-                or exists (select 1 from cases c where c.caller_phone = ci.citizen and c.call_id is null and c.created_at < ${from}) as before
-          ) b
-          ${lastSurvey}
         )`;
-      const contactRows = await rowsOf(
+      const flagSums = sql`
+        count(*) filter (where repeat) as repeats,
+        count(*) filter (where topic is not null and not repeat) as first_contacts,
+        count(*) filter (where topic is not null and not repeat and not followed) as first_resolved`;
+      const rows = await rowsOf(
         db,
-        sql`
-          with ${citizensCte},
-          issue as (
-            select citizen, at, topic, district,
-                   lag(at) over w as prev_at, lead(at) over w as next_at
-            from contact
-            window w as (partition by citizen, topic order by at)
-          ),
-          r as (
-            select i.citizen, i.topic, i.district, sg.segment, sg.before,
-                   -- No neighbour is null, not unknown: coalesce so that "not repeat" holds for a first contact.
-                   coalesce(i.topic is not null and i.prev_at < i.at and i.at - i.prev_at <= ${window}, false) as repeat,
-                   coalesce(i.topic is not null and i.next_at > i.at and i.next_at - i.at <= ${window}, false) as followed
-            from issue i
-            join segmented sg on sg.citizen = i.citizen
-            where i.at >= ${from} and i.at < ${to}
-          )
-          select grouping(${key}) as is_total, ${key} as key,
-                 count(*) as contacts,
-                 count(r.topic) as topical,
-                 count(*) filter (where r.repeat) as repeats,
-                 count(*) filter (where r.topic is not null and not r.repeat) as first_contacts,
-                 count(*) filter (where r.topic is not null and not r.repeat and not r.followed) as first_resolved,
-                 count(distinct r.citizen) as citizens,
-                 count(distinct r.citizen) filter (where r.before) as returning_citizens
-          from r
-          group by grouping sets ((${key}), ())`,
+        by === 'segment'
+          ? // A citizen is in one segment, so the segment's sums are those of its citizens:
+            // summed per citizen first, no distinct count is left. The segment needs whether
+            // their latest answered survey before the period was dissatisfied: one hash
+            // aggregate over those surveys (the instant in microseconds, doubled, plus 1 when
+            // dissatisfied: the max is the latest survey, its parity that survey's verdict)
+            // instead of a probe per citizen.
+            sql`
+              with ${contact},
+              citizen as (
+                select citizen, count(*) as contacts, count(topic) as topical, ${flagSums}, bool_or(before) as before
+                from contact
+                group by citizen
+              ),
+              last_survey as (
+                select s.phone,
+                       max((extract(epoch from s.ended_at) * 1000000)::bigint * 2
+                           + coalesce(s.rating <= ${DISSATISFIED_UP_TO}::int or s.solved = false, false)::int) % 2 = 1 as dissatisfied
+                from surveys s
+                where s.status = 'answered' and s.ended_at < ${from}
+                group by s.phone
+              ),
+              segmented as (
+                select ci.*,
+                       case when ls.dissatisfied then 'dissatisfied'
+                            when ci.contacts >= ${FREQUENT_FROM}::int then 'frequent'
+                            when ci.before then 'returning'
+                            else 'new' end as segment
+                from citizen ci
+                left join last_survey ls on ls.phone = ci.citizen
+              )
+              select 'contact' as part, grouping(segment) as is_total, segment as key,
+                     sum(contacts) as contacts, sum(topical) as topical, sum(repeats) as repeats,
+                     sum(first_contacts) as first_contacts, sum(first_resolved) as first_resolved,
+                     count(*) as citizens, count(*) filter (where before) as returning_citizens,
+                     0 as rated, 0 as satisfied
+              from segmented
+              group by grouping sets ((segment), ())
+              union all
+              select 'survey', grouping(sg.segment), sg.segment, 0, 0, 0, 0, 0, 0, 0,
+                     count(*),
+                     count(*) filter (where s.rating >= ${SATISFIED_FROM}::int)
+              from surveys s
+              join segmented sg on sg.citizen = s.phone
+              where s.status = 'answered' and s.rating is not null and s.ended_at >= ${from} and s.ended_at < ${to}
+              group by grouping sets ((sg.segment), ())`
+          : sql`
+              with ${contact}
+              select 'contact' as part, grouping(${sql.raw(by === 'district' ? 'district' : 'topic')}) as is_total,
+                     ${sql.raw(by === 'district' ? 'district::text' : 'topic')} as key,
+                     count(*) as contacts, count(topic) as topical, ${flagSums},
+                     count(distinct citizen) as citizens,
+                     count(distinct citizen) filter (where before) as returning_citizens
+              from contact
+              group by grouping sets ((${sql.raw(by === 'district' ? 'district' : 'topic')}), ())`,
         { workMem: CITIZEN_REPORT_WORK_MEM },
       );
-      const surveyRows =
-        by === 'segment'
-          ? await rowsOf(
-              db,
-              sql`
-                with ${citizensCte}
-                select grouping(sg.segment) as is_total, sg.segment as key,
-                       count(*) as rated,
-                       count(*) filter (where s.rating >= ${SATISFIED_FROM}::int) as satisfied
-                from surveys s
-                join segmented sg on sg.citizen = s.phone
-                where s.status = 'answered' and s.rating is not null and s.ended_at >= ${from} and s.ended_at < ${to}
-                group by grouping sets ((sg.segment), ())`,
-              { workMem: CITIZEN_REPORT_WORK_MEM },
-            )
-          : [];
+      const contactRows = rows.filter((r) => r.part === 'contact');
+      const surveyRows = rows.filter((r) => r.part === 'survey');
       const isTotal = (r: Record<string, unknown>) => Number(r.is_total) === 1;
       const survey = new Map(surveyRows.map((r) => [isTotal(r) ? '*total' : (r.key as string | null), r]));
       const sums = (r: Record<string, unknown> | undefined, k: string | null): LoyaltySums => {

@@ -21,3 +21,4 @@ export { caseMedia } from './case-media.js';
 export { emailMessages } from './email-messages.js';
 export { knowledgeArticles, knowledgeVotes, callArticles } from './knowledge.js';
 export { agentActivity } from './agent-activity.js';
+export { citizenContacts } from './citizen-contacts.js';
