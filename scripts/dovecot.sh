@@ -9,6 +9,8 @@
 #   status   exit 0 when ours answers
 #   url      print imap://user:password@127.0.0.1:port (plain IMAP, loopback only)
 set -euo pipefail
+# shellcheck source=lib/pidfile.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/pidfile.sh"
 
 log() { printf '[dovecot] %s\n' "$*" >&2; }
 die() { printf '[dovecot] error: %s\n' "$*" >&2; exit 1; }
@@ -120,19 +122,8 @@ cmd_start() {
 }
 
 cmd_stop() {
-  [[ -f "$PID_FILE" ]] || { log "not started by this script; nothing to stop"; return; }
-  local pid
-  pid="$(cat "$PID_FILE")"
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && [[ "$(cat "/proc/$pid/comm" 2>/dev/null)" == dovecot* ]]; then
-    kill -TERM "$pid"
-    local deadline=$((SECONDS + 15))
-    while kill -0 "$pid" 2>/dev/null; do
-      (( SECONDS < deadline )) || { kill -KILL "$pid" 2>/dev/null || true; break; }
-      sleep 0.1
-    done
-    log "stopped"
-  fi
-  rm -f "$PID_FILE"
+  hotline_stop_pidfile "$PID_FILE" dovecot || { log "not started by this script; nothing to stop"; return; }
+  log "stopped"
 }
 
 cmd_status() {
