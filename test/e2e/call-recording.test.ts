@@ -5,9 +5,9 @@ import { createRepositories } from '../../src/adapters/db/repositories.js';
 import type { Hotline } from '../../src/app.js';
 import type { CallRecording } from '../../src/recordings/ports.js';
 import { hashPassword } from '../../src/services/passwords.js';
-import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
+import { complaintAnsweredOverSip, poll } from '../helpers/sip-answered-call.js';
 import { SipPhone } from '../helpers/sip-phone.js';
 
 /**
@@ -18,8 +18,8 @@ import { SipPhone } from '../helpers/sip-phone.js';
 let hotline: Hotline;
 let cleanup: () => Promise<void>;
 let line: CitizenLine;
-let phone: SipPhone | undefined;
-let call: CitizenCall | undefined;
+/** The agent's phone and the citizen's call, for afterAll to end whatever step failed. */
+const held: { phone?: SipPhone; call?: CitizenCall } = {};
 let agentId = '';
 
 beforeAll(async () => {
@@ -29,10 +29,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await call?.hangup().catch(() => undefined);
-  call?.dispose();
+  await held.call?.hangup().catch(() => undefined);
+  held.call?.dispose();
   if (agentId) await hotline.agents.desk.logout(agentId).catch(() => undefined);
-  await phone?.stop();
+  await held.phone?.stop();
   await hotline?.hours.setOverride('auto', 'test');
   line?.close();
   await cleanup?.();
@@ -44,16 +44,8 @@ describe('recording an agent conversation', () => {
     const username = `rec${Date.now().toString(36)}`;
     const user = await repos.users.create({ username, displayName: 'کارشناس ضبط', role: 'agent', district: null, passwordHash: await hashPassword('rec-agent-password') });
     agentId = user.id;
-    await hotline.agents.desk.saveProfile(user.id, { queues: [{ queue: 'complaints', penalty: 0 }] });
-    phone = await SipPhone.start(await hotline.agents.desk.sipAccount(user.id));
-    await phone.waitFor(/200 OK/);
-    expect((await hotline.agents.desk.login(user.id)).state).toBe('available');
-
-    call = await line.dial(randomMobile('0912'));
-    await call.waitForPrompt('main-menu');
-    await call.press('3'); // a complaint about staff goes to the complaints queue
-    await phone.waitFor(/answering call .* with 200/, 40_000);
-    const row = await poll(() => repos.calls.findByUniqueId(call!.hotlineId), (r) => r?.queueRecord.queueResult === 'answered');
+    const row = await complaintAnsweredOverSip(hotline, line, user.id, held);
+    const call = held.call!;
     // Some conversation, then the citizen hangs up.
     await new Promise((r) => setTimeout(r, 3000));
     await call.hangup();
@@ -66,9 +58,10 @@ describe('recording an agent conversation', () => {
     expect(recording).toMatchObject({ callId: row!.id, agentId: user.id, queue: 'complaints' });
     // 3 s of 8 kHz 16-bit audio is 48,000 bytes; allow for the start of the bridge.
     expect(recording!.bytes).toBeGreaterThan(20_000);
-    // Asterisk's copy is gone once the row holds the audio.
-    const config = loadConfig();
-    expect(await createStoredRecordings(config.ari).download(recording!.storedName)).toBeNull();
+    // Asterisk's copy is removed once the row holds the audio (just after the row is
+    // written: the import stores first, so a crash in between never loses the audio).
+    const stored = createStoredRecordings(loadConfig().ari);
+    expect(await poll(() => stored.download(recording!.storedName), (copy) => copy === null, 10_000)).toBeNull();
 
     const admin = { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` };
     const whole = await hotline.http.inject({ method: 'GET', url: `/api/recordings/${recording!.id}/audio`, headers: admin });
@@ -81,12 +74,3 @@ describe('recording an agent conversation', () => {
   }, 60_000);
 });
 
-async function poll<T>(get: () => Promise<T>, ready: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (ready(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}

@@ -7,9 +7,9 @@ import { hashPassword } from '../../src/services/passwords.js';
 import { toPersianDigits } from '../../src/web/agent/format.js';
 import { weekStartOf } from '../../src/web/qa/qa-view.js';
 import { artefactPath, launchBrowser } from '../helpers/browser.js';
-import { randomMobile } from '../helpers/call-rows.js';
 import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
+import { complaintAnsweredOverSip, poll } from '../helpers/sip-answered-call.js';
 import { SipPhone } from '../helpers/sip-phone.js';
 
 /**
@@ -23,8 +23,8 @@ const POLL = { timeout: 30_000 };
 let hotline: Hotline;
 let cleanup: () => Promise<void>;
 let line: CitizenLine;
-let phone: SipPhone | undefined;
-let call: CitizenCall | undefined;
+/** The agent's phone and the citizen's call, for afterAll to end whatever step failed. */
+const held: { phone?: SipPhone; call?: CitizenCall } = {};
 let browser: Browser;
 let agentId = '';
 
@@ -36,10 +36,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await call?.hangup().catch(() => undefined);
-  call?.dispose();
+  await held.call?.hangup().catch(() => undefined);
+  held.call?.dispose();
   if (agentId) await hotline.agents.desk.logout(agentId).catch(() => undefined);
-  await phone?.stop();
+  await held.phone?.stop();
   await hotline?.hours.setOverride('auto', 'test');
   await browser?.close();
   line?.close();
@@ -60,16 +60,8 @@ describe('a recorded call from the queue to the agent seeing its score', () => {
     const agent = await repos.users.create({ username: `qa${suffix}`, displayName: 'کارشناس ارزیابی', role: 'agent', district: null, passwordHash });
     const supervisor = await repos.users.create({ username: `sup${suffix}`, displayName: 'سرپرست کیفیت', role: 'supervisor', district: null, passwordHash });
     agentId = agent.id;
-    await hotline.agents.desk.saveProfile(agent.id, { queues: [{ queue: 'complaints', penalty: 0 }] });
-    phone = await SipPhone.start(await hotline.agents.desk.sipAccount(agent.id));
-    await phone.waitFor(/200 OK/);
-    expect((await hotline.agents.desk.login(agent.id)).state).toBe('available');
-
-    call = await line.dial(randomMobile('0912'));
-    await call.waitForPrompt('main-menu');
-    await call.press('3'); // a complaint about staff goes to the complaints queue
-    await phone.waitFor(/answering call .* with 200/, 40_000);
-    const row = await poll(() => repos.calls.findByUniqueId(call!.hotlineId), (r) => r?.queueRecord.queueResult === 'answered');
+    const row = await complaintAnsweredOverSip(hotline, line, agent.id, held);
+    const call = held.call!;
     // The agent registers the case during the call, as the desk does.
     const agentAuth = { authorization: `Bearer ${await token(agent.username)}` };
     const created = await hotline.http.inject({
@@ -155,12 +147,3 @@ describe('a recorded call from the queue to the agent seeing its score', () => {
   }, 120_000);
 });
 
-async function poll<T>(get: () => Promise<T>, ready: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await get();
-    if (ready(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not ready after ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
