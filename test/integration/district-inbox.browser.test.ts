@@ -202,7 +202,8 @@ describe('the district inbox in chromium', () => {
     await page.getByLabel('شرح اقدام انجام‌شده').fill('لامپ تعویض شد');
     await page.getByRole('button', { name: 'ثبت رفع' }).click();
     await expect.poll(async () => (await backend.repos.cases.findById(onTime.id))?.status, POLL).toBe('resolved');
-    expect(await page.locator('#resolve-dialog').isVisible()).toBe(false);
+    // The page closes the dialog once it has read the server's answer, a moment after the row changed.
+    await expect.poll(() => page.locator('#resolve-dialog').isVisible(), POLL).toBe(false);
     expect(await statusEvents(onTime)).toEqual([
       { from: null, to: 'new', actor: 'test', note: null },
       { from: 'new', to: 'dispatched', actor: 'system', note: null },
