@@ -216,7 +216,9 @@ describe('the reports page in chromium', () => {
       await range.getByLabel('گزارش').selectOption('cases');
       await range.getByLabel('به تفکیک').selectOption('district');
       await range.getByRole('button', { name: 'نمایش' }).click();
-      await expect.poll(() => phone.locator('#report-table tbody tr').count(), POLL).toBeGreaterThan(1);
+      // The title names the period asked for: the report drawn at sign-in (this month) is not mistaken for it.
+      await expect.poll(() => phone.locator('#table-title').textContent(), POLL).toBe('پرونده‌ها به تفکیک منطقه — ۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۱/۰۲');
+      expect(await phone.locator('#report-table tbody tr').count()).toBeGreaterThan(1);
 
       // The hourly chart: every whole number on its value axis and every hour under the bars, text at 11 px or more as drawn.
       // Read in the page as a string: the tests compile without the DOM library.

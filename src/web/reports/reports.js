@@ -167,9 +167,10 @@ function agentReportUrl(format) {
 }
 
 /** One line per agent and period, then the agent's whole range in bold. */
-async function refreshAgents() {
+async function refreshAgents(stale = () => false) {
   $('agents-error').textContent = '';
   const data = await (await api(agentReportUrl())).json();
+  if (stale()) return;
   const head = document.createElement('tr');
   head.append(cell('th', 'کارشناس'), cell('th', 'دوره'), ...AGENT_COLUMNS.map(([name]) => cell('th', name)));
   const row = (name, label, r, className) => {
@@ -225,8 +226,9 @@ function renderTable(data, table = $('report-table'), columns = COLUMNS[data.rep
 const CATEGORY_NAMES = {};
 const dateTime = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'Asia/Tehran', dateStyle: 'short', timeStyle: 'short' });
 
-async function refreshSatisfaction() {
+async function refreshSatisfaction(stale = () => false) {
   const data = await report('satisfaction', $('csat-by').value);
+  if (stale()) return;
   renderTable(data, $('csat-table'), CSAT_COLUMNS);
 }
 
@@ -275,9 +277,10 @@ function commentCell(survey) {
   return td;
 }
 
-async function refreshFlagged() {
+async function refreshFlagged(stale = () => false) {
   $('flagged-error').textContent = '';
   const list = await (await api('/api/surveys/flagged?reviewed=false')).json();
+  if (stale()) return;
   const head = document.createElement('tr');
   head.append(...['کد رهگیری', 'موضوع', 'منطقه', 'امتیاز', 'حل شد؟', 'پیام صوتی', 'زمان پاسخ', ''].map((t) => cell('th', t)));
   const rows = list.map((s) => {
@@ -325,7 +328,13 @@ function clearReport() {
   $('table-title').textContent = 'جدول';
 }
 
+// Refreshes started so far. A second «نمایش» (or the one at sign-in) may be answered before an earlier one:
+// only the latest draws, or the slow answer for the old period would overwrite the new one.
+let refreshes = 0;
+
 async function refresh() {
+  const mine = ++refreshes;
+  const stale = () => mine !== refreshes;
   $('report-error').textContent = '';
   const form = $('range-form');
   const wrong = checkPeriod(form.from.value, form.to.value);
@@ -342,6 +351,7 @@ async function refresh() {
       report('cases', 'district'),
       report(form.kind.value, form.by.value),
     ]);
+    if (stale()) return;
     columnChart($('chart-hourly'), {
       title: 'حجم تماس به تفکیک ساعت',
       labels: hourly.rows.filter((r) => r.key !== null).map((r) => toPersianDigits(r.key)),
@@ -367,6 +377,7 @@ async function refresh() {
     });
     renderTable(table);
   } catch (err) {
+    if (stale()) return;
     clearReport();
     $('report-error').textContent = err.message;
   }
@@ -374,16 +385,19 @@ async function refresh() {
   await report('satisfaction', 'category')
     .then((d) => d.rows.forEach((r) => r.key && (CATEGORY_NAMES[r.key] = r.label)))
     .catch(() => undefined);
+  if (stale()) return;
   await Promise.all([
-    refreshSatisfaction().catch((err) => {
+    refreshSatisfaction(stale).catch((err) => {
+      if (stale()) return;
       $('csat-table').replaceChildren();
       $('report-error').textContent = err.message;
     }),
-    refreshAgents().catch((err) => {
+    refreshAgents(stale).catch((err) => {
+      if (stale()) return;
       $('agents-table').replaceChildren();
       $('agents-error').textContent = err.message;
     }),
-    refreshFlagged().catch((err) => ($('flagged-error').textContent = err.message)),
+    refreshFlagged(stale).catch((err) => !stale() && ($('flagged-error').textContent = err.message)),
   ]);
 }
 
