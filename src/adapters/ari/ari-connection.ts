@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import ari, { type Client } from 'ari-client';
 import type { Logger } from 'pino';
+import { createAriRest } from './ari-rest.js';
 
 export interface AriConnectionOptions {
   url: string;
@@ -42,8 +43,12 @@ export class AriConnection extends EventEmitter {
   private heartbeat: NodeJS.Timeout | undefined;
   private pongSincePing = true;
 
+  /** The call path's requests, over kept-alive connections (ari-client opens one per request). */
+  readonly rest: ReturnType<typeof createAriRest>;
+
   constructor(private readonly opts: AriConnectionOptions) {
     super();
+    this.rest = createAriRest(opts);
     this.retryMs = opts.reconnectMinMs ?? 500;
   }
 
@@ -186,6 +191,7 @@ export class AriConnection extends EventEmitter {
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.rest.close();
     const client = this.current;
     if (client) {
       this.markDown(client);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from 'ari-client';
 import type { Logger } from 'pino';
 import type { CaseCategory, CaseStatus, QueueName } from '../../domain/cases/case.js';
 import { voiceboxName } from '../../domain/ivr/kept-message.js';
 import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain/ivr/types.js';
 import { recordingEndReason, watchdogDue, watchdogVerdict, WATCHDOG_INTERVAL_MS, type Presence } from '../../domain/ivr/watchdog.js';
+import type { CallAri } from './ari-rest.js';
 import { within } from './time-limit.js';
 import { retryTransient } from './transient.js';
 
@@ -100,7 +100,8 @@ export class CallSession<S extends IvrStateView> {
 
   constructor(
     private readonly deps: {
-      client: Client;
+      /** ARI's requests for the call: the kept-alive REST client, or ari-client's (same shape). */
+      client: CallAri;
       channelId: string;
       caller: string | null;
       reducer: IvrReducer<S>;

@@ -113,7 +113,7 @@ export class StasisApp<S extends IvrStateView> {
         void this.handOff(client, channel.id);
         return;
       }
-      void this.startSession(client, channel, args).catch((err: Error) => {
+      void this.startSession(channel, args).catch((err: Error) => {
         // The engine cannot serve this call (ARI refused its first steps): the dialplan's
         // own fallback still can, so the caller is not left in silence.
         logger.error({ err: err.message, callId: channel.id }, 'could not start call session; handing the call to the dialplan fallback');
@@ -169,7 +169,7 @@ export class StasisApp<S extends IvrStateView> {
     });
   }
 
-  private async startSession(client: Client, channel: Channel, args: string[]): Promise<void> {
+  private async startSession(channel: Channel, args: string[]): Promise<void> {
     // StasisStart and a reconciliation may both find the same new channel.
     if (this.sessions.has(channel.id)) return;
     const { logger, services } = this.deps;
@@ -177,7 +177,7 @@ export class StasisApp<S extends IvrStateView> {
     const entry = args[0] === 'queue-exit' ? 'queue-exit' : 'inbound';
     const log = logger.child({ callId: channel.id });
     const session = new CallSession<S>({
-      client,
+      client: this.deps.connection.rest,
       channelId: channel.id,
       caller,
       reducer: this.deps.reducer,
@@ -268,7 +268,7 @@ export class StasisApp<S extends IvrStateView> {
       return;
     }
     this.deps.logger.warn({ callId: channelId }, 'resuming a call found in Stasis without a session');
-    await this.startSession(client, channel, args);
+    await this.startSession(channel, args);
   }
 
   /**
