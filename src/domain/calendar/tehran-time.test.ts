@@ -18,6 +18,31 @@ describe('tehranParts', () => {
     expect(tehranParts(new Date(utc))).toMatchObject(expected);
   });
 
+  it('agrees with the time-zone database at every second around the clock changes of 2021, and anywhere 1900-2100', () => {
+    const intl = new Intl.DateTimeFormat('en-US-u-ca-gregory-nu-latn', {
+      timeZone: 'Asia/Tehran', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+    });
+    const byIntl = (d: Date) => {
+      const p = Object.fromEntries(intl.formatToParts(d).map((x) => [x.type, Number(x.value)]));
+      return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second };
+    };
+    const wall = (d: Date) => {
+      const { year, month, day, hour, minute, second } = tehranParts(d);
+      return { year, month, day, hour, minute, second };
+    };
+    // Spring forward (00:00 → 01:00 on 2021-03-22) and fall back (00:00 → 23:00 on 2021-09-22), second by second.
+    for (const change of ['2021-03-21T20:30:00Z', '2021-09-21T19:30:00Z']) {
+      const at = Date.parse(change);
+      for (let ms = at - 20 * 60_000; ms <= at + 20 * 60_000; ms += 1000) expect(wall(new Date(ms))).toEqual(byIntl(new Date(ms)));
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
+        expect(wall(new Date(ms))).toEqual(byIntl(new Date(ms)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('rejects an invalid Date', () => {
     expect(() => tehranParts(new Date('nope'))).toThrow(RangeError);
   });
