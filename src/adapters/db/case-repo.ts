@@ -87,6 +87,13 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
   const nextTrackingNumber = opts.trackingNumber ?? (() => generateTrackingNumber());
   const slaHours = opts.slaPolicy?.hours ?? opts.slaHours ?? DEFAULT_SLA_HOURS;
   const policy = opts.slaPolicy;
+  // Asked at every inbound call (the welcome's open-case notice): prepared once.
+  const openByPhone = db
+    .select()
+    .from(cases)
+    .where(and(eq(cases.callerPhone, sql.placeholder('phone')), inArray(cases.status, OPEN_STATUSES)))
+    .orderBy(desc(cases.createdAt), desc(cases.id))
+    .prepare('cases_open_by_phone');
 
   async function findByCallId(callId: string): Promise<Case | null> {
     const [row] = await db.select().from(cases).where(eq(cases.callId, callId)).limit(1);
@@ -268,11 +275,7 @@ export function createCaseRepo(db: Db, opts: CaseRepoOptions = {}): CaseRepo {
     },
 
     async findOpenByPhone(phone) {
-      const rows = await db
-        .select()
-        .from(cases)
-        .where(and(eq(cases.callerPhone, phone), inArray(cases.status, OPEN_STATUSES)))
-        .orderBy(desc(cases.createdAt), desc(cases.id));
+      const rows = await openByPhone.execute({ phone });
       return rows.map(toCase);
     },
 
