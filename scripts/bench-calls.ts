@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import ari, { type Client } from 'ari-client';
 import { config as loadEnv } from 'dotenv';
 import pg from 'pg';
+import { productionNodeArgs } from './lib/production-command.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -217,7 +218,8 @@ async function startEngine(env: Record<string, string>, dataDir: string): Promis
   if (!existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('no dist/main.js: run `npm run build` first');
   const port = await freePort();
   // e.g. BENCH_ENGINE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where the engine's CPU goes.
-  const nodeArgs = process.env.BENCH_ENGINE_NODE_ARGS?.trim().split(/\s+/) ?? [];
+  // As the Dockerfile's CMD runs it, plus whatever the run adds (e.g. --cpu-prof).
+  const nodeArgs = [...productionNodeArgs(ROOT), ...(process.env.BENCH_ENGINE_NODE_ARGS?.trim().split(/\s+/) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
     env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
@@ -351,7 +353,7 @@ async function main(): Promise<void> {
     const runMs = Date.now() - runStart;
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
     const cpuIdleSeconds = idlePerMs * runMs;
-    const engine = figures(`engine on ${storage} (node dist/main.js)`, results);
+    const engine = figures(`engine on ${storage} (${['node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
     engine.cpuIdleSeconds = cpuIdleSeconds;
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;

@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_FILES, DISTRICT_FILES, QA_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { REPORTS_FILES } from '../../src/adapters/http/routes/report-pages.js';
 import { REPORT_PATH, REPORT_SCRIPT_PATH, REPORT_STYLE_PATH } from '../../src/web/report-page.js';
+import { productionNodeArgs } from '../../scripts/lib/production-command.js';
 import { NO_ASTERISK, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
 
 const run = promisify(execFile);
@@ -22,7 +24,8 @@ describe('npm run build && node dist/main.js', () => {
     // Its own build folder: `dist/` belongs to the fault suite, whose engines (re)start from
     // it while this file runs alongside; emptying it under them broke their restarts.
     await run('npm', ['run', 'build'], { cwd: new URL('../..', import.meta.url), maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BUILD_DIR: BUILD } });
-    engine = await spawnEngine([`${BUILD}/main.js`], { ...NO_ASTERISK });
+    // With the Node options of the Dockerfile's CMD.
+    engine = await spawnEngine([...productionNodeArgs(fileURLToPath(new URL('../..', import.meta.url))), `${BUILD}/main.js`], { ...NO_ASTERISK });
   }, 240_000);
 
   afterAll(async () => {
