@@ -64,9 +64,6 @@ CREATE TABLE "report_agent_daily" (
 	CONSTRAINT "report_agent_daily_pkey" PRIMARY KEY ("agent_id", "day")
 );
 --> statement-breakpoint
--- The triggers on calls find the cases a call opened.
-CREATE INDEX "cases_call_id_idx" ON "cases" USING btree ("call_id") WHERE "call_id" IS NOT NULL;
---> statement-breakpoint
 -- Adds figures to an agent's Tehran day (negative figures take them back).
 CREATE FUNCTION "report_agent_add"(p_agent uuid, p_at timestamptz, "rows" integer,
 	answered integer DEFAULT 0, handled integer DEFAULT 0, talk_sec bigint DEFAULT 0, wrap_up_sec bigint DEFAULT 0,
@@ -140,7 +137,8 @@ BEGIN
 	END LOOP;
 END $$;
 --> statement-breakpoint
--- What hangs on a call: the cases it opened (for its agent) and their surveys (its queue and agent).
+-- What hangs on a call: the case it opened (for its agent) and its surveys (its queue and agent),
+-- found through cases_call_id_unique.
 CREATE FUNCTION "report_call_dependants_add"(p_call uuid, p_queue text, p_agent uuid, sign integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
 	c "cases";
