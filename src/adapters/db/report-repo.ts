@@ -641,16 +641,19 @@ export function createReportRepo(db: Db): ReportRepo {
     /**
      * From report_agent_daily (migration 0029): one row per agent and Tehran day, each day
      * joined to its period; an agent is listed for a period when any source row was summed.
+     * By day each period is one rollup row and is read as it is: summing a year's 44,000
+     * agent-days into as many groups took most of the report's time (docs/benchmarks.md).
      */
     async agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]> {
+      const dayByDay = new Set(periods.map((p) => p.period)).size === periods.length;
+      const figures = sql.join(
+        AGENT_COLUMNS.map((c) => (dayByDay ? sql`r.${sql.raw(c)}` : sql`sum(r.${sql.raw(c)}) as ${sql.raw(c)}`)),
+        sql`, `,
+      );
       const rows = await rowsOf(
         db,
         sql`
-          select r.agent_id::text as agent_id, u.display_name as name, p.period,
-                 ${sql.join(
-                   AGENT_COLUMNS.map((c) => sql`sum(r.${sql.raw(c)}) as ${sql.raw(c)}`),
-                   sql`, `,
-                 )}
+          select r.agent_id::text as agent_id, u.display_name as name, p.period, ${figures}
           from report_agent_daily r
           join (values ${sql.join(
             periods.map((p) => sql`(${p.day}::int, ${p.period}::text)`),
@@ -658,8 +661,9 @@ export function createReportRepo(db: Db): ReportRepo {
           )}) as p(day, period) on p.day = r.day - date '1970-01-01'
           left join users u on u.id = r.agent_id
           where r.day >= ${dayOf(range.from)} and r.day < ${dayOf(range.to)}
-          group by r.agent_id, u.display_name, p.period
-          having sum(r.rows) > 0`,
+          ${dayByDay ? sql`and r.rows > 0` : sql`group by r.agent_id, u.display_name, p.period having sum(r.rows) > 0`}`,
+        // Room to hash the agent-weeks or -months instead of sorting them on disk.
+        { workMem: AGENT_REPORT_WORK_MEM },
       );
       return rows.map(agentAggregateOf);
     },
