@@ -27,7 +27,7 @@ import {
   type LoyaltySums,
 } from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
-import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod } from '../../domain/reports/agents.js';
+import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod, type ReportedPauseReason } from '../../domain/reports/agents.js';
 import type { Db } from './database.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -181,7 +181,15 @@ function agentAggregateOf(r: Rows[number]): AgentPeriodAggregate {
     holds: num(r.holds),
     holdSec: num(r.hold_sec),
     missedRings: num(r.missed_rings),
-    pauseSec: Object.fromEntries(REPORTED_PAUSE_REASONS.map((reason) => [reason, num(r[`pause_${reason}`])])),
+    // A literal (one object per agent-period, up to 44,000 a year by day), typed to hold every reported reason.
+    pauseSec: {
+      break: num(r.pause_break),
+      lunch: num(r.pause_lunch),
+      training: num(r.pause_training),
+      meeting: num(r.pause_meeting),
+      after_call_work: num(r.pause_after_call_work),
+      missed: num(r.pause_missed),
+    } satisfies Record<ReportedPauseReason, number>,
     casesCreated: num(r.cases_created),
     surveysAnswered: num(r.surveys_answered),
     reopened: num(r.reopened),
