@@ -31,6 +31,8 @@ async function count(database: Database, query: string): Promise<number> {
 async function seedActivity(database: Database): Promise<boolean> {
   if ((await count(database, 'select count(*) as n from agent_activity')) > 0) return false;
   await database.db.transaction(async (tx) => {
+    // No row trigger per inserted row: report_agent_daily (migration 0029) is summed once below.
+    await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(sql`
       insert into agent_activity (agent_id, kind, reason, call_id, started_at, seconds)
       select agent_id, 'hold', null, id, started_at + interval '40 seconds', 10 + abs(hashtext(id::text)) % 110
@@ -50,8 +52,11 @@ async function seedActivity(database: Database): Promise<boolean> {
       where u.username like 'seed-agent-%'
         and extract(dow from d) <> 5
         and (p.only_dow = -1 or extract(dow from d) = p.only_dow)`);
+    await tx.execute(sql`set local session_replication_role = origin`);
+    await tx.execute(sql`select report_agent_refill()`);
   });
   await database.db.execute(sql`vacuum (analyze) agent_activity`);
+  await database.db.execute(sql`vacuum (analyze) report_agent_daily`);
   return true;
 }
 

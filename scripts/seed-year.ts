@@ -110,10 +110,12 @@ export async function seedYear(database: Database, counts = { calls: envInt('SEE
   await database.db.transaction(async (tx) => {
     // Cascades to surveys and survey_attempts (they reference cases).
     await tx.execute(sql`truncate table case_events, cases, calls cascade`);
-    // The report rollups are summed once at the end (report_rollups_refill, migration
-    // 0027) instead of by a trigger per inserted or updated row.
-    await tx.execute(sql`alter table calls disable trigger calls_report_rollup`);
-    await tx.execute(sql`alter table cases disable trigger cases_report_rollup`);
+    // The report rollups and citizen_contacts are summed once at the end
+    // (report_rollups_refill, migrations 0027 and 0029) instead of by triggers per inserted
+    // or updated row: no row trigger fires in this transaction (replica role). The
+    // citizen_contacts trigger's advisory lock per citizen alone ran out of lock slots
+    // ("out of shared memory") with a million calls in one transaction.
+    await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(sql`delete from users where username like 'seed-agent-%'`);
     await tx.execute(sql`
       insert into users (username, display_name, role, password_hash)
@@ -272,14 +274,13 @@ export async function seedYear(database: Database, counts = { calls: envInt('SEE
         ) timed_
       ) s`,
     );
-    await tx.execute(sql`alter table calls enable trigger calls_report_rollup`);
-    await tx.execute(sql`alter table cases enable trigger cases_report_rollup`);
+    await tx.execute(sql`set local session_replication_role = origin`);
     await timed('report rollups', tx, sql`select report_rollups_refill()`);
   });
 
   // Index-only scans need the visibility map; a live database gets it from autovacuum.
   const started = performance.now();
-  for (const table of ['users', 'calls', 'cases', 'case_events', 'surveys', 'citizen_contacts', 'report_calls_half_hourly', 'report_calls_daily', 'report_cases_half_hourly', 'report_cases_daily']) await database.db.execute(sql.raw(`vacuum (analyze) ${table}`));
+  for (const table of ['users', 'calls', 'cases', 'case_events', 'surveys', 'citizen_contacts', 'report_calls_half_hourly', 'report_calls_daily', 'report_cases_half_hourly', 'report_cases_daily', 'report_satisfaction_daily', 'report_agent_daily']) await database.db.execute(sql.raw(`vacuum (analyze) ${table}`));
   log(`vacuum analyze: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await database.db.execute(
     sql`insert into settings (key, value) values (${MARKER_KEY}, ${marker}) on conflict (key) do update set value = excluded.value`,

@@ -4,6 +4,8 @@
  * Only sums and counts leave the database; the ratios are the domain's (definitions.ts).
  * The calls and cases reports read rollups kept by triggers (migration 0027_report_rollups):
  * a year is some 70,000 rollup rows instead of a million calls or cases (docs/benchmarks.md).
+ * The satisfaction and per-agent reports read those of migration 0029 (per Tehran day and
+ * dimension, per agent and day) instead of joining surveys, cases and calls.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { CASE_CATEGORIES, type CaseCategory, type QueueName } from '../../domain/cases/case.js';
@@ -25,7 +27,7 @@ import {
   type LoyaltySums,
 } from '../../domain/reports/loyalty.js';
 import { FINISHED_STATUSES, UNCATEGORISED_SLA_HOURS, type SlaHours } from '../../domain/reports/sla.js';
-import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod } from '../../domain/reports/agents.js';
+import { REPORTED_PAUSE_REASONS, type AgentPeriodAggregate, type DayPeriod, type ReportedPauseReason } from '../../domain/reports/agents.js';
 import type { Db } from './database.js';
 
 const iso = (d: Date) => d.toISOString();
@@ -148,13 +150,141 @@ const dayOf = (midnight: Date) => sql`${isoDate(tehranDate(midnight))}::date`;
  */
 export const ROLLUP_CALL_THRESHOLDS: CallThresholds = { answerWithinSec: 20, abandonAfterSec: 5 };
 
+/** The per-agent report's figures, as report_agent_daily's columns (migration 0029) and the row query's. */
+export const AGENT_COLUMNS = [
+  'answered',
+  'handled',
+  'talk_sec',
+  'wrap_up_sec',
+  'holds',
+  'hold_sec',
+  'missed_rings',
+  ...REPORTED_PAUSE_REASONS.map((r) => `pause_${r}`),
+  'cases_created',
+  'surveys_answered',
+  'reopened',
+  'rated',
+  'satisfied',
+  'qa_evaluations',
+  'qa_score_sum',
+];
+
+/** An agent-day of the day-by-day query: its figures in AGENT_COLUMNS' order, as a row of the others. */
+function agentDayRow(agentId: unknown, name: unknown, period: string, f: readonly unknown[]): Rows[number] {
+  return {
+    agent_id: agentId,
+    name,
+    period,
+    answered: f[0],
+    handled: f[1],
+    talk_sec: f[2],
+    wrap_up_sec: f[3],
+    holds: f[4],
+    hold_sec: f[5],
+    missed_rings: f[6],
+    pause_break: f[7],
+    pause_lunch: f[8],
+    pause_training: f[9],
+    pause_meeting: f[10],
+    pause_after_call_work: f[11],
+    pause_missed: f[12],
+    cases_created: f[13],
+    surveys_answered: f[14],
+    reopened: f[15],
+    rated: f[16],
+    satisfied: f[17],
+    qa_evaluations: f[18],
+    qa_score_sum: f[19],
+  };
+}
+
+function agentAggregateOf(r: Rows[number]): AgentPeriodAggregate {
+  return {
+    agentId: String(r.agent_id),
+    name: (r.name as string | null) ?? null,
+    period: String(r.period),
+    answered: num(r.answered),
+    handled: num(r.handled),
+    talkSec: num(r.talk_sec),
+    wrapUpSec: num(r.wrap_up_sec),
+    holds: num(r.holds),
+    holdSec: num(r.hold_sec),
+    missedRings: num(r.missed_rings),
+    // A literal (one object per agent-period, up to 44,000 a year by day), typed to hold every reported reason.
+    pauseSec: {
+      break: num(r.pause_break),
+      lunch: num(r.pause_lunch),
+      training: num(r.pause_training),
+      meeting: num(r.pause_meeting),
+      after_call_work: num(r.pause_after_call_work),
+      missed: num(r.pause_missed),
+    } satisfies Record<ReportedPauseReason, number>,
+    casesCreated: num(r.cases_created),
+    surveysAnswered: num(r.surveys_answered),
+    reopened: num(r.reopened),
+    rated: num(r.rated),
+    satisfied: num(r.satisfied),
+    qaEvaluations: num(r.qa_evaluations),
+    qaScoreSum: num(r.qa_score_sum),
+  };
+}
+
+/** The SMS question beside the calls: questions sent in the period, by the report's key (read from the rows: a few per case). */
+async function satisfactionSmsRows(db: Db, range: ReportRange, by: SatisfactionGrouping): Promise<Rows> {
+  const key = { district: sql`c.district`, category: sql`c.category`, queue: sql`k.queue`, agent: sql`k.agent_id` }[by];
+  const needsCall = by === 'queue' || by === 'agent';
+  return rowsOf(
+    db,
+    sql`
+      select ${key}::text as key,
+             count(*) as asked,
+             count(m.reply_verdict) as answered,
+             count(*) filter (where m.reply_verdict = 'accept') as accepted,
+             count(*) filter (where m.reply_verdict = 'object') as objected
+      from sms_messages m
+      join cases c on c.id = m.case_id
+      ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
+      where m.kind = 'satisfaction'
+        and m.status in ('sent', 'delivered', 'undelivered')
+        and m.sent_at >= ${iso(range.from)}::timestamptz
+        and m.sent_at < ${iso(range.to)}::timestamptz
+      group by 1`,
+  );
+}
+
+/** The surveys' sums by key with the SMS figures of the same key, and the keys that only had SMS questions. */
+function withSms(rows: Rows, smsRows: Rows): SatisfactionAggregate[] {
+  const keyOf = (r: Rows[number]) => (r.key === null || r.key === undefined ? null : String(r.key));
+  const sms = new Map(smsRows.map((r) => [keyOf(r), r]));
+  const callKeys = new Set(rows.map(keyOf));
+  const smsFigures = (k: string | null) => {
+    const r = sms.get(k);
+    return { smsAsked: num(r?.asked), smsAnswered: num(r?.answered), smsAccepted: num(r?.accepted), smsObjected: num(r?.objected) };
+  };
+  const noCalls = { ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0 };
+  const smsOnly = [...sms.keys()].filter((k) => !callKeys.has(k)).map((k) => ({ key: k, label: null, ...noCalls, ...smsFigures(k) }));
+  return rows.map((r) => ({
+    ...smsFigures(keyOf(r)),
+    key: r.key === null ? null : String(r.key),
+    label: r.label === null || r.label === undefined ? null : String(r.label),
+    ended: num(r.ended),
+    answered: num(r.answered),
+    rated: num(r.rated),
+    satisfied: num(r.satisfied),
+    ratingSum: num(r.rating_sum),
+    solvedAnswered: num(r.solved_answered),
+    solvedYes: num(r.solved_yes),
+  })).concat(smsOnly);
+}
+
 /**
- * The calls and cases reports summed from the rows themselves: a scan of every row of the
- * range. The rollups of migration 0027 give the same sums from a few thousand rows; these
- * stay for thresholds the rollups were not summed with and as the reference the rollups
- * are tested against (test/integration/report-rollups.test.ts).
+ * The calls, cases, satisfaction and per-agent reports summed from the rows themselves: a
+ * scan of every row of the range. The rollups of migrations 0027 and 0029 give the same sums
+ * from a few thousand rows; these stay for thresholds the rollups were not summed with and
+ * as the reference the rollups are tested against (test/integration/report-rollups.test.ts,
+ * test/integration/agent-satisfaction-rollups.test.ts).
  */
-export function createRowReports(db: Db): Pick<ReportRepo, 'callAggregates' | 'caseAggregates'> {
+export function createRowReports(db: Db): Pick<ReportRepo, 'callAggregates' | 'caseAggregates' | 'satisfactionAggregates' | 'agentAggregates'> {
   return {
     async callAggregates(range: ReportRange, by: Grouping, t: CallThresholds): Promise<CallAggregate[]> {
       const key = keyOf(by, sql`c.started_at`, range, { queue: sql`c.queue`, district: sql`c.district`, category: sql`c.category` });
@@ -213,6 +343,124 @@ export function createRowReports(db: Db): Pick<ReportRepo, 'callAggregates' | 'c
           order by 1, 2`,
       );
       return rows.map(caseAggregateOf);
+    },
+
+    async satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]> {
+      // A case's queue and agent are those of the call that opened it (cases.call_id);
+      // cases from the web form or SMS have no call and land in the null row.
+      const key = { district: sql`c.district`, category: sql`c.category`, queue: sql`k.queue`, agent: sql`k.agent_id` }[by];
+      const needsCall = by === 'queue' || by === 'agent';
+      const statuses = sql.join(
+        REPORTED_SURVEY_STATUSES.map((st) => sql`${st}`),
+        sql`, `,
+      );
+      const rows = await rowsOf(
+        db,
+        sql`
+          select g.key::text as key, ${by === 'agent' ? sql`u.display_name` : sql`null`} as label,
+                 g.ended, g.answered, g.rated, g.satisfied, g.rating_sum, g.solved_answered, g.solved_yes
+          from (
+            select ${key} as key,
+                   count(*) as ended,
+                   count(*) filter (where s.status = 'answered') as answered,
+                   count(s.rating) filter (where s.status = 'answered') as rated,
+                   count(*) filter (where s.status = 'answered' and s.rating >= ${SATISFIED_FROM}::int) as satisfied,
+                   coalesce(sum(s.rating) filter (where s.status = 'answered'), 0) as rating_sum,
+                   count(s.solved) filter (where s.status = 'answered') as solved_answered,
+                   count(*) filter (where s.status = 'answered' and s.solved) as solved_yes
+            from surveys s
+            join cases c on c.id = s.case_id
+            ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
+            where s.ended_at >= ${iso(range.from)}::timestamptz
+              and s.ended_at < ${iso(range.to)}::timestamptz
+              and s.status in (${statuses})
+            group by 1
+          ) g
+          ${by === 'agent' ? sql`left join users u on u.id = g.key` : sql``}
+          order by 1`,
+      );
+      return withSms(rows, await satisfactionSmsRows(db, range, by));
+    },
+
+    async agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]> {
+      // Each source sums its own figures (the others 0) per agent and Tehran day; the outer
+      // query adds them up per agent and period, so only those rows leave the database.
+      const day = (at: SQL) => keyOf('day', at, range, { queue: sql`null`, district: sql`null`, category: sql`null` }).inner;
+      const within = (at: SQL) => sql`${at} >= ${iso(range.from)}::timestamptz and ${at} < ${iso(range.to)}::timestamptz`;
+      const source = (agent: SQL, at: SQL, figures: Record<string, SQL>, from: SQL, where: SQL) =>
+        sql`select ${agent} as agent_id, ${day(at)} as day, ${sql.join(
+          AGENT_COLUMNS.map((c) => sql`${figures[c] ?? sql`0`} as ${sql.raw(c)}`),
+          sql`, `,
+        )} ${from} where ${within(at)} and ${where} group by 1, 2`;
+      const pauses = Object.fromEntries(
+        REPORTED_PAUSE_REASONS.map((r) => [`pause_${r}`, sql`coalesce(sum(a.seconds) filter (where a.kind = 'pause' and a.reason = ${r}), 0)`]),
+      );
+      const sources = [
+        source(
+          sql`k.agent_id`,
+          sql`k.started_at`,
+          {
+            answered: sql`count(*)`,
+            handled: sql`count(k.talk_seconds)`,
+            talk_sec: sql`coalesce(sum(k.talk_seconds), 0)`,
+            wrap_up_sec: sql`coalesce(sum(coalesce(k.wrap_up_seconds, 0)) filter (where k.talk_seconds is not null), 0)`,
+          },
+          sql`from calls k`,
+          sql`k.agent_id is not null and k.queue_result = 'answered'`,
+        ),
+        source(
+          sql`a.agent_id`,
+          sql`a.started_at`,
+          {
+            holds: sql`count(*) filter (where a.kind = 'hold')`,
+            hold_sec: sql`coalesce(sum(a.seconds) filter (where a.kind = 'hold'), 0)`,
+            missed_rings: sql`count(*) filter (where a.kind = 'missed_ring')`,
+            ...pauses,
+          },
+          sql`from agent_activity a`,
+          sql`true`,
+        ),
+        // A case's agent is the agent of the call it was registered on (cases.call_id).
+        source(sql`k.agent_id`, sql`c.created_at`, { cases_created: sql`count(*)` }, sql`from cases c join calls k on k.id = c.call_id`, sql`k.agent_id is not null`),
+        source(
+          sql`k.agent_id`,
+          sql`s.ended_at`,
+          {
+            surveys_answered: sql`count(*)`,
+            reopened: sql`count(s.flagged_at)`,
+            rated: sql`count(s.rating)`,
+            satisfied: sql`count(*) filter (where s.rating >= ${SATISFIED_FROM}::int)`,
+          },
+          sql`from surveys s join cases c on c.id = s.case_id join calls k on k.id = c.call_id`,
+          sql`s.status = 'answered' and k.agent_id is not null`,
+        ),
+        source(
+          sql`e.agent_id`,
+          sql`e.call_started_at`,
+          { qa_evaluations: sql`count(*)`, qa_score_sum: sql`coalesce(sum(e.score), 0)` },
+          sql`from qa_evaluations e`,
+          sql`e.agent_id is not null`,
+        ),
+      ];
+      const rows = await rowsOf(
+        db,
+        sql`
+          select g.agent_id::text as agent_id, u.display_name as name, p.period,
+                 ${sql.join(
+                   AGENT_COLUMNS.map((c) => sql`sum(g.${sql.raw(c)}) as ${sql.raw(c)}`),
+                   sql`, `,
+                 )}
+          from (${sql.join(sources, sql` union all `)}) g
+          join (values ${sql.join(
+            periods.map((p) => sql`(${p.day}::int, ${p.period}::text)`),
+            sql`, `,
+          )}) as p(day, period) on p.day = g.day
+          left join users u on u.id = g.agent_id
+          group by g.agent_id, u.display_name, p.period`,
+        // Room to hash the agent-days (a year: 120 agents × 365 days × 5 sources) instead of sorting them.
+        { workMem: AGENT_REPORT_WORK_MEM },
+      );
+      return rows.map(agentAggregateOf);
     },
   };
 }
@@ -300,79 +548,30 @@ export function createReportRepo(db: Db): ReportRepo {
       return rows.map(caseAggregateOf);
     },
 
+    /**
+     * The surveys' sums from report_satisfaction_daily (migration 0029): the period's days of
+     * one dimension, some 160 rows a day instead of the surveys joined to cases and calls.
+     */
     async satisfactionAggregates(range: ReportRange, by: SatisfactionGrouping): Promise<SatisfactionAggregate[]> {
-      // A case's queue and agent are those of the call that opened it (cases.call_id);
-      // cases from the web form or SMS have no call and land in the null row.
-      const key = { district: sql`c.district`, category: sql`c.category`, queue: sql`k.queue`, agent: sql`k.agent_id` }[by];
-      const needsCall = by === 'queue' || by === 'agent';
-      const statuses = sql.join(
-        REPORTED_SURVEY_STATUSES.map((st) => sql`${st}`),
-        sql`, `,
-      );
       const rows = await rowsOf(
         db,
         sql`
-          select g.key::text as key, ${by === 'agent' ? sql`u.display_name` : sql`null`} as label,
+          select g.key, ${by === 'agent' ? sql`u.display_name` : sql`null`} as label,
                  g.ended, g.answered, g.rated, g.satisfied, g.rating_sum, g.solved_answered, g.solved_yes
           from (
-            select ${key} as key,
-                   count(*) as ended,
-                   count(*) filter (where s.status = 'answered') as answered,
-                   count(s.rating) filter (where s.status = 'answered') as rated,
-                   count(*) filter (where s.status = 'answered' and s.rating >= ${SATISFIED_FROM}::int) as satisfied,
-                   coalesce(sum(s.rating) filter (where s.status = 'answered'), 0) as rating_sum,
-                   count(s.solved) filter (where s.status = 'answered') as solved_answered,
-                   count(*) filter (where s.status = 'answered' and s.solved) as solved_yes
-            from surveys s
-            join cases c on c.id = s.case_id
-            ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
-            where s.ended_at >= ${iso(range.from)}::timestamptz
-              and s.ended_at < ${iso(range.to)}::timestamptz
-              and s.status in (${statuses})
-            group by 1
+            select r.key, sum(r.ended) as ended, sum(r.answered) as answered, sum(r.rated) as rated,
+                   sum(r.satisfied) as satisfied, sum(r.rating_sum) as rating_sum,
+                   sum(r.solved_answered) as solved_answered, sum(r.solved_yes) as solved_yes
+            from report_satisfaction_daily r
+            where r.dimension = ${by} and r.day >= ${dayOf(range.from)} and r.day < ${dayOf(range.to)}
+            group by r.key
           ) g
-          ${by === 'agent' ? sql`left join users u on u.id = g.key` : sql``}
+          ${by === 'agent' ? sql`left join users u on u.id = g.key::uuid` : sql``}
+          -- A key whose surveys all moved to another (a changed district, a call given to another agent) sums to nothing.
+          where g.ended > 0
           order by 1`,
       );
-      // The SMS question beside the calls: questions sent in the period, by the same key.
-      const smsRows = await rowsOf(
-        db,
-        sql`
-          select ${key}::text as key,
-                 count(*) as asked,
-                 count(m.reply_verdict) as answered,
-                 count(*) filter (where m.reply_verdict = 'accept') as accepted,
-                 count(*) filter (where m.reply_verdict = 'object') as objected
-          from sms_messages m
-          join cases c on c.id = m.case_id
-          ${needsCall ? sql`left join calls k on k.id = c.call_id` : sql``}
-          where m.kind = 'satisfaction'
-            and m.status in ('sent', 'delivered', 'undelivered')
-            and m.sent_at >= ${iso(range.from)}::timestamptz
-            and m.sent_at < ${iso(range.to)}::timestamptz
-          group by 1`,
-      );
-      const keyOf = (r: Rows[number]) => (r.key === null || r.key === undefined ? null : String(r.key));
-      const sms = new Map(smsRows.map((r) => [keyOf(r), r]));
-      const callKeys = new Set(rows.map(keyOf));
-      const smsFigures = (k: string | null) => {
-        const r = sms.get(k);
-        return { smsAsked: num(r?.asked), smsAnswered: num(r?.answered), smsAccepted: num(r?.accepted), smsObjected: num(r?.objected) };
-      };
-      const noCalls = { ended: 0, answered: 0, rated: 0, satisfied: 0, ratingSum: 0, solvedAnswered: 0, solvedYes: 0 };
-      const smsOnly = [...sms.keys()].filter((k) => !callKeys.has(k)).map((k) => ({ key: k, label: null, ...noCalls, ...smsFigures(k) }));
-      return rows.map((r) => ({
-        ...smsFigures(keyOf(r)),
-        key: r.key === null ? null : String(r.key),
-        label: r.label === null || r.label === undefined ? null : String(r.label),
-        ended: num(r.ended),
-        answered: num(r.answered),
-        rated: num(r.rated),
-        satisfied: num(r.satisfied),
-        ratingSum: num(r.rating_sum),
-        solvedAnswered: num(r.solved_answered),
-        solvedYes: num(r.solved_yes),
-      })).concat(smsOnly);
+      return withSms(rows, await satisfactionSmsRows(db, range, by));
     },
 
     async loyaltyAggregates(range: ReportRange, by: LoyaltyGrouping): Promise<{ groups: LoyaltyAggregate[]; total: LoyaltySums }> {
@@ -476,106 +675,56 @@ export function createReportRepo(db: Db): ReportRepo {
       return { groups, total: sums(totalRow, '*total') };
     },
 
+    /**
+     * From report_agent_daily (migration 0029): one row per agent and Tehran day, each day
+     * joined to its period; an agent is listed for a period when any source row was summed.
+     */
     async agentAggregates(range: ReportRange, periods: readonly DayPeriod[]): Promise<AgentPeriodAggregate[]> {
-      // Each source sums its own figures (the others 0) per agent and Tehran day; the outer
-      // query adds them up per agent and period, so only those rows leave the database.
-      const day = (at: SQL) => keyOf('day', at, range, { queue: sql`null`, district: sql`null`, category: sql`null` }).inner;
-      const within = (at: SQL) => sql`${at} >= ${iso(range.from)}::timestamptz and ${at} < ${iso(range.to)}::timestamptz`;
-      const pauseColumns = REPORTED_PAUSE_REASONS.map((r) => `pause_${r}`);
-      const columns = ['answered', 'handled', 'talk_sec', 'wrap_up_sec', 'holds', 'hold_sec', 'missed_rings', ...pauseColumns, 'cases_created', 'surveys_answered', 'reopened', 'rated', 'satisfied', 'qa_evaluations', 'qa_score_sum'];
-      const source = (agent: SQL, at: SQL, figures: Record<string, SQL>, from: SQL, where: SQL) =>
-        sql`select ${agent} as agent_id, ${day(at)} as day, ${sql.join(
-          columns.map((c) => sql`${figures[c] ?? sql`0`} as ${sql.raw(c)}`),
-          sql`, `,
-        )} ${from} where ${within(at)} and ${where} group by 1, 2`;
-      const pauses = Object.fromEntries(
-        REPORTED_PAUSE_REASONS.map((r) => [`pause_${r}`, sql`coalesce(sum(a.seconds) filter (where a.kind = 'pause' and a.reason = ${r}), 0)`]),
-      );
-      const sources = [
-        source(
-          sql`k.agent_id`,
-          sql`k.started_at`,
-          {
-            answered: sql`count(*)`,
-            handled: sql`count(k.talk_seconds)`,
-            talk_sec: sql`coalesce(sum(k.talk_seconds), 0)`,
-            wrap_up_sec: sql`coalesce(sum(coalesce(k.wrap_up_seconds, 0)) filter (where k.talk_seconds is not null), 0)`,
-          },
-          sql`from calls k`,
-          sql`k.agent_id is not null and k.queue_result = 'answered'`,
-        ),
-        source(
-          sql`a.agent_id`,
-          sql`a.started_at`,
-          {
-            holds: sql`count(*) filter (where a.kind = 'hold')`,
-            hold_sec: sql`coalesce(sum(a.seconds) filter (where a.kind = 'hold'), 0)`,
-            missed_rings: sql`count(*) filter (where a.kind = 'missed_ring')`,
-            ...pauses,
-          },
-          sql`from agent_activity a`,
-          sql`true`,
-        ),
-        // A case's agent is the agent of the call it was registered on (cases.call_id).
-        source(sql`k.agent_id`, sql`c.created_at`, { cases_created: sql`count(*)` }, sql`from cases c join calls k on k.id = c.call_id`, sql`k.agent_id is not null`),
-        source(
-          sql`k.agent_id`,
-          sql`s.ended_at`,
-          {
-            surveys_answered: sql`count(*)`,
-            reopened: sql`count(s.flagged_at)`,
-            rated: sql`count(s.rating)`,
-            satisfied: sql`count(*) filter (where s.rating >= ${SATISFIED_FROM}::int)`,
-          },
-          sql`from surveys s join cases c on c.id = s.case_id join calls k on k.id = c.call_id`,
-          sql`s.status = 'answered' and k.agent_id is not null`,
-        ),
-        source(
-          sql`e.agent_id`,
-          sql`e.call_started_at`,
-          { qa_evaluations: sql`count(*)`, qa_score_sum: sql`coalesce(sum(e.score), 0)` },
-          sql`from qa_evaluations e`,
-          sql`e.agent_id is not null`,
-        ),
-      ];
+      const inRange = sql`r.day >= ${dayOf(range.from)} and r.day < ${dayOf(range.to)}`;
+      if (new Set(periods.map((p) => p.period)).size === periods.length) {
+        // By day each period is one rollup row, read as it is. A year is some 44,000
+        // agent-days: one JSON array per agent (parsed at once) instead of 44,000 rows of
+        // 23 fields halved the time to read them (docs/benchmarks.md).
+        const periodOf = new Map(periods.map((p) => [p.day, p.period]));
+        const agents = await rowsOf(
+          db,
+          sql`
+            select r.agent_id::text as agent_id, u.display_name as name,
+                   json_agg(json_build_array(r.day - date '1970-01-01', ${sql.raw(AGENT_COLUMNS.map((c) => `r.${c}`).join(', '))})) as days
+            from report_agent_daily r
+            left join users u on u.id = r.agent_id
+            where ${inRange} and r.rows > 0
+            group by r.agent_id, u.display_name`,
+        );
+        return agents.flatMap((a) => {
+          const days = (typeof a.days === 'string' ? JSON.parse(a.days) : a.days) as [number, ...unknown[]][];
+          return days.flatMap(([day, ...figures]) => {
+            const period = periodOf.get(day);
+            return period === undefined ? [] : [agentAggregateOf(agentDayRow(a.agent_id, a.name, period, figures))];
+          });
+        });
+      }
       const rows = await rowsOf(
         db,
         sql`
-          select g.agent_id::text as agent_id, u.display_name as name, p.period,
+          select r.agent_id::text as agent_id, u.display_name as name, p.period,
                  ${sql.join(
-                   columns.map((c) => sql`sum(g.${sql.raw(c)}) as ${sql.raw(c)}`),
+                   AGENT_COLUMNS.map((c) => sql`sum(r.${sql.raw(c)}) as ${sql.raw(c)}`),
                    sql`, `,
                  )}
-          from (${sql.join(sources, sql` union all `)}) g
+          from report_agent_daily r
           join (values ${sql.join(
             periods.map((p) => sql`(${p.day}::int, ${p.period}::text)`),
             sql`, `,
-          )}) as p(day, period) on p.day = g.day
-          left join users u on u.id = g.agent_id
-          group by g.agent_id, u.display_name, p.period`,
-        // Room to hash the agent-days (a year: 120 agents × 365 days × 5 sources) instead of sorting them.
+          )}) as p(day, period) on p.day = r.day - date '1970-01-01'
+          left join users u on u.id = r.agent_id
+          where ${inRange}
+          group by r.agent_id, u.display_name, p.period
+          having sum(r.rows) > 0`,
+        // Room to hash the agent-weeks or -months instead of sorting them on disk.
         { workMem: AGENT_REPORT_WORK_MEM },
       );
-      return rows.map((r) => ({
-        agentId: String(r.agent_id),
-        name: (r.name as string | null) ?? null,
-        period: String(r.period),
-        answered: num(r.answered),
-        handled: num(r.handled),
-        talkSec: num(r.talk_sec),
-        wrapUpSec: num(r.wrap_up_sec),
-        holds: num(r.holds),
-        holdSec: num(r.hold_sec),
-        missedRings: num(r.missed_rings),
-        pauseSec: Object.fromEntries(REPORTED_PAUSE_REASONS.map((reason) => [reason, num(r[`pause_${reason}`])])),
-        casesCreated: num(r.cases_created),
-        surveysAnswered: num(r.surveys_answered),
-        reopened: num(r.reopened),
-        rated: num(r.rated),
-        satisfied: num(r.satisfied),
-        qaEvaluations: num(r.qa_evaluations),
-        qaScoreSum: num(r.qa_score_sum),
-      }));
+      return rows.map(agentAggregateOf);
     },
   };
 }
