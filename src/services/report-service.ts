@@ -6,7 +6,7 @@ import { satisfactionReport, type SatisfactionGrouping, type SatisfactionReport 
 import { loyaltyReport, type LoyaltyGrouping, type LoyaltyReport } from '../domain/reports/loyalty.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../domain/reports/sla.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
-import { agentReport, periodsOfRange, type AgentReport } from '../domain/reports/agents.js';
+import { agentReport, MAX_AGENT_REPORT_DAYS, periodsOfRange, type AgentReport } from '../domain/reports/agents.js';
 import type { Period } from '../quality/domain/periods.js';
 
 export interface ReportQuery {
@@ -85,6 +85,12 @@ export function createReportService(repo: ReportRepo, opts: ReportServiceOptions
     },
     async agents(query) {
       const range = rangeOf(query);
+      if (query.period === 'day' && range.days > MAX_AGENT_REPORT_DAYS) {
+        throw hotlineError('HOTLINE_ERR_VALIDATION', `by day the per-agent report covers at most ${MAX_AGENT_REPORT_DAYS} days; ask by week or month`, {
+          in: 'querystring',
+          field: 'period',
+        });
+      }
       return agentReport(await repo.agentAggregates(range, periodsOfRange(range, query.period)), query.period, range);
     },
   };

@@ -165,4 +165,17 @@ describe('the per-agent report', () => {
     const agent = await app.inject({ method: 'GET', url: '/api/reports/agents?from=1405-09-01&to=1405-09-30', headers: { authorization: 'Bearer agent-token' } });
     expect(agent.statusCode).toBe(403);
   });
+
+  it('gives a season by day (93 days), refuses 94 by day naming the period, and gives them by week', async () => {
+    // 1405-06-11 .. 1405-09-12 is 93 days (21 + 30 + 30 + 12); from 1405-06-10 it is 94.
+    const season = await app.inject({ method: 'GET', url: '/api/reports/agents?from=1405-06-11&to=1405-09-12&period=day', headers: supervisor });
+    expect(season.statusCode).toBe(200);
+    expect(season.json().agents[0].periods.map((p: { period: string }) => p.period)).toEqual(['1405-09-12']);
+    const longer = await app.inject({ method: 'GET', url: '/api/reports/agents?from=1405-06-10&to=1405-09-12&period=day', headers: supervisor });
+    expect(longer.statusCode).toBe(400);
+    expect(longer.json().error).toMatchObject({ code: 'HOTLINE_ERR_VALIDATION', details: { field: 'period' } });
+    expect(longer.json().error.message).toMatch(/at most 93 days/);
+    const weekly = await app.inject({ method: 'GET', url: '/api/reports/agents?from=1405-06-10&to=1405-09-12&period=week', headers: supervisor });
+    expect(weekly.statusCode).toBe(200);
+  });
 });

@@ -58,6 +58,13 @@ export interface AgentPeriodAggregate extends Partial<Omit<AgentSums, 'pauseSec'
   pauseSec?: Partial<Record<string, number>>;
 }
 
+/**
+ * Longest range the per-agent report is given by day: a Jalali season. A year by day is
+ * 44,000 lines for 120 agents, more than anyone reads and over a second to send; week
+ * and month cover up to the whole report range.
+ */
+export const MAX_AGENT_REPORT_DAYS = 93;
+
 /** A Tehran day of the range (days since 1970-01-01, as the database counts them) and the period it falls in. */
 export interface DayPeriod {
   day: number;

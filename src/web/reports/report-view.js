@@ -48,6 +48,7 @@ export function reportErrorText({ status, code, field } = {}) {
   if (status === 403 || code === 'HOTLINE_ERR_FORBIDDEN') return 'این صفحه فقط برای سرپرستان و مدیران است.';
   if (code === 'HOTLINE_ERR_VALIDATION') {
     if (field === 'from' || field === 'to') return `${FIELD_NAMES[field]} درست نیست، یا بازه بیش از ۴۰۰ روز است؛ تاریخ شمسی بنویسید، مثلاً ۱۴۰۵-۰۱-۰۱.`;
+    if (field === 'period') return 'کارنامهٔ روزانهٔ کارشناسان حداکثر ۹۳ روز را نشان می‌دهد؛ برای بازهٔ بلندتر «هفتگی» یا «ماهانه» را انتخاب کنید.';
     return 'درخواست گزارش درست نیست؛ بازه و تفکیک را بررسی کنید.';
   }
   if (status === 0 || status === undefined) return 'پاسخی از سامانه نرسید؛ اتصال را بررسی کنید و دوباره تلاش کنید.';

@@ -29,6 +29,7 @@ describe('reportErrorText', () => {
   it.each([
     [{ status: 400, code: 'HOTLINE_ERR_VALIDATION', field: 'from' }, /«از تاریخ»/],
     [{ status: 400, code: 'HOTLINE_ERR_VALIDATION', field: 'by' }, /تفکیک/],
+    [{ status: 400, code: 'HOTLINE_ERR_VALIDATION', field: 'period' }, /۹۳ روز.*«هفتگی» یا «ماهانه»/],
     [{ status: 403, code: 'HOTLINE_ERR_FORBIDDEN' }, /سرپرستان/],
     [{ status: 429, code: 'HOTLINE_ERR_RATE_LIMITED' }, /دوباره/],
     [{ status: 503, code: 'HOTLINE_ERR_UNAVAILABLE' }, /کمی بعد/],

@@ -425,7 +425,8 @@ export function reportRoutes(deps: Pick<HttpDeps, 'reports'>): FastifyPluginAsyn
             'Per agent, for each Jalali day, week or month of the range and for the whole range: calls answered, AHT, ' +
             'talk, wrap-up and hold, missed rings, pause time by reason, cases created, the share of their surveyed cases ' +
             'reopened by the survey, CSAT and the mean quality score. Definitions in the README. ' +
-            '`format=csv` or `Accept: text/csv` downloads one line per agent and period (UTF-8 with BOM).',
+            '`format=csv` or `Accept: text/csv` downloads one line per agent and period (UTF-8 with BOM). ' +
+            'By day the range is at most 93 days (400 by week or month): a longer one is refused with 400, field `period`.',
           tags: ['reports'],
           querystring: AgentQuery,
           response: {
