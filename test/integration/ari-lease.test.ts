@@ -30,7 +30,7 @@ function until(check: () => boolean, ms: number): Promise<void> {
 }
 
 afterEach(async () => {
-  const keys = open.flatMap((l) => [l.key, `${l.key}:token`]);
+  const keys = open.flatMap((l) => [l.key, `${l.key}:token`, `${l.key}:standbys`]);
   await Promise.all(open.splice(0).map((l) => l.stop()));
   const cleaner = new Redis(REDIS_URL);
   if (keys.length > 0) await cleaner.del(...keys);
@@ -59,6 +59,19 @@ describe('ARI lease', () => {
     expect(b.currentToken()!).toBeGreaterThan(first);
     expect(await admin.get(`${prefix}:lease:ari:hotline`)).toBe(`engine-b:${b.currentToken()}`);
     expect(Number(await admin.get(`${prefix}:lease:ari:hotline:token`))).toBe(b.currentToken());
+  });
+
+  it('the holder sees the standby that keeps trying, until it stops', async () => {
+    const prefix = `t-${randomUUID()}`;
+    const a = lease(prefix, 'engine-a');
+    const b = lease(prefix, 'engine-b');
+    await a.start();
+    expect(await a.standbys()).toEqual([]);
+    await b.start();
+    expect(await a.standbys()).toEqual(['engine-b']);
+    await b.stop();
+    await new Promise((r) => setTimeout(r, TTL + 50));
+    expect(await a.standbys()).toEqual([]);
   });
 
   it('stays with the holder while it renews, past several TTLs', async () => {

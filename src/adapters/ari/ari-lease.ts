@@ -28,8 +28,15 @@ export interface AriLeaseOptions {
   logger: Logger;
 }
 
+// A try that finds the lease held also says "a standby is here" (a sorted set scored by
+// when that stops being true), so a holder stopping cleanly knows whether to hand over.
 const ACQUIRE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+  redis.call('PEXPIRE', KEYS[3], ARGV[2])
+  return false
+end
+redis.call('ZREM', KEYS[3], ARGV[1])
 local token = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. ':' .. token, 'NX', 'PX', ARGV[2])
 return token`;
@@ -57,6 +64,7 @@ export class AriLease extends EventEmitter {
   private readonly redis: Redis;
   readonly key: string;
   private readonly tokenKey: string;
+  private readonly standbysKey: string;
   private token: number | null = null;
   /** Local time by which the lease may have expired in Redis, counted from the last renewal sent. */
   private validUntil = 0;
@@ -69,6 +77,7 @@ export class AriLease extends EventEmitter {
     super();
     this.key = leaseKey(opts.prefix, opts.app);
     this.tokenKey = `${this.key}:token`;
+    this.standbysKey = `${this.key}:standbys`;
     // Fails fast: a command waiting in an offline queue would outlive the lease.
     this.redis = new Redis(opts.redisUrl, {
       lazyConnect: true,
@@ -96,6 +105,12 @@ export class AriLease extends EventEmitter {
   /** The fencing token, or null when this instance must not act as the ARI owner now. */
   currentToken(): number | null {
     return this.isHolder() ? this.token : null;
+  }
+
+  /** Other engines that tried to take the lease within the last TTL: ready to take over. */
+  async standbys(): Promise<string[]> {
+    const ids = await this.redis.zrangebyscore(this.standbysKey, Date.now(), '+inf');
+    return ids.filter((id) => id !== this.opts.instanceId);
   }
 
   /** Who holds the lease now, as Redis says (`<instance>:<token>`), or null. */
@@ -133,7 +148,8 @@ export class AriLease extends EventEmitter {
     const sentAt = Date.now();
     let token: unknown;
     try {
-      token = await this.redis.eval(ACQUIRE, 2, this.key, this.tokenKey, this.opts.instanceId, String(this.opts.ttlMs));
+      const ttl = String(this.opts.ttlMs);
+      token = await this.redis.eval(ACQUIRE, 3, this.key, this.tokenKey, this.standbysKey, this.opts.instanceId, ttl, String(sentAt + this.opts.ttlMs));
     } catch {
       return;
     }

@@ -272,6 +272,22 @@ export class StasisApp<S extends IvrStateView> {
   }
 
   /**
+   * The ARI lease went to another engine (standby pair): every session stops where it is,
+   * without a word to Asterisk and without ending rows. The new holder's reconciliation
+   * finds the callers in Stasis and resumes them. Outbound flows already running finish
+   * on their own; new events no longer reach this process once its WebSocket is closed.
+   */
+  abandonAll(): number {
+    const count = this.sessions.size;
+    for (const session of this.sessions.values()) session.abandon();
+    this.sessions.clear();
+    this.playbackOwner.clear();
+    this.leaving.clear();
+    this.lastSessionLeft?.();
+    return count;
+  }
+
+  /**
    * On shutdown, hand every caller still in the IVR back to the dialplan's fallback
    * (queue or voicebox) rather than dropping them.
    */
