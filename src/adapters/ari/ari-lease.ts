@@ -156,7 +156,7 @@ export class AriLease extends EventEmitter {
     if (token === null || token === undefined || this.stopped) return;
     this.token = Number(token);
     this.validUntil = sentAt + this.opts.ttlMs;
-    this.opts.logger.info({ instance: this.opts.instanceId, token: this.token, key: this.key }, 'ARI lease acquired');
+    this.opts.logger.info({ instance: this.opts.instanceId, fencingToken: this.token, key: this.key }, 'ARI lease acquired');
     this.emit('acquired', this.token);
   }
 
@@ -176,7 +176,7 @@ export class AriLease extends EventEmitter {
 
   private lose(reason: string): void {
     if (this.token === null) return;
-    this.opts.logger.error({ instance: this.opts.instanceId, token: this.token, reason }, 'ARI lease lost');
+    this.opts.logger.error({ instance: this.opts.instanceId, fencingToken: this.token, reason }, 'ARI lease lost');
     this.token = null;
     this.validUntil = 0;
     this.losses++;
