@@ -299,7 +299,6 @@ export async function startHotline(
       const abandoned = calls.stasis.abandonAll();
       logger.warn({ abandoned }, 'ARI lease lost: this engine stopped driving calls');
     });
-    void lease.start();
   } else {
     ari.start();
   }
@@ -376,6 +375,8 @@ export async function startHotline(
 
   let url = '';
   if (opts.listen !== false) url = await http.listen({ host: config.host, port: config.port });
+  // Only once started: a start's busy event loop would let a lease it held lapse.
+  if (lease) void lease.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

@@ -353,7 +353,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 300, 10, 1_000_000),
     standby: {
       enabled: bool(env, 'STANDBY_ENABLED', false),
-      leaseTtlMs: integer(env, 'LEASE_TTL_MS', 2_000, 300, 60_000),
+      leaseTtlMs: integer(env, 'LEASE_TTL_MS', 1_500, 300, 60_000),
       instanceId: env.INSTANCE_ID?.trim() || `${os.hostname()}-${process.pid}`,
     },
   };

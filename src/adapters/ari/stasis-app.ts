@@ -13,8 +13,16 @@ const RECONCILE_EVERY_MS = 15_000;
 const KEPT_EXTENSION = 'kept';
 /** How long the welcome waits on the open-case lookup before going on without it. */
 const OPEN_CASE_WAIT_MS = 1_500;
-/** Callers resumed at once after a restart: enough that 100 hear the IVR within a second or two, few enough not to flood ARI. */
-const RESUME_CONCURRENCY = 25;
+/**
+ * The same for a caller resumed after a restart or a standby's takeover: they have been
+ * waiting already, and 100 lookups at once kept the last of them 1.5 s more in silence.
+ */
+const RESUMED_OPEN_CASE_WAIT_MS = 300;
+/**
+ * Callers resumed at once after a restart: all of 100 (measured: 25 at a time kept the last
+ * ones ~2 s longer in silence after a standby's takeover; one listing serves them all).
+ */
+const RESUME_CONCURRENCY = 100;
 
 
 export interface StasisAppServices extends CallServices {
@@ -169,7 +177,7 @@ export class StasisApp<S extends IvrStateView> {
     });
   }
 
-  private async startSession(client: Client, channel: Channel, args: string[]): Promise<void> {
+  private async startSession(client: Client, channel: Channel, args: string[], resumed = false): Promise<void> {
     // StasisStart and a reconciliation may both find the same new channel.
     if (this.sessions.has(channel.id)) return;
     const { logger, services } = this.deps;
@@ -197,7 +205,7 @@ export class StasisApp<S extends IvrStateView> {
       log.warn({ err: err.message }, 'call row not written; the IVR goes on');
     });
     session.afterCallRow(recorded);
-    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), OPEN_CASE_WAIT_MS).catch(() => null) : null;
+    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), resumed ? RESUMED_OPEN_CASE_WAIT_MS : OPEN_CASE_WAIT_MS).catch(() => null) : null;
     await session.deliver({ type: 'started', caller, entry, openCase, queueStatus: entry === 'queue-exit' ? (args[1] ?? null) : null });
   }
 
@@ -238,9 +246,12 @@ export class StasisApp<S extends IvrStateView> {
     // open-case lookup (up to OPEN_CASE_WAIT_MS), so a queue of 100 callers resumed in
     // turn kept the last of them in silence for many seconds after a restart.
     const orphans = [...inStasis].filter((id) => !this.owns(id));
+    // One listing instead of a request per caller: 100 callers found at once after a
+    // takeover are resumed sooner. A channel missing from it is asked for on its own.
+    const channels = orphans.length > 1 ? await listChannels(client) : new Map<string, Channel>();
     await eachWithLimit(orphans, RESUME_CONCURRENCY, async (id) => {
       try {
-        await this.resume(client, id);
+        await this.resume(client, id, channels.get(id));
       } catch (err) {
         logger.error({ err: (err as Error).message, callId: id }, 'could not resume a call found in Stasis');
       }
@@ -253,11 +264,13 @@ export class StasisApp<S extends IvrStateView> {
    * listed too and must be left alone. Only a channel whose dialplan application is
    * Stasis(hotline…) is ours to pick up.
    */
-  private async resume(client: Client, channelId: string): Promise<void> {
-    const channel = await client.channels.get({ channelId }).catch((err: Error) => {
-      if (/not found|404/i.test(err.message)) return null;
-      throw err;
-    });
+  private async resume(client: Client, channelId: string, listed?: Channel): Promise<void> {
+    const channel =
+      listed ??
+      (await client.channels.get({ channelId }).catch((err: Error) => {
+        if (/not found|404/i.test(err.message)) return null;
+        throw err;
+      }));
     if (!channel) return;
     const args = stasisArgs(channel);
     if (!args) return;
@@ -268,7 +281,7 @@ export class StasisApp<S extends IvrStateView> {
       return;
     }
     this.deps.logger.warn({ callId: channelId }, 'resuming a call found in Stasis without a session');
-    await this.startSession(client, channel, args);
+    await this.startSession(client, channel, args, true);
   }
 
   /**
@@ -377,6 +390,12 @@ export class StasisApp<S extends IvrStateView> {
   private stopPlayback(client: Client, playbackId: string): void {
     client.playbacks.stop({ playbackId }).catch(() => undefined);
   }
+}
+
+/** Asterisk's channels by id; empty when the listing fails (each channel is then asked for alone). */
+async function listChannels(client: Client): Promise<Map<string, Channel>> {
+  const all = await client.channels.list().catch(() => [] as Channel[]);
+  return new Map(all.map((c) => [c.id, c]));
 }
 
 /** The arguments of the Stasis(hotline,…) a channel is in, or null when it is not in ours. */

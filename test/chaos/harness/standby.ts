@@ -13,7 +13,7 @@ import type { AriEvent } from '../../helpers/citizen.js';
  * lease deciding which drives the calls. Shared by the short e2e test and the long chaos
  * scenario (100 callers, 5 calls/s).
  */
-export const STANDBY_ENV = { STANDBY_ENABLED: 'true', LEASE_TTL_MS: '2000' };
+export const STANDBY_ENV = { STANDBY_ENABLED: 'true', LEASE_TTL_MS: '1500' };
 
 export interface Lease {
   enabled: boolean;
@@ -82,6 +82,17 @@ export async function killHolderWithCallers(
   n: number,
 ): Promise<TakeoverFigures & { waiting: Caller[]; /** From the kill to another engine reporting itself the holder. */ takeoverMs: number }> {
   const waiting = await callersInMenu(bed, n);
+  // The kill lands in the callers' turn (the menu said, their key awaited), where a late
+  // takeover would be heard as silence, not under a prompt that hides it.
+  await Promise.all(
+    waiting.map((caller) =>
+      step(caller, (call) =>
+        call
+          .waitFor((e) => e.type === 'PlaybackFinished' && e.playback?.target_uri === `channel:${call.hotlineId}` && e.playback.media_uri === 'sound:main-menu', 20_000)
+          .then(() => undefined),
+      ),
+    ),
+  );
   const killedAt = Date.now();
   await holder.signal('SIGKILL');
   const takeover = holderAmong(standbys, 30_000).then(() => Date.now() - killedAt);
