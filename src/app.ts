@@ -263,6 +263,7 @@ export async function startHotline(
     importLeftComments: (names, isCallActive) => outbound.surveys.importLeftComments(names, isCallActive),
     requestCallback: (input) => outbound.callbacks.request(input),
     outbound: outbound.stasis,
+    ...(lease ? { mayDrive: drives } : {}),
     now,
     logger,
   });

@@ -58,6 +58,11 @@ export class StasisApp<S extends IvrStateView> {
       isOutboundChannel?: (channelId: string) => boolean;
       /** Period of the background reconciliation (RECONCILE_EVERY_MS by default). */
       reconcileEveryMs?: number;
+      /**
+       * Fencing of a standby pair: false once this engine may no longer drive calls (its ARI
+       * lease lapsed, e.g. the process was paused), even before its WebSocket is closed.
+       */
+      mayDrive?: () => boolean;
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
@@ -95,9 +100,14 @@ export class StasisApp<S extends IvrStateView> {
 
   private readonly endingIds = new Set<string>();
 
+  private driving(): boolean {
+    return this.deps.mayDrive?.() ?? true;
+  }
+
   private attach(client: Client): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
+      if (!this.driving()) return;
       const args = ([] as string[]).concat(event.args ?? []);
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
       if (outbound && this.draining) {
@@ -130,10 +140,12 @@ export class StasisApp<S extends IvrStateView> {
       });
     });
     client.on('StasisEnd', (_event, channel: Channel) => {
+      if (!this.driving()) return;
       this.leaving.delete(channel.id);
       this.endSession(channel.id);
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      if (!this.driving()) return;
       if (this.leaving.has(channel.id)) return;
       this.sessions.get(channel.id)?.onDtmf(event.digit);
     });
@@ -145,11 +157,13 @@ export class StasisApp<S extends IvrStateView> {
       if (this.leaving.has(channelId)) this.stopPlayback(client, event.playback.id);
     });
     client.on('PlaybackFinished', (event) => {
+      if (!this.driving()) return;
       const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
       this.playbackOwner.delete(event.playback.id);
       if (channelId && !this.leaving.has(channelId)) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
     });
     const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
+      if (!this.driving()) return;
       const channelId = targetChannel(event.recording.target_uri);
       if (!channelId) return;
       this.sessions.get(channelId)?.onRecordingFinished(event.recording.name, event.recording.duration ?? null, failed);
@@ -223,6 +237,7 @@ export class StasisApp<S extends IvrStateView> {
 
   private async reconcileOnce(client: Client): Promise<void> {
     const { logger } = this.deps;
+    if (!this.driving()) return;
     // Sessions started after the listing below are not in it: they must not be ended.
     const known = [...this.sessions];
     let listed: string[];
