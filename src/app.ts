@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
+import { AriLease } from './adapters/ari/ari-lease.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
 import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
@@ -66,6 +67,8 @@ export interface Hotline {
   email: EmailModule | null;
   /** Recorded conversations of agents: started on AgentConnect, imported, purged past retention. */
   recordings: ReturnType<typeof createRecordingModule>;
+  /** The ARI lease of a standby pair (STANDBY_ENABLED); null: this engine drives ARI alone. */
+  lease: AriLease | null;
   /** Imports voice messages the dialplan recorded while the engine was away. */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
@@ -150,7 +153,26 @@ export async function startHotline(
   });
   const redis = createRedisModule({ url: config.redisUrl, logger });
 
-  const ari = new AriConnection({ ...config.ari, logger: logger.child({ component: 'ari' }) });
+  // A standby pair: only the holder of the ARI lease owns the Stasis app and drives calls
+  // (and acts on AMI events that write); every instance serves HTTP, workers and streams.
+  const lease = config.standby.enabled
+    ? new AriLease({
+        redisUrl: config.redisUrl,
+        prefix: config.jobs.prefix,
+        app: config.ari.app,
+        instanceId: config.standby.instanceId,
+        ttlMs: config.standby.leaseTtlMs,
+        // A dead holder is replaced within TTL + this: tries are cheap (one script).
+        acquireEveryMs: Math.min(250, config.standby.leaseTtlMs / 3),
+        logger: logger.child({ component: 'lease' }),
+      })
+    : null;
+  const drives = (): boolean => lease === null || lease.isHolder();
+  const ari = new AriConnection({
+    ...config.ari,
+    logger: logger.child({ component: 'ari' }),
+    ...(lease ? { mayOwnApp: drives } : {}),
+  });
   const agents = createAgentModule({
     repos,
     ami,
@@ -159,10 +181,14 @@ export async function startHotline(
     logger: logger.child({ component: 'agents' }),
   });
   await agents.service.refresh();
+  const resyncAgents = () => agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
   ami.on('connected', () => {
-    agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
+    if (drives()) void resyncAgents();
   });
-  ami.on('event', (event: Record<string, unknown>) => void agents.onAmiEvent(event));
+  // Call records, missed rings and pauses are written once, by the engine that drives calls.
+  ami.on('event', (event: Record<string, unknown>) => {
+    if (drives()) void agents.onAmiEvent(event);
+  });
 
   const outbound = createOutboundModule({
     db: database.db,
@@ -237,6 +263,7 @@ export async function startHotline(
     importLeftComments: (names, isCallActive) => outbound.surveys.importLeftComments(names, isCallActive),
     requestCallback: (input) => outbound.callbacks.request(input),
     outbound: outbound.stasis,
+    ...(lease ? { mayDrive: drives } : {}),
     now,
     logger,
   });
@@ -252,14 +279,30 @@ export async function startHotline(
     now,
     logger,
   });
-  ami.on('event', (event: Record<string, unknown>) => callRecordings.onAmiEvent(event));
+  ami.on('event', (event: Record<string, unknown>) => {
+    if (drives()) callRecordings.onAmiEvent(event);
+  });
   // Conversations a dead engine left in Asterisk: at every ARI connection and every minute.
   ari.on('connected', () => void callRecordings.importLeftovers());
   const recordingSweep = setInterval(() => {
     if (ari.isConnected()) void callRecordings.importLeftovers();
   }, RECORDING_SWEEP_MS);
   recordingSweep.unref();
-  ari.start();
+  if (lease) {
+    lease.on('acquired', () => {
+      // The same path as a start after a SIGKILL: connect, then reconcile the callers in Stasis.
+      ari.start();
+      if (ami.isConnected()) void resyncAgents();
+    });
+    lease.on('lost', () => {
+      // Before the TTL can run out on the other side: no more events, no more commands.
+      ari.suspend();
+      const abandoned = calls.stasis.abandonAll();
+      logger.warn({ abandoned }, 'ARI lease lost: this engine stopped driving calls');
+    });
+  } else {
+    ari.start();
+  }
 
   // Texts whose job Redis never got (down, or flushed) are queued again.
   const smsSweep = setInterval(() => {
@@ -276,6 +319,7 @@ export async function startHotline(
     redis,
     ari,
     ami,
+    lease: lease ? () => lease.state() : undefined,
     liveStats,
     // One queue for survey and callback calls (they share the trunk's cap).
     queues: {
@@ -298,6 +342,7 @@ export async function startHotline(
     quality: createQualityModule({ db: database.db, recordings: callRecordings.service, agents: repos.agents, now }),
     knowledge: createKnowledgeModule({ db: database.db, calls: repos.calls, now }),
     health: ops.health,
+    lease: ops.lease,
     healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: email?.warnings() ?? [] }),
     hours: hours.api,
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
@@ -331,12 +376,23 @@ export async function startHotline(
 
   let url = '';
   if (opts.listen !== false) url = await http.listen({ host: config.host, port: config.port });
+  // Only once started: a start's busy event loop would let a lease it held lapse.
+  if (lease) void lease.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       const deadline = Date.now() + config.shutdownDeadlineMs;
       const left = () => Math.max(0, deadline - Date.now());
+      // A standby pair's holder hands its callers to the other engine rather than to the
+      // dialplan: it lets go of the app and the lease, the other reconciles and resumes them.
+      const handOver = lease?.isHolder() ? (await lease.standbys().catch(() => [])).length > 0 : false;
+      if (handOver) {
+        ari.suspend();
+        const handed = calls.stasis.abandonAll();
+        logger.info({ callers: handed }, 'stopping: callers handed over to the standby engine');
+      }
+      if (handOver) await lease?.stop();
       calls.stop();
       hours.stop();
       // The message being handled finishes; the rest waits in the mailbox for the next start.
@@ -344,6 +400,7 @@ export async function startHotline(
       // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
       // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
       await calls.stasis.drain(left() * HAND_OFF_SHARE);
+      await lease?.stop();
       // Live streams never end by themselves; keep-alive and slow requests get a moment.
       const streams = closeEventStreams(http);
       if (streams > 0) logger.info({ streams }, 'live streams closed');
@@ -379,6 +436,7 @@ export async function startHotline(
     sms,
     email,
     recordings: callRecordings,
+    lease,
     importFallback: calls.importFallback,
     url,
     stop,

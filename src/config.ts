@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { CASE_CATEGORIES } from './domain/cases/case.js';
@@ -71,6 +72,20 @@ export interface Config {
   apiRateLimitPerMinute: number;
   /** SIGTERM: the whole stop (hand-off, streams, HTTP, workers) within this, then the process exits anyway. */
   shutdownDeadlineMs: number;
+  /**
+   * Hot standby (STANDBY_ENABLED, LEASE_TTL_MS, INSTANCE_ID): several engines on one
+   * database and Redis, one of them (the lease holder) driving the ARI app at a time.
+   */
+  standby: StandbyConfig;
+}
+
+export interface StandbyConfig {
+  /** false (the default): this engine drives ARI alone, as a single engine always did. */
+  enabled: boolean;
+  /** Lifetime of the ARI lease in Redis; the holder renews it every third of it. */
+  leaseTtlMs: number;
+  /** Names this engine in the lease and in /api/health (hostname-pid by default). */
+  instanceId: string;
 }
 
 export interface DatabaseTimeouts {
@@ -336,6 +351,11 @@ export function loadConfig(env: Env = process.env): Config {
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     trustProxy: trustProxy(env),
     apiRateLimitPerMinute: integer(env, 'API_RATE_LIMIT_PER_MINUTE', 300, 10, 1_000_000),
+    standby: {
+      enabled: bool(env, 'STANDBY_ENABLED', false),
+      leaseTtlMs: integer(env, 'LEASE_TTL_MS', 1_500, 300, 60_000),
+      instanceId: env.INSTANCE_ID?.trim() || `${os.hostname()}-${process.pid}`,
+    },
   };
 }
 

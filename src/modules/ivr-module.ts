@@ -33,6 +33,8 @@ export function createIvrModule(deps: {
   outbound: { flows: Record<string, OutboundFlowHandler>; isOutboundChannel: (channelId: string) => boolean };
   now: () => Date;
   logger: Logger;
+  /** A standby pair's fencing: whether this engine holds the ARI lease now. */
+  mayDrive?: () => boolean;
 }) {
   const { ari, stored, recordings, now, logger } = deps;
   const services = createIvrCallServices({
@@ -54,6 +56,7 @@ export function createIvrModule(deps: {
     now,
     outbound: deps.outbound.flows,
     isOutboundChannel: deps.outbound.isOutboundChannel,
+    ...(deps.mayDrive ? { mayDrive: deps.mayDrive } : {}),
   });
 
   /** True while Asterisk still has the channel (a recording on it is not final yet). */

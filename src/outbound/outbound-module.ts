@@ -38,6 +38,9 @@ export function createOutboundModule(deps: {
     jobs: { prefix: string; runWorkers: boolean };
     surveys: SurveysConfig;
     dialler: DiallerConfig;
+    /** Plain ARI HTTP for originating when this engine does not own the app (a standby pair). */
+    ari?: { url: string; user: string; password: string };
+    standby?: { enabled: boolean };
   };
   holidays: readonly Holiday[];
   /** Where survey comments come from (Asterisk) and where they are kept. */
@@ -92,10 +95,12 @@ export function createOutboundModule(deps: {
     ...(deps.smsFirst ? { firstCallDelayMs: deps.smsFirst.callDelayMs } : {}),
   });
 
+  // A standby engine's workers originate over plain ARI HTTP while another engine holds the app.
+  const standbyHttp = config.standby?.enabled ? config.ari : undefined;
   // Callback calls run on the survey calls' queue, under its one global cap.
   const callbackCalls = createCallbackCalls({
     callbacks: countedCallbacks,
-    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler }),
+    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler, http: standbyHttp }),
     window,
     holidays,
     callEnded: (input) => callbacks.onCallEnded(input),
@@ -116,7 +121,7 @@ export function createOutboundModule(deps: {
     surveys: surveyRepo,
     cases: deps.repos.cases,
     doNotCall,
-    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler }),
+    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler, http: standbyHttp }),
     window,
     holidays,
     callEnded: (input) => surveys.onCallEnded(input),

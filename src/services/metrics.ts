@@ -9,6 +9,8 @@ export type JobCounts = Partial<Record<(typeof JOB_STATES)[number], number>>;
 export interface MetricsInput {
   stats: LiveSnapshot | null;
   connections: { ari: boolean; ami: boolean };
+  /** The ARI lease (standby pair): held now, and leases lost since start. A single engine always holds it. */
+  lease?: { held: boolean; losses: number };
   /**
    * Per BullMQ queue name (`dispatch`; `outbound-calls`, whose jobs are survey and
    * callback calls alike); null when Redis did not answer.
@@ -87,6 +89,18 @@ export function renderMetrics(input: MetricsInput): string {
       { labels: { interface: 'ari' }, value: input.connections.ari ? 1 : 0 },
       { labels: { interface: 'ami' }, value: input.connections.ami ? 1 : 0 },
     ]),
+    ...(input.lease
+      ? [
+          family('hotline_ari_lease_held', 'Whether this engine holds the ARI lease and drives calls (1) or stands by (0); a single engine is always 1.', [
+            { labels: {}, value: input.lease.held ? 1 : 0 },
+          ]),
+          [
+            '# HELP hotline_ari_lease_lost_total ARI leases this engine held and lost (renewal failed or found another holder) since it started.',
+            '# TYPE hotline_ari_lease_lost_total counter',
+            `hotline_ari_lease_lost_total ${input.lease.losses}`,
+          ].join('\n'),
+        ]
+      : []),
     family(
       'hotline_jobs',
       'BullMQ jobs by queue and state (outbound-calls: survey and callback calls together).',

@@ -25,6 +25,7 @@ function exportedMetrics(): Set<string> {
     renderMetrics({
       stats: snapshot(initialState(defaultConfig(), now), now),
       connections: { ari: true, ami: true },
+      lease: { held: true, losses: 0 },
       jobs: { dispatch: { waiting: 0 }, 'outbound-calls': { waiting: 0 } },
     }) + renderWarningMetrics({});
   return new Set(text.split('\n').flatMap((l) => (l.startsWith('# TYPE ') ? [l.split(' ')[2]!] : [])));
@@ -87,8 +88,10 @@ describe('Prometheus alert rules and the Grafana dashboard', () => {
     expect(uses('hotline_health_warnings', 'source="calendar"')).toBe(true);
     expect(uses('hotline_calls_waiting', '')).toBe(true);
     expect(uses('hotline_calls_abandoned_today', '')).toBe(true);
-    // No lease metric exists yet: the rule is a TODO in the file, not a rule on a made-up series.
-    expect(read('deploy/prometheus/alerts.yml')).toMatch(/TODO \(issue 17, standby pair\): "lease lost"/);
+    // A standby pair: no holder (or two), a lease lost, and a standby is not "ARI down".
+    expect(uses('hotline_ari_lease_held', '!= 1')).toBe(true);
+    expect(uses('hotline_ari_lease_lost_total', 'increase')).toBe(true);
+    expect(uses('hotline_asterisk_connection_up', 'unless on (instance) hotline_ari_lease_held == 0')).toBe(true);
   });
 
   it('every dashboard panel and variable reads only metrics /metrics exports', () => {

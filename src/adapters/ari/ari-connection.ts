@@ -15,6 +15,11 @@ export interface AriConnectionOptions {
   heartbeatMs?: number;
   /** A connection (API description, then WebSocket) not up by then is dropped and retried. */
   connectTimeoutMs?: number;
+  /**
+   * Fencing of a standby pair: whether this process may own the Stasis app now (holds
+   * the ARI lease). Asked before a new connection is announced; false closes it instead.
+   */
+  mayOwnApp?: () => boolean;
 }
 
 /** A dead or half-open WebSocket is noticed within two heartbeats (20 s), under 30 s. */
@@ -42,6 +47,10 @@ export class AriConnection extends EventEmitter {
   private everConnected = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private pongSincePing = true;
+  /** Bumped by suspend(): a connect still under way from before is not ours any more. */
+  private generation = 0;
+  /** Between start() and suspend(). */
+  private active = false;
 
   /** The call path's requests, over kept-alive connections (ari-client opens one per request). */
   readonly rest: ReturnType<typeof createAriRest>;
@@ -60,9 +69,31 @@ export class AriConnection extends EventEmitter {
     return this.connected;
   }
 
-  /** Starts connecting in the background; never throws because Asterisk is down. */
+  /** Starts connecting in the background; never throws because Asterisk is down. Also resumes after suspend(). */
   start(): void {
+    if (this.active) return;
+    this.active = true;
+    this.stopped = false;
+    this.retryMs = this.opts.reconnectMinMs ?? 500;
     void this.open();
+  }
+
+  /**
+   * Closes the Stasis app's WebSocket and stops reconnecting until start() (a standby
+   * engine that lost, or gave up, the ARI lease): Asterisk sends this process no more
+   * events, and keeps the callers in Stasis for the next owner of the app.
+   */
+  suspend(): void {
+    this.active = false;
+    this.generation++;
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const client = this.current;
+    if (client) {
+      this.markDown(client);
+      this.discard(client);
+    }
   }
 
   /** Resolves once connected (or rejects after the timeout). */
@@ -82,7 +113,9 @@ export class AriConnection extends EventEmitter {
   }
 
   private async open(): Promise<void> {
+    this.retryTimer = undefined;
     if (this.stopped) return;
+    const generation = this.generation;
     const { logger } = this.opts;
     let client: Client;
     const connecting = ari.connect(this.opts.url, this.opts.user, this.opts.password);
@@ -95,7 +128,10 @@ export class AriConnection extends EventEmitter {
       this.scheduleRetry();
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) {
+      this.discard(client);
+      return;
+    }
     this.current = client;
     // A WebSocket that never opens (a half-open link swallows the upgrade) is retried afresh.
     const opening = setTimeout(() => {
@@ -107,6 +143,12 @@ export class AriConnection extends EventEmitter {
 
     client.on('WebSocketConnected', () => {
       if (this.current !== client) return;
+      if (this.opts.mayOwnApp && !this.opts.mayOwnApp()) {
+        logger.warn('ARI connected without the lease: closing the app again');
+        clearTimeout(opening);
+        this.discard(client);
+        return;
+      }
       const reconnect = this.everConnected;
       this.everConnected = true;
       this.connected = true;
@@ -189,14 +231,8 @@ export class AriConnection extends EventEmitter {
   }
 
   async close(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.suspend();
     this.rest.close();
-    const client = this.current;
-    if (client) {
-      this.markDown(client);
-      this.discard(client);
-    }
   }
 }
 

@@ -233,6 +233,18 @@ export class CallSession<S extends IvrStateView> {
     await Promise.race([rec.finished, delay(RECORDING_CLOSE_WAIT_MS)]);
   }
 
+  /**
+   * Another engine drives this call now (the ARI lease was lost): stop at once, without
+   * a command to Asterisk or a row, since the call goes on under the new holder.
+   */
+  abandon(): void {
+    this.over = true;
+    this.clearTimer();
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
+    clearInterval(this.watchdog);
+  }
+
   /** The channel left Stasis: hung up, or continued to the dialplan queue. */
   async onStasisEnd(): Promise<void> {
     this.over = true;

@@ -13,8 +13,16 @@ const RECONCILE_EVERY_MS = 15_000;
 const KEPT_EXTENSION = 'kept';
 /** How long the welcome waits on the open-case lookup before going on without it. */
 const OPEN_CASE_WAIT_MS = 1_500;
-/** Callers resumed at once after a restart: enough that 100 hear the IVR within a second or two, few enough not to flood ARI. */
-const RESUME_CONCURRENCY = 25;
+/**
+ * The same for a caller resumed after a restart or a standby's takeover: they have been
+ * waiting already, and 100 lookups at once kept the last of them 1.5 s more in silence.
+ */
+const RESUMED_OPEN_CASE_WAIT_MS = 300;
+/**
+ * Callers resumed at once after a restart: all of 100 (measured: 25 at a time kept the last
+ * ones ~2 s longer in silence after a standby's takeover; one listing serves them all).
+ */
+const RESUME_CONCURRENCY = 100;
 
 
 export interface StasisAppServices extends CallServices {
@@ -50,6 +58,11 @@ export class StasisApp<S extends IvrStateView> {
       isOutboundChannel?: (channelId: string) => boolean;
       /** Period of the background reconciliation (RECONCILE_EVERY_MS by default). */
       reconcileEveryMs?: number;
+      /**
+       * Fencing of a standby pair: false once this engine may no longer drive calls (its ARI
+       * lease lapsed, e.g. the process was paused), even before its WebSocket is closed.
+       */
+      mayDrive?: () => boolean;
     },
   ) {
     deps.connection.on('client', (client: Client) => this.attach(client));
@@ -87,9 +100,14 @@ export class StasisApp<S extends IvrStateView> {
 
   private readonly endingIds = new Set<string>();
 
+  private driving(): boolean {
+    return this.deps.mayDrive?.() ?? true;
+  }
+
   private attach(client: Client): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
+      if (!this.driving()) return;
       const args = ([] as string[]).concat(event.args ?? []);
       const outbound = args[0] ? this.deps.outbound?.[args[0]] : undefined;
       if (outbound && this.draining) {
@@ -122,10 +140,12 @@ export class StasisApp<S extends IvrStateView> {
       });
     });
     client.on('StasisEnd', (_event, channel: Channel) => {
+      if (!this.driving()) return;
       this.leaving.delete(channel.id);
       this.endSession(channel.id);
     });
     client.on('ChannelDtmfReceived', (event, channel: Channel) => {
+      if (!this.driving()) return;
       if (this.leaving.has(channel.id)) return;
       this.sessions.get(channel.id)?.onDtmf(event.digit);
     });
@@ -137,11 +157,13 @@ export class StasisApp<S extends IvrStateView> {
       if (this.leaving.has(channelId)) this.stopPlayback(client, event.playback.id);
     });
     client.on('PlaybackFinished', (event) => {
+      if (!this.driving()) return;
       const channelId = targetChannel(event.playback.target_uri) ?? this.playbackOwner.get(event.playback.id);
       this.playbackOwner.delete(event.playback.id);
       if (channelId && !this.leaving.has(channelId)) this.sessions.get(channelId)?.onPlaybackFinished(event.playback.id);
     });
     const onRecording = (failed: boolean) => (event: { recording: { name: string; target_uri: string; duration?: number } }) => {
+      if (!this.driving()) return;
       const channelId = targetChannel(event.recording.target_uri);
       if (!channelId) return;
       this.sessions.get(channelId)?.onRecordingFinished(event.recording.name, event.recording.duration ?? null, failed);
@@ -169,7 +191,7 @@ export class StasisApp<S extends IvrStateView> {
     });
   }
 
-  private async startSession(channel: Channel, args: string[]): Promise<void> {
+  private async startSession(channel: Channel, args: string[], resumed = false): Promise<void> {
     // StasisStart and a reconciliation may both find the same new channel.
     if (this.sessions.has(channel.id)) return;
     const { logger, services } = this.deps;
@@ -197,7 +219,7 @@ export class StasisApp<S extends IvrStateView> {
       log.warn({ err: err.message }, 'call row not written; the IVR goes on');
     });
     session.afterCallRow(recorded);
-    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), OPEN_CASE_WAIT_MS).catch(() => null) : null;
+    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), resumed ? RESUMED_OPEN_CASE_WAIT_MS : OPEN_CASE_WAIT_MS).catch(() => null) : null;
     await session.deliver({ type: 'started', caller, entry, openCase, queueStatus: entry === 'queue-exit' ? (args[1] ?? null) : null });
   }
 
@@ -215,6 +237,7 @@ export class StasisApp<S extends IvrStateView> {
 
   private async reconcileOnce(client: Client): Promise<void> {
     const { logger } = this.deps;
+    if (!this.driving()) return;
     // Sessions started after the listing below are not in it: they must not be ended.
     const known = [...this.sessions];
     let listed: string[];
@@ -238,9 +261,12 @@ export class StasisApp<S extends IvrStateView> {
     // open-case lookup (up to OPEN_CASE_WAIT_MS), so a queue of 100 callers resumed in
     // turn kept the last of them in silence for many seconds after a restart.
     const orphans = [...inStasis].filter((id) => !this.owns(id));
+    // One listing instead of a request per caller: 100 callers found at once after a
+    // takeover are resumed sooner. A channel missing from it is asked for on its own.
+    const channels = orphans.length > 1 ? await listChannels(client) : new Map<string, Channel>();
     await eachWithLimit(orphans, RESUME_CONCURRENCY, async (id) => {
       try {
-        await this.resume(client, id);
+        await this.resume(client, id, channels.get(id));
       } catch (err) {
         logger.error({ err: (err as Error).message, callId: id }, 'could not resume a call found in Stasis');
       }
@@ -253,11 +279,13 @@ export class StasisApp<S extends IvrStateView> {
    * listed too and must be left alone. Only a channel whose dialplan application is
    * Stasis(hotline…) is ours to pick up.
    */
-  private async resume(client: Client, channelId: string): Promise<void> {
-    const channel = await client.channels.get({ channelId }).catch((err: Error) => {
-      if (/not found|404/i.test(err.message)) return null;
-      throw err;
-    });
+  private async resume(client: Client, channelId: string, listed?: Channel): Promise<void> {
+    const channel =
+      listed ??
+      (await client.channels.get({ channelId }).catch((err: Error) => {
+        if (/not found|404/i.test(err.message)) return null;
+        throw err;
+      }));
     if (!channel) return;
     const args = stasisArgs(channel);
     if (!args) return;
@@ -268,7 +296,23 @@ export class StasisApp<S extends IvrStateView> {
       return;
     }
     this.deps.logger.warn({ callId: channelId }, 'resuming a call found in Stasis without a session');
-    await this.startSession(channel, args);
+    await this.startSession(channel, args, true);
+  }
+
+  /**
+   * The ARI lease went to another engine (standby pair): every session stops where it is,
+   * without a word to Asterisk and without ending rows. The new holder's reconciliation
+   * finds the callers in Stasis and resumes them. Outbound flows already running finish
+   * on their own; new events no longer reach this process once its WebSocket is closed.
+   */
+  abandonAll(): number {
+    const count = this.sessions.size;
+    for (const session of this.sessions.values()) session.abandon();
+    this.sessions.clear();
+    this.playbackOwner.clear();
+    this.leaving.clear();
+    this.lastSessionLeft?.();
+    return count;
   }
 
   /**
@@ -361,6 +405,12 @@ export class StasisApp<S extends IvrStateView> {
   private stopPlayback(client: Client, playbackId: string): void {
     client.playbacks.stop({ playbackId }).catch(() => undefined);
   }
+}
+
+/** Asterisk's channels by id; empty when the listing fails (each channel is then asked for alone). */
+async function listChannels(client: Client): Promise<Map<string, Channel>> {
+  const all = await client.channels.list().catch(() => [] as Channel[]);
+  return new Map(all.map((c) => [c.id, c]));
 }
 
 /** The arguments of the Stasis(hotline,…) a channel is in, or null when it is not in ours. */

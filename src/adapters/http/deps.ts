@@ -48,6 +48,14 @@ export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
 export type HealthCheckName = (typeof HEALTH_CHECKS)[number];
 export type HealthChecks = Record<HealthCheckName, boolean>;
 
+/** Who drives ARI: `enabled` false is a single engine (always the driver). */
+export interface LeaseHealth {
+  enabled: boolean;
+  holder: boolean;
+  instanceId: string | null;
+  token: number | null;
+}
+
 export const HOURS_MODES = ['open', 'closed', 'auto'] as const;
 export type HoursMode = (typeof HOURS_MODES)[number];
 
@@ -129,6 +137,8 @@ export interface HttpDeps {
   /** Satisfaction surveys and the do-not-call list; absent (503) when the service runs without them. */
   surveys?: Pick<SurveyService, 'listForCase' | 'doNotCall' | 'flagged' | 'review' | 'commentRecording'> | undefined;
   health: () => Promise<HealthChecks>;
+  /** The ARI lease of a standby pair, shown by GET /api/health (absent: not shown). */
+  lease?: () => LeaseHealth;
   /**
    * Misconfigurations reported by GET /api/health next to the checks (Redis persistence,
    * the lunar calendar running out), by source for the /metrics gauge.

@@ -68,6 +68,14 @@ export class ChaosBed {
   }
 
   /**
+   * Another engine on the same database, Redis, queue prefix and data folder (a standby
+   * pair, issue 17): it does not replace `engine` until the scenario says so.
+   */
+  startPeer(env: Record<string, string> = {}): Promise<EngineProcess> {
+    return EngineProcess.start({ ...this.env, ...env }, this.dataDir, ++this.runs);
+  }
+
+  /**
    * Signals the engine, waits for its exit and returns the time that took; from the exit
    * on, the time counts as "no engine running" until the next start.
    */

@@ -12,6 +12,17 @@ const HealthBody = Type.Object(
       ari: Type.Boolean(),
       ami: Type.Boolean(),
     }),
+    lease: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean({ description: 'STANDBY_ENABLED: several engines share the ARI app through a lease in Redis' }),
+          holder: Type.Boolean({ description: 'This engine holds the lease and drives the calls (a single engine always does)' }),
+          instanceId: Type.Union([Type.String(), Type.Null()], { description: 'INSTANCE_ID of this engine; null for a single engine' }),
+          token: Type.Union([Type.Integer(), Type.Null()], { description: 'Fencing token of the lease held; null when not holding it' }),
+        },
+        { description: 'The ARI lease of a standby pair' },
+      ),
+    ),
     warnings: Type.Optional(
       Type.Array(Type.String(), {
         description:
@@ -24,7 +35,7 @@ const HealthBody = Type.Object(
 
 const ALL_DOWN: HealthChecks = { database: false, redis: false, ari: false, ami: false };
 
-export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings'>): FastifyPluginAsyncTypebox {
+export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings' | 'lease'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/health',
@@ -55,7 +66,7 @@ export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings'>):
         const warnings = allWarnings(deps.healthWarnings?.() ?? {});
         return reply
           .code(ok ? 200 : 503)
-          .send({ status: ok ? 'ok' : 'degraded', checks, ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });
+          .send({ status: ok ? 'ok' : 'degraded', checks, ...(deps.lease ? { lease: deps.lease() } : {}), ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });
       },
     );
   };

@@ -9,14 +9,12 @@ import type { CallbackDialler, SurveyDialler } from '../../ports.js';
  * `id`, through HOTLINE_DIAL_TEMPLATE with the hotline's caller ID.
  */
 export async function originateFlow(
-  deps: { ari: AriConnection; config: DiallerConfig },
+  deps: DiallerDeps,
   call: { phone: string; flow: OutboundFlow; id: string },
 ): Promise<void> {
-  const client = deps.ari.client;
-  if (!client) throw new Error('ARI is not connected');
   const digits = call.phone.replace(/[^0-9+]/g, '');
   const endpoint = deps.config.endpointTemplate.replace('{number}', digits);
-  await client.channels.originate({
+  const params = {
     endpoint,
     // A Local channel (a test line, or a dialplan context that picks the trunk) offers
     // every format unless told, and gets slin192: each 8 kHz prompt frame resampled
@@ -27,14 +25,40 @@ export async function originateFlow(
     channelId: outboundChannelId(call.flow, call.id),
     callerId: deps.config.callerId,
     timeout: 45,
+  };
+  const client = deps.ari.client;
+  if (client) {
+    await client.channels.originate(params);
+    return;
+  }
+  // A standby engine (not the ARI lease holder) has no ARI app of its own: it originates
+  // over plain ARI HTTP into the `hotline` app, whose holder then drives the call.
+  if (!deps.http) throw new Error('ARI is not connected');
+  await originateOverHttp(deps.http, params);
+}
+
+/** What the dialler needs: the ARI connection, and plain ARI HTTP on an engine that does not own the app (standby pair). */
+export interface DiallerDeps {
+  ari: AriConnection;
+  config: DiallerConfig;
+  http?: { url: string; user: string; password: string };
+}
+
+async function originateOverHttp(http: NonNullable<DiallerDeps['http']>, params: Record<string, string | number>): Promise<void> {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
+  const res = await fetch(`${http.url.replace(/\/+$/, '')}/ari/channels?${query}`, {
+    method: 'POST',
+    headers: { authorization: 'Basic ' + Buffer.from(`${http.user}:${http.password}`).toString('base64') },
+    signal: AbortSignal.timeout(10_000),
   });
+  if (!res.ok) throw new Error(`ARI originate refused: ${res.status} ${(await res.text().catch(() => '')).slice(0, 200)}`);
 }
 
 /**
  * Places callback calls over ARI into the `hotline` Stasis app (appArgs name the flow),
  * and asks app_queue over AMI whether an agent is free.
  */
-export function createAriDialler(deps: { ari: AriConnection; ami: AmiClient; config: DiallerConfig }): CallbackDialler {
+export function createAriDialler(deps: DiallerDeps & { ami: AmiClient }): CallbackDialler {
   return {
     originate: ({ phone, callbackId }) => originateFlow(deps, { phone, flow: 'callback', id: callbackId }),
     async availableAgents(queue) {
@@ -46,7 +70,7 @@ export function createAriDialler(deps: { ari: AriConnection; ami: AmiClient; con
 }
 
 /** Survey calls over ARI: through the outbound trunk into the `hotline` app's `survey` flow. */
-export function createAriSurveyDialler(deps: { ari: AriConnection; config: DiallerConfig }): SurveyDialler {
+export function createAriSurveyDialler(deps: DiallerDeps): SurveyDialler {
   return {
     originate: ({ phone, surveyId }) => originateFlow(deps, { phone, flow: 'survey', id: surveyId }),
   };

@@ -1,0 +1,92 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChaosBed, SCALE } from './harness/chaos-bed.js';
+import type { EngineProcess } from './harness/engine-process.js';
+import { reportFigures } from './harness/figures.js';
+import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, steadyCalls } from './harness/standby.js';
+
+/**
+ * Issue 17's proof at full scale (`npm run chaos`; test/e2e/standby.test.ts is the short
+ * form `npm test` runs): two engines in production form and the sandbox. SIGKILL of the
+ * lease holder with 100 callers in the IVR: the longest silence and the callers resumed
+ * are printed; then a rolling restart of both engines under a steady 5 calls/s: 0 failed.
+ */
+const LONG = SCALE === 'long' || process.env.CHAOS_ALL === '1';
+const MAX_SILENCE_MS = 3_000;
+
+let bed: ChaosBed;
+const engines: EngineProcess[] = [];
+
+(LONG ? describe : describe.skip)('hot standby at full scale', () => {
+  beforeAll(async () => {
+    bed = await ChaosBed.start(STANDBY_ENV);
+    engines.push(bed.engine, await bed.startPeer());
+  });
+
+  afterAll(async () => {
+    await Promise.all(engines.filter((e) => e !== bed?.engine).map((e) => e.signal('SIGTERM', 20_000).catch(() => undefined)));
+    await bed?.dispose();
+  });
+
+  it('SIGKILL of the lease holder with 100 callers in the IVR: every caller resumed within 3 s', async () => {
+    const holder = await holderAmong(engines);
+    const before = (await leaseOf(holder)).token!;
+    const { waiting, ...figures } = await killHolderWithCallers(
+      bed,
+      holder,
+      engines.filter((e) => e !== holder),
+      100,
+    );
+    try {
+      bed.engine = await holderAmong(engines);
+      expect((await leaseOf(bed.engine)).token!).toBeGreaterThan(before);
+      reportFigures(
+        {
+          scenario: `standby: SIGKILL of the holder with ${figures.callers} callers in the IVR`,
+          calls: figures.callers,
+          messages: 0,
+          kept: 0,
+          longestSilenceMs: figures.longestSilenceMs,
+          extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the kill`,
+        },
+        SCALE,
+      );
+      expect(figures.problems).toEqual([]);
+      expect(figures.resumed).toBe(figures.callers);
+      expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
+      const repos = await bed.repos();
+      for (const c of waiting) expect(await repos.cases.list({ phone: c.phone })).toEqual([]);
+    } finally {
+      await hangUp(waiting);
+    }
+  });
+
+  it('rolling restart of both engines under a steady 5 calls/s: 0 failed calls', async () => {
+    engines.push(await bed.startPeer());
+    await holderAmong(engines);
+    const figures = await steadyCalls(bed, { perSecond: 5, seconds: 40 }, async () => {
+      // Each engine in turn: stop the holder (the other takes over), start its replacement.
+      for (let i = 0; i < 2; i++) {
+        await sleep(8_000);
+        const holder = await holderAmong(engines);
+        expect((await holder.signal('SIGTERM', 20_000)).code).toBe(0);
+        bed.engine = await holderAmong(engines);
+        engines.push(await bed.startPeer());
+      }
+    });
+    reportFigures(
+      {
+        scenario: 'standby: rolling restart of both engines under 5 calls/s',
+        calls: figures.calls,
+        messages: 0,
+        kept: 0,
+        longestSilenceMs: figures.longestSilenceMs,
+        extra: `failed ${figures.failed}, served by the dialplan fallback ${figures.fallback}`,
+      },
+      SCALE,
+    );
+    expect(figures.problems).toEqual([]);
+    expect(figures.failed).toBe(0);
+    expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
+  });
+});

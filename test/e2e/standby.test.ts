@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChaosBed } from '../chaos/harness/chaos-bed.js';
+import type { EngineProcess } from '../chaos/harness/engine-process.js';
+import { reportFigures } from '../chaos/harness/figures.js';
+import { messagesKept } from '../chaos/harness/kept.js';
+import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, steadyCalls } from '../chaos/harness/standby.js';
+import { callerAtRecording, speakAndKeep } from '../chaos/harness/voicebox-caller.js';
+
+/**
+ * Issue 17's hot standby, short: two engines in production form (`node dist/main.js`,
+ * run `npm run build` first) on one PostgreSQL and Redis and the sandbox. The lease holder
+ * is SIGKILLed with callers in the IVR: the other resumes them within 3 s. Then a rolling
+ * restart (SIGTERM the holder, the other takes over, a new one starts) under steady calls:
+ * none fails. `npm run chaos` runs the long version (test/chaos/standby.test.ts).
+ */
+const MAX_SILENCE_MS = 3_000;
+let bed: ChaosBed;
+const engines: EngineProcess[] = [];
+
+beforeAll(async () => {
+  bed = await ChaosBed.start(STANDBY_ENV);
+  engines.push(bed.engine, await bed.startPeer());
+});
+
+afterAll(async () => {
+  // The bed stops its own `engine`; the others here.
+  await Promise.all(engines.filter((e) => e !== bed?.engine).map((e) => e.signal('SIGTERM', 20_000).catch(() => undefined)));
+  await bed?.dispose();
+});
+
+describe('a standby pair', () => {
+  it('has exactly one holder of the ARI lease, and the standby is healthy without ARI', async () => {
+    const holder = await holderAmong(engines);
+    const standby = engines.find((e) => e !== holder)!;
+    const [held, waiting] = await Promise.all([leaseOf(holder), leaseOf(standby)]);
+    expect(held).toMatchObject({ enabled: true, holder: true });
+    expect(held.token).toBeGreaterThan(0);
+    expect(waiting).toMatchObject({ enabled: true, holder: false, token: null });
+    expect(waiting.instanceId).not.toBe(held.instanceId);
+    expect((await fetch(`${standby.url}/api/health`)).status).toBe(200);
+    const metrics = await (await fetch(`${standby.url}/metrics`)).text();
+    expect(metrics).toMatch(/^hotline_ari_lease_held 0$/m);
+    expect(metrics).toMatch(/^hotline_ari_lease_lost_total 0$/m);
+  });
+
+  it('SIGKILL of the holder: the standby resumes every caller in the IVR within 3 s, and serves new calls', async () => {
+    const holder = await holderAmong(engines);
+    const before = (await leaseOf(holder)).token!;
+    const { waiting, ...figures } = await killHolderWithCallers(
+      bed,
+      holder,
+      engines.filter((e) => e !== holder),
+      6,
+    );
+    try {
+      const next = await holderAmong(engines);
+      bed.engine = next;
+      expect((await leaseOf(next)).token!).toBeGreaterThan(before);
+      reportFigures(
+        {
+          scenario: `standby: SIGKILL of the holder with ${figures.callers} callers in the IVR`,
+          calls: figures.callers,
+          messages: 0,
+          kept: 0,
+          longestSilenceMs: figures.longestSilenceMs,
+          extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the kill`,
+        },
+        'short',
+      );
+      expect(figures.problems).toEqual([]);
+      expect(figures.resumed).toBe(figures.callers);
+      expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
+      // A new caller leaves a message on the new holder: exactly one case, with its choices.
+      const caller = await callerAtRecording(bed, 7);
+      await speakAndKeep(caller);
+      await hangUp([caller]);
+      const { kept, problems } = await messagesKept(bed, [caller], 30_000);
+      expect(problems).toEqual([]);
+      expect(kept).toBe(1);
+      // Nobody in the menu filed anything: no case appeared for them twice, or at all.
+      const repos = await bed.repos();
+      for (const c of waiting) expect(await repos.cases.list({ phone: c.phone })).toEqual([]);
+    } finally {
+      await hangUp(waiting);
+    }
+  });
+
+  it('rolling restart under steady calls: stop the holder, the other takes over, start a new one; no call fails', async () => {
+    // The pair again: a new standby for the engine killed above.
+    engines.push(await bed.startPeer());
+    await holderAmong(engines);
+    const figures = await steadyCalls(bed, { perSecond: 2, seconds: 12 }, async () => {
+      await new Promise((r) => setTimeout(r, 3_000));
+      const holder = await holderAmong(engines);
+      const exit = await holder.signal('SIGTERM', 20_000);
+      expect(exit.code).toBe(0);
+      bed.engine = await holderAmong(engines);
+      engines.push(await bed.startPeer());
+    });
+    reportFigures(
+      {
+        scenario: 'standby: rolling restart under 2 calls/s',
+        calls: figures.calls,
+        messages: 0,
+        kept: 0,
+        longestSilenceMs: figures.longestSilenceMs,
+        extra: `failed ${figures.failed}, served by the dialplan fallback ${figures.fallback}`,
+      },
+      'short',
+    );
+    expect(figures.problems).toEqual([]);
+    expect(figures.failed).toBe(0);
+    expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
+    await holderAmong(engines);
+  });
+});
