@@ -53,13 +53,18 @@ else
   # The e2e files wait on Asterisk in real time (prompts, rings) and use little CPU,
   # and vitest runs them only after the other projects: in a second process they run
   # alongside the unit and integration files. Their log follows at the end.
-  # The fault suite (issue 11) follows e2e on the same sandbox, never alongside it; its
-  # engine runs in the production form, built first.
+  # The fault suite (issue 11) follows e2e on the same sandbox, never alongside it. Its
+  # engines, and the standby pair's in e2e, run in the production form: built first.
   echo "[test] e2e, then the fault suite, run in parallel; their log: test-results/e2e.log"
   {
     sandbox_status=0
-    run_vitest vitest-e2e.json --project e2e || sandbox_status=$?
-    { npm run build >/dev/null && run_vitest vitest-chaos.json --project chaos; } || sandbox_status=1
+    if npm run build >/dev/null; then
+      run_vitest vitest-e2e.json --project e2e || sandbox_status=$?
+      run_vitest vitest-chaos.json --project chaos || sandbox_status=1
+    else
+      echo "[test] npm run build failed"
+      sandbox_status=1
+    fi
     exit "$sandbox_status"
   } >test-results/e2e.log 2>&1 &
   e2e=$!

@@ -257,6 +257,23 @@ withTestDatabases((getDatabase, kind) => {
       expect(await repos.calls.update('1700000002.1', {})).toEqual(done);
     });
 
+    it('patches long column sets that differ only at their end, one after the other (the queue record, then its wrap-up)', async () => {
+      // Prepared statements are named by their column set: names longer than PostgreSQL's 63
+      // bytes were cut alike and the second statement failed as "already exists".
+      await startCall('1700000002.9');
+      const at = new Date('2025-03-01T08:01:00Z');
+      const record = { queue: 'general' as const, queueJoinedAt: at, queueLeftAt: at, queueResult: 'answered' as const, waitSeconds: 4, answeredAt: at, talkSeconds: 60 };
+      for (let i = 0; i < 3; i++) {
+        await repos.calls.update('1700000002.9', record);
+        const done = await repos.calls.update('1700000002.9', { ...record, wrapUpSeconds: 20 + i });
+        expect(done.queueRecord).toMatchObject({ queueResult: 'answered', waitSeconds: 4, talkSeconds: 60, wrapUpSeconds: 20 + i });
+      }
+      // A null clears any column, a timestamp's too (a caller who joins a queue again).
+      const rejoined = await repos.calls.update('1700000002.9', { ...record, queueLeftAt: null, answeredAt: null, queueResult: null, endedAt: null });
+      expect(rejoined.queueRecord).toMatchObject({ queueJoinedAt: at, queueLeftAt: null, answeredAt: null, queueResult: null, waitSeconds: 4 });
+      expect(rejoined.endedAt).toBeNull();
+    });
+
     it('refuses to update a call that was never started', async () => {
       await expect(repos.calls.update('nope.1', { outcome: 'hangup' })).rejects.toMatchObject({
         code: 'HOTLINE_ERR_NOT_FOUND',

@@ -54,6 +54,7 @@ const PATCHABLE = [
   'talkSeconds',
   'wrapUpSeconds',
 ] as const;
+type Patchable = (typeof PATCHABLE)[number];
 
 /**
  * The call path's statements (a row per call, its progress, its end) are built once and
@@ -78,16 +79,16 @@ export function createCallRepo(db: Db): CallRepo {
     .onConflictDoNothing({ target: calls.uniqueId })
     .returning()
     .prepare('call_start');
-  /** One prepared UPDATE per set of columns patched (the IVR's progress, its end, a queue's record…). */
+  /**
+   * One prepared UPDATE per set of columns patched (the IVR's progress, its end, a queue's
+   * record…) and of those cleared: a null is written as SQL NULL, not through the column's
+   * encoder (a timestamp's would call toISOString on it).
+   */
   const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
-  function prepareUpdate(keys: readonly (typeof PATCHABLE)[number][]) {
-    const set = Object.fromEntries(keys.map((key) => [key, sql.placeholder(key)]));
-    return db
-      .update(calls)
-      .set(set)
-      .where(eq(calls.uniqueId, sql.placeholder('uniqueId')))
-      .returning()
-      .prepare(`call_update_${keys.join('_')}`);
+  const maskOf = (keys: readonly Patchable[]) => keys.reduce((mask, key) => mask | (1 << PATCHABLE.indexOf(key)), 0).toString(36);
+  function prepareUpdate(keys: readonly Patchable[], cleared: readonly Patchable[], name: string) {
+    const set = Object.fromEntries(keys.map((key) => [key, cleared.includes(key) ? sql`null` : sql.placeholder(key)]));
+    return db.update(calls).set(set).where(eq(calls.uniqueId, sql.placeholder('uniqueId'))).returning().prepare(name);
   }
 
   async function findByUniqueId(uniqueId: string): Promise<Call | null> {
@@ -117,11 +118,14 @@ export function createCallRepo(db: Db): CallRepo {
         if (!current) throw callNotFound(uniqueId);
         return current;
       }
-      const name = keys.join(',');
+      const cleared = keys.filter((key) => patch[key] === null);
+      // Named by bit masks: PostgreSQL cuts names at 63 bytes, and two long column lists cut
+      // alike would be two statements under one name.
+      const name = `call_update_${maskOf(keys)}_${maskOf(cleared)}`;
       let prepared = updates.get(name);
-      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys)));
+      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys, cleared, name)));
       const values: Record<string, unknown> = { uniqueId };
-      for (const key of keys) values[key] = patch[key];
+      for (const key of keys) if (patch[key] !== null) values[key] = patch[key];
       const [row] = await prepared.execute(values);
       if (!row) throw callNotFound(uniqueId);
       return toCall(row);
