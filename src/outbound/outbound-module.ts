@@ -38,8 +38,7 @@ export function createOutboundModule(deps: {
     jobs: { prefix: string; runWorkers: boolean };
     surveys: SurveysConfig;
     dialler: DiallerConfig;
-    /** Plain ARI HTTP for originating when this engine does not own the app (a standby pair). */
-    ari?: { url: string; user: string; password: string };
+    /** A standby pair: an engine that does not own the app originates over plain ARI HTTP. */
     standby?: { enabled: boolean };
   };
   holidays: readonly Holiday[];
@@ -96,11 +95,11 @@ export function createOutboundModule(deps: {
   });
 
   // A standby engine's workers originate over plain ARI HTTP while another engine holds the app.
-  const standbyHttp = config.standby?.enabled ? config.ari : undefined;
+  const overHttp = config.standby?.enabled ?? false;
   // Callback calls run on the survey calls' queue, under its one global cap.
   const callbackCalls = createCallbackCalls({
     callbacks: countedCallbacks,
-    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler, http: standbyHttp }),
+    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler, overHttp }),
     window,
     holidays,
     callEnded: (input) => callbacks.onCallEnded(input),
@@ -121,7 +120,7 @@ export function createOutboundModule(deps: {
     surveys: surveyRepo,
     cases: deps.repos.cases,
     doNotCall,
-    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler, http: standbyHttp }),
+    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler, overHttp }),
     window,
     holidays,
     callEnded: (input) => surveys.onCallEnded(input),

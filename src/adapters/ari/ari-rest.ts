@@ -56,7 +56,12 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * calls, that was a fifth of the engine's CPU per call. The WebSocket of events and the
  * rarer requests stay on ari-client.
  */
-export function createAriRest(opts: { url: string; user: string; password: string }): CallAri & { close(): void; connectionsOpened(): number } {
+export function createAriRest(opts: { url: string; user: string; password: string }): CallAri & {
+  /** Places a call (POST /channels); needs no WebSocket of its own: a standby pair's other engine originates through it. */
+  originate(params: Record<string, string | number>): Promise<unknown>;
+  close(): void;
+  connectionsOpened(): number;
+} {
   const base = new URL(opts.url.replace(/\/+$/, '') + '/ari/');
   const secure = base.protocol === 'https:';
   // Few sockets, kept open: Asterisk counts each as a session (http.conf sessionlimit).
@@ -131,6 +136,7 @@ export function createAriRest(opts: { url: string; user: string; password: strin
       getLive: ({ recordingName }) => call('GET', `recordings/live/${id(recordingName)}`),
       stop: ({ recordingName }) => call('POST', `recordings/live/${id(recordingName)}/stop`),
     },
+    originate: (params) => call('POST', `channels${q(params)}`),
     close: () => agent.destroy(),
     /** How many connections were opened so far (for the tests: few, however many requests). */
     connectionsOpened: () => opened,

@@ -33,25 +33,15 @@ export async function originateFlow(
   }
   // A standby engine (not the ARI lease holder) has no ARI app of its own: it originates
   // over plain ARI HTTP into the `hotline` app, whose holder then drives the call.
-  if (!deps.http) throw new Error('ARI is not connected');
-  await originateOverHttp(deps.http, params);
+  if (!deps.overHttp) throw new Error('ARI is not connected');
+  await deps.ari.rest.originate(params);
 }
 
-/** What the dialler needs: the ARI connection, and plain ARI HTTP on an engine that does not own the app (standby pair). */
+/** What the dialler needs: the ARI connection, and whether to originate over plain ARI HTTP when it owns no app (a standby pair). */
 export interface DiallerDeps {
   ari: AriConnection;
   config: DiallerConfig;
-  http?: { url: string; user: string; password: string };
-}
-
-async function originateOverHttp(http: NonNullable<DiallerDeps['http']>, params: Record<string, string | number>): Promise<void> {
-  const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
-  const res = await fetch(`${http.url.replace(/\/+$/, '')}/ari/channels?${query}`, {
-    method: 'POST',
-    headers: { authorization: 'Basic ' + Buffer.from(`${http.user}:${http.password}`).toString('base64') },
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) throw new Error(`ARI originate refused: ${res.status} ${(await res.text().catch(() => '')).slice(0, 200)}`);
+  overHttp?: boolean;
 }
 
 /**
