@@ -11,6 +11,7 @@ import { REPORTED_SURVEY_STATUSES, SATISFACTION_GROUPINGS, SATISFIED_FROM } from
 import { SURVEY_RECORD_STATUSES } from '../../src/outbound/domain/survey-eligibility.js';
 import { PERIODS } from '../../src/quality/domain/periods.js';
 import { truncateAll, withTestDatabases } from '../helpers/database.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The rollups of migration 0029 against the rows they sum: calls, cases, surveys, agent
@@ -23,21 +24,7 @@ import { truncateAll, withTestDatabases } from '../helpers/database.js';
  * week and month must equal what the row queries (the reports before the rollups) return.
  */
 
-/** A fixed pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const rnd = random(1629);
-const chance = (p: number) => rnd() < p;
-const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+const { rnd, chance, pick, int } = seededRandom(1629);
 
 /** Around the end of DST 1400 (a 25-hour day) and Nowruz 1405. */
 const WINDOWS: [string, string][] = [

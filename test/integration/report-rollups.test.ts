@@ -9,6 +9,7 @@ import { defaultConfig as statsDefaults } from '../../src/domain/queues/live-sta
 import { GROUPINGS } from '../../src/domain/reports/definitions.js';
 import { DEFAULT_SLA_HOURS, type SlaHours } from '../../src/domain/reports/sla.js';
 import { truncateAll, withTestDatabases } from '../helpers/database.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
  * The rollups of migration 0027 against the rows they sum: a few hundred calls and cases
@@ -19,21 +20,7 @@ import { truncateAll, withTestDatabases } from '../helpers/database.js';
  * days, must equal what the row SQL (the reports before the rollups) returns.
  */
 
-/** A fixed pseudo-random sequence (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-const rnd = random(137);
-const chance = (p: number) => rnd() < p;
-const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
-const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
+const { rnd, chance, pick, int } = seededRandom(137);
 
 /** Around Nowruz 1400 (clocks forward), the end of DST 1400 (clocks back) and Nowruz 1405. */
 const WINDOWS: [string, string][] = [
