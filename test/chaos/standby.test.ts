@@ -2,8 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosBed, SCALE } from './harness/chaos-bed.js';
 import type { EngineProcess } from './harness/engine-process.js';
-import { reportFigures } from './harness/figures.js';
-import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, steadyCalls } from './harness/standby.js';
+import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, reportRollingRestart, reportTakeover, steadyCalls } from './harness/standby.js';
 
 /**
  * Issue 17's proof at full scale (`npm run chaos`; test/e2e/standby.test.ts is the short
@@ -40,17 +39,7 @@ describe('hot standby at full scale', () => {
     try {
       bed.engine = await holderAmong(engines);
       expect((await leaseOf(bed.engine)).token!).toBeGreaterThan(before);
-      reportFigures(
-        {
-          scenario: `standby: SIGKILL of the holder with ${figures.callers} callers in the IVR`,
-          calls: figures.callers,
-          messages: 0,
-          kept: 0,
-          longestSilenceMs: figures.longestSilenceMs,
-          extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the kill`,
-        },
-        SCALE,
-      );
+      reportTakeover(figures, SCALE);
       expect(figures.problems).toEqual([]);
       expect(figures.resumed).toBe(figures.callers);
       expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
@@ -74,17 +63,7 @@ describe('hot standby at full scale', () => {
         engines.push(await bed.startPeer());
       }
     });
-    reportFigures(
-      {
-        scenario: 'standby: rolling restart of both engines under 5 calls/s',
-        calls: figures.calls,
-        messages: 0,
-        kept: 0,
-        longestSilenceMs: figures.longestSilenceMs,
-        extra: `failed ${figures.failed}, served by the dialplan fallback ${figures.fallback}`,
-      },
-      SCALE,
-    );
+    reportRollingRestart('of both engines under 5 calls/s', figures, SCALE);
     expect(figures.problems).toEqual([]);
     expect(figures.failed).toBe(0);
     expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);

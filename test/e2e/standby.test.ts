@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChaosBed } from '../chaos/harness/chaos-bed.js';
 import type { EngineProcess } from '../chaos/harness/engine-process.js';
-import { reportFigures } from '../chaos/harness/figures.js';
 import { messagesKept } from '../chaos/harness/kept.js';
-import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, steadyCalls } from '../chaos/harness/standby.js';
+import { STANDBY_ENV, hangUp, holderAmong, killHolderWithCallers, leaseOf, reportRollingRestart, reportTakeover, steadyCalls } from '../chaos/harness/standby.js';
 import { callerAtRecording, speakAndKeep } from '../chaos/harness/voicebox-caller.js';
 
 /**
@@ -56,17 +55,7 @@ describe('a standby pair', () => {
       const next = await holderAmong(engines);
       bed.engine = next;
       expect((await leaseOf(next)).token!).toBeGreaterThan(before);
-      reportFigures(
-        {
-          scenario: `standby: SIGKILL of the holder with ${figures.callers} callers in the IVR`,
-          calls: figures.callers,
-          messages: 0,
-          kept: 0,
-          longestSilenceMs: figures.longestSilenceMs,
-          extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the kill`,
-        },
-        'short',
-      );
+      reportTakeover(figures, 'short');
       expect(figures.problems).toEqual([]);
       expect(figures.resumed).toBe(figures.callers);
       expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);
@@ -97,17 +86,7 @@ describe('a standby pair', () => {
       bed.engine = await holderAmong(engines);
       engines.push(await bed.startPeer());
     });
-    reportFigures(
-      {
-        scenario: 'standby: rolling restart under 2 calls/s',
-        calls: figures.calls,
-        messages: 0,
-        kept: 0,
-        longestSilenceMs: figures.longestSilenceMs,
-        extra: `failed ${figures.failed}, served by the dialplan fallback ${figures.fallback}`,
-      },
-      'short',
-    );
+    reportRollingRestart('under 2 calls/s', figures, 'short');
     expect(figures.problems).toEqual([]);
     expect(figures.failed).toBe(0);
     expect(figures.longestSilenceMs).toBeLessThanOrEqual(MAX_SILENCE_MS);

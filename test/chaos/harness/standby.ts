@@ -3,6 +3,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosBed } from './chaos-bed.js';
 import type { EngineProcess } from './engine-process.js';
+import { reportFigures } from './figures.js';
 import { eventTime, longestSilenceMs } from './silence.js';
 import { callersInMenu, hangUp, step, type Caller } from './voicebox-caller.js';
 import { randomMobile } from '../../helpers/call-rows.js';
@@ -180,6 +181,36 @@ export async function steadyCalls(
     longestSilenceMs: Math.max(0, ...done.map((r) => r.silenceMs)),
     problems: done.flatMap((r) => (r.problem ? [r.problem] : [])),
   };
+}
+
+/** Prints (and records for the scale) the figures of a SIGKILL of the holder. */
+export function reportTakeover(figures: TakeoverFigures & { takeoverMs: number }, scale: string): void {
+  reportFigures(
+    {
+      scenario: `standby: SIGKILL of the holder with ${figures.callers} callers in the IVR`,
+      calls: figures.callers,
+      messages: 0,
+      kept: 0,
+      longestSilenceMs: figures.longestSilenceMs,
+      extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the kill`,
+    },
+    scale,
+  );
+}
+
+/** Prints (and records for the scale) the figures of a rolling restart, `how` naming it. */
+export function reportRollingRestart(how: string, figures: SteadyCallsFigures, scale: string): void {
+  reportFigures(
+    {
+      scenario: `standby: rolling restart ${how}`,
+      calls: figures.calls,
+      messages: 0,
+      kept: 0,
+      longestSilenceMs: figures.longestSilenceMs,
+      extra: `failed ${figures.failed}, served by the dialplan fallback ${figures.fallback}`,
+    },
+    scale,
+  );
 }
 
 export { hangUp };
