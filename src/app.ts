@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './adapters/log/logger.js';
-import { AmiClient } from './adapters/ami/ami-client.js';
-import { AriConnection } from './adapters/ari/ari-connection.js';
-import { AriLease } from './adapters/ari/ari-lease.js';
+import type { Ami } from './adapters/ami/ami-client.js';
+import { AmiNodes } from './adapters/ami/ami-nodes.js';
+import type { AriConnection } from './adapters/ari/ari-connection.js';
+import type { AriLease } from './adapters/ari/ari-lease.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
-import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
@@ -25,6 +25,7 @@ import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
 import type * as ivr from './domain/ivr/engine.js';
 import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
+import { createAsteriskNodes, type AsteriskNode } from './modules/asterisk-nodes.js';
 import { createHoursModule } from './modules/hours-module.js';
 import { createIvrModule } from './modules/ivr-module.js';
 import { createOpsModule } from './modules/ops-module.js';
@@ -50,12 +51,17 @@ import { createKnowledgeModule } from './knowledge/knowledge-module.js';
 export interface Hotline {
   http: FastifyInstance;
   database: Database;
+  /** The first Asterisk node's ARI connection (every node's: `nodes`). */
   ari: AriConnection;
-  ami: AmiClient;
+  /** AMI over every Asterisk node (one node: its own connection). */
+  ami: Ami;
+  /** Every Asterisk node attached, the first one first, with the IVR app driving its calls. */
+  nodes: HotlineNode[];
   redis: Redis;
   /** District dispatch and SLA escalation (BullMQ). */
   jobs: Jobs;
   hours: OfficeHoursService;
+  /** The first node's Stasis app (every node's: `nodes`). */
   stasis: StasisApp<ivr.IvrState>;
   agents: ReturnType<typeof createAgentModule>;
   liveStats: LiveStatsService;
@@ -67,13 +73,17 @@ export interface Hotline {
   email: EmailModule | null;
   /** Recorded conversations of agents: started on AgentConnect, imported, purged past retention. */
   recordings: ReturnType<typeof createRecordingModule>;
-  /** The ARI lease of a standby pair (STANDBY_ENABLED); null: this engine drives ARI alone. */
+  /** The first node's ARI lease of a standby pair (STANDBY_ENABLED); null: this engine drives ARI alone. */
   lease: AriLease | null;
-  /** Imports voice messages the dialplan recorded while the engine was away. */
+  /** Imports voice messages the dialplan recorded while the engine was away (every node). */
   importFallback(): Promise<number>;
   /** The URL the HTTP API listens on (after start). */
   url: string;
   stop(): Promise<void>;
+}
+
+export interface HotlineNode extends AsteriskNode {
+  stasis: StasisApp<ivr.IvrState>;
 }
 
 /** At shutdown, the part of the deadline the IVR callers' hand-off may take. */
@@ -126,8 +136,10 @@ export async function startHotline(
     : null;
   const repos = sms ? { ...storedRepos, cases: sms.wrapCases(storedRepos.cases) } : storedRepos;
   const recordings = createFileRecordingStore(path.join(config.dataDir, 'recordings'));
-  const stored = createStoredRecordings(config.ari);
-  const ami = new AmiClient({ ...config.ami, logger: logger.child({ component: 'ami' }) });
+  // Every Asterisk node: its ARI app, its AMI and (standby) its lease. The services see
+  // one AMI and one store of recordings over all of them.
+  const asterisk = createAsteriskNodes(config, logger);
+  const { ami, stored } = asterisk;
   // The calendar is data; the holidays file only seeds an empty table at first start.
   const hours = await createHoursModule({
     repos,
@@ -153,26 +165,11 @@ export async function startHotline(
   });
   const redis = createRedisModule({ url: config.redisUrl, logger });
 
-  // A standby pair: only the holder of the ARI lease owns the Stasis app and drives calls
-  // (and acts on AMI events that write); every instance serves HTTP, workers and streams.
-  const lease = config.standby.enabled
-    ? new AriLease({
-        redisUrl: config.redisUrl,
-        prefix: config.jobs.prefix,
-        app: config.ari.app,
-        instanceId: config.standby.instanceId,
-        ttlMs: config.standby.leaseTtlMs,
-        // A dead holder is replaced within TTL + this: tries are cheap (one script).
-        acquireEveryMs: Math.min(250, config.standby.leaseTtlMs / 3),
-        logger: logger.child({ component: 'lease' }),
-      })
-    : null;
-  const drives = (): boolean => lease === null || lease.isHolder();
-  const ari = new AriConnection({
-    ...config.ari,
-    logger: logger.child({ component: 'ari' }),
-    ...(lease ? { mayOwnApp: drives } : {}),
-  });
+  // A standby pair: only the holder of a node's ARI lease owns its Stasis app and drives
+  // its calls (and acts on its AMI events that write); every instance serves HTTP,
+  // workers and streams.
+  const { primary } = asterisk;
+  const { lease, ari } = primary;
   const agents = createAgentModule({
     repos,
     ami,
@@ -182,18 +179,18 @@ export async function startHotline(
   });
   await agents.service.refresh();
   const resyncAgents = () => agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
-  ami.on('connected', () => {
-    if (drives()) void resyncAgents();
+  ami.on('connected', (node?: string) => {
+    if (asterisk.drivesNode(node)) void resyncAgents();
   });
-  // Call records, missed rings and pauses are written once, by the engine that drives calls.
+  // Call records, missed rings and pauses are written once, by the engine that drives the node's calls.
   ami.on('event', (event: Record<string, unknown>) => {
-    if (drives()) void agents.onAmiEvent(event);
+    if (asterisk.drivesEvent(event)) void agents.onAmiEvent(event);
   });
 
   const outbound = createOutboundModule({
     db: database.db,
     repos,
-    ari,
+    nodes: asterisk.nodes,
     ami,
     config,
     holidays,
@@ -252,56 +249,63 @@ export async function startHotline(
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
-  const calls = createIvrModule({
-    ari,
-    cases,
-    calls: repos.calls,
-    recordings,
-    stored,
-    officeOpen: (at) => hours.service.isOpen(at),
-    nextOpening: (at) => hours.service.nextOpening(at),
-    importLeftComments: (names, isCallActive) => outbound.surveys.importLeftComments(names, isCallActive),
-    requestCallback: (input) => outbound.callbacks.request(input),
-    outbound: outbound.stasis,
-    ...(lease ? { mayDrive: drives } : {}),
-    now,
-    logger,
-  });
+  // The IVR app on every node: each node's callers are driven over that node's ARI.
+  const ivrNodes = asterisk.nodes.map((node) => ({
+    node,
+    calls: createIvrModule({
+      ari: node.ari,
+      cases,
+      calls: repos.calls,
+      recordings,
+      stored: node.stored,
+      officeOpen: (at) => hours.service.isOpen(at),
+      nextOpening: (at) => hours.service.nextOpening(at),
+      importLeftComments: (names, isCallActive) => outbound.surveys.importLeftComments(names, isCallActive),
+      requestCallback: (input) => outbound.callbacks.request(input),
+      outbound: outbound.stasis,
+      ...(node.lease ? { mayDrive: node.drives } : {}),
+      now,
+      logger: asterisk.nodes.length > 1 ? logger.child({ node: node.name }) : logger,
+    }),
+  }));
+  const calls = ivrNodes[0]!.calls;
   const callRecordings = createRecordingModule({
     db: database.db,
     calls: repos.calls,
     ami,
     stored,
     store: recordings,
-    isChannelUp: calls.isChannelUp,
+    isChannelUp: ivrNodes.length === 1 ? calls.isChannelUp : (channelId) => channelUpOnAnyNode(ivrNodes, channelId),
     config: config.recordings,
     jobs: { redisUrl: config.redisUrl, prefix: config.jobs.prefix, runWorkers: config.jobs.runWorkers },
     now,
     logger,
   });
   ami.on('event', (event: Record<string, unknown>) => {
-    if (drives()) callRecordings.onAmiEvent(event);
+    if (asterisk.drivesEvent(event)) callRecordings.onAmiEvent(event);
   });
   // Conversations a dead engine left in Asterisk: at every ARI connection and every minute.
-  ari.on('connected', () => void callRecordings.importLeftovers());
+  for (const { node } of ivrNodes) node.ari.on('connected', () => void callRecordings.importLeftovers());
   const recordingSweep = setInterval(() => {
-    if (ari.isConnected()) void callRecordings.importLeftovers();
+    if (asterisk.nodes.some((n) => n.ari.isConnected())) void callRecordings.importLeftovers();
   }, RECORDING_SWEEP_MS);
   recordingSweep.unref();
-  if (lease) {
-    lease.on('acquired', () => {
+  for (const { node, calls: nodeCalls } of ivrNodes) {
+    if (!node.lease) {
+      node.ari.start();
+      continue;
+    }
+    node.lease.on('acquired', () => {
       // The same path as a start after a SIGKILL: connect, then reconcile the callers in Stasis.
-      ari.start();
-      if (ami.isConnected()) void resyncAgents();
+      node.ari.start();
+      if (node.ami.isConnected()) void resyncAgents();
     });
-    lease.on('lost', () => {
+    node.lease.on('lost', () => {
       // Before the TTL can run out on the other side: no more events, no more commands.
-      ari.suspend();
-      const abandoned = calls.stasis.abandonAll();
-      logger.warn({ abandoned }, 'ARI lease lost: this engine stopped driving calls');
+      node.ari.suspend();
+      const abandoned = nodeCalls.stasis.abandonAll();
+      logger.warn({ abandoned, node: node.name }, 'ARI lease lost: this engine stopped driving calls');
     });
-  } else {
-    ari.start();
   }
 
   // Texts whose job Redis never got (down, or flushed) are queued again.
@@ -314,12 +318,22 @@ export async function startHotline(
   }, SMS_SWEEP_MS);
   smsSweep.unref();
 
+  // Queue callers by node: each is in the queue of the node their call came in on.
+  const waitingOn = (name: string): number => {
+    const waiting = liveStats.snapshot().overall.waiting;
+    return ami instanceof AmiNodes ? waiting.filter((c) => ami.nodeOf(c.uniqueId) === name).length : waiting.length;
+  };
   const ops = createOpsModule({
     database,
     redis,
-    ari,
-    ami,
-    lease: lease ? () => lease.state() : undefined,
+    nodes: ivrNodes.map(({ node, calls: nodeCalls }) => ({
+      name: node.name,
+      ari: node.ari,
+      ami: node.ami,
+      lease: node.lease ? () => node.lease!.state() : undefined,
+      callers: () => nodeCalls.stasis.activeCalls,
+      waiting: () => waitingOn(node.name),
+    })),
     liveStats,
     // One queue for survey and callback calls (they share the trunk's cap).
     queues: {
@@ -343,7 +357,8 @@ export async function startHotline(
     knowledge: createKnowledgeModule({ db: database.db, calls: repos.calls, now }),
     health: ops.health,
     lease: ops.lease,
-    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: email?.warnings() ?? [] }),
+    nodes: ops.nodes,
+    healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: [...ops.nodeWarnings(), ...(email?.warnings() ?? [])] }),
     hours: hours.api,
     reports: createReportService(repos.reports, { now, stats: statsConfig }),
     adminToken: config.adminToken,
@@ -377,7 +392,7 @@ export async function startHotline(
   let url = '';
   if (opts.listen !== false) url = await http.listen({ host: config.host, port: config.port });
   // Only once started: a start's busy event loop would let a lease it held lapse.
-  if (lease) void lease.start();
+  for (const node of asterisk.nodes) if (node.lease) void node.lease.start();
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -386,21 +401,26 @@ export async function startHotline(
       const left = () => Math.max(0, deadline - Date.now());
       // A standby pair's holder hands its callers to the other engine rather than to the
       // dialplan: it lets go of the app and the lease, the other reconciles and resumes them.
-      const handOver = lease?.isHolder() ? (await lease.standbys().catch(() => [])).length > 0 : false;
-      if (handOver) {
-        ari.suspend();
-        const handed = calls.stasis.abandonAll();
-        logger.info({ callers: handed }, 'stopping: callers handed over to the standby engine');
-      }
-      if (handOver) await lease?.stop();
-      calls.stop();
+      // Node by node: each node's lease may be held by a different engine.
+      await Promise.all(
+        ivrNodes.map(async ({ node, calls: nodeCalls }) => {
+          const lease = node.lease;
+          if (!lease?.isHolder() || (await lease.standbys().catch(() => [])).length === 0) return;
+          node.ari.suspend();
+          const handed = nodeCalls.stasis.abandonAll();
+          logger.info({ callers: handed, node: node.name }, 'stopping: callers handed over to the standby engine');
+          await lease.stop();
+        }),
+      );
+      for (const n of ivrNodes) n.calls.stop();
       hours.stop();
       // The message being handled finishes; the rest waits in the mailbox for the next start.
       await shutdownStep(email?.close() ?? Promise.resolve(), left(), logger);
       // Callers first: new calls go to the dialplan fallback, callers in the IVR are handed
       // to it. ARI stays open meanwhile, so the hang-ups arriving now are still recorded.
-      await calls.stasis.drain(left() * HAND_OFF_SHARE);
-      await lease?.stop();
+      const handOffMs = left() * HAND_OFF_SHARE;
+      await Promise.all(ivrNodes.map((n) => n.calls.stasis.drain(handOffMs)));
+      await Promise.all(asterisk.nodes.map((n) => n.lease?.stop()));
       // Live streams never end by themselves; keep-alive and slow requests get a moment.
       const streams = closeEventStreams(http);
       if (streams > 0) logger.info({ streams }, 'live streams closed');
@@ -414,7 +434,7 @@ export async function startHotline(
       const force = !redis.isReady();
       await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force), callRecordings.close(force)]), left(), logger);
       await ami.close();
-      await ari.close();
+      await Promise.all(asterisk.nodes.map((n) => n.ari.close()));
       redis.close();
       await shutdownStep(database.close(), left(), logger);
     })();
@@ -437,7 +457,8 @@ export async function startHotline(
     email,
     recordings: callRecordings,
     lease,
-    importFallback: calls.importFallback,
+    importFallback: async () => (await Promise.all(ivrNodes.map((n) => n.calls.importFallback()))).reduce((a, b) => a + b, 0),
+    nodes: ivrNodes.map(({ node, calls: nodeCalls }) => ({ ...node, stasis: nodeCalls.stasis })),
     url,
     stop,
   };
@@ -458,4 +479,22 @@ function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
 
 function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
+}
+
+/**
+ * Whether any node still has the channel (a recording on it is not final yet). Only the
+ * nodes connected now are asked: a node that is down took its calls with it, and one
+ * dead node must not hold back every other node's recordings.
+ */
+async function channelUpOnAnyNode(
+  nodes: readonly { node: AsteriskNode; calls: { isChannelUp(channelId: string): Promise<boolean> } }[],
+  channelId: string,
+): Promise<boolean> {
+  const up = nodes.filter((n) => n.node.ari.isConnected());
+  if (up.length === 0) throw new Error('ARI is not connected');
+  const answers = await Promise.allSettled(up.map((n) => n.calls.isChannelUp(channelId)));
+  if (answers.some((a) => a.status === 'fulfilled' && a.value)) return true;
+  const failed = answers.find((a) => a.status === 'rejected');
+  if (failed) throw failed.reason;
+  return false;
 }

@@ -138,3 +138,44 @@ describe('database time limits in the config', () => {
     expect(() => loadConfig({ ...BASE, DB_STATEMENT_TIMEOUT_MS: '0' })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
   });
 });
+
+describe('the Asterisk nodes in the config', () => {
+  it('is the node of ARI_URL/AMI_* alone, named a, by default', () => {
+    const { nodes } = loadConfig(BASE);
+    expect(nodes).toEqual([
+      {
+        name: 'a',
+        ari: { url: 'http://127.0.0.1:8088', user: 'hotline', password: BASE.ARI_PASSWORD, app: 'hotline' },
+        ami: { host: '127.0.0.1', port: 5038, user: 'hotline', secret: BASE.AMI_SECRET },
+      },
+    ]);
+  });
+
+  it("adds every node of ASTERISK_NODES, each with the first node's credentials unless its own are set", () => {
+    const { nodes } = loadConfig({
+      ...BASE,
+      ASTERISK_NODE_NAME: 'tehran-1',
+      ASTERISK_NODES: 'tehran-2, b',
+      ASTERISK_TEHRAN_2_ARI_URL: 'http://10.0.0.2:8088',
+      ASTERISK_TEHRAN_2_AMI_HOST: '10.0.0.2',
+      ASTERISK_B_ARI_URL: 'http://127.0.0.1:8090',
+      ASTERISK_B_AMI_HOST: '127.0.0.1',
+      ASTERISK_B_AMI_PORT: '5039',
+      ASTERISK_B_AMI_SECRET: 'node-b-secret-0123456789',
+    });
+    expect(nodes.map((n) => [n.name, n.ari.url, n.ami.host, n.ami.port, n.ami.secret, n.ari.password])).toEqual([
+      ['tehran-1', 'http://127.0.0.1:8088', '127.0.0.1', 5038, BASE.AMI_SECRET, BASE.ARI_PASSWORD],
+      ['tehran-2', 'http://10.0.0.2:8088', '10.0.0.2', 5038, BASE.AMI_SECRET, BASE.ARI_PASSWORD],
+      ['b', 'http://127.0.0.1:8090', '127.0.0.1', 5039, 'node-b-secret-0123456789', BASE.ARI_PASSWORD],
+    ]);
+  });
+
+  it('refuses a node without its addresses, a bad or repeated name, and a short secret, naming the key', () => {
+    expect(() => loadConfig({ ...BASE, ASTERISK_NODES: 'b' })).toThrow(/ASTERISK_B_ARI_URL and ASTERISK_B_AMI_HOST/);
+    expect(() => loadConfig({ ...BASE, ASTERISK_NODES: 'B!' })).toThrow(/node name B! must be/);
+    const b = { ASTERISK_B_ARI_URL: 'http://127.0.0.1:8090', ASTERISK_B_AMI_HOST: '127.0.0.1' };
+    expect(() => loadConfig({ ...BASE, ...b, ASTERISK_NODES: 'b,b' })).toThrow(/its own name/);
+    expect(() => loadConfig({ ...BASE, ...b, ASTERISK_NODE_NAME: 'b', ASTERISK_NODES: 'b' })).toThrow(/its own name/);
+    expect(() => loadConfig({ ...BASE, ...b, ASTERISK_NODES: 'b', ASTERISK_B_AMI_SECRET: 'short' })).toThrow(/ASTERISK_B_AMI_SECRET: a secret/);
+  });
+});

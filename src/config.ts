@@ -20,6 +20,11 @@ export interface Config {
   redisUrl: string;
   ari: { url: string; user: string; password: string; app: string };
   ami: { host: string; port: number; user: string; secret: string };
+  /**
+   * Every Asterisk node the engine attaches to (ASTERISK_NODE_NAME, ASTERISK_NODES and the
+   * ASTERISK_<NAME>_* keys), the node of ARI_URL/AMI_* first. Each runs the same dialplan.
+   */
+  nodes: AsteriskNodeConfig[];
   adminToken: string;
   holidaysFile: string;
   logLevel: string;
@@ -279,8 +284,63 @@ function originList(env: Env, key: string): string[] {
     });
 }
 
+export interface AsteriskNodeConfig {
+  /** A short name (letters, digits, '-'): in logs, health, metrics and the wallboard. */
+  name: string;
+  ari: { url: string; user: string; password: string; app: string };
+  ami: { host: string; port: number; user: string; secret: string };
+}
+
+const NODE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+
+/**
+ * The node of ARI_URL/AMI_* (named ASTERISK_NODE_NAME, `a` by default), then one per name
+ * in ASTERISK_NODES, each from ASTERISK_<NAME>_ARI_URL and _AMI_HOST/_AMI_PORT; its
+ * credentials (_ARI_USER, _ARI_PASSWORD, _AMI_USER, _AMI_SECRET) default to the first node's.
+ */
+function asteriskNodes(env: Env, first: Omit<AsteriskNodeConfig, 'name'>): AsteriskNodeConfig[] {
+  const firstName = env.ASTERISK_NODE_NAME?.trim() || 'a';
+  const names = (env.ASTERISK_NODES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of [firstName, ...names]) {
+    if (!NODE_NAME.test(name)) throw new ConfigError(`ASTERISK_NODES: node name ${name} must be lower-case letters, digits or '-', starting with a letter`);
+  }
+  if (new Set([firstName, ...names]).size !== names.length + 1) throw new ConfigError(`ASTERISK_NODES: every node needs its own name (${[firstName, ...names].join(', ')})`);
+  const nodes: AsteriskNodeConfig[] = [{ name: firstName, ...first }];
+  for (const name of names) {
+    const key = (suffix: string) => `ASTERISK_${name.toUpperCase().replace(/-/g, '_')}_${suffix}`;
+    const url = env[key('ARI_URL')]?.trim();
+    const host = env[key('AMI_HOST')]?.trim();
+    if (!url || !host) throw new ConfigError(`ASTERISK_NODES names ${name}: set ${key('ARI_URL')} and ${key('AMI_HOST')}`);
+    const password = env[key('ARI_PASSWORD')]?.trim();
+    const amiSecret = env[key('AMI_SECRET')]?.trim();
+    nodes.push({
+      name,
+      ari: { url, user: env[key('ARI_USER')]?.trim() || first.ari.user, password: password ? secret(key('ARI_PASSWORD'), password) : first.ari.password, app: first.ari.app },
+      ami: {
+        host,
+        port: port(env, key('AMI_PORT'), 5038),
+        user: env[key('AMI_USER')]?.trim() || first.ami.user,
+        secret: amiSecret ? secret(key('AMI_SECRET'), amiSecret) : first.ami.secret,
+      },
+    });
+  }
+  return nodes;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = path.resolve(env.DATA_DIR?.trim() || './data');
+  const ari = {
+    url: env.ARI_URL?.trim() || 'http://127.0.0.1:8088',
+    user: required(env, 'ARI_USER'),
+    password: secret('ARI_PASSWORD', required(env, 'ARI_PASSWORD')),
+    app: 'hotline',
+  };
+  const ami = {
+    host: env.AMI_HOST?.trim() || '127.0.0.1',
+    port: port(env, 'AMI_PORT', 5038),
+    user: required(env, 'AMI_USER'),
+    secret: secret('AMI_SECRET', required(env, 'AMI_SECRET')),
+  };
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: port(env, 'PORT', 3000),
@@ -293,18 +353,9 @@ export function loadConfig(env: Env = process.env): Config {
     },
     dataDir,
     redisUrl: env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379',
-    ari: {
-      url: env.ARI_URL?.trim() || 'http://127.0.0.1:8088',
-      user: required(env, 'ARI_USER'),
-      password: secret('ARI_PASSWORD', required(env, 'ARI_PASSWORD')),
-      app: 'hotline',
-    },
-    ami: {
-      host: env.AMI_HOST?.trim() || '127.0.0.1',
-      port: port(env, 'AMI_PORT', 5038),
-      user: required(env, 'AMI_USER'),
-      secret: secret('AMI_SECRET', required(env, 'AMI_SECRET')),
-    },
+    ari,
+    ami,
+    nodes: asteriskNodes(env, { ari, ami }),
     adminToken: secret('HOTLINE_ADMIN_TOKEN', required(env, 'HOTLINE_ADMIN_TOKEN')),
     holidaysFile: path.resolve(env.HOLIDAYS_FILE?.trim() || './config/holidays.json'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AmiClient } from '../adapters/ami/ami-client.js';
+import type { Ami } from '../adapters/ami/ami-client.js';
 import type { Repositories } from '../adapters/db/repositories.js';
 import { hoursApi } from '../adapters/http/hours-api.js';
 import type { Holiday } from '../domain/calendar/holidays.js';
@@ -18,7 +18,7 @@ export async function createHoursModule(deps: {
   repos: Pick<Repositories, 'settings' | 'holidays' | 'districts' | 'users'>;
   /** Holidays that seed an empty calendar table (config/holidays.json). */
   seed: readonly Holiday[];
-  ami: AmiClient;
+  ami: Ami;
   now: () => Date;
   logger: Logger;
 }) {

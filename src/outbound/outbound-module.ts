@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AmiClient } from '../adapters/ami/ami-client.js';
+import type { Ami } from '../adapters/ami/ami-client.js';
 import type { AriConnection } from '../adapters/ari/ari-connection.js';
 import type { StoredRecordings } from '../adapters/ari/stored-recordings.js';
 import type { Db } from '../adapters/db/database.js';
@@ -7,7 +7,7 @@ import type { RecordingStore } from '../adapters/db/recording-store.js';
 import type { DiallerConfig, SurveysConfig } from '../config.js';
 import type { Holiday } from '../domain/calendar/holidays.js';
 import type { CallRepo, CaseRepo } from '../domain/cases/ports.js';
-import { createAriDialler, createAriSurveyDialler } from './adapters/ari/ari-dialler.js';
+import { createAriDialler, createAriSurveyDialler, diallerNodes } from './adapters/ari/ari-dialler.js';
 import { createOutboundCalls, liveOutboundCalls } from './adapters/ari/outbound-calls.js';
 import { createCallbackRepo } from './adapters/db/callback-repo.js';
 import { createDoNotCallRepo, createSurveyRepo } from './adapters/db/survey-repo.js';
@@ -31,8 +31,9 @@ const SWEEP_EVERY_MS = 60_000;
 export function createOutboundModule(deps: {
   db: Db;
   repos: { cases: CaseRepo; calls: CallRepo };
-  ari: AriConnection;
-  ami: AmiClient;
+  /** Every Asterisk node's ARI connection (config order): calls are spread over them. */
+  nodes: readonly { name: string; ari: AriConnection }[];
+  ami: Ami;
   config: {
     redisUrl: string;
     jobs: { prefix: string; runWorkers: boolean };
@@ -76,7 +77,7 @@ export function createOutboundModule(deps: {
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: CALLBACK_RETRY_DELAYS_MS, window, holidays },
     now,
     logger: logger.child({ component: 'callbacks' }),
-    liveCalls: liveOutboundCalls(deps.ari, 'callback'),
+    liveCalls: liveOutboundCalls(deps.nodes, 'callback'),
     ensureQueued: (id, attempt, at) => jobs.ensureCallbackQueued(id, attempt, at),
   });
   const surveys = createSurveyService({
@@ -88,7 +89,7 @@ export function createOutboundModule(deps: {
     policy: { maxAttempts: DEFAULT_MAX_ATTEMPTS, retryDelaysMs: DEFAULT_RETRY_DELAYS_MS, window, holidays },
     now,
     logger,
-    liveCalls: liveOutboundCalls(deps.ari, 'survey'),
+    liveCalls: liveOutboundCalls(deps.nodes, 'survey'),
     ensureQueued: (job) => jobs.ensureQueued(job),
     comments: { stored: deps.stored, recordings: deps.recordings },
     ...(deps.smsFirst ? { firstCallDelayMs: deps.smsFirst.callDelayMs } : {}),
@@ -96,17 +97,18 @@ export function createOutboundModule(deps: {
 
   // A standby engine's workers originate over plain ARI HTTP while another engine holds the app.
   const overHttp = config.standby?.enabled ?? false;
+  const nodes = diallerNodes(deps.nodes);
   // Callback calls run on the survey calls' queue, under its one global cap.
   const callbackCalls = createCallbackCalls({
     callbacks: countedCallbacks,
-    dialler: createAriDialler({ ari: deps.ari, ami: deps.ami, config: config.dialler, overHttp }),
+    dialler: createAriDialler({ nodes, ami: deps.ami, config: config.dialler, overHttp }),
     window,
     holidays,
     callEnded: (input) => callbacks.onCallEnded(input),
     now,
     logger,
   });
-  const calls = createOutboundCalls({ ari: deps.ari, surveys, callbacks, now, logger });
+  const calls = createOutboundCalls({ nodes: deps.nodes, surveys, callbacks, now, logger });
 
   // BullMQ needs its own connections that wait for Redis instead of failing requests.
   const jobsConnection = { url: config.redisUrl, maxRetriesPerRequest: null };
@@ -120,7 +122,7 @@ export function createOutboundModule(deps: {
     surveys: surveyRepo,
     cases: deps.repos.cases,
     doNotCall,
-    dialler: createAriSurveyDialler({ ari: deps.ari, config: config.dialler, overHttp }),
+    dialler: createAriSurveyDialler({ nodes, config: config.dialler, overHttp }),
     window,
     holidays,
     callEnded: (input) => surveys.onCallEnded(input),

@@ -68,7 +68,7 @@ export interface SurveyDialler {
 
 export interface CallbackDialler {
   /** Originates the call into the `hotline` Stasis app with appArgs `callback,<id>`. */
-  originate(input: { phone: string; callbackId: string }): Promise<void>;
+  originate(input: { phone: string; callbackId: string; queue?: string }): Promise<void>;
   /** Agents free to take a call in an app_queue queue right now. */
   availableAgents(queue: string): Promise<number>;
 }

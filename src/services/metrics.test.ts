@@ -5,13 +5,13 @@ describe('the Prometheus exposition', () => {
   it('writes HELP and TYPE before each family, ends with a newline, and escapes label values', () => {
     const text = renderMetrics({
       stats: null,
-      connections: { ari: true, ami: true },
+      connections: [{ node: 'a', ari: true, ami: true }],
       jobs: { 'odd"queue\\name': { waiting: 2 }, down: null },
     });
     expect(text.endsWith('\n')).toBe(true);
     const lines = text.trimEnd().split('\n');
     expect(lines.slice(0, 2)).toEqual([
-      '# HELP hotline_asterisk_connection_up Whether the engine is connected to Asterisk (1) or not (0).',
+      '# HELP hotline_asterisk_connection_up Whether the engine is connected to the Asterisk node (1) or not (0).',
       '# TYPE hotline_asterisk_connection_up gauge',
     ]);
     expect(lines).toContain('hotline_jobs{queue="odd\\"queue\\\\name",state="waiting"} 2');
@@ -25,7 +25,7 @@ describe('the Prometheus exposition', () => {
   it('counts the shared outbound queue (survey and callback calls) under its own name, beside dispatch', () => {
     const lines = renderMetrics({
       stats: null,
-      connections: { ari: false, ami: false },
+      connections: [{ node: 'a', ari: false, ami: false }],
       jobs: { dispatch: { waiting: 1 }, 'outbound-calls': { active: 3, delayed: 7 } },
     }).split('\n');
     expect(lines).toContain('# HELP hotline_jobs BullMQ jobs by queue and state (outbound-calls: survey and callback calls together).');

@@ -8,9 +8,10 @@ export type JobCounts = Partial<Record<(typeof JOB_STATES)[number], number>>;
 
 export interface MetricsInput {
   stats: LiveSnapshot | null;
-  connections: { ari: boolean; ami: boolean };
-  /** The ARI lease (standby pair): held now, and leases lost since start. A single engine always holds it. */
-  lease?: { held: boolean; losses: number };
+  /** Per Asterisk node: whether its ARI and AMI are connected. */
+  connections: readonly { node: string; ari: boolean; ami: boolean }[];
+  /** The ARI leases (standby pair): held now per node, and leases lost since start. A single engine always holds them. */
+  lease?: { held: readonly { node: string; held: boolean }[]; losses: number };
   /**
    * Per BullMQ queue name (`dispatch`; `outbound-calls`, whose jobs are survey and
    * callback calls alike); null when Redis did not answer.
@@ -85,15 +86,21 @@ export function renderMetrics(input: MetricsInput): string {
     );
   }
   out.push(
-    family('hotline_asterisk_connection_up', 'Whether the engine is connected to Asterisk (1) or not (0).', [
-      { labels: { interface: 'ari' }, value: input.connections.ari ? 1 : 0 },
-      { labels: { interface: 'ami' }, value: input.connections.ami ? 1 : 0 },
-    ]),
+    family(
+      'hotline_asterisk_connection_up',
+      'Whether the engine is connected to the Asterisk node (1) or not (0).',
+      input.connections.flatMap((c) => [
+        { labels: { interface: 'ari', node: c.node }, value: c.ari ? 1 : 0 },
+        { labels: { interface: 'ami', node: c.node }, value: c.ami ? 1 : 0 },
+      ]),
+    ),
     ...(input.lease
       ? [
-          family('hotline_ari_lease_held', 'Whether this engine holds the ARI lease and drives calls (1) or stands by (0); a single engine is always 1.', [
-            { labels: {}, value: input.lease.held ? 1 : 0 },
-          ]),
+          family(
+            'hotline_ari_lease_held',
+            "Whether this engine holds the node's ARI lease and drives its calls (1) or stands by (0); a single engine is always 1.",
+            input.lease.held.map((l) => ({ labels: { node: l.node }, value: l.held ? 1 : 0 })),
+          ),
           [
             '# HELP hotline_ari_lease_lost_total ARI leases this engine held and lost (renewal failed or found another holder) since it started.',
             '# TYPE hotline_ari_lease_lost_total counter',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AmiClient } from '../adapters/ami/ami-client.js';
+import type { Ami } from '../adapters/ami/ami-client.js';
 import type { DistrictRepo, SettingsRepo } from '../domain/cases/ports.js';
 import { DISTRICT_COUNT } from '../domain/cases/case.js';
 import { districtHours } from '../domain/cases/district.js';
@@ -92,7 +92,7 @@ export class OfficeHoursService {
       settings: SettingsRepo;
       holidayRepo: HolidayRepo;
       districts: Pick<DistrictRepo, 'list' | 'get' | 'update'>;
-      ami: Pick<AmiClient, 'action' | 'isConnected'>;
+      ami: Pick<Ami, 'action' | 'isConnected'>;
       logger: Logger;
       /** Fills an empty holiday table at first start (config/holidays.json). */
       seed?: readonly Holiday[];

@@ -24,8 +24,8 @@ function exportedMetrics(): Set<string> {
   const text =
     renderMetrics({
       stats: snapshot(initialState(defaultConfig(), now), now),
-      connections: { ari: true, ami: true },
-      lease: { held: true, losses: 0 },
+      connections: [{ node: 'a', ari: true, ami: true }],
+      lease: { held: [{ node: 'a', held: true }], losses: 0 },
       jobs: { dispatch: { waiting: 0 }, 'outbound-calls': { waiting: 0 } },
     }) + renderWarningMetrics({});
   return new Set(text.split('\n').flatMap((l) => (l.startsWith('# TYPE ') ? [l.split(' ')[2]!] : [])));
@@ -91,7 +91,7 @@ describe('Prometheus alert rules and the Grafana dashboard', () => {
     // A standby pair: no holder (or two), a lease lost, and a standby is not "ARI down".
     expect(uses('hotline_ari_lease_held', '!= 1')).toBe(true);
     expect(uses('hotline_ari_lease_lost_total', 'increase')).toBe(true);
-    expect(uses('hotline_asterisk_connection_up', 'unless on (instance) hotline_ari_lease_held == 0')).toBe(true);
+    expect(uses('hotline_asterisk_connection_up', 'unless on (instance, node) hotline_ari_lease_held == 0')).toBe(true);
   });
 
   it('every dashboard panel and variable reads only metrics /metrics exports', () => {

@@ -103,8 +103,8 @@ describe('the engine with Asterisk and Redis unreachable', () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         'hotline_calls_waiting{queue="general"} 0',
-        'hotline_asterisk_connection_up{interface="ari"} 0',
-        'hotline_asterisk_connection_up{interface="ami"} 0',
+        'hotline_asterisk_connection_up{interface="ari",node="a"} 0',
+        'hotline_asterisk_connection_up{interface="ami",node="a"} 0',
         // Redis unreachable: the counts are missing rather than a scrape that hangs.
         'hotline_jobs_up{queue="dispatch"} 0',
         // Survey and callback calls share one queue, counted under its own name.

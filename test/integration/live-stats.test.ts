@@ -323,7 +323,7 @@ describe('live stats service and API', () => {
         metrics: async () =>
           renderMetrics({
             stats: h.service.snapshot(),
-            connections: { ari: true, ami: false },
+            connections: [{ node: 'a', ari: true, ami: false }],
             jobs: {
               dispatch: await dispatch.getJobCounts('waiting', 'active', 'failed', 'delayed'),
               [OUTBOUND_QUEUE]: await outbound.getJobCounts('waiting', 'active', 'failed', 'delayed'),
@@ -355,8 +355,8 @@ describe('live stats service and API', () => {
       expect(samples.get('hotline_agents{state="paused"}')).toBe(1);
       expect(samples.get('hotline_service_level_ratio{queue="general"}')).toBe(1);
       expect(samples.has('hotline_service_level_ratio{queue="complaints"}')).toBe(false);
-      expect(samples.get('hotline_asterisk_connection_up{interface="ari"}')).toBe(1);
-      expect(samples.get('hotline_asterisk_connection_up{interface="ami"}')).toBe(0);
+      expect(samples.get('hotline_asterisk_connection_up{interface="ari",node="a"}')).toBe(1);
+      expect(samples.get('hotline_asterisk_connection_up{interface="ami",node="a"}')).toBe(0);
       expect(samples.get('hotline_jobs{queue="dispatch",state="waiting"}')).toBe(1);
       // The route adds the health warnings; this server has none.
       expect(samples.get('hotline_health_warnings{source="redis"}')).toBe(0);

@@ -33,6 +33,19 @@ export interface AmiClientOptions {
   loginTimeoutMs?: number;
 }
 
+/**
+ * What the engine's services use of an AMI: one node's AmiClient, or several nodes seen
+ * as one (AmiNodes). Events: 'event', 'connected', 'disconnected'.
+ */
+export interface Ami extends EventEmitter {
+  isConnected(): boolean;
+  start(): Promise<void>;
+  waitConnected(timeoutMs: number): Promise<void>;
+  action(fields: Record<string, string | number | undefined>): Promise<AmiMessage>;
+  listAction(fields: Record<string, string | number | undefined>): Promise<AmiMessage[]>;
+  close(): Promise<void>;
+}
+
 /** A dead or half-open link is noticed within heartbeat + timeout (15 s), well under 30 s. */
 const HEARTBEAT_MS = 10_000;
 const HEARTBEAT_TIMEOUT_MS = 5_000;
@@ -55,7 +68,7 @@ interface Pending {
  *
  * Events: 'event' (every AMI event), 'connected', 'disconnected'.
  */
-export class AmiClient extends EventEmitter {
+export class AmiClient extends EventEmitter implements Ami {
   private manager: ReturnType<typeof AsteriskManager> | undefined;
   private connected = false;
   private stopped = false;

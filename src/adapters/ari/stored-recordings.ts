@@ -49,3 +49,66 @@ export function createStoredRecordings(opts: StoredRecordingsOptions): StoredRec
     },
   };
 }
+
+/**
+ * Several Asterisk nodes' stored recordings as one store: a listing gathers every node
+ * that answers (a node that is down keeps its recordings for later), and a recording is
+ * then read, copied and removed on the node it was listed on (names carry the channel's
+ * uniqueid, which differs between nodes).
+ */
+export function storedOnNodes(nodes: readonly { name: string; stored: StoredRecordings }[]): StoredRecordings {
+  if (nodes.length === 1) return nodes[0]!.stored;
+  const home = new Map<string, StoredRecordings>();
+  /** The node it was listed on first; then every other, for a name not listed yet. */
+  const candidates = (name: string): StoredRecordings[] => {
+    const known = home.get(name);
+    return known ? [known, ...nodes.map((n) => n.stored).filter((s) => s !== known)] : nodes.map((n) => n.stored);
+  };
+  return {
+    async list() {
+      const lists = await Promise.allSettled(nodes.map((n) => n.stored.list()));
+      if (lists.every((l) => l.status === 'rejected')) throw (lists[0] as PromiseRejectedResult).reason;
+      const names: string[] = [];
+      lists.forEach((l, i) => {
+        if (l.status !== 'fulfilled') return;
+        for (const name of l.value) {
+          home.set(name, nodes[i]!.stored);
+          names.push(name);
+        }
+      });
+      return names;
+    },
+    async download(name) {
+      let failure: unknown = null;
+      for (const stored of candidates(name)) {
+        try {
+          const bytes = await stored.download(name);
+          if (bytes) return bytes;
+        } catch (err) {
+          failure = err;
+        }
+      }
+      // Not found on any node that answered: gone. A node that failed may still have it.
+      if (failure) throw failure as Error;
+      return null;
+    },
+    async copy(name, destination) {
+      let failure: unknown = new Error(`ARI copy recording: ${name} is on no node`);
+      for (const stored of candidates(name)) {
+        try {
+          await stored.copy(name, destination);
+          home.set(destination, stored);
+          return;
+        } catch (err) {
+          failure = err;
+        }
+      }
+      throw failure as Error;
+    },
+    async remove(name) {
+      const known = home.get(name);
+      await Promise.all((known ? [known] : nodes.map((n) => n.stored)).map((s) => s.remove(name)));
+      home.delete(name);
+    },
+  };
+}

@@ -48,6 +48,20 @@ export const HEALTH_CHECKS = ['database', 'redis', 'ari', 'ami'] as const;
 export type HealthCheckName = (typeof HEALTH_CHECKS)[number];
 export type HealthChecks = Record<HealthCheckName, boolean>;
 
+/** One Asterisk node as GET /api/health shows it. */
+export interface NodeHealth {
+  name: string;
+  /** Its ARI app is connected (or another engine of a standby pair drives it). */
+  ari: boolean;
+  ami: boolean;
+  /** This engine drives the node's calls (holds its lease, or there is no standby). */
+  driving: boolean;
+  /** Callers in this engine's IVR app on the node now. */
+  callers: number;
+  /** Callers waiting in the node's queues now (live statistics). */
+  waiting: number;
+}
+
 /** Who drives ARI: `enabled` false is a single engine (always the driver). */
 export interface LeaseHealth {
   enabled: boolean;
@@ -139,6 +153,8 @@ export interface HttpDeps {
   health: () => Promise<HealthChecks>;
   /** The ARI lease of a standby pair, shown by GET /api/health (absent: not shown). */
   lease?: () => LeaseHealth;
+  /** Every Asterisk node, shown by GET /api/health (absent: not shown). */
+  nodes?: () => NodeHealth[];
   /**
    * Misconfigurations reported by GET /api/health next to the checks (Redis persistence,
    * the lunar calendar running out), by source for the /metrics gauge.

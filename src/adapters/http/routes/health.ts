@@ -23,6 +23,22 @@ const HealthBody = Type.Object(
         { description: 'The ARI lease of a standby pair' },
       ),
     ),
+    nodes: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            name: Type.String({ description: 'The node name (ASTERISK_NODE_NAME, or one of ASTERISK_NODES)' }),
+            ari: Type.Boolean({ description: "The node's ARI app is connected (or another engine of a standby pair drives it)" }),
+            ami: Type.Boolean({ description: "The node's AMI is connected" }),
+            driving: Type.Boolean({ description: "This engine drives the node's calls (holds its lease, or there is no standby)" }),
+            callers: Type.Integer({ minimum: 0, description: "Callers in this engine's IVR on the node now" }),
+            waiting: Type.Integer({ minimum: 0, description: "Callers waiting in the node's queues now" }),
+          },
+          { title: 'NodeHealth' },
+        ),
+        { description: 'Every Asterisk node the engine attaches to, the first one first. With several, `checks.ari`/`checks.ami` are true while at least one node is up, and a node down is named in `warnings`.' },
+      ),
+    ),
     warnings: Type.Optional(
       Type.Array(Type.String(), {
         description:
@@ -35,7 +51,7 @@ const HealthBody = Type.Object(
 
 const ALL_DOWN: HealthChecks = { database: false, redis: false, ari: false, ami: false };
 
-export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings' | 'lease'>): FastifyPluginAsyncTypebox {
+export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings' | 'lease' | 'nodes'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/health',
@@ -66,7 +82,7 @@ export function healthRoutes(deps: Pick<HttpDeps, 'health' | 'healthWarnings' | 
         const warnings = allWarnings(deps.healthWarnings?.() ?? {});
         return reply
           .code(ok ? 200 : 503)
-          .send({ status: ok ? 'ok' : 'degraded', checks, ...(deps.lease ? { lease: deps.lease() } : {}), ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });
+          .send({ status: ok ? 'ok' : 'degraded', checks, ...(deps.lease ? { lease: deps.lease() } : {}), ...(deps.nodes ? { nodes: deps.nodes() } : {}), ...(warnings.length > 0 ? { warnings: [...warnings] } : {}) });
       },
     );
   };

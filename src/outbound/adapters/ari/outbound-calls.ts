@@ -16,7 +16,8 @@ export type OutboundFlowHandler = (client: Client, channel: Channel, args: strin
  * Q.850 cause) reported to its service, answered or not.
  */
 export function createOutboundCalls(deps: {
-  ari: AriConnection;
+  /** Every node's ARI connection: an outbound call may run on any of them. */
+  nodes: readonly { ari: AriConnection }[];
   surveys: Pick<SurveyService, 'callee' | 'onCallEnded'>;
   callbacks: Pick<CallbackService, 'answered' | 'connected' | 'onCallEnded'>;
   now: () => Date;
@@ -56,7 +57,7 @@ export function createOutboundCalls(deps: {
     },
   };
 
-  deps.ari.on('client', (client: Client) => {
+  const follow = (client: Client) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
       const call = outboundCallOfChannel(channel.id);
       if (!call) return;
@@ -73,7 +74,8 @@ export function createOutboundCalls(deps: {
           .catch((err: Error) => logger.warn({ err: err.message, surveyId: call.id }, 'survey attempt not recorded'));
       }
     });
-  });
+  };
+  for (const node of deps.nodes) node.ari.on('client', follow);
 
   return {
     flows,
@@ -82,12 +84,16 @@ export function createOutboundCalls(deps: {
   };
 }
 
-/** The sweeps' view of Asterisk: requests of `flow` whose channel is still up; throws while ARI is down. */
-export function liveOutboundCalls(ari: AriConnection, flow: OutboundFlow): () => Promise<ReadonlySet<string>> {
+/**
+ * The sweeps' view of Asterisk: requests of `flow` whose channel is still up on a node
+ * this engine is connected to; throws while none is. A node that is down took its
+ * calls with it, so its requests count as ended and are tried again.
+ */
+export function liveOutboundCalls(nodes: readonly { ari: AriConnection }[], flow: OutboundFlow): () => Promise<ReadonlySet<string>> {
   return async () => {
-    const client = ari.client;
-    if (!client) throw new Error('ARI is not connected');
-    const channels = await client.channels.list();
-    return new Set(channels.map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));
+    const clients = nodes.map((n) => n.ari.client).filter((c): c is Client => c !== undefined);
+    if (clients.length === 0) throw new Error('ARI is not connected');
+    const lists = await Promise.all(clients.map((c) => c.channels.list()));
+    return new Set(lists.flat().map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));
   };
 }

@@ -67,7 +67,7 @@ export function createCallbackCalls(deps: {
     }
     if (!(await deps.callbacks.startAttempt(callbackId, attempt, now))) return 'already dialled';
     try {
-      await deps.dialler.originate({ phone: callback.phone, callbackId });
+      await deps.dialler.originate({ phone: callback.phone, callbackId, queue: asteriskQueue(callback.queue as QueueName) });
     } catch (err) {
       logger.warn({ callbackId, attempt, err: (err as Error).message }, 'callback originate failed');
       await deps.callEnded({ callbackId, answered: false, cause: null });
