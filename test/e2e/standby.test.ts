@@ -38,7 +38,7 @@ describe('a standby pair', () => {
     expect(waiting.instanceId).not.toBe(held.instanceId);
     expect((await fetch(`${standby.url}/api/health`)).status).toBe(200);
     const metrics = await (await fetch(`${standby.url}/metrics`)).text();
-    expect(metrics).toMatch(/^hotline_ari_lease_held 0$/m);
+    expect(metrics).toMatch(/^hotline_ari_lease_held{node="a"} 0$/m);
     expect(metrics).toMatch(/^hotline_ari_lease_lost_total 0$/m);
   });
 

@@ -83,6 +83,24 @@ describe('several Asterisk nodes seen as one AMI', () => {
     expect(a.sent).toHaveLength(1);
   });
 
+  it('places an Originate once: on the node of the channel it spies on, else on the first connected node', async () => {
+    const a = new NodeAmi();
+    const b = new NodeAmi();
+    const ami = new AmiNodes([
+      { name: 'a', client: a },
+      { name: 'b', client: b },
+    ]);
+    await ami.action({ action: 'Originate', channel: 'PJSIP/sup-x', application: 'Wait', data: '1' });
+    expect([a.sent.length, b.sent.length]).toEqual([1, 0]);
+    b.emit('event', { event: 'Newchannel', channel: 'PJSIP/agent-2-00000007', uniqueid: 'node-b-9.1' });
+    await ami.action({ action: 'Originate', channel: 'PJSIP/sup-x', application: 'ChanSpy', data: 'PJSIP/agent-2-00000007,qE' });
+    expect([a.sent.length, b.sent.length]).toEqual([1, 1]);
+    // Node a gone: the first node still connected.
+    a.up = false;
+    await ami.action({ action: 'Originate', channel: 'PJSIP/sup-x', application: 'Wait', data: '1' });
+    expect([a.sent.length, b.sent.length]).toEqual([1, 2]);
+  });
+
   it("shows a member's status as the node that can ring them reports it", () => {
     const a = new NodeAmi();
     const b = new NodeAmi();

@@ -64,9 +64,7 @@ export class AmiNodes extends EventEmitter implements Ami {
   }
 
   async action(fields: Fields): Promise<AmiMessage> {
-    const channel = fields.channel ?? fields.Channel;
-    const home = channel === undefined ? undefined : this.channelNode.get(String(channel));
-    const target = home ? this.nodes.filter((n) => n.name === home) : this.connected();
+    const target = this.targets(fields);
     if (target.length === 0) throw new AmiError('AMI is not connected');
     const results = await Promise.allSettled(target.map((n) => n.client.action(fields)));
     const done = results.find((r) => r.status === 'fulfilled');
@@ -85,6 +83,7 @@ export class AmiNodes extends EventEmitter implements Ami {
         entries.push({ ...e, [NODE_FIELD]: nodes[i]!.name });
         // A caller already waiting when the engine connected is known from here only.
         if (typeof e.uniqueid === 'string') this.uniqueIdNode.set(e.uniqueid, nodes[i]!.name);
+        if (typeof e.channel === 'string') this.channelNode.set(e.channel, nodes[i]!.name);
       }
     });
     if (entries.length === 0 && lists.every((l) => l.status === 'rejected')) throw (lists[0] as PromiseRejectedResult).reason;
@@ -99,6 +98,24 @@ export class AmiNodes extends EventEmitter implements Ami {
 
   async close(): Promise<void> {
     await Promise.all(this.nodes.map((n) => n.client.close()));
+  }
+
+  /**
+   * Where an action goes: the node of the channel it names; an Originate (a call placed
+   * twice would ring twice) to one node only: the node of the channel its application
+   * works on (ChanSpy's agent), else the first connected; anything else everywhere.
+   */
+  private targets(fields: Fields): AmiNode[] {
+    const connected = this.connected();
+    const home = (channel: unknown) => (channel === undefined ? undefined : this.channelNode.get(String(channel)));
+    const onChannel = home(fields.channel ?? fields.Channel);
+    if (onChannel) return this.nodes.filter((n) => n.name === onChannel);
+    if (String(fields.action ?? fields.Action).toLowerCase() === 'originate') {
+      const data = String(fields.data ?? fields.Data ?? '').split(',')[0];
+      const appNode = home(data);
+      return appNode ? this.nodes.filter((n) => n.name === appNode) : connected.slice(0, 1);
+    }
+    return connected;
   }
 
   private connected(): AmiNode[] {

@@ -26,3 +26,6 @@ export function overdueRows(summary: { total: number; byDistrict: { district: nu
   label: string;
   count: string;
 }[];
+export function nodeRows(
+  health: { nodes?: { name: string; ari: boolean; ami: boolean; driving: boolean; callers: number; waiting: number }[] } | null | undefined,
+): { name: string; state: string; down: boolean; callers: string; waiting: string }[];

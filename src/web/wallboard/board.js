@@ -112,3 +112,20 @@ export function overdueRows(summary) {
     count: toPersianDigits(r.count),
   }));
 }
+
+/**
+ * The Asterisk nodes card, from GET /api/health's `nodes`: one row per node, with what is
+ * wrong with it in words; `down` marks a row the supervisor must look at.
+ */
+export function nodeRows(health) {
+  return (health?.nodes ?? []).map((n) => {
+    const problems = [...(n.ari ? [] : ['منوی تلفنی قطع است']), ...(n.ami ? [] : ['آمار صف قطع است'])];
+    return {
+      name: n.name,
+      state: problems.length > 0 ? problems.join('، ') : n.driving ? 'فعال' : 'فعال (در دست موتور دیگر)',
+      down: problems.length > 0,
+      callers: toPersianDigits(n.callers),
+      waiting: toPersianDigits(n.waiting),
+    };
+  });
+}

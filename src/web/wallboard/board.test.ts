@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentRows, ageSec, canListen, listenNotice, NO_MEMBERS_WARNING, overdueRows, percent, tiles, waitingRows } from './board.js';
+import { agentRows, ageSec, canListen, listenNotice, NO_MEMBERS_WARNING, nodeRows, overdueRows, percent, tiles, waitingRows } from './board.js';
 
 const NOW = Date.parse('2026-11-27T07:00:30Z');
 
@@ -90,5 +90,26 @@ describe('overdue rows', () => {
       { district: null, label: 'بدون منطقه', count: '۲' },
     ]);
     expect(overdueRows(null)).toEqual([]);
+  });
+});
+
+describe('the Asterisk nodes card', () => {
+  it('shows each node of /api/health, a node down in words and marked', () => {
+    const rows = nodeRows({
+      nodes: [
+        { name: 'a', ari: true, ami: true, driving: true, callers: 12, waiting: 3 },
+        { name: 'b', ari: false, ami: true, driving: true, callers: 0, waiting: 0 },
+        { name: 'c', ari: true, ami: false, driving: false, callers: 0, waiting: 1 },
+        { name: 'd', ari: true, ami: true, driving: false, callers: 0, waiting: 0 },
+      ],
+    });
+    expect(rows).toEqual([
+      { name: 'a', state: 'فعال', down: false, callers: '۱۲', waiting: '۳' },
+      { name: 'b', state: 'منوی تلفنی قطع است', down: true, callers: '۰', waiting: '۰' },
+      { name: 'c', state: 'آمار صف قطع است', down: true, callers: '۰', waiting: '۱' },
+      { name: 'd', state: 'فعال (در دست موتور دیگر)', down: false, callers: '۰', waiting: '۰' },
+    ]);
+    expect(nodeRows({})).toEqual([]);
+    expect(nodeRows(null)).toEqual([]);
   });
 });

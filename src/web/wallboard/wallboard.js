@@ -5,12 +5,14 @@
  */
 import { errorMessage, formatDateTime, formatDuration, formatPhone, pauseReasonLabel, queueLabel, toPersianDigits } from '../agent/format.js';
 import { backoffDelay, createSseParser } from '../agent/sse.js';
-import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, overdueRows, tiles, waitingRows } from './board.js';
+import { ageSec, agentRows, canListen, listenNotice, liveStateLabel, nodeRows, overdueRows, tiles, waitingRows } from './board.js';
 import { $, ApiError } from '../shared/session.js';
 import { createSignIn, showSignedIn } from '../shared/sign-in.js';
 
 /** The server pings every 15 s; silence longer than this means a dead connection. */
 const STREAM_SILENCE_MS = 60_000;
+/** How often the Asterisk nodes' health is read again. */
+const NODES_EVERY_MS = 5_000;
 const HOURS_LABELS = { auto: 'طبق برنامه', open: 'باز (دستی)', closed: 'بسته (دستی)' };
 
 // ---------------------------------------------------------------- sign-in and API
@@ -21,6 +23,7 @@ const signIn = createSignIn({
   open: openBoard,
   close: () => {
     stopStream();
+    clearInterval(session.nodesTimer);
     session.snapshot = null;
   },
   refuse: (user) => (user.role === 'supervisor' || user.role === 'admin' ? null : errorMessage('HOTLINE_ERR_FORBIDDEN')),
@@ -35,12 +38,41 @@ const session = Object.assign(signIn.session, {
   /** Interfaces the agents list was already reloaded for, so an unknown one costs one request, not one per push. */
   looked: new Set(),
   streamAbort: null,
+  nodesTimer: undefined,
 });
 
 async function openBoard() {
   showSignedIn('board');
   await Promise.all([loadAgents(), loadHours()]).catch((err) => ($('board-error').textContent = errorMessage(err.code)));
   startStream();
+  void loadNodes();
+  clearInterval(session.nodesTimer);
+  session.nodesTimer = setInterval(() => void loadNodes(), NODES_EVERY_MS);
+}
+
+/** Each Asterisk node's health (public /api/health): a node down is the first thing to see. */
+async function loadNodes() {
+  let health;
+  try {
+    const res = await fetch('/api/health', { cache: 'no-store' });
+    health = await res.json();
+  } catch {
+    $('nodes-error').hidden = false;
+    return;
+  }
+  $('nodes-error').hidden = true;
+  $('nodes').querySelector('tbody').replaceChildren(
+    ...nodeRows(health).map((n) => {
+      const row = document.createElement('tr');
+      row.dataset.node = n.name;
+      if (n.down) row.className = 'down';
+      cell(row, n.name);
+      cell(row, n.state);
+      cell(row, n.callers, 'number');
+      cell(row, n.waiting, 'number');
+      return row;
+    }),
+  );
 }
 
 // ---------------------------------------------------------------- data
