@@ -5,9 +5,11 @@ import path from 'node:path';
 import ari, { type Channel, type Client, type StasisStart } from 'ari-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { FALLBACK_PREFIX, parseFallbackName } from '../../src/services/fallback-import.js';
 import { wizardSection, WIZARD_FILE } from '../../src/services/pjsip-provisioner.js';
 import { randomMobile } from '../helpers/call-rows.js';
 import { dialHotlineOverAmi, sandboxAmi, sandboxCli, sandboxNode, sandboxScript } from '../helpers/sandbox-nodes.js';
+import { poll } from '../helpers/sip-answered-call.js';
 import { SipPhone } from '../helpers/sip-phone.js';
 
 /**
@@ -142,6 +144,38 @@ describe('the sandbox\'s second Asterisk node', () => {
         'action-000000': 'DelCat',
         'cat-000000': endpoint,
       });
+    }
+  });
+
+  it('keeps a fallback voice message in its own spool, named with its node-b- uniqueid', async () => {
+    // No Stasis app hotline on node b now: Stasis fails and the dialplan fallback takes
+    // the call. Closed by override (node b's own astdb), so it ends in the voicebox.
+    const before = await sandboxCli('b', 'database get hotline override');
+    const previous = /Value:\s*(\S+)/.exec(before)?.[1];
+    await sandboxCli('b', 'database put hotline override closed');
+    const caller = randomMobile('0912');
+    let stored: string | undefined;
+    try {
+      await dialHotlineOverAmi(amiB, caller, 60);
+      const names = await poll(
+        async () => ((await (await ariGet(b, 'recordings/stored')).json()) as { name: string }[]).map((r) => r.name),
+        (list) => list.some((n) => n.startsWith(FALLBACK_PREFIX) && n.endsWith(`-${caller}`)),
+        40_000,
+      );
+      stored = names.find((n) => n.startsWith(FALLBACK_PREFIX) && n.endsWith(`-${caller}`))!;
+      const parsed = parseFallbackName(stored);
+      expect(parsed?.uniqueId).toMatch(/^node-b-\d+\.\d+$/);
+      expect(parsed?.caller).toBe(caller);
+      const file = `${stored.slice(FALLBACK_PREFIX.length)}.wav`;
+      expect(existsSync(path.join(root, 'var/spool/asterisk-b/recording/hotline-fallback', file))).toBe(true);
+      expect(existsSync(path.join(root, 'var/spool/asterisk/recording/hotline-fallback', file))).toBe(false);
+    } finally {
+      const channels = (await (await ariGet(b, 'channels')).json()) as { id: string; caller: { number: string } }[];
+      for (const c of channels.filter((ch) => ch.caller.number === caller)) {
+        await fetch(`${b.ariUrl}/ari/channels/${c.id}`, { method: 'DELETE', headers: { authorization: auth } });
+      }
+      if (stored) await fetch(`${b.ariUrl}/ari/recordings/stored/${encodeURIComponent(stored)}`, { method: 'DELETE', headers: { authorization: auth } });
+      await sandboxCli('b', previous ? `database put hotline override ${previous}` : 'database del hotline override');
     }
   });
 
