@@ -5,10 +5,12 @@ import path from 'node:path';
 import ari, { type Channel, type Client, type StasisStart } from 'ari-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { FALLBACK_PREFIX, parseFallbackName } from '../../src/services/fallback-import.js';
 import { wizardSection, WIZARD_FILE } from '../../src/services/pjsip-provisioner.js';
 import { randomMobile } from '../helpers/call-rows.js';
-import { dialHotlineOverAmi, sandboxAmi, sandboxCli, sandboxNode, sandboxScript } from '../helpers/sandbox-nodes.js';
+import { startTestEngine } from '../helpers/engine.js';
+import { dialHotlineOverAmi, sandboxAmi, sandboxCli, sandboxNode, sandboxNodeEnv, sandboxScript } from '../helpers/sandbox-nodes.js';
 import { poll } from '../helpers/sip-answered-call.js';
 import { SipPhone } from '../helpers/sip-phone.js';
 
@@ -102,6 +104,27 @@ describe('the sandbox\'s second Asterisk node', () => {
       if (channelId) await client.channels.hangup({ channelId }).catch(() => undefined);
       client.stop();
       (client as unknown as NodeJS.EventEmitter).removeAllListeners();
+    }
+  });
+
+  it('serves the engine pointed at it (sandboxNodeEnv): the call row carries the node-b- uniqueid', async () => {
+    const engine = await startTestEngine(undefined, sandboxNodeEnv('b'));
+    const caller = randomMobile('0912');
+    try {
+      expect(engine.config.ari.url).toBe(b.ariUrl);
+      expect(engine.config.ami.port).toBe(b.amiPort);
+      const repos = createRepositories(engine.hotline.database);
+      await dialHotlineOverAmi(amiB, caller);
+      // A fresh database: the only call is this one.
+      const [call] = await poll(() => repos.calls.list({ limit: 5 }), (rows) => rows.length > 0);
+      expect(call!.uniqueId).toMatch(/^node-b-\d+\.\d+$/);
+      expect((await ariGet(b, `channels/${call!.uniqueId}`)).status).toBe(200);
+    } finally {
+      const channels = (await (await ariGet(b, 'channels')).json()) as { id: string; caller: { number: string } }[];
+      for (const c of channels.filter((ch) => ch.caller.number === caller)) {
+        await fetch(`${b.ariUrl}/ari/channels/${c.id}`, { method: 'DELETE', headers: { authorization: auth } });
+      }
+      await engine.cleanup();
     }
   });
 

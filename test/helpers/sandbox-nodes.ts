@@ -57,16 +57,15 @@ export function sandboxNode(name: SandboxNodeName = 'a', env: NodeJS.ProcessEnv 
 }
 
 /**
- * The environment with ARI and AMI pointing at `name` (same users and secrets: both
- * nodes take them from .env), e.g. for `startTestEngine(undefined, sandboxNodeEnv('b'))`
- * or `CitizenLine.connect(sandboxNodeEnv('b'))`.
+ * The environment keys that point the engine's ARI and AMI at `name` (same users and
+ * secrets: both nodes take them from .env); none for node a, which the environment
+ * already names. E.g. `startTestEngine(undefined, sandboxNodeEnv('b'))`,
+ * `CitizenLine.connect({ ...process.env, ...sandboxNodeEnv('b') })`.
  */
-export function sandboxNodeEnv(name: SandboxNodeName, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  // Node a is what the environment already says.
-  if (name === 'a') return { ...env };
-  const node = sandboxNode(name, env);
+export function sandboxNodeEnv(name: SandboxNodeName): Record<string, string> {
+  if (name === 'a') return {};
+  const node = sandboxNode(name);
   return {
-    ...env,
     ARI_URL: node.ariUrl,
     AMI_HOST: node.amiHost,
     AMI_PORT: String(node.amiPort),
@@ -87,7 +86,7 @@ export function sandboxCli(name: SandboxNodeName, command: string): Promise<stri
 
 /** A separate AMI connection to `name` for a test's own questions and actions. */
 export async function sandboxAmi(name: SandboxNodeName = 'a'): Promise<AmiClient> {
-  const config = loadConfig({ ...sandboxNodeEnv(name), PORT: '0' });
+  const config = loadConfig({ ...process.env, ...sandboxNodeEnv(name), PORT: '0' });
   const ami = new AmiClient({ ...config.ami, logger: pino({ level: 'silent' }) });
   await ami.start();
   return ami;
