@@ -9,6 +9,7 @@ import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { FALLBACK_PREFIX, parseFallbackName } from '../../src/services/fallback-import.js';
 import { wizardSection, WIZARD_FILE } from '../../src/services/pjsip-provisioner.js';
 import { randomMobile } from '../helpers/call-rows.js';
+import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
 import { dialHotlineOverAmi, sandboxAmi, sandboxCli, sandboxNode, sandboxNodeEnv, sandboxScript } from '../helpers/sandbox-nodes.js';
 import { poll } from '../helpers/sip-answered-call.js';
@@ -107,19 +108,33 @@ describe('the sandbox\'s second Asterisk node', () => {
     }
   });
 
-  it('serves the engine pointed at it (sandboxNodeEnv): the call row carries the node-b- uniqueid', async () => {
+  it('serves the engine pointed at it (sandboxNodeEnv): its IVR plays, the call row carries the node-b- uniqueid', async () => {
     const engine = await startTestEngine(undefined, sandboxNodeEnv('b'));
     const caller = randomMobile('0912');
+    let line: CitizenLine | undefined;
+    let citizen: CitizenCall | undefined;
     try {
       expect(engine.config.ari.url).toBe(b.ariUrl);
       expect(engine.config.ami.port).toBe(b.amiPort);
+      await engine.hotline.hours.setOverride('open', 'test');
+      // A scripted citizen on node b hears the IVR from the shared sounds.
+      line = await CitizenLine.connect('b');
+      citizen = await line.dial(randomMobile('0912'));
+      await citizen.waitForPrompt('main-menu');
+      await citizen.hangup();
+      await citizen.waitForHotlineHangup();
+
       const repos = createRepositories(engine.hotline.database);
       await dialHotlineOverAmi(amiB, caller);
-      // A fresh database: the only call is this one.
-      const [call] = await poll(() => repos.calls.list({ limit: 5 }), (rows) => rows.length > 0);
+      const rows = await poll(() => repos.calls.list({ limit: 5 }), (list) => list.some((r) => r.uniqueId !== citizen!.hotlineId));
+      const call = rows.find((r) => r.uniqueId !== citizen!.hotlineId);
       expect(call!.uniqueId).toMatch(/^node-b-\d+\.\d+$/);
       expect((await ariGet(b, `channels/${call!.uniqueId}`)).status).toBe(200);
+      expect((await ariGet(a, `channels/${call!.uniqueId}`)).status).toBe(404);
     } finally {
+      citizen?.dispose();
+      line?.close();
+      await engine.hotline.hours.setOverride('auto', 'test').catch(() => undefined);
       const channels = (await (await ariGet(b, 'channels')).json()) as { id: string; caller: { number: string } }[];
       for (const c of channels.filter((ch) => ch.caller.number === caller)) {
         await fetch(`${b.ariUrl}/ari/channels/${c.id}`, { method: 'DELETE', headers: { authorization: auth } });
