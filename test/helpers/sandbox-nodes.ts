@@ -60,7 +60,7 @@ export function sandboxNode(name: SandboxNodeName = 'a', env: NodeJS.ProcessEnv 
  * The environment keys that point the engine's ARI and AMI at `name` (same users and
  * secrets: both nodes take them from .env); none for node a, which the environment
  * already names. E.g. `startTestEngine(undefined, sandboxNodeEnv('b'))`,
- * `CitizenLine.connect({ ...process.env, ...sandboxNodeEnv('b') })`.
+ * `CitizenLine.connect('b')`.
  */
 export function sandboxNodeEnv(name: SandboxNodeName): Record<string, string> {
   if (name === 'a') return {};
