@@ -28,6 +28,7 @@ trap 'exit 143' TERM
 hotline_ensure redis
 hotline_ensure postgres
 hotline_ensure sandbox
+hotline_ensure sandbox-b
 hotline_ensure dovecot
 hotline_ensure chromium
 hotline_ensure baresip

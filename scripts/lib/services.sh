@@ -21,38 +21,42 @@ hotline_ensure_package() {
 }
 
 hotline_ensure() {
-  local name=$1 script
+  local name=$1 script args=()
   [[ "$name" == chromium ]] && { hotline_ensure_package /usr/bin/chromium chromium; return; }
   [[ "$name" == baresip ]] && { hotline_ensure_package /usr/bin/baresip baresip-core; return; }
   case "$name" in
     redis) script=scripts/redis.sh ;;
     postgres) script=scripts/postgres.sh ;;
     sandbox) script=scripts/asterisk-sandbox.sh ;;
+    # The sandbox's second Asterisk node (several-node tests): ARI 8090, AMI 5039, SIP 5070.
+    sandbox-b) script=scripts/asterisk-sandbox.sh args=(--node b) ;;
     dovecot) script=scripts/dovecot.sh ;;
     *) hotline_die "unknown service $name" ;;
   esac
-  if bash "$script" status >/dev/null; then
-    if [[ "$name" == sandbox ]]; then
-      hotline_log "reusing the running Asterisk sandbox"
-      bash "$script" reload
+  if bash "$script" "${args[@]}" status >/dev/null; then
+    if [[ "$name" == sandbox || "$name" == sandbox-b ]]; then
+      hotline_log "reusing the running Asterisk sandbox${args[*]:+ (${args[*]})}"
+      bash "$script" "${args[@]}" reload
     fi
     return 0
   fi
   # Marked before starting, so an interrupted start is still cleaned up.
   HOTLINE_STARTED+=("$name")
-  bash "$script" start >/dev/null
+  bash "$script" "${args[@]}" start >/dev/null
 }
 
 hotline_stop_started() {
-  local i script
+  local i script args
   for ((i = ${#HOTLINE_STARTED[@]} - 1; i >= 0; i--)); do
+    args=()
     case "${HOTLINE_STARTED[i]}" in
       redis) script=scripts/redis.sh ;;
       postgres) script=scripts/postgres.sh ;;
       sandbox) script=scripts/asterisk-sandbox.sh ;;
+      sandbox-b) script=scripts/asterisk-sandbox.sh args=(--node b) ;;
       dovecot) script=scripts/dovecot.sh ;;
     esac
-    bash "$script" stop || true
+    bash "$script" "${args[@]}" stop || true
   done
   HOTLINE_STARTED=()
 }

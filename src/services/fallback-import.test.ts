@@ -26,6 +26,17 @@ describe('parseFallbackName', () => {
     expect(parsed?.caller).toBe('0211234567');
   });
 
+  it('reads the uniqueid of a node with a systemname (node-b-<epoch>.<n>)', () => {
+    const parsed = parseFallbackName('hotline-fallback/20261127093005-node-b-1795748299.1-09121234567');
+    expect(parsed).toEqual({
+      storedName: 'hotline-fallback/20261127093005-node-b-1795748299.1-09121234567',
+      recordedAt: AT,
+      uniqueId: 'node-b-1795748299.1',
+      caller: '09121234567',
+    });
+    expect(parseFallbackName('hotline-fallback/20261127093005-node-b-1795748299.1-unknown')?.uniqueId).toBe('node-b-1795748299.1');
+  });
+
   it('turns an unknown caller into null', () => {
     const parsed = parseFallbackName('hotline-fallback/20261127093005-1795748299.1-unknown');
     expect(parsed?.caller).toBeNull();
@@ -59,6 +70,9 @@ describe('leftMessages', () => {
       'hotline-voicebox/garbage',
       'hotline-voicebox-1795748299_3-voicebox-2',
       'hotline-voicebox-citizen-ab12-hotline-voicebox-1',
+      'hotline-fallback/20261127093005-node-b-1795748299.4-09121234567',
+      'hotline-voicebox/20261127093005-1-09121234567-parks_trees-7-node-b-1795748299.5',
+      'hotline-voicebox-node-b-1795748299_6-voicebox-1',
     ], AT);
     expect(found.map((f) => [f.source, f.message.callId, f.message.category, f.message.district])).toEqual([
       ['fallback', '1795748299.1', null, null],
@@ -66,6 +80,10 @@ describe('leftMessages', () => {
       // Named by an earlier engine: the choices come from the call row.
       ['voicebox', '1795748299.3', null, null],
       ['voicebox', 'citizen-ab12-hotline', null, null],
+      // A second Asterisk node's uniqueids carry its systemname.
+      ['fallback', 'node-b-1795748299.4', null, null],
+      ['voicebox', 'node-b-1795748299.5', 'parks_trees', 7],
+      ['voicebox', 'node-b-1795748299.6', null, null],
     ]);
     expect(found[2]!.message.take).toBe(2);
     expect(found[0]!.message.recordedAt).toEqual(AT);

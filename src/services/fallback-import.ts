@@ -56,8 +56,9 @@ interface LeftMessage {
 const LEGACY_VOICEBOX = /^hotline-voicebox-([A-Za-z0-9_-]+)-voicebox-(\d{1,3})$/;
 
 function legacyCallId(safe: string): string {
-  // An Asterisk uniqueid (1796214989.123) lost its dot to the old naming.
-  return /^\d+_\d+$/.test(safe) ? safe.replace('_', '.') : safe;
+  // An Asterisk uniqueid (1796214989.123, or node-b-1796214989.123 from a node with a
+  // systemname) lost its dot to the old naming.
+  return /^(?:[A-Za-z0-9-]+-)?\d+_\d+$/.test(safe) ? safe.replace(/_(\d+)$/, '.$1') : safe;
 }
 
 /** The messages among Asterisk's stored recordings, with what their names say. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import ari, { type Client } from 'ari-client';
 import { retryTransient } from '../../src/adapters/ari/transient.js';
+import { sandboxNodeEnv, type SandboxNodeName } from './sandbox-nodes.js';
 
 /**
  * A scripted citizen on the real Asterisk sandbox. A Local channel dials 137 in
@@ -39,7 +40,9 @@ export class CitizenLine {
     });
   }
 
-  static async connect(env: NodeJS.ProcessEnv = process.env): Promise<CitizenLine> {
+  /** On the sandbox node `env` names (ARI_URL), or on node `'a'` / `'b'` of the sandbox. */
+  static async connect(envOrNode: NodeJS.ProcessEnv | SandboxNodeName = process.env): Promise<CitizenLine> {
+    const env = typeof envOrNode === 'string' ? { ...process.env, ...sandboxNodeEnv(envOrNode) } : envOrNode;
     const client = await ari.connect(env.ARI_URL ?? 'http://127.0.0.1:8088', env.ARI_USER!, env.ARI_PASSWORD!);
     const line = new CitizenLine(client);
     await client.start(CITIZEN_APP);

@@ -4,8 +4,9 @@ import path from 'node:path';
 import pino from 'pino';
 import { startHotline, type Hotline } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { AmiClient } from '../../src/adapters/ami/ami-client.js';
+import type { AmiClient } from '../../src/adapters/ami/ami-client.js';
 import { createTestPostgresDatabase } from './database.js';
+import { sandboxAmi, type SandboxNodeName } from './sandbox-nodes.js';
 import { engineClock } from './test-clock.js';
 
 export interface TestEngine {
@@ -59,10 +60,7 @@ export async function startTestEngine(
   };
 }
 
-/** A separate AMI connection for the test's own questions to Asterisk. */
-export async function testAmi(): Promise<AmiClient> {
-  const config = loadConfig({ ...process.env, PORT: '0' });
-  const ami = new AmiClient({ ...config.ami, logger: pino({ level: 'silent' }) });
-  await ami.start();
-  return ami;
+/** A separate AMI connection for the test's own questions to Asterisk (node a unless told). */
+export function testAmi(node: SandboxNodeName = 'a'): Promise<AmiClient> {
+  return sandboxAmi(node);
 }

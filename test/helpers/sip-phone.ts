@@ -19,7 +19,15 @@ export class SipPhone {
     child.stderr?.on('data', collect);
   }
 
-  static async start(account: { username: string; password: string; domain: string }, listenPort = 5071): Promise<SipPhone> {
+  /**
+   * `registrarPort`: the Asterisk node's SIP port (5060 node a, 5070 node b: sandboxNode(name).sipPort).
+   * `listenPort`: the phone's own; two phones at once need two.
+   */
+  static async start(
+    account: { username: string; password: string; domain: string },
+    listenPort = 5071,
+    registrarPort = 5060,
+  ): Promise<SipPhone> {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'hotline-sip-phone-'));
     await writeFile(
       path.join(dir, 'config'),
@@ -41,7 +49,7 @@ export class SipPhone {
     );
     await writeFile(
       path.join(dir, 'accounts'),
-      `<sip:${account.username}@${account.domain}:5060;transport=udp>;auth_pass=${account.password};answermode=auto;regint=300\n`,
+      `<sip:${account.username}@${account.domain}:${registrarPort};transport=udp>;auth_pass=${account.password};answermode=auto;regint=300\n`,
     );
     const child = spawn('/usr/bin/baresip', ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     return new SipPhone(child, dir);

@@ -22,6 +22,7 @@ describe('voiceboxName / parseVoiceboxName', () => {
   it.each([
     ['an Asterisk uniqueid and every choice', message()],
     ['an ARI channel id with dashes', message({ callId: ARI_ID })],
+    ['a uniqueid of a node with a systemname', message({ callId: 'node-b-1795748299.17' })],
     ['no choices and an unknown caller', message({ caller: null, category: null, district: null, take: 2 })],
     ['district 22 and a category with underscores', message({ category: 'traffic_transport', district: 22 })],
   ])('reads back %s', (_name, m) => {

@@ -16,6 +16,13 @@ describe('conversation names', () => {
     expect(parseConversationName(name)?.uniqueId).toBe('callback-42-1796214989000');
   });
 
+  it('keeps the uniqueid of a node with a systemname (node-b-<epoch>.<n>)', () => {
+    const startedAt = new Date('2026-12-02T07:31:05Z');
+    const name = conversationName({ startedAt, callId, uniqueId: 'node-b-1796214989.123' });
+    expect(name).toBe(`hotline-conversation/20261202073105-${callId}-node-b-1796214989.123`);
+    expect(parseConversationName(name)).toEqual({ storedName: name, startedAt, callId, uniqueId: 'node-b-1796214989.123' });
+  });
+
   it('refuses other files and impossible times', () => {
     expect(parseConversationName('hotline-fallback/20261202073105-1.2-0912')).toBeNull();
     expect(parseConversationName(`hotline-conversation/20261302073105-${callId}-1.2`)).toBeNull();
