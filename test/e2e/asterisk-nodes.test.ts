@@ -14,7 +14,7 @@ import { SipPhone } from '../helpers/sip-phone.js';
  * node's queue calls, health (what the wallboard shows) has both nodes, and a node that
  * stops takes none of the other node's calls with it.
  */
-const SPEECH = 'the street light in front of number twelve is broken';
+const SPEECH = 'sound:auth-incorrect';
 const NODE_B = sandboxNode('b');
 
 let hotline: Hotline;
@@ -79,6 +79,14 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 
 /** Menu → streets and lighting → district 7 → the after-hours message, kept. */
 async function leaveMessage(call: CitizenCall): Promise<void> {
+  try {
+    await messageSteps(call);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; prompts heard: ${call.promptsHeard.join(' ')}`);
+  }
+}
+
+async function messageSteps(call: CitizenCall): Promise<void> {
   await call.waitForPrompt('main-menu');
   await call.press('1');
   await call.waitForPrompt('category-menu');
@@ -117,7 +125,7 @@ describe('one engine on two Asterisk nodes', () => {
     ]);
   });
 
-  it("turns a message left on either node into a case, with the recording from the caller's node", async () => {
+  it("turns a message left on either node into a case, with the recording from the caller's node", { timeout: 180_000 }, async () => {
     await hotline.hours.setOverride('closed', 'test');
     const onA = await dial('a');
     const onB = await dial('b');
@@ -137,11 +145,11 @@ describe('one engine on two Asterisk nodes', () => {
     }
   });
 
-  it("rings the agent registered on the caller's node, on each node", async () => {
+  it("rings the agent registered on the caller's node, on each node", { timeout: 180_000 }, async () => {
     await hotline.hours.setOverride('open', 'test');
     const repos = createRepositories(hotline.database);
     const agents = {} as Record<SandboxNodeName, { id: string; phone: SipPhone }>;
-    for (const [node, listenPort] of [['a', 5073], ['b', 5074]] as const) {
+    for (const [node, listenPort] of [['a', 5075], ['b', 5077]] as const) {
       const username = `node${node}${Date.now().toString(36)}`;
       const user = await repos.users.create({ username, displayName: `کارشناس ${node}`, role: 'agent', district: null, passwordHash: await hashPassword('node-agent-password') });
       agentIds.push(user.id);
@@ -154,24 +162,27 @@ describe('one engine on two Asterisk nodes', () => {
       agents[node] = { id: user.id, phone };
     }
 
+    const answered = (node: SandboxNodeName) => agents[node].phone.output.filter((l) => /answering call .* with 200/.test(l)).length;
     for (const node of ['b', 'a'] as const) {
       const other = node === 'a' ? 'b' : 'a';
+      const before = answered(other);
       const { call } = await dial(node);
       await call.waitForPrompt('main-menu');
       await call.press('3'); // a complaint about staff: the complaints queue
-      await agents[node].phone.waitFor(/answering call .* with 200/, 40_000);
+      await until(`the agent on node ${node} answering`, async () => answered(node) === 1, 40_000);
       const row = await until('the queue record', async () => {
         const r = await repos.calls.findByUniqueId(call.hotlineId);
         return r?.queueRecord?.agentId ? r : null;
       });
       expect(row.queueRecord).toMatchObject({ queueResult: 'answered', agentId: agents[node].id });
-      expect(agents[other].phone.output()).not.toMatch(new RegExp(`answering call .*${call.caller}`));
+      // The other node's agent was free too, but their phone is not registered on this node.
+      expect(answered(other)).toBe(before);
       await call.hangup();
       await call.waitForHotlineHangup();
     }
   });
 
-  it('keeps serving node a while node b stops, says which node is down, and takes node b back', async () => {
+  it('keeps serving node a while node b stops, says which node is down, and takes node b back', { timeout: 240_000 }, async () => {
     await hotline.hours.setOverride('closed', 'test');
     const { call, caller } = await dial('a');
     await call.waitForPrompt('main-menu');
