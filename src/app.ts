@@ -7,6 +7,7 @@ import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
 import { AriLease } from './adapters/ari/ari-lease.js';
+import { SharedDesk } from './adapters/redis/shared-desk.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
 import { createStoredRecordings } from './adapters/ari/stored-recordings.js';
@@ -173,12 +174,15 @@ export async function startHotline(
     logger: logger.child({ component: 'ari' }),
     ...(lease ? { mayOwnApp: drives } : {}),
   });
+  // Screen pops and agent states reach a desk on whichever instance its stream is open.
+  const desk = new SharedDesk({ redis: redis.redis, prefix: config.jobs.prefix, logger: logger.child({ component: 'desk' }) });
   const agents = createAgentModule({
     repos,
     ami,
     config: config.agents,
     now,
     logger: logger.child({ component: 'agents' }),
+    desk,
   });
   await agents.service.refresh();
   const resyncAgents = () => agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
@@ -407,6 +411,7 @@ export async function startHotline(
       await shutdownStep(http.close(), Math.min(HTTP_GRACE_MS, left()), logger);
       http.server.closeAllConnections();
       agents.stop();
+      desk.close();
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       clearInterval(smsSweep);

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AgentsConfig } from '../config.js';
 import type { AgentActivityLog, AgentRepo } from '../domain/agents/ports.js';
@@ -33,6 +34,8 @@ export function createAgentModule(deps: {
   config: AgentsConfig;
   now: () => Date;
   logger: Logger;
+  /** Where desk events go: every instance's desks with a SharedDesk; this instance's alone by default. */
+  desk?: EventEmitter;
 }) {
   const wrapUpSeconds = (queue: QueueName) => deps.config.wrapUpSeconds[queue] ?? deps.config.wrapUpSeconds.default;
   const service = new AgentService({
@@ -43,6 +46,7 @@ export function createAgentModule(deps: {
     logger: deps.logger,
     callIdOf: async (uniqueId) => (await deps.repos.calls.findByUniqueId(uniqueId))?.id ?? null,
     ...(deps.repos.agentActivity ? { activity: deps.repos.agentActivity } : {}),
+    ...(deps.desk ? { desk: deps.desk } : {}),
   });
   const desk = createAgentDesk({
     users: deps.repos.users,
