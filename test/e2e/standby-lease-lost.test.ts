@@ -80,7 +80,6 @@ describe('a holder that loses its lease while frozen', () => {
         expect(heard.filter((p) => p === 'district-prompt'), heard.join(' ')).toHaveLength(1);
       }
       // Not one command of the old holder reached Asterisk after it woke (its REST reads
-      // are allowed: it answers health checks).
       // are allowed: it answers health checks). The proxy did see its commands before the freeze.
       expect(bed.proxy.requests.some((r) => r.at < figures.frozenAt && r.method === 'POST' && r.path.includes('/play'))).toBe(true);
       const commands = bed.proxy.requests.filter((r) => r.at >= figures.wokeAt && r.method !== 'GET');
