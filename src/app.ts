@@ -7,6 +7,7 @@ import { createLogger } from './adapters/log/logger.js';
 import { AmiClient } from './adapters/ami/ami-client.js';
 import { AriConnection } from './adapters/ari/ari-connection.js';
 import { AriLease } from './adapters/ari/ari-lease.js';
+import { SharedSignal } from './adapters/redis/fanout.js';
 import { SharedDesk } from './adapters/redis/shared-desk.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
@@ -252,7 +253,10 @@ export async function startHotline(
   // A restart does not zero the wallboard: each AMI connection rebuilds it from QueueStatus and today's rows.
   ami.on('connected', () => void liveStats.seed());
   ami.on('event', (event: Record<string, unknown>) => liveStats.onAmiEvent(event));
-  outbound.onCallbacksChanged(() => void liveStats.refreshCallbacks());
+  // Callbacks change on whichever instance asked for or ran them: every wallboard reads them again.
+  const callbacksChanged = new SharedSignal({ redis: redis.redis, channel: `${config.jobs.prefix}:callbacks-changed`, logger });
+  callbacksChanged.on(() => void liveStats.refreshCallbacks());
+  outbound.onCallbacksChanged(() => callbacksChanged.notify());
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
@@ -412,6 +416,7 @@ export async function startHotline(
       http.server.closeAllConnections();
       agents.stop();
       desk.close();
+      callbacksChanged.close();
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       clearInterval(smsSweep);

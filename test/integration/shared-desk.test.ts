@@ -1,12 +1,13 @@
 /**
- * Agent desk events shared by several engine instances through Redis pub/sub (issue 17):
- * each instance's SharedDesk against the real Redis, as two engines behind one address
- * would run them.
+ * What several engine instances tell each other through Redis pub/sub (issue 17): agent
+ * desk events (SharedDesk) and changes every instance must hear of (SharedSignal), each
+ * instance's own against the real Redis, as two engines behind one address would run them.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SharedSignal } from '../../src/adapters/redis/fanout.js';
 import { SharedDesk } from '../../src/adapters/redis/shared-desk.js';
 import type { DeskEvent } from '../../src/domain/agents/agent.js';
 
@@ -14,14 +15,36 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis:
 const logger = pino({ level: 'silent' });
 const AGENT = 'agent-1';
 
-const open: Array<{ desk: SharedDesk; redis: Redis }> = [];
+const open: Array<{ close(): void }> = [];
 
-function instance(prefix: string, url = REDIS_URL): SharedDesk {
+function client(url = REDIS_URL): Redis {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 1_000 });
   redis.on('error', () => undefined);
-  const desk = new SharedDesk({ redis, prefix, logger });
-  open.push({ desk, redis });
+  open.push({ close: () => redis.disconnect() });
+  return redis;
+}
+
+function instance(prefix: string, url = REDIS_URL): SharedDesk {
+  const desk = new SharedDesk({ redis: client(url), prefix, logger });
+  open.unshift(desk);
   return desk;
+}
+
+function signal(channel: string, url = REDIS_URL): { shared: SharedSignal; heard: () => number; next: (n: number) => Promise<void> } {
+  const shared = new SharedSignal({ redis: client(url), channel, logger });
+  open.unshift(shared);
+  let count = 0;
+  const waiters: Array<() => void> = [];
+  shared.on(() => {
+    count++;
+    waiters.splice(0).forEach((w) => w());
+  });
+  const next = (n: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (count >= n ? resolve() : waiters.push(check));
+      check();
+    });
+  return { shared, heard: () => count, next };
 }
 
 /** Everything `desk` delivers to AGENT's listeners, and a wait for the n-th. */
@@ -43,10 +66,7 @@ function listen(desk: SharedDesk) {
 const ended = (uniqueId: string): DeskEvent => ({ type: 'call-ended', callId: null, uniqueId, talkSeconds: 3 });
 
 afterEach(() => {
-  for (const { desk, redis } of open.splice(0)) {
-    desk.close();
-    redis.disconnect();
-  }
+  for (const one of open.splice(0)) one.close();
 });
 
 describe('desk events shared by the instances', () => {
@@ -88,5 +108,28 @@ describe('desk events shared by the instances', () => {
     expect(() => alone.emit(AGENT, pop)).not.toThrow();
     alone.emit(AGENT, ended('again'));
     expect(onAlone.got).toEqual([pop, ended('again')]);
+  });
+});
+
+describe('a change every instance hears of', () => {
+  it('runs the listeners of the notifying instance at once and of every other once', async () => {
+    const channel = `t-${randomUUID()}:callbacks-changed`;
+    const [a, b] = [signal(channel), signal(channel)];
+    await Promise.all([a.shared.subscribed, b.shared.subscribed]);
+    a.shared.notify();
+    expect(a.heard()).toBe(1);
+    await b.next(1);
+    // B's own notice reaches A after any echo of A's first one.
+    b.shared.notify();
+    expect(b.heard()).toBe(2);
+    await a.next(2);
+    expect([a.heard(), b.heard()]).toEqual([2, 2]);
+  });
+
+  it('without Redis, still runs the listeners of its own instance', () => {
+    const alone = signal(`t-${randomUUID()}:callbacks-changed`, 'redis://127.0.0.1:1');
+    alone.shared.notify();
+    alone.shared.notify();
+    expect(alone.heard()).toBe(2);
   });
 });
