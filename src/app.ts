@@ -8,6 +8,8 @@ import type { Ami } from './adapters/ami/ami-client.js';
 import { AmiNodes } from './adapters/ami/ami-nodes.js';
 import type { AriConnection } from './adapters/ari/ari-connection.js';
 import type { AriLease } from './adapters/ari/ari-lease.js';
+import { SharedSignal } from './adapters/redis/fanout.js';
+import { SharedDesk } from './adapters/redis/shared-desk.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
@@ -170,12 +172,15 @@ export async function startHotline(
   // workers and streams.
   const { primary } = asterisk;
   const { lease, ari } = primary;
+  // Screen pops and agent states reach a desk on whichever instance its stream is open.
+  const desk = new SharedDesk({ redis: redis.redis, prefix: config.jobs.prefix, logger: logger.child({ component: 'desk' }) });
   const agents = createAgentModule({
     repos,
     ami,
     config: config.agents,
     now,
     logger: logger.child({ component: 'agents' }),
+    desk,
   });
   await agents.service.refresh();
   const resyncAgents = () => agents.onAmiConnected().catch((err: Error) => logger.warn({ err: err.message }, 'agent resync failed'));
@@ -245,7 +250,10 @@ export async function startHotline(
   // A restart does not zero the wallboard: each AMI connection rebuilds it from QueueStatus and today's rows.
   ami.on('connected', () => void liveStats.seed());
   ami.on('event', (event: Record<string, unknown>) => liveStats.onAmiEvent(event));
-  outbound.onCallbacksChanged(() => void liveStats.refreshCallbacks());
+  // Callbacks change on whichever instance asked for or ran them: every wallboard reads them again.
+  const callbacksChanged = new SharedSignal({ redis: redis.redis, channel: `${config.jobs.prefix}:callbacks-changed`, logger });
+  callbacksChanged.on(() => void liveStats.refreshCallbacks());
+  outbound.onCallbacksChanged(() => callbacksChanged.notify());
   void liveStats.refreshCallbacks();
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
@@ -427,6 +435,8 @@ export async function startHotline(
       await shutdownStep(http.close(), Math.min(HTTP_GRACE_MS, left()), logger);
       http.server.closeAllConnections();
       agents.stop();
+      desk.close();
+      callbacksChanged.close();
       liveStats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
       clearInterval(smsSweep);

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { AgentsConfig } from '../config.js';
 import type { AgentActivityLog, AgentRepo } from '../domain/agents/ports.js';
@@ -33,6 +34,8 @@ export function createAgentModule(deps: {
   config: AgentsConfig;
   now: () => Date;
   logger: Logger;
+  /** Where desk events go: every instance's desks with a SharedDesk; this instance's alone by default. */
+  desk?: EventEmitter;
 }) {
   const wrapUpSeconds = (queue: QueueName) => deps.config.wrapUpSeconds[queue] ?? deps.config.wrapUpSeconds.default;
   const service = new AgentService({
@@ -43,6 +46,7 @@ export function createAgentModule(deps: {
     logger: deps.logger,
     callIdOf: async (uniqueId) => (await deps.repos.calls.findByUniqueId(uniqueId))?.id ?? null,
     ...(deps.repos.agentActivity ? { activity: deps.repos.agentActivity } : {}),
+    ...(deps.desk ? { desk: deps.desk } : {}),
   });
   const desk = createAgentDesk({
     users: deps.repos.users,
@@ -76,10 +80,24 @@ export function createAgentModule(deps: {
     logger: deps.logger,
   });
 
+  // A profile saved through another instance (several behind one address) is not in this
+  // one's interface map yet: read again when a phone it does not know rings or answers,
+  // at most once a second (members that are no agent's, e.g. a stand-in, ring too).
+  let reloadedAt = -Infinity;
+  const knowInterface = async (event: Record<string, unknown>): Promise<void> => {
+    const name = String(event.event ?? '').toLowerCase();
+    if (name !== 'agentcalled' && name !== 'agentconnect') return;
+    const iface = String(event.interface ?? '');
+    if (!iface || service.agentIdByInterface(iface) || performance.now() - reloadedAt < 1_000) return;
+    reloadedAt = performance.now();
+    await service.refresh();
+  };
+
   let chain: Promise<void> = Promise.resolve();
   const onAmiEvent = (event: Record<string, unknown>): Promise<void> => {
     chain = chain
       .then(async () => {
+        await knowInterface(event);
         await recorder.onEvent(event);
         await service.onAmiEvent(event);
       })

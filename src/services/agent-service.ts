@@ -44,7 +44,8 @@ type AmiEvent = Record<string, unknown>;
  * back in line with it after the engine or Asterisk restarts.
  */
 export class AgentService {
-  readonly desk = new EventEmitter();
+  /** Desk events by agent id; shared by every instance when given one (adapters/redis/shared-desk.ts). */
+  readonly desk: EventEmitter;
   private readonly live = new Map<string, Live>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private byInterface = new Map<string, string>();
@@ -60,8 +61,10 @@ export class AgentService {
       callIdOf: (uniqueId: string) => Promise<string | null>;
       /** Pauses, missed rings and holds for the per-agent report; without it they are not kept. */
       activity?: AgentActivityLog;
+      desk?: EventEmitter;
     },
   ) {
+    this.desk = deps.desk ?? new EventEmitter();
     this.desk.setMaxListeners(0);
   }
 

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
 import { randomMobile, settledCall } from '../helpers/call-rows.js';
@@ -5,6 +7,8 @@ import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
 import type { Hotline } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
+import { eventTime } from '../chaos/harness/silence.js';
+import type { AriEvent } from '../helpers/citizen.js';
 
 let hotline: Hotline;
 let config: Config;
@@ -13,6 +17,9 @@ let line: CitizenLine;
 let repos: ReturnType<typeof createRepositories>;
 
 const phone = () => randomMobile('0935');
+/** How often the dialplan tries Stasis() before its fallback, 0.25 s apart (HOTLINE_STASIS_TRIES). */
+const STASIS_TRIES = Number(/^HOTLINE_STASIS_TRIES = (\d+)$/m.exec(readFileSync(path.resolve(import.meta.dirname, '../../dialplan/extensions.conf'), 'utf8'))![1]);
+const dialplanContext = (e: AriEvent) => (e.channel as { dialplan?: { context?: string } } | undefined)?.dialplan?.context;
 
 beforeAll(async () => {
   const engine = await startTestEngine();
@@ -139,6 +146,14 @@ describe('engine down: the dialplan falls back', () => {
         (e) => e.type === 'ChannelDialplan' && e.channel?.id === call.hotlineId && e.dialplan_app === 'Record',
         30_000,
       );
+      // Stasis() was tried again for a moment (a standby pair's handover), then gave up:
+      // every try, and the fallback reached within 3 s of the first (Asterisk's clock).
+      const ran = (app: string) => call.log.filter((e) => e.type === 'ChannelDialplan' && e.dialplan_app === app);
+      const tries = ran('Stasis');
+      expect(tries.length).toBe(STASIS_TRIES);
+      const fallback = call.log.find((e) => e.type === 'ChannelDialplan' && dialplanContext(e) === 'hotline-fallback')!;
+      expect(eventTime(fallback) - eventTime(tries[0]!)).toBeGreaterThanOrEqual((STASIS_TRIES - 1) * 250 - 50);
+      expect(eventTime(fallback) - eventTime(tries[0]!)).toBeLessThan(3_000);
       await call.speak('sound:auth-incorrect');
       await call.hangup();
       await call.waitForHotlineHangup();

@@ -13,6 +13,9 @@ export class AriProxy {
   /** While set, bytes stop flowing both ways but no connection closes: a half-open link. */
   private silent = false;
   private port = 0;
+  /** HTTP requests (ARI REST calls) the engine sent through the proxy, once `recordRequests` was called. */
+  readonly requests: Array<{ at: number; method: string; path: string }> = [];
+  private recording = false;
 
   private constructor(private readonly target: URL) {
     this.server = net.createServer((client) => this.forward(client));
@@ -42,6 +45,14 @@ export class AriProxy {
       return;
     }
     const upstream = net.connect(Number(this.target.port || 80), this.target.hostname);
+    // ARI's REST requests are plain HTTP/1.1 (WebSocket frames from the client are masked
+    // and never read as a request line).
+    client.on('data', (chunk: Buffer) => {
+      if (!this.recording) return;
+      for (const m of chunk.toString('latin1').matchAll(/(GET|POST|PUT|DELETE|PATCH) (\/ari\/\S*) HTTP\/1\.1\r\n/g)) {
+        this.requests.push({ at: Date.now(), method: m[1]!, path: m[2]! });
+      }
+    });
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],
@@ -54,6 +65,11 @@ export class AriProxy {
       });
       from.pipe(to);
     }
+  }
+
+  /** From now on, notes every ARI REST request passing through (`requests`). */
+  recordRequests(): void {
+    this.recording = true;
   }
 
   /** Drops every open connection and refuses new ones for `ms`. */

@@ -85,6 +85,17 @@ export async function killHolderWithCallers(
   const waiting = await callersInMenu(bed, n);
   // The kill lands in the callers' turn (the menu said, their key awaited), where a late
   // takeover would be heard as silence, not under a prompt that hides it.
+  await atMenuKey(waiting);
+  const killedAt = Date.now();
+  await holder.signal('SIGKILL');
+  const takeover = holderAmong(standbys, 30_000).then(() => Date.now() - killedAt);
+  const silences = await resumedSilences(waiting, killedAt);
+  const problems = waiting.flatMap((c) => (c.stuck ? [c.stuck] : []));
+  return { callers: n, resumed: silences.length, longestSilenceMs: Math.max(0, ...silences), problems, waiting, takeoverMs: await takeover };
+}
+
+/** The callers' turn in the main menu: its prompt ended, their key awaited (where a late takeover is heard as silence). */
+async function atMenuKey(waiting: Caller[]): Promise<void> {
   await Promise.all(
     waiting.map((caller) =>
       step(caller, (call) =>
@@ -94,28 +105,123 @@ export async function killHolderWithCallers(
       ),
     ),
   );
-  const killedAt = Date.now();
-  await holder.signal('SIGKILL');
-  const takeover = holderAmong(standbys, 30_000).then(() => Date.now() - killedAt);
+}
+
+/**
+ * For each caller, the silence until the first prompt started after `since` (the holder's
+ * death or freeze), resumed by the other engine. Silence counts from `since`, or from the
+ * end of the prompt the old holder had started when Asterisk played it out later.
+ */
+async function resumedSilences(waiting: Caller[], since: number): Promise<number[]> {
   const silences: number[] = [];
   await Promise.all(
     waiting.map((caller) =>
       step(caller, async (call) => {
         const mine = `channel:${call.hotlineId}`;
-        const heard = await call.waitFor((e) => e.type === 'PlaybackStarted' && e.playback?.target_uri === mine && eventTime(e) > killedAt, 20_000, true);
-        // Asterisk plays out the prompt the dead engine started, and the new holder's first
+        const heard = await call.waitFor((e) => e.type === 'PlaybackStarted' && e.playback?.target_uri === mine && eventTime(e) > since, 20_000, true);
+        // Asterisk plays out the prompt the old holder started, and the new holder's first
         // prompt waits behind it; that prompt's PlaybackFinished goes to nobody, so its end
         // is its start plus the length of its file.
         const before = call.log.slice(0, call.log.indexOf(heard));
         const lastPromptEnd = before
           .map((e) => (e.type === 'PlaybackFinished' ? eventTime(e) : e.type === 'PlaybackStarted' ? eventTime(e) + promptMs(e.playback?.media_uri) : 0))
           .reduce((a, b) => Math.max(a, b), 0);
-        silences.push(eventTime(heard) - Math.max(killedAt, lastPromptEnd));
+        silences.push(eventTime(heard) - Math.max(since, lastPromptEnd));
       }),
     ),
   );
-  const problems = waiting.flatMap((c) => (c.stuck ? [c.stuck] : []));
-  return { callers: n, resumed: silences.length, longestSilenceMs: Math.max(0, ...silences), problems, waiting, takeoverMs: await takeover };
+  return silences;
+}
+
+export interface LeaseLostFigures extends TakeoverFigures {
+  waiting: Caller[];
+  /** From the freeze to another engine reporting itself the holder. */
+  takeoverMs: number;
+  /** When the old holder was frozen (SIGSTOP) and woken (SIGCONT), and when it logged 'ARI lease lost' (its own clock). */
+  frozenAt: number;
+  wokeAt: number;
+  lostAt: number;
+  /** The reason it logged. */
+  lostReason: string;
+}
+
+/**
+ * `n` callers wait at the main menu's key; the lease holder is frozen (SIGSTOP) for
+ * `freezeMs`, longer than the lease's TTL, so another engine takes the lease and resumes
+ * them; then it is woken (SIGCONT) and must find out at once that it lost the lease.
+ */
+export async function freezeHolderWithCallers(
+  bed: ChaosBed,
+  holder: EngineProcess,
+  standbys: EngineProcess[],
+  n: number,
+  freezeMs: number,
+): Promise<LeaseLostFigures> {
+  const waiting = await callersInMenu(bed, n);
+  await atMenuKey(waiting);
+  const frozenAt = Date.now();
+  process.kill(holder.pid, 'SIGSTOP');
+  let wokeAt = 0;
+  try {
+    const takeover = holderAmong(standbys, 30_000).then(() => Date.now() - frozenAt);
+    const silences = await resumedSilences(waiting, frozenAt);
+    const takeoverMs = await takeover;
+    // The fault's length is the scenario's: the old holder sleeps through it.
+    await sleep(Math.max(0, frozenAt + freezeMs - Date.now()));
+    wokeAt = Date.now();
+    process.kill(holder.pid, 'SIGCONT');
+    const lost = await logLine(holder, (line) => line.msg === 'ARI lease lost', 10_000);
+    const problems = waiting.flatMap((c) => (c.stuck ? [c.stuck] : []));
+    return {
+      callers: n,
+      resumed: silences.length,
+      longestSilenceMs: Math.max(0, ...silences),
+      problems,
+      waiting,
+      takeoverMs,
+      frozenAt,
+      wokeAt,
+      lostAt: Number(lost.time),
+      lostReason: String(lost.reason),
+    };
+  } finally {
+    if (wokeAt === 0) process.kill(holder.pid, 'SIGCONT');
+  }
+}
+
+/** The first JSON line of the engine's log matching `where`, waited for up to `ms`. */
+export async function logLine(engine: EngineProcess, where: (line: Record<string, unknown>) => boolean, ms: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const found = readFileSync(engine.logFile, 'utf8')
+      .split('\n')
+      .flatMap((text) => {
+        try {
+          return [JSON.parse(text) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      })
+      .find(where);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no such line in ${engine.logFile} within ${ms} ms`);
+    await sleep(100);
+  }
+}
+
+/** Prints (and records for the scale) the figures of a holder that lost its lease while frozen. */
+export function reportLeaseLost(figures: LeaseLostFigures, freezeMs: number, scale: string): void {
+  reportFigures(
+    {
+      scenario: `standby: holder frozen ${(freezeMs / 1000).toFixed(1)} s (lease lost) with ${figures.callers} callers in the IVR`,
+      calls: figures.callers,
+      messages: 0,
+      kept: 0,
+      longestSilenceMs: figures.longestSilenceMs,
+      extra: `resumed ${figures.resumed}/${figures.callers}  lease taken over ${(figures.takeoverMs / 1000).toFixed(1)} s after the freeze  old holder knew ${figures.lostAt - figures.wokeAt} ms after waking (${figures.lostReason})`,
+    },
+    scale,
+  );
 }
 
 export interface SteadyCallsFigures {
