@@ -264,6 +264,9 @@ export class AriConnection extends EventEmitter {
   }
 }
 
+/** The event's type when it is the first key of the message. */
+const LEADING_TYPE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
+
 /** Per event type, the properties ari-client would hand to listeners as resources. */
 function resourceNames(client: DescribedClient): Map<string, string[]> {
   const names = new Map<string, string[]>();
@@ -283,18 +286,23 @@ function resourceNames(client: DescribedClient): Map<string, string[]> {
  * name when there are several, or undefined.
  */
 function dispatch(client: Client, resources: Map<string, string[]>, data: Buffer | string, logger: Logger): void {
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  const emitter = client as unknown as EventEmitter;
+  const heard = (type: string) => emitter.listenerCount(type) > 0 || emitter.listenerCount('*') > 0;
+  // Most events of a call (variables, state changes, hang-up requests, dialplan steps) have
+  // no listener. Asterisk writes "type" first: such an event is dropped unparsed (a key
+  // other than "type" first just means a full parse).
+  const lead = LEADING_TYPE.exec(text);
+  if (lead && !heard(lead[1]!)) return;
   let event: Record<string, unknown> & { type?: string };
   try {
-    event = JSON.parse(typeof data === 'string' ? data : data.toString('utf8')) as typeof event;
+    event = JSON.parse(text) as typeof event;
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'ARI event not JSON: ignored');
     return;
   }
   const type = event.type;
-  if (typeof type !== 'string') return;
-  const emitter = client as unknown as EventEmitter;
-  // Most events of a call (state changes, variables, bridges) have no listener.
-  if (emitter.listenerCount(type) === 0 && emitter.listenerCount('*') === 0) return;
+  if (typeof type !== 'string' || !heard(type)) return;
   const present = (resources.get(type) ?? []).filter((name) => event[name] !== undefined);
   const resource = present.length === 1 ? event[present[0]!] : present.length > 1 ? Object.fromEntries(present.map((name) => [name, event[name]])) : undefined;
   emitter.emit('*', event, resource);
