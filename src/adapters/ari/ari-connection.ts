@@ -210,8 +210,8 @@ export class AriConnection extends EventEmitter {
   }
 
   /**
-   * A half-open link (a dead peer, a frozen NAT or proxy) closes nothing, so ari-client
-   * never notices; an unanswered ping does. The client is then dropped for a fresh one.
+   * A half-open link (a dead peer, a frozen NAT or proxy) closes nothing, so the socket
+   * never notices; an unanswered ping does. The socket is then closed and opened again.
    */
   private startHeartbeat(socket: WebSocket): void {
     clearInterval(this.heartbeat);
@@ -225,7 +225,12 @@ export class AriConnection extends EventEmitter {
         return;
       }
       this.pongSincePing = false;
-      socket.ping();
+      try {
+        socket.ping();
+      } catch {
+        // Closing already (ws throws on a socket that is not open): its close reconnects.
+        socket.terminate();
+      }
     }, this.opts.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
   }
