@@ -118,27 +118,34 @@ export function createIvrCallServices(deps: {
     },
 
     async finish(callUniqueId, { queued, view, endedAt, recordings, kept }) {
-      const call = await calls.findByUniqueId(callUniqueId);
-      if (!call) return;
+      // One statement: the row says itself whether it holds a case (then 'voicebox').
       const outcome = queued
         ? 'queued'
-        : call.caseId
-          ? 'voicebox'
-          : view.path.includes('callback')
-            ? 'callback'
-            : view.path.some((p) => p.startsWith('followup'))
-              ? 'followup'
-              : 'hangup';
+        : view.path.includes('callback')
+          ? 'callback'
+          : view.path.some((p) => p.startsWith('followup'))
+            ? 'followup'
+            : 'hangup';
+      let call;
+      try {
+        call = await calls.update(
+          callUniqueId,
+          {
+            ivrPath: view.path,
+            category: view.category,
+            district: view.district,
+            outcome,
+            // Back from a queue (timeout, key 1): the row keeps the queue it waited in.
+            ...(queued ? { queue: queued } : {}),
+            ...(endedAt ? { endedAt } : {}),
+          },
+          queued ? {} : { outcomeIfCase: 'voicebox' },
+        );
+      } catch (err) {
+        if ((err as { code?: string }).code === 'HOTLINE_ERR_NOT_FOUND') return;
+        throw err;
+      }
       if (!queued) await removeTakes(call.caseId ? recordings : recordings.filter((name) => name !== kept));
-      await calls.update(callUniqueId, {
-        ivrPath: view.path,
-        category: view.category,
-        district: view.district,
-        outcome,
-        // Back from a queue (timeout, key 1): the row keeps the queue it waited in.
-        ...(queued ? { queue: queued } : {}),
-        ...(endedAt ? { endedAt } : {}),
-      });
     },
   };
 }

@@ -274,6 +274,20 @@ withTestDatabases((getDatabase, kind) => {
       expect(rejoined.endedAt).toBeNull();
     });
 
+    it('ends a call in one statement: outcomeIfCase when the row holds a case, the outcome otherwise', async () => {
+      const withCase = await startCall('1700000002.5');
+      const created = await repos.cases.create(voicebox({ callId: withCase.id }));
+      await repos.calls.update('1700000002.5', { caseId: created.id });
+      await startCall('1700000002.6');
+      const end = { ivrPath: ['menu:2'], category: null, district: null, outcome: 'hangup' as const, endedAt: new Date('2025-03-01T08:02:00Z') };
+      const ended = await repos.calls.update('1700000002.5', end, { outcomeIfCase: 'voicebox' });
+      expect(ended).toMatchObject({ outcome: 'voicebox', caseId: created.id, ivrPath: ['menu:2'], category: null });
+      expect(await repos.calls.update('1700000002.6', end, { outcomeIfCase: 'voicebox' })).toMatchObject({ outcome: 'hangup', caseId: null });
+      // Without the option the outcome is written as given, case or not.
+      expect(await repos.calls.update('1700000002.5', { outcome: 'queued' })).toMatchObject({ outcome: 'queued' });
+      await expect(repos.calls.update('nope.3', end, { outcomeIfCase: 'voicebox' })).rejects.toMatchObject({ code: 'HOTLINE_ERR_NOT_FOUND' });
+    });
+
     it('refuses to update a call that was never started', async () => {
       await expect(repos.calls.update('nope.1', { outcome: 'hangup' })).rejects.toMatchObject({
         code: 'HOTLINE_ERR_NOT_FOUND',

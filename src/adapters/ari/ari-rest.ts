@@ -1,5 +1,5 @@
-import http from 'node:http';
 import https from 'node:https';
+import { createAriHttp } from './ari-http.js';
 
 /**
  * The ARI requests a call in Stasis makes (prompts, recordings, probes, hand-off, hang-up),
@@ -63,52 +63,16 @@ export function createAriRest(opts: { url: string; user: string; password: strin
   connectionsOpened(): number;
 } {
   const base = new URL(opts.url.replace(/\/+$/, '') + '/ari/');
-  const secure = base.protocol === 'https:';
-  // Few sockets, kept open: Asterisk counts each as a session (http.conf sessionlimit).
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 32 }) : new http.Agent({ keepAlive: true, maxSockets: 32 });
-  let opened = 0;
   const auth = 'Basic ' + Buffer.from(`${opts.user}:${opts.password}`).toString('base64');
-
-  function once(method: string, path: string): { request: http.ClientRequest; body: Promise<unknown> } {
-    const request = (secure ? https : http).request(new URL(path, base), {
-      method,
-      agent,
-      headers: { authorization: auth, 'content-length': '0' },
-      timeout: REQUEST_TIMEOUT_MS,
-    });
-    const body = new Promise<unknown>((resolve, reject) => {
-      request.on('timeout', () => request.destroy(new Error(`ARI ${method} ${path}: timed out`)));
-      request.on('error', reject);
-      request.on('response', (res) => {
-        if (!request.reusedSocket) opened++;
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          const json = parseJson(text);
-          if (status >= 200 && status < 300) return resolve(json);
-          const reason = (json as { message?: string } | null)?.message ?? res.statusMessage ?? 'error';
-          reject(new AriRequestError(status, reason, `${method} ${path.split('?')[0]}`));
-        });
-      });
-    });
-    request.end();
-    return { request, body };
-  }
+  // Few sockets, kept open: Asterisk counts each as a session (http.conf sessionlimit).
+  const send = base.protocol === 'https:' ? overHttps(base, auth) : overHttp(base, auth);
 
   async function call(method: string, path: string): Promise<unknown> {
-    const first = once(method, path);
-    try {
-      return await first.body;
-    } catch (err) {
-      // Asterisk may close a kept-alive socket just as it is reused: that request never
-      // reached it, so it is sent once more on a fresh connection.
-      const code = (err as { code?: string }).code;
-      if (!first.request.reusedSocket || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
-      return once(method, path).body;
-    }
+    const answer = await send.request(method, path);
+    const json = parseJson(answer.body);
+    if (answer.status >= 200 && answer.status < 300) return json;
+    const reason = (json as { message?: string } | null)?.message ?? (answer.reason || 'error');
+    throw new AriRequestError(answer.status, reason, `${method} ${path.split('?')[0]}`);
   }
 
   const q = (params: Record<string, string | number | boolean | undefined>) => {
@@ -137,9 +101,82 @@ export function createAriRest(opts: { url: string; user: string; password: strin
       stop: ({ recordingName }) => call('POST', `recordings/live/${id(recordingName)}/stop`),
     },
     originate: (params) => call('POST', `channels${q(params)}`),
-    close: () => agent.destroy(),
+    close: () => send.close(),
     /** How many connections were opened so far (for the tests: few, however many requests). */
-    connectionsOpened: () => opened,
+    connectionsOpened: () => send.opened(),
+  };
+}
+
+const MAX_SOCKETS = 32;
+
+interface Sender {
+  request(method: string, path: string): Promise<{ status: number; reason: string; body: string }>;
+  close(): void;
+  opened(): number;
+}
+
+/** Plain HTTP (Asterisk on the same host or network): the lean client of ari-http.ts. */
+function overHttp(base: URL, auth: string): Sender {
+  const client = createAriHttp({ host: base.hostname.replace(/^\[|\]$/g, ''), port: Number(base.port || 80), maxSockets: MAX_SOCKETS });
+  const prefix = base.pathname;
+  const host = base.host;
+  return {
+    async request(method, path) {
+      const head = `${method} ${prefix}${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${auth}\r\nContent-Length: 0\r\n\r\n`;
+      try {
+        return await client.request(head, REQUEST_TIMEOUT_MS);
+      } catch (err) {
+        // Asterisk may close a kept-alive socket just as it is reused: that request never
+        // reached it, so it is sent once more on a fresh connection.
+        const { code, reused } = err as { code?: string; reused?: boolean };
+        if (!reused || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+        return client.request(head, REQUEST_TIMEOUT_MS);
+      }
+    },
+    close: () => client.close(),
+    opened: () => client.opened(),
+  };
+}
+
+/** HTTPS (Asterisk behind TLS): node's client, kept alive. */
+function overHttps(base: URL, auth: string): Sender {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  let opened = 0;
+  function once(method: string, path: string): { request: ReturnType<typeof https.request>; answer: Promise<{ status: number; reason: string; body: string }> } {
+    const request = https.request(new URL(path, base), {
+      method,
+      agent,
+      headers: { authorization: auth, 'content-length': '0' },
+      timeout: REQUEST_TIMEOUT_MS,
+    });
+    const answer = new Promise<{ status: number; reason: string; body: string }>((resolve, reject) => {
+      request.on('timeout', () => request.destroy(new Error(`ARI ${method} ${path}: timed out`)));
+      request.on('error', reject);
+      request.on('response', (res) => {
+        if (!request.reusedSocket) opened++;
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }));
+      });
+    });
+    request.end();
+    return { request, answer };
+  }
+  return {
+    async request(method, path) {
+      const first = once(method, path);
+      try {
+        return await first.answer;
+      } catch (err) {
+        // As over plain HTTP: a reused socket closed under the request is tried once afresh.
+        const code = (err as { code?: string }).code;
+        if (!first.request.reusedSocket || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+        return once(method, path).answer;
+      }
+    },
+    close: () => agent.destroy(),
+    opened: () => opened,
   };
 }
 

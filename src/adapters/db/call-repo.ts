@@ -86,8 +86,11 @@ export function createCallRepo(db: Db): CallRepo {
    */
   const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
   const maskOf = (keys: readonly Patchable[]) => keys.reduce((mask, key) => mask | (1 << PATCHABLE.indexOf(key)), 0).toString(36);
-  function prepareUpdate(keys: readonly Patchable[], cleared: readonly Patchable[], name: string) {
+  function prepareUpdate(keys: readonly Patchable[], cleared: readonly Patchable[], name: string, outcomeIfCase: boolean) {
     const set = Object.fromEntries(keys.map((key) => [key, cleared.includes(key) ? sql`null` : sql.placeholder(key)]));
+    if (outcomeIfCase) {
+      set.outcome = sql`case when ${calls.caseId} is null then ${sql.placeholder('outcome')}::text else ${sql.placeholder('outcomeIfCase')}::text end`;
+    }
     return db.update(calls).set(set).where(eq(calls.uniqueId, sql.placeholder('uniqueId'))).returning().prepare(name);
   }
 
@@ -110,7 +113,7 @@ export function createCallRepo(db: Db): CallRepo {
       return existing;
     },
 
-    async update(uniqueId, patch) {
+    async update(uniqueId, patch, opts) {
       // Only keys the caller actually set: an explicit null clears, a missing key keeps.
       const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
       if (keys.length === 0) {
@@ -121,11 +124,13 @@ export function createCallRepo(db: Db): CallRepo {
       const cleared = keys.filter((key) => patch[key] === null);
       // Named by bit masks: PostgreSQL cuts names at 63 bytes, and two long column lists cut
       // alike would be two statements under one name.
-      const name = `call_update_${maskOf(keys)}_${maskOf(cleared)}`;
+      const outcomeIfCase = opts?.outcomeIfCase !== undefined && typeof patch.outcome === 'string';
+      const name = `call_update_${maskOf(keys)}_${maskOf(cleared)}${outcomeIfCase ? '_c' : ''}`;
       let prepared = updates.get(name);
-      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys, cleared, name)));
+      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys, cleared, name, outcomeIfCase)));
       const values: Record<string, unknown> = { uniqueId };
       for (const key of keys) if (patch[key] !== null) values[key] = patch[key];
+      if (outcomeIfCase) values.outcomeIfCase = opts!.outcomeIfCase;
       const [row] = await prepared.execute(values);
       if (!row) throw callNotFound(uniqueId);
       return toCall(row);

@@ -170,7 +170,11 @@ export type CallPatch = Partial<
 export interface CallRepo {
   /** Idempotent on uniqueId: a second start for the same call returns the existing row. */
   start(call: NewCall): Promise<Call>;
-  update(uniqueId: string, patch: CallPatch): Promise<Call>;
+  /**
+   * `outcomeIfCase`: the outcome written instead of `patch.outcome` when the row already
+   * holds a case (decided by the statement itself: the end of a call is one round trip).
+   */
+  update(uniqueId: string, patch: CallPatch, opts?: { outcomeIfCase?: CallOutcome }): Promise<Call>;
   findByUniqueId(uniqueId: string): Promise<Call | null>;
   findById(id: string): Promise<Call | null>;
   list(filter: { caller?: string; caseId?: string; limit?: number }): Promise<Call[]>;
