@@ -82,7 +82,7 @@ async function leaveMessage(call: CitizenCall): Promise<void> {
   try {
     await messageSteps(call);
   } catch (err) {
-    throw new Error(`${(err as Error).message}; prompts heard: ${call.promptsHeard.join(' ')}`);
+    throw new Error(`${(err as Error).message}; prompts heard: ${call.promptsHeard.join(' ')}`, { cause: err });
   }
 }
 
