@@ -50,7 +50,7 @@ afterAll(async () => {
   await sandboxScript('b', 'start').catch(() => undefined);
 });
 
-const api = (path: string) => fetch(`${hotline.url}${path}`);
+const api = (path: string) => fetch(`${hotline.url}${path}`, { headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` } });
 
 interface NodeHealth {
   name: string;

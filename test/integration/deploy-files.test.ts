@@ -120,15 +120,21 @@ describe('Prometheus alert rules and the Grafana dashboard', () => {
 });
 
 describe('deploy/compose.yaml', () => {
-  const compose = parse(read('deploy/compose.yaml')) as {
+  // Compose files merge YAML anchors (`<<: *engine-env`).
+  const compose = parse(read('deploy/compose.yaml'), { merge: true }) as {
     services: Record<
       string,
       { image?: string; build?: { context: string; dockerfile: string }; environment?: Record<string, string>; ports?: string[]; command?: string[] }
     >;
   };
 
-  it('has Asterisk, PostgreSQL, Redis, the engine and a worker', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['asterisk', 'engine', 'postgres', 'redis', 'worker']);
+  it('has Asterisk, PostgreSQL, Redis, a standby pair of engines on one data volume, and a worker', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['asterisk', 'engine', 'engine-b', 'postgres', 'redis', 'worker']);
+    const [a, b] = [compose.services.engine!, compose.services['engine-b']!];
+    expect([a.environment?.STANDBY_ENABLED, b.environment?.STANDBY_ENABLED]).toEqual(['true', 'true']);
+    expect(a.environment?.INSTANCE_ID).not.toBe(b.environment?.INSTANCE_ID);
+    expect(b.environment?.ARI_URL).toBe(a.environment?.ARI_URL);
+    expect((a as { volumes?: string[] }).volumes).toEqual((b as { volumes?: string[] }).volumes);
   });
 
   it('builds from Dockerfiles that exist, and the worker runs the compiled src/worker.ts', () => {
@@ -142,7 +148,7 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('gives the engine and the worker only .env keys, and Redis the settings the engine checks', () => {
-    for (const name of ['engine', 'worker']) {
+    for (const name of ['engine', 'engine-b', 'worker']) {
       for (const key of Object.keys(compose.services[name]!.environment ?? {})) expect(envKeys.has(key), `${name}: ${key}`).toBe(true);
     }
     expect(compose.services.redis!.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
