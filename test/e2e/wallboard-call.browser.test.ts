@@ -76,6 +76,10 @@ describe('the wallboard during a real call', () => {
     const leg = await line.waitForLeg('agent', agent.endpoint);
     const waitingRow = page.locator(`#waiting tbody tr[data-unique-id="${call.hotlineId}"]`);
     await expect.poll(() => waitingRow.count(), POLL).toBe(1);
+    // The Asterisk nodes card (read from /api/health every 5 s): the one node, up, with the caller in its queue.
+    const node = page.locator('#nodes tbody tr[data-node="a"]');
+    await expect.poll(() => node.locator('td').nth(3).textContent(), POLL).toBe('۱');
+    expect(await node.locator('td').nth(1).textContent()).toBe('فعال');
     expect(await waitingRow.locator('bdi').textContent()).toBe(persian(caller));
     await expect.poll(() => agentState.getAttribute('data-state'), POLL).toBe('ringing');
     expect(await page.locator('.tile[data-queue="parks_trees"] .figure[data-key="waiting"] dd').textContent()).toBe('۱');
