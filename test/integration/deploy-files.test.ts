@@ -165,14 +165,19 @@ describe('deploy/k8s/hotline.yaml', () => {
   type Doc = { kind: string; metadata: { name: string }; spec?: Record<string, unknown>; stringData?: Record<string, string> };
   const docs = parseAllDocuments(read('deploy/k8s/hotline.yaml')).map((d) => d.toJS() as Doc);
 
-  it('has the engine (one replica, ready on /api/health), the worker, a Secret of .env keys and an internal Service', () => {
+  it('has a standby pair of engines (ready on /api/health, one shared volume), the worker, a Secret of .env keys and an internal Service', () => {
     const engine = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'hotline-engine')!;
-    expect(engine.spec!.replicas).toBe(1);
+    expect(engine.spec!.replicas).toBe(2);
+    expect(JSON.stringify(engine)).toContain('"name":"INSTANCE_ID","valueFrom":{"fieldRef":{"fieldPath":"metadata.name"}}');
+    expect(JSON.stringify(engine)).toContain('"claimName":"hotline-data"');
+    expect(docs.find((d) => d.kind === 'PersistentVolumeClaim')!.spec!.accessModes).toEqual(['ReadWriteMany']);
     expect(JSON.stringify(engine)).toContain('"readinessProbe":{"httpGet":{"path":"/api/health"');
     const worker = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === 'hotline-worker')!;
     expect(JSON.stringify(worker)).toContain('"command":["node","dist/worker.js"]');
     const secret = docs.find((d) => d.kind === 'Secret')!;
     for (const key of Object.keys(secret.stringData!)) expect(envKeys.has(key), key).toBe(true);
+    // Two engines without the lease would both claim the ARI application.
+    expect(secret.stringData!.STANDBY_ENABLED).toBe('true');
     const service = docs.find((d) => d.kind === 'Service')!;
     expect(service.spec!.type).toBe('ClusterIP');
   });
