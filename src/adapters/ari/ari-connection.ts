@@ -132,6 +132,17 @@ export class AriConnection extends EventEmitter {
     if (this.stopped) return;
     const generation = this.generation;
     const { logger } = this.opts;
+    // ari-client's API loader (swagger-client) throws from a response callback when
+    // Asterisk answers the API description with an error (a wrong ARI_PASSWORD: 401;
+    // Asterisk still booting): uncatchable, it would end the process. Asked first here.
+    const refused = await this.apiRefusal();
+    if (refused) {
+      if (this.stopped || generation !== this.generation) return;
+      logger.warn({ err: refused, retryMs: this.retryMs }, 'ARI connect failed');
+      this.scheduleRetry();
+      return;
+    }
+    if (this.stopped || generation !== this.generation) return;
     let client: Client;
     const connecting = ari.connect(this.opts.url, this.opts.user, this.opts.password);
     try {
@@ -207,6 +218,23 @@ export class AriConnection extends EventEmitter {
       this.retryTimer = setTimeout(() => this.openEvents(client, resources), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, this.opts.reconnectMaxMs ?? 15_000);
     });
+  }
+
+  /** Why Asterisk will not hand out its API description now, or null when it will. */
+  private async apiRefusal(): Promise<string | null> {
+    const auth = 'Basic ' + Buffer.from(`${this.opts.user}:${this.opts.password}`).toString('base64');
+    try {
+      const res = await fetch(`${this.opts.url.replace(/\/+$/, '')}/ari/api-docs/resources.json`, {
+        headers: { authorization: auth },
+        signal: AbortSignal.timeout(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS),
+      });
+      await res.body?.cancel();
+      if (res.ok) return null;
+      return res.status === 401 ? 'ARI refused ARI_USER/ARI_PASSWORD (HTTP 401)' : `ARI API description: HTTP ${res.status}`;
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      return cause ?? (err as Error).message;
+    }
   }
 
   /**
