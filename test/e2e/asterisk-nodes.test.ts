@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/adapters/db/repositories.js';
+import type { NodeHealth } from '../../src/adapters/http/deps.js';
 import type { Hotline } from '../../src/app.js';
 import { hashPassword } from '../../src/services/passwords.js';
 import { randomMobile } from '../helpers/call-rows.js';
@@ -7,6 +8,7 @@ import { CitizenLine, type CitizenCall } from '../helpers/citizen.js';
 import { startTestEngine } from '../helpers/engine.js';
 import { sandboxNode, sandboxScript, type SandboxNodeName } from '../helpers/sandbox-nodes.js';
 import { SipPhone } from '../helpers/sip-phone.js';
+import { finishMessage } from '../chaos/harness/voicebox-caller.js';
 
 /**
  * One engine on two Asterisk nodes (the sandbox's a and b, each running the same
@@ -52,15 +54,6 @@ afterAll(async () => {
 
 const api = (path: string) => fetch(`${hotline.url}${path}`, { headers: { authorization: `Bearer ${process.env.HOTLINE_ADMIN_TOKEN}` } });
 
-interface NodeHealth {
-  name: string;
-  ari: boolean;
-  ami: boolean;
-  driving: boolean;
-  callers: number;
-  waiting: number;
-}
-
 async function nodesHealth(): Promise<{ status: number; nodes: NodeHealth[]; warnings: string[] }> {
   const res = await api('/api/health');
   const body = (await res.json()) as { nodes: NodeHealth[]; warnings?: string[] };
@@ -87,19 +80,11 @@ async function leaveMessage(call: CitizenCall): Promise<void> {
 }
 
 async function messageSteps(call: CitizenCall): Promise<void> {
-  await call.waitForPrompt('main-menu');
-  await call.press('1');
-  await call.waitForPrompt('category-menu');
-  await call.press('2');
-  await call.waitForPrompt('district-prompt');
-  await call.press('7#');
+  await call.report('2', '7');
   await call.waitForPrompt('after-hours');
   await call.waitForRecordingStarted();
   await call.speak(SPEECH);
-  await call.press('#');
-  await call.waitForPrompt('voicebox-review');
-  await call.press('1');
-  await call.waitForPrompt('goodbye', 60_000);
+  await finishMessage(call);
   await call.waitForHotlineHangup();
 }
 
