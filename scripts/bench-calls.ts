@@ -62,6 +62,11 @@ const OBSERVER_APP = 'bench-calls';
 const CALLS = envInt('BENCH_CALLS', 500);
 const RAMP_MS = envInt('BENCH_RAMP_SECONDS', 20) * 1000;
 const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
+/**
+ * How long a caller stays on after the reaction, hearing the category menu (0: hangs up at
+ * once). Asterisk's CPU per call at two holds gives its cost per second of a call's prompts.
+ */
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
 const STEP_TIMEOUT_MS = 15_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -153,8 +158,12 @@ class Observer {
     if (!call) return;
     this.calls.delete(hotlineId);
     clearTimeout(call.timer);
-    this.client.channels.hangup({ channelId: call.citizen }).catch(() => undefined);
-    call.done(result);
+    const hangUp = () => {
+      this.client.channels.hangup({ channelId: call.citizen }).catch(() => undefined);
+      call.done(result);
+    };
+    if (HOLD_MS > 0 && result.failure === null) setTimeout(hangUp, HOLD_MS);
+    else hangUp();
   }
 
   /** One caller: dial, wait for the first prompt, press 1 into it, wait for the reaction. */
@@ -409,7 +418,8 @@ async function main(): Promise<void> {
   }
   const all: Figures[] = [];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome; ${machine}`);
+  const hold = HOLD_MS > 0 ? `, on for ${HOLD_MS} ms after the reaction` : '';
+  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome${hold}; ${machine}`);
 
   const astPid = asteriskPid();
   if (astPid === null) console.log('the sandbox asterisk process was not found: no Asterisk CPU figures (set BENCH_ASTERISK_PID)');
