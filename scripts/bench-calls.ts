@@ -17,10 +17,17 @@
  *      from /proc) over the calls, less its idle CPU over as long, divided by the calls,
  *      and its RSS after the run are printed.
  *
+ * For the capacity model (docs/scale.md) it also prints, per call: Asterisk's own CPU in
+ * each phase (the sandbox's asterisk process, utime+stime from /proc, less its idle CPU
+ * over as long), and in the engine's phase the PostgreSQL transactions committed and rows
+ * written in the bench's database (pg_stat_database, once the backends' counters have been
+ * flushed) and the Redis commands the engine sent (`INFO stats` of a private redis-server
+ * started for the run, less its idle rate).
+ *
  * It needs the Asterisk sandbox to itself (no other `hotline` app): run it under the lock,
  * `flock /tmp/hotline-asterisk.lock npm run bench:calls`. Everything stops by itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -32,6 +39,7 @@ import { fileURLToPath } from 'node:url';
 import ari, { type Client } from 'ari-client';
 import { config as loadEnv } from 'dotenv';
 import pg from 'pg';
+import { startPrivateRedis, type PrivateRedis } from '../test/helpers/private-redis.js';
 import { productionNodeArgs } from './lib/production-command.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -54,6 +62,11 @@ const OBSERVER_APP = 'bench-calls';
 const CALLS = envInt('BENCH_CALLS', 500);
 const RAMP_MS = envInt('BENCH_RAMP_SECONDS', 20) * 1000;
 const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
+/**
+ * How long a caller stays on after the reaction, hearing the category menu (0: hangs up at
+ * once). Asterisk's CPU per call at two holds gives its cost per second of a call's prompts.
+ */
+const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
 const STEP_TIMEOUT_MS = 15_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -145,8 +158,12 @@ class Observer {
     if (!call) return;
     this.calls.delete(hotlineId);
     clearTimeout(call.timer);
-    this.client.channels.hangup({ channelId: call.citizen }).catch(() => undefined);
-    call.done(result);
+    const hangUp = () => {
+      this.client.channels.hangup({ channelId: call.citizen }).catch(() => undefined);
+      call.done(result);
+    };
+    if (HOLD_MS > 0 && result.failure === null) setTimeout(hangUp, HOLD_MS);
+    else hangUp();
   }
 
   /** One caller: dial, wait for the first prompt, press 1 into it, wait for the reaction. */
@@ -214,6 +231,89 @@ function rssMb(pid: number): number {
   return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
 }
 
+/** The sandbox's asterisk process (BENCH_ASTERISK_PID, else the sandbox script's `status`). */
+function asteriskPid(): number | null {
+  const given = process.env.BENCH_ASTERISK_PID?.trim();
+  if (given) return Number(given);
+  try {
+    const status = execFileSync('bash', [path.join(ROOT, 'scripts/asterisk-sandbox.sh'), 'status'], { encoding: 'utf8' });
+    const pid = /pid (\d+)/.exec(status)?.[1];
+    return pid ? Number(pid) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of a process with its idle rate taken out, over a window that ends at `done()`. */
+class CpuOverRun {
+  private readonly idlePerMs: number;
+  private readonly from: number;
+  private readonly start = Date.now();
+
+  constructor(
+    private readonly pid: number,
+    idle: { cpuSeconds: number; ms: number },
+  ) {
+    this.idlePerMs = idle.cpuSeconds / idle.ms;
+    this.from = cpuSeconds(pid);
+  }
+
+  static async idle(pid: number, ms: number): Promise<{ cpuSeconds: number; ms: number }> {
+    const from = cpuSeconds(pid);
+    const start = Date.now();
+    await settle(ms);
+    return { cpuSeconds: cpuSeconds(pid) - from, ms: Date.now() - start };
+  }
+
+  done(): { runSeconds: number; idleSeconds: number } {
+    const runSeconds = cpuSeconds(this.pid) - this.from;
+    return { runSeconds, idleSeconds: this.idlePerMs * (Date.now() - this.start) };
+  }
+}
+
+interface PgCounters {
+  commits: number;
+  rowsWritten: number;
+}
+
+async function pgCounters(serverUrl: string, dbName: string): Promise<PgCounters> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ commits: string; written: string }>(
+      `SELECT xact_commit AS commits, tup_inserted + tup_updated + tup_deleted AS written
+         FROM pg_stat_database WHERE datname = $1`,
+      [dbName],
+    );
+    return { commits: Number(rows[0]?.commits ?? NaN), rowsWritten: Number(rows[0]?.written ?? NaN) };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The counters once the engine's backends have flushed theirs: a backend reports its
+ * statistics when it goes idle, at most every second, else within 10 s (PostgreSQL 15's
+ * PGSTAT_IDLE_INTERVAL); pg_stat_force_next_flush() only flushes the caller's own.
+ * Waits 11 s, then until two reads a second apart agree.
+ */
+async function settledPgCounters(serverUrl: string, dbName: string): Promise<PgCounters> {
+  await settle(11_000);
+  let last = await pgCounters(serverUrl, dbName);
+  for (let i = 0; i < 10; i++) {
+    await settle(1_000);
+    const next = await pgCounters(serverUrl, dbName);
+    if (next.commits === last.commits && next.rowsWritten === last.rowsWritten) return next;
+    last = next;
+  }
+  return last;
+}
+
+async function redisCommands(redis: PrivateRedis): Promise<number> {
+  const info = await redis.admin.info('stats');
+  return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN);
+}
+
 async function startEngine(env: Record<string, string>, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(path.join(ROOT, 'dist/main.js'))) throw new Error('no dist/main.js: run `npm run build` first');
   const port = await freePort();
@@ -268,6 +368,24 @@ interface Figures {
   cpuIdleSeconds?: number;
   rssBeforeMb?: number;
   rssAfterMb?: number;
+  asteriskCpuPerCallMs?: number;
+  asteriskRunSeconds?: number;
+  asteriskIdleSeconds?: number;
+  pgCommitsPerCall?: number;
+  pgRowsPerCall?: number;
+  pgCommits?: number;
+  pgRows?: number;
+  redisCommandsPerCall?: number;
+  redisCommands?: number;
+  redisIdlePerSecond?: number;
+}
+
+/** Asterisk's CPU over a phase's calls, per call. */
+function setAsteriskCpu(target: Figures, cpu: { runSeconds: number; idleSeconds: number } | null): void {
+  if (!cpu) return;
+  target.asteriskRunSeconds = cpu.runSeconds;
+  target.asteriskIdleSeconds = cpu.idleSeconds;
+  target.asteriskCpuPerCallMs = ((cpu.runSeconds - cpu.idleSeconds) * 1000) / CALLS;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -300,12 +418,20 @@ async function main(): Promise<void> {
   }
   const all: Figures[] = [];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome; ${machine}`);
+  const hold = HOLD_MS > 0 ? `, on for ${HOLD_MS} ms after the reaction` : '';
+  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome${hold}; ${machine}`);
+
+  const astPid = asteriskPid();
+  if (astPid === null) console.log('the sandbox asterisk process was not found: no Asterisk CPU figures (set BENCH_ASTERISK_PID)');
 
   // 1. the floor
   const floor = spawn(process.execPath, ['--import', 'tsx', SELF, '--floor'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(floor, 'message');
-  all.push(figures('bare ari-client app (floor)', await observer.run('floor')));
+  const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, await CpuOverRun.idle(astPid, RAMP_MS / 2));
+  const floorFigures = figures('bare ari-client app (floor)', await observer.run('floor'));
+  await settle(2_000); // as for the engine: the hang-ups' work belongs to the calls
+  setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
+  all.push(floorFigures);
   floor.kill('SIGTERM');
   await once(floor, 'exit');
   // Two apps of one name split Asterisk's events between them: the engine must be alone.
@@ -329,11 +455,14 @@ async function main(): Promise<void> {
     databaseUrl = u.toString();
   }
   const storage = databaseUrl ? 'PostgreSQL' : 'PGlite';
+  // A Redis of the run's own, so that its command count is the engine's alone.
+  const redis = await startPrivateRedis(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']);
   try {
     const { child } = await startEngine(
       {
         DATABASE_URL: databaseUrl ?? '',
         QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        REDIS_URL: redis.url,
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       },
       dataDir,
@@ -342,16 +471,27 @@ async function main(): Promise<void> {
     await settle(5_000); // start-up work (migrations, first sweeps) is not the calls'
     const rssBeforeMb = rssMb(pid);
     const idleFrom = cpuSeconds(pid);
+    const astIdleFrom = astPid === null ? 0 : cpuSeconds(astPid);
+    const redisIdleFrom = await redisCommands(redis);
     const idleStart = Date.now();
     await settle(RAMP_MS / 2);
-    const idlePerMs = (cpuSeconds(pid) - idleFrom) / (Date.now() - idleStart);
+    const idleMs = Date.now() - idleStart;
+    const idlePerMs = (cpuSeconds(pid) - idleFrom) / idleMs;
+    const astIdle = astPid === null ? null : { cpuSeconds: cpuSeconds(astPid) - astIdleFrom, ms: idleMs };
+    // One INFO of ours at each end: not the engine's.
+    const redisIdlePerMs = ((await redisCommands(redis)) - redisIdleFrom - 1) / idleMs;
 
+    const pgBefore = databaseUrl && serverUrl ? await pgCounters(serverUrl, dbName) : null;
+    const redisFrom = await redisCommands(redis);
+    const engineAsterisk = astPid === null || !astIdle ? null : new CpuOverRun(astPid, astIdle);
     const runFrom = cpuSeconds(pid);
     const runStart = Date.now();
     const results = await observer.run('engine');
     await settle(2_000); // the hang-ups' own work (call rows) belongs to the calls
     const runMs = Date.now() - runStart;
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
+    const engineAsteriskCpu = engineAsterisk?.done() ?? null;
+    const redisRun = (await redisCommands(redis)) - redisFrom - 1;
     const cpuIdleSeconds = idlePerMs * runMs;
     const engine = figures(`engine on ${storage} (${['node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
@@ -359,10 +499,24 @@ async function main(): Promise<void> {
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;
     engine.rssBeforeMb = rssBeforeMb;
     engine.rssAfterMb = rssMb(pid);
+    setAsteriskCpu(engine, engineAsteriskCpu);
+    engine.redisCommands = redisRun;
+    engine.redisIdlePerSecond = redisIdlePerMs * 1000;
+    engine.redisCommandsPerCall = (redisRun - redisIdlePerMs * runMs) / CALLS;
+    if (pgBefore && serverUrl) {
+      // The counters before the calls may still miss some of the start-up's writes (flushed
+      // within 10 s): they then count here, an overestimate of a few rows at most.
+      const pgAfter = await settledPgCounters(serverUrl, dbName);
+      engine.pgCommits = pgAfter.commits - pgBefore.commits;
+      engine.pgRows = pgAfter.rowsWritten - pgBefore.rowsWritten;
+      engine.pgCommitsPerCall = engine.pgCommits / CALLS;
+      engine.pgRowsPerCall = engine.pgRows / CALLS;
+    }
     all.push(engine);
     await stop(child);
   } finally {
     observer.close();
+    await redis.stop();
     if (databaseUrl && serverUrl) {
       const admin = new pg.Client({ connectionString: serverUrl });
       await admin.connect();
@@ -382,9 +536,26 @@ async function main(): Promise<void> {
     console.log(`| ${r.label} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${r.ok} | ${r.failed} | ${cpu} | ${rss} |`);
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
-  const [floorFigures, engineFigures] = all;
-  if (floorFigures && engineFigures) {
-    console.log(`\nengine p99 / floor p99 = ${f(engineFigures.p99 / floorFigures.p99, 2)} (target ≤ 2)`);
+
+  console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | engine CPU | PostgreSQL commits | rows written | Redis commands |`);
+  console.log('|---|---|---|---|---|---|');
+  for (const r of all) {
+    const ast =
+      r.asteriskCpuPerCallMs === undefined
+        ? '—'
+        : `${f(r.asteriskCpuPerCallMs, 2)} ms (${f(r.asteriskRunSeconds, 1)} s in the run, ${f(r.asteriskIdleSeconds, 1)} s idle)`;
+    const eng = r.cpuPerCallMs === undefined ? '—' : `${f(r.cpuPerCallMs, 2)} ms`;
+    const commits = r.pgCommitsPerCall === undefined ? '—' : `${f(r.pgCommitsPerCall, 2)} (${r.pgCommits})`;
+    const rows = r.pgRowsPerCall === undefined ? '—' : `${f(r.pgRowsPerCall, 2)} (${r.pgRows})`;
+    const cmds =
+      r.redisCommandsPerCall === undefined
+        ? '—'
+        : `${f(r.redisCommandsPerCall, 1)} (${r.redisCommands} in the run, idle ${f(r.redisIdlePerSecond, 1)}/s)`;
+    console.log(`| ${r.label} | ${ast} | ${eng} | ${commits} | ${rows} | ${cmds} |`);
+  }
+  const [floorResult, engineFigures] = all;
+  if (floorResult && engineFigures) {
+    console.log(`\nengine p99 / floor p99 = ${f(engineFigures.p99 / floorResult.p99, 2)} (target ≤ 2)`);
   }
   if (all.some((r) => r.failed > 0)) process.exitCode = 1;
 }
