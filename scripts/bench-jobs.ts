@@ -19,7 +19,8 @@
  * BullMQ's Lua scripts run, so they are commands executed, not round trips; the scripts
  * run are printed too) (less this script's own INFO
  * and the workers' idle polling over as long, measured over BENCH_IDLE_SECONDS first), and
- * jobs per second is BENCH_JOBS over the time from the first add to the last completion.
+ * Redis's own CPU per job is its used_cpu_user + used_cpu_sys over the run, less
+ * its idle rate; jobs per second is BENCH_JOBS over the time from the first add to the last completion.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -62,6 +63,8 @@ interface Counts {
   byCommand: Map<string, number>;
   /** Lua scripts run (EVALSHA + EVAL): each is one round trip, however many commands it runs. */
   scripts: number;
+  /** Redis's own CPU seconds (used_cpu_user + used_cpu_sys, its main thread and the others). */
+  cpuSeconds: number;
 }
 
 async function counts(redis: PrivateRedis): Promise<Counts> {
@@ -70,7 +73,8 @@ async function counts(redis: PrivateRedis): Promise<Counts> {
   for (const m of text.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) byCommand.set(m[1]!, Number(m[2]));
   const all = [...byCommand.values()].reduce((a, b) => a + b, 0);
   const scripts = (byCommand.get('evalsha') ?? 0) + (byCommand.get('eval') ?? 0);
-  return { all, byCommand, scripts };
+  const cpu = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(text)?.[1] ?? NaN);
+  return { all, byCommand, scripts, cpuSeconds: cpu('used_cpu_user') + cpu('used_cpu_sys') };
 }
 
 /** After minus before, less our own INFO (one per read). */
@@ -80,7 +84,12 @@ function delta(after: Counts, before: Counts): Counts {
     const d = n - (before.byCommand.get(cmd) ?? 0) - (cmd === 'info' ? 1 : 0);
     if (d > 0) byCommand.set(cmd, d);
   }
-  return { all: after.all - before.all - 1, byCommand, scripts: after.scripts - before.scripts };
+  return {
+    all: after.all - before.all - 1,
+    byCommand,
+    scripts: after.scripts - before.scripts,
+    cpuSeconds: after.cpuSeconds - before.cpuSeconds,
+  };
 }
 
 interface Result {
@@ -89,7 +98,7 @@ interface Result {
   jobsPerSecond: number;
   run: Counts;
   idlePerSecond: Counts;
-  perJob: { all: number; scripts: number };
+  perJob: { all: number; scripts: number; cpuMs: number };
 }
 
 /**
@@ -122,9 +131,14 @@ async function measure(kind: string, redis: PrivateRedis, addJob: (i: number) =>
     idlePerSecond: {
       all: idle.all / idleSeconds,
       scripts: idle.scripts / idleSeconds,
+      cpuSeconds: idle.cpuSeconds / idleSeconds,
       byCommand: new Map([...idle.byCommand].map(([c, n]) => [c, n / idleSeconds])),
     },
-    perJob: { all: (run.all - idleAll) / JOBS, scripts: (run.scripts - idleScripts) / JOBS },
+    perJob: {
+      all: (run.all - idleAll) / JOBS,
+      scripts: (run.scripts - idleScripts) / JOBS,
+      cpuMs: ((run.cpuSeconds - (idle.cpuSeconds / idleSeconds) * seconds) * 1000) / JOBS,
+    },
   };
 }
 
@@ -343,11 +357,13 @@ async function main(): Promise<void> {
     await redis.stop();
   }
   const f = (n: number, d = 1) => n.toFixed(d);
-  console.log(`\n| ${JOBS} jobs | jobs/s | Redis commands per job (run by scripts included) | of which Lua scripts | commands in the run | idle commands per second |`);
-  console.log('|---|---|---|---|---|---|');
+  console.log(
+    `\n| ${JOBS} jobs | jobs/s | Redis commands per job (run by scripts included) | of which Lua scripts | Redis CPU per job | commands in the run | idle commands per second |`,
+  );
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.kind} | ${f(r.jobsPerSecond, 0)} (${f(r.seconds, 2)} s) | ${f(r.perJob.all)} | ${f(r.perJob.scripts)} | ${r.run.all} | ${f(r.idlePerSecond.all)} |`,
+      `| ${r.kind} | ${f(r.jobsPerSecond, 0)} (${f(r.seconds, 2)} s) | ${f(r.perJob.all)} | ${f(r.perJob.scripts)} | ${f(r.perJob.cpuMs, 3)} ms (${f(r.run.cpuSeconds, 2)} s in the run) | ${r.run.all} | ${f(r.idlePerSecond.all)} |`,
     );
   }
   for (const r of results) {
