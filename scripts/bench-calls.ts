@@ -41,18 +41,11 @@ import { config as loadEnv } from 'dotenv';
 import pg from 'pg';
 import { startPrivateRedis, type PrivateRedis } from '../test/helpers/private-redis.js';
 import { productionNodeArgs } from './lib/production-command.js';
+import { envInt } from './lib/env-int.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
 loadEnv({ path: path.join(ROOT, '.env'), quiet: true });
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 const ARI_URL = process.env.ARI_URL ?? 'http://127.0.0.1:8088';
 const ARI_USER = process.env.ARI_USER ?? 'hotline';

@@ -37,14 +37,7 @@ import { WEEKDAYS } from '../src/domain/calendar/tehran-time.js';
 import { startOutboundJobs } from '../src/outbound/adapters/jobs/outbound-jobs.js';
 import type { SurveyRow } from '../src/outbound/adapters/db/survey-repo.js';
 import { startPrivateRedis, type PrivateRedis } from '../test/helpers/private-redis.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
+import { envInt } from './lib/env-int.js';
 
 const JOBS = envInt('BENCH_JOBS', 1000);
 const IDLE_MS = envInt('BENCH_IDLE_SECONDS', 5) * 1000;

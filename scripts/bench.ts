@@ -38,18 +38,11 @@ import type { IvrEvent, StepContext } from '../src/domain/ivr/types.js';
 import { OfficeHoursService } from '../src/services/office-hours-service.js';
 import { createAccounts } from '../src/services/auth-service.js';
 import { createReportService } from '../src/services/report-service.js';
+import { envInt } from './lib/env-int.js';
 
 const SELF = fileURLToPath(import.meta.url);
 // The parent makes one up and hands it to the server half through the environment.
 const ADMIN_TOKEN = process.env.BENCH_ADMIN_TOKEN || `bench-${randomBytes(16).toString('hex')}`;
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 // ─── 1. the IVR reducer ─────────────────────────────────────────────────────────────
 

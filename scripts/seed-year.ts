@@ -19,6 +19,7 @@
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, type Database } from '../src/adapters/db/database.js';
+import { envInt } from './lib/env-int.js';
 
 export const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:54329/postgres';
 export const DEFAULT_DATABASE = 'hotline_bench_reports';
@@ -34,14 +35,6 @@ export const YEAR = { firstDay: '2025-03-21', days: 365, jalaliFrom: '1404-01-01
 const MARKER_KEY = 'bench:seed-year';
 /** Seeded agents (users `seed-agent-001`…): who answered the calls. */
 const AGENTS = 120;
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 /** The URL of `database` on the server, created when missing. */
 export async function ensureDatabase(serverUrl: string, database: string): Promise<string> {
