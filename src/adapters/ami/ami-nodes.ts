@@ -175,6 +175,10 @@ function bestOf(reports: readonly { status: number; inCall: boolean }[]): { stat
   return { status: best.status, inCall: reports.some((r) => r.inCall) };
 }
 
+function rankOf(entry: AmiMessage): number {
+  return RANK[Number(entry.status ?? 0) || 0] ?? 0;
+}
+
 /** One QueueMember entry per queue and member: the best status any node reports. */
 export function mergeMemberEntries(entries: readonly AmiMessage[]): AmiMessage[] {
   const chosen = new Map<string, number>();
@@ -192,12 +196,9 @@ export function mergeMemberEntries(entries: readonly AmiMessage[]): AmiMessage[]
       continue;
     }
     const kept = out[at]!;
-    const best = bestOf([
-      { status: Number(kept.status ?? 0) || 0, inCall: kept.incall === '1' },
-      { status: Number(e.status ?? 0) || 0, inCall: e.incall === '1' },
-    ]);
-    const winner = best.status === (Number(e.status ?? 0) || 0) && (RANK[best.status] ?? 0) > (RANK[Number(kept.status ?? 0) || 0] ?? 0) ? e : kept;
-    out[at] = { ...winner, status: String(best.status), incall: best.inCall ? '1' : '0' };
+    // The entry of the node that ranks the member higher, InCall if either says so.
+    const winner = rankOf(e) > rankOf(kept) ? e : kept;
+    out[at] = { ...winner, incall: kept.incall === '1' || e.incall === '1' ? '1' : '0' };
   }
   return out;
 }
