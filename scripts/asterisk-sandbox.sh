@@ -370,8 +370,16 @@ cmd_start() {
   mount_proc
   # Its own session: a Ctrl-C in the terminal must not reach Asterisk directly; the
   # caller stops it gracefully instead.
-  # The locks' descriptors are closed for Asterisk, or the locks would live as long as it.
-  setsid chroot "$ROOT" "${ASTERISK[@]}" -f -n </dev/null >>"$CONSOLE_LOG" 2>&1 {lock_fd}>&- {root_lock_fd}>&- &
+  # Every descriptor past stderr is closed for Asterisk, ours and the caller's: a lock held
+  # open by Asterisk would live as long as it (`flock /tmp/hotline-asterisk.lock bash
+  # scripts/asterisk-sandbox.sh start` once left the sandbox lock held until Asterisk stopped).
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      n=${fd##*/}
+      if ((n > 2)); then eval "exec $n>&-"; fi
+    done
+    exec setsid chroot "$ROOT" "${ASTERISK[@]}" -f -n </dev/null >>"$CONSOLE_LOG" 2>&1
+  ) &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
   root_unlock

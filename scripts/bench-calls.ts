@@ -60,6 +60,12 @@ const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
  * once). Asterisk's CPU per call at two holds gives its cost per second of a call's prompts.
  */
 const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
+/**
+ * Calls placed (over 2 s) before each phase's measured calls and not counted: a process
+ * that has served a hotline for a minute has its call path compiled by V8's JIT and its
+ * modules loaded; a cold one spends the first calls' CPU on that (0: measure it cold).
+ */
+const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 50);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
 const STEP_TIMEOUT_MS = 15_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -183,12 +189,12 @@ class Observer {
     });
   }
 
-  async run(label: string): Promise<CallResult[]> {
+  async run(label: string, calls = CALLS, rampMs = RAMP_MS): Promise<CallResult[]> {
     const run = randomBytes(3).toString('hex');
     const pending: Promise<CallResult>[] = [];
     const started = Date.now();
-    for (let i = 0; i < CALLS; i++) {
-      const due = started + (i * RAMP_MS) / CALLS;
+    for (let i = 0; i < calls; i++) {
+      const due = started + (i * rampMs) / calls;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       pending.push(this.call(`bench-${label}-${run}-${i}`));
@@ -346,6 +352,27 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** The warm-up calls of a phase; what failed among them is reported, not measured. */
+async function warmUp(observer: Observer, label: string): Promise<number> {
+  if (WARMUP_CALLS === 0) return 0;
+  const results = await observer.run(`${label}-warmup`, WARMUP_CALLS, 2_000);
+  await settle(2_000);
+  return results.filter((r) => r.failure !== null).length;
+}
+
+/** RSS every tenth of the ramp while `running` is pending: a leak shows as a slope. */
+async function rssAlong(pid: number, running: Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  let done = false;
+  void running.finally(() => (done = true));
+  while (!done) {
+    samples.push(rssMb(pid));
+    await Promise.race([settle(RAMP_MS / 10), running.catch(() => undefined)]);
+  }
+  samples.push(rssMb(pid));
+  return samples;
+}
+
 // ─── figures ──────────────────────────────────────────────────────────────────────
 
 interface Figures {
@@ -359,7 +386,9 @@ interface Figures {
   cpuPerCallMs?: number;
   cpuRunSeconds?: number;
   cpuIdleSeconds?: number;
+  warmupFailed?: number;
   rssBeforeMb?: number;
+  rssAlongMb?: number[];
   rssAfterMb?: number;
   asteriskCpuPerCallMs?: number;
   asteriskRunSeconds?: number;
@@ -412,7 +441,8 @@ async function main(): Promise<void> {
   const all: Figures[] = [];
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`;
   const hold = HOLD_MS > 0 ? `, on for ${HOLD_MS} ms after the reaction` : '';
-  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome${hold}; ${machine}`);
+  const warm = WARMUP_CALLS > 0 ? `, after ${WARMUP_CALLS} warm-up calls per phase` : ', cold (no warm-up calls)';
+  console.log(`bench:calls: ${CALLS} calls over ${RAMP_MS / 1000} s, key 1 at ${BARGE_MS} ms into the welcome${hold}${warm}; ${machine}`);
 
   const astPid = asteriskPid();
   if (astPid === null) console.log('the sandbox asterisk process was not found: no Asterisk CPU figures (set BENCH_ASTERISK_PID)');
@@ -420,8 +450,10 @@ async function main(): Promise<void> {
   // 1. the floor
   const floor = spawn(process.execPath, ['--import', 'tsx', SELF, '--floor'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(floor, 'message');
+  const floorWarmupFailed = await warmUp(observer, 'floor');
   const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, await CpuOverRun.idle(astPid, RAMP_MS / 2));
   const floorFigures = figures('bare ari-client app (floor)', await observer.run('floor'));
+  floorFigures.warmupFailed = floorWarmupFailed;
   await settle(2_000); // as for the engine: the hang-ups' work belongs to the calls
   setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
   all.push(floorFigures);
@@ -462,6 +494,7 @@ async function main(): Promise<void> {
     );
     const pid = child.pid!;
     await settle(5_000); // start-up work (migrations, first sweeps) is not the calls'
+    const warmupFailed = await warmUp(observer, 'engine');
     const rssBeforeMb = rssMb(pid);
     const idleFrom = cpuSeconds(pid);
     const astIdleFrom = astPid === null ? 0 : cpuSeconds(astPid);
@@ -479,7 +512,9 @@ async function main(): Promise<void> {
     const engineAsterisk = astPid === null || !astIdle ? null : new CpuOverRun(astPid, astIdle);
     const runFrom = cpuSeconds(pid);
     const runStart = Date.now();
-    const results = await observer.run('engine');
+    const running = observer.run('engine');
+    const along = rssAlong(pid, running);
+    const results = await running;
     await settle(2_000); // the hang-ups' own work (call rows) belongs to the calls
     const runMs = Date.now() - runStart;
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
@@ -492,6 +527,8 @@ async function main(): Promise<void> {
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;
     engine.rssBeforeMb = rssBeforeMb;
     engine.rssAfterMb = rssMb(pid);
+    engine.rssAlongMb = await along;
+    engine.warmupFailed = warmupFailed;
     setAsteriskCpu(engine, engineAsteriskCpu);
     engine.redisCommands = redisRun;
     engine.redisIdlePerSecond = redisIdlePerMs * 1000;
@@ -529,6 +566,8 @@ async function main(): Promise<void> {
     console.log(`| ${r.label} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${r.ok} | ${r.failed} | ${cpu} | ${rss} |`);
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
+  for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
+  for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.join(' → ')}`);
 
   console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | engine CPU | PostgreSQL commits | rows written | Redis commands |`);
   console.log('|---|---|---|---|---|---|');
@@ -550,7 +589,7 @@ async function main(): Promise<void> {
   if (floorResult && engineFigures) {
     console.log(`\nengine p99 / floor p99 = ${f(engineFigures.p99 / floorResult.p99, 2)} (target ≤ 2)`);
   }
-  if (all.some((r) => r.failed > 0)) process.exitCode = 1;
+  if (all.some((r) => r.failed > 0 || (r.warmupFailed ?? 0) > 0)) process.exitCode = 1;
 }
 
 if (process.argv.includes('--floor')) {

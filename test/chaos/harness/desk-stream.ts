@@ -68,7 +68,12 @@ export class DeskStream {
   /** The first event of `type` (past or future) matching `where`. */
   next(type: string, where: (data: Record<string, unknown>) => boolean = () => true, timeoutMs = 30_000): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`no ${type} on the desk stream within ${timeoutMs} ms: ${this.events.map((e) => e.type).join(', ')}`)), timeoutMs);
+      const timer = setTimeout(() => {
+        // The events of that type that did not match say why (e.g. another call's id).
+        const others = this.events.filter((e) => e.type === type).map((e) => JSON.stringify(e.data));
+        const seen = this.events.map((e) => e.type).join(', ');
+        finish(new Error(`no matching ${type} on the desk stream within ${timeoutMs} ms: ${seen}; ${type} seen: ${others.join(' ') || 'none'}`));
+      }, timeoutMs);
       const finish = (err: Error | null, data?: Record<string, unknown>) => {
         clearTimeout(timer);
         this.waiters.delete(check);
