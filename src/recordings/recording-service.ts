@@ -23,6 +23,8 @@ export interface RecordingConfig {
 
 /** At most this many files purged per run: a backlog is worked off over several runs. */
 const PURGE_BATCH = 500;
+/** Bounds the memory of recordings of unknown calls (past it, they are asked about again). */
+const MAX_UNKNOWN_REMEMBERED = 10_000;
 
 /**
  * Conversations between citizens and agents: recorded by Asterisk (MixMonitor on the
@@ -51,6 +53,12 @@ export function createRecordingService(deps: {
   /** Recordings this engine started, by the caller channel's uniqueid, until imported. */
   const recording = new Map<string, string>();
   const importsInFlight = new Set<string>();
+  /**
+   * Files whose call is not in the database (a test's, another system's, a restored backup's):
+   * said once per process, not at every sweep, and not asked about again (three round trips
+   * each, every minute, for something that does not change).
+   */
+  const ofUnknownCalls = new Set<string>();
 
   async function start(event: Record<string, unknown>): Promise<void> {
     const uniqueId = String(event.uniqueid ?? '');
@@ -87,7 +95,7 @@ export function createRecordingService(deps: {
   /** The one way a file becomes a row: used right after the call and by the sweep. */
   async function importOne(storedName: string, opts: { stopped?: boolean } = {}): Promise<'imported' | 'skipped' | 'dropped' | 'done'> {
     const file = parseConversationName(storedName);
-    if (!file || importsInFlight.has(storedName)) return 'skipped';
+    if (!file || importsInFlight.has(storedName) || ofUnknownCalls.has(storedName)) return 'skipped';
     importsInFlight.add(storedName);
     try {
       if (await deps.repo.findByStoredName(storedName)) {
@@ -97,6 +105,7 @@ export function createRecordingService(deps: {
       if (!opts.stopped && (recording.has(file.uniqueId) || (await deps.isChannelUp(file.uniqueId)))) return 'skipped';
       const call = await deps.calls.findById(file.callId);
       if (!call) {
+        if (ofUnknownCalls.size < MAX_UNKNOWN_REMEMBERED) ofUnknownCalls.add(storedName);
         logger.warn({ storedName }, 'conversation recording of an unknown call left in Asterisk');
         return 'skipped';
       }

@@ -98,6 +98,22 @@ describe.each([
     expect(await service.list({ callId: call.id })).toHaveLength(1);
   });
 
+  it('says once that a file belongs to no known call, keeps it, and does not ask about it at every sweep', async () => {
+    const asked: string[] = [];
+    const calls = { ...backend.repos.calls, findById: (id: string) => (asked.push(id), backend.repos.calls.findById(id)) };
+    const warnings: string[] = [];
+    const warnLogger = createLogger('silent');
+    warnLogger.warn = ((obj: { storedName?: string }) => void warnings.push(String(obj.storedName))) as typeof warnLogger.warn;
+    const { service, folder } = recordingServiceFor({ database: backend.database, calls, store: backend.store, logger: warnLogger });
+    const unknownCallId = '00000000-0000-4000-8000-000000000137';
+    const storedName = conversationName({ startedAt: new Date('2026-12-02T07:30:00Z'), callId: unknownCallId, uniqueId: uniqueId() });
+    folder.files.set(storedName, wav(4000));
+    for (let sweep = 0; sweep < 3; sweep++) expect(await service.importLeftovers()).toBe(0);
+    expect(asked).toEqual([unknownCallId]);
+    expect(warnings).toEqual([storedName]);
+    expect(folder.files.has(storedName)).toBe(true);
+  });
+
   it('purges audio past its retention and keeps the row and its listens', async () => {
     let now = new Date('2026-12-02T08:00:00Z');
     const { service, folder } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger, now: () => now });
