@@ -116,19 +116,24 @@ async function openPglite(dir: string | undefined): Promise<Database> {
   return startPglite(dir);
 }
 
-/** PGlite on a new thread, migrated, behind a one-connection `pg` pool. */
-async function startPglite(dir: string | undefined): Promise<Database> {
-  const thread = await PgliteThread.start(dir);
-  const pool = new pg.Pool({
+export function pglitePoolOptions(thread: PgliteThread): pg.PoolConfig {
+  return {
     stream: () => thread.connect(),
     // PGlite is one session: one connection, on which the pool queues queries and a
     // transaction holds it. Kept open (no idle timeout): reconnecting buys nothing.
     max: 1,
     idleTimeoutMillis: 0,
+    // Explicit, so PGUSER/PGSSLMODE meant for a PostgreSQL server do not apply here.
     user: 'postgres',
     database: 'postgres',
     ssl: false,
-  });
+  };
+}
+
+/** PGlite on a new thread, migrated, behind a one-connection `pg` pool. */
+async function startPglite(dir: string | undefined): Promise<Database> {
+  const thread = await PgliteThread.start(dir);
+  const pool = new pg.Pool(pglitePoolOptions(thread));
   // As for PostgreSQL: a session that fails while idle must not crash the process.
   pool.on('error', () => undefined);
   const db = drizzleNodePg({ client: pool, schema });

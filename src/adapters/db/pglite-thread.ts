@@ -90,6 +90,11 @@ export class PgliteThread {
     return this.closing;
   }
 
+  /** Stops the thread at once, without closing PGlite: what a crash does (tests use it). */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   /** @internal for PgliteStream */
   failed(): Error | undefined {
     return this.failure;
