@@ -72,6 +72,9 @@ async function run(id, bytes) {
   for (const message of takeMessages(connection)) {
     if (connection.started && message[0] === TERMINATE) continue;
     await db.execProtocolRawStream(message, {
+      // Its file systems here (a folder on disk, or memory) write through: nothing to
+      // sync, and skipping the sync skips a lock and a few awaits per protocol message.
+      syncToFs: false,
       onRawData: (data) => {
         // A view on WebAssembly memory that the next statement overwrites: copied now.
         chunks.push(data.slice());
