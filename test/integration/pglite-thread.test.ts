@@ -104,6 +104,23 @@ describe('PGlite on its own thread, through pg', () => {
     expect(await failure(second.db.execute(sql`select * from kept`))).toMatch(/does not exist/);
   });
 
+  it('gives each new connection a fresh session, as a server does (no transaction or prepared statement left over)', async () => {
+    const { pool } = await openThread();
+    const first = await pool.connect();
+    await first.query({ name: 'answer', text: 'select $1::int as n', values: [1] });
+    await first.query('begin');
+    await first.query('create table left_over (n int)');
+    first.release(new Error('dropped, as pg drops a broken client'));
+    const second = await pool.connect();
+    try {
+      // pg prepares "answer" again on its new connection: PGlite must not still have it.
+      expect((await second.query({ name: 'answer', text: 'select $1::int as n', values: [2] })).rows).toEqual([{ n: 2 }]);
+      expect((await second.query(`select to_regclass('left_over') is null as gone`)).rows).toEqual([{ gone: true }]);
+    } finally {
+      second.release();
+    }
+  });
+
   it('fails a query in flight, and every later one, with a clear error when its thread dies', async () => {
     const { thread, pool } = await openThread();
     expect((await pool.query('select 1 as n')).rows).toEqual([{ n: 1 }]);

@@ -93,12 +93,15 @@ async function run(id, bytes) {
 }
 
 /**
- * A client gone in the middle of a transaction (its stream destroyed after an error)
- * would leave it open for the next connection: roll it back, as a server would.
+ * PGlite has one session for every connection in turn: what a server drops with a
+ * connection, drop here too, or the next connection inherits it (an open transaction
+ * of a client gone after an error; its named prepared statements, which pg would then
+ * prepare again under the same names and fail with "already exists").
  */
 async function end(id) {
   connections.delete(id);
   if (db.isInTransaction()) await db.exec('rollback');
+  await db.exec('discard all');
 }
 
 function enqueue(task) {
