@@ -31,7 +31,8 @@ export interface EngineState {
  * Runs the engine as its own OS process (`node <args>`: the built dist/main.js, or the
  * sources through tsx), on a private port, data folder, database and BullMQ prefix.
  * Resolves once it has printed its URL. `env` overrides the test environment (e.g.
- * ARI_URL to keep it away from the shared Asterisk). With `state`, it runs on that data
+ * ARI_URL to keep it away from the shared Asterisk; DATABASE_URL '' for PGlite in its
+ * data folder). With `state`, it runs on that data
  * folder and database (a restart after a kill) and its cleanup leaves them.
  */
 export async function spawnEngine(args: string[], env: Record<string, string> = {}, state?: EngineState): Promise<EngineProcess> {
@@ -43,11 +44,11 @@ export async function spawnEngine(args: string[], env: Record<string, string> = 
       ...process.env,
       LOG_LEVEL: 'info',
       QUEUE_PREFIX: `hotline-test-${path.basename(dataDir)}`,
+      DATABASE_URL: database.url,
       ...env,
       HOST: '127.0.0.1',
       PORT: '0',
       DATA_DIR: dataDir,
-      DATABASE_URL: database.url,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -39,6 +39,21 @@ describe('npm run build && node dist/main.js', () => {
     expect(body.checks).toMatchObject({ database: true, ari: false, ami: false });
   });
 
+  it('runs on the embedded PGlite (no DATABASE_URL): its thread starts from dist/, and it stops cleanly', async () => {
+    const lite = await spawnEngine([...productionNodeArgs(fileURLToPath(new URL('../..', import.meta.url))), `${BUILD}/main.js`], {
+      ...NO_ASTERISK,
+      DATABASE_URL: '',
+    });
+    try {
+      const body = (await (await fetch(`${lite.url}/api/health`)).json()) as { checks: Record<string, boolean> };
+      expect(body.checks).toMatchObject({ database: true, ari: false });
+      lite.child.kill('SIGTERM');
+      expect((await lite.exited).code, lite.output()).toBe(0);
+    } finally {
+      await lite.cleanup();
+    }
+  }, 120_000);
+
   it('serves the OpenAPI docs', async () => {
     const res = await fetch(`${engine.url}/docs/json`);
     expect(res.status).toBe(200);

@@ -1,13 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { findMigrationsFolder } from './migrations-folder.js';
+import { initialisePgliteFolder, PgliteThread } from './pglite-thread.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -103,15 +103,50 @@ async function migratePostgres(url: string, connectMs: number): Promise<void> {
   }
 }
 
+/**
+ * PGlite runs on a thread of its own (pglite-thread.ts) and is spoken to through `pg`
+ * over the PostgreSQL wire protocol, like a server: the engine's event loop never runs a
+ * statement, and both databases go through the same driver and migrator.
+ */
 async function openPglite(dir: string | undefined): Promise<Database> {
-  if (dir) await mkdir(dir, { recursive: true });
-  const client = dir ? new PGlite(dir) : new PGlite();
-  const db = drizzlePglite({ client, schema });
+  if (dir) {
+    await mkdir(dir, { recursive: true });
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initialisePgliteFolder(dir);
+  }
+  return startPglite(dir);
+}
+
+export function pglitePoolOptions(thread: PgliteThread): pg.PoolConfig {
+  return {
+    stream: () => thread.connect(),
+    // PGlite is one session: one connection, on which the pool queues queries and a
+    // transaction holds it. Kept open (no idle timeout): reconnecting buys nothing.
+    max: 1,
+    idleTimeoutMillis: 0,
+    // Explicit, so PGUSER/PGSSLMODE meant for a PostgreSQL server do not apply here.
+    user: 'postgres',
+    database: 'postgres',
+    ssl: false,
+  };
+}
+
+/** PGlite on a new thread, migrated, behind a one-connection `pg` pool. */
+async function startPglite(dir: string | undefined): Promise<Database> {
+  const thread = await PgliteThread.start(dir);
+  const pool = new pg.Pool(pglitePoolOptions(thread));
+  // As for PostgreSQL: a session that fails while idle must not crash the process.
+  pool.on('error', () => undefined);
+  const db = drizzleNodePg({ client: pool, schema });
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await pool.end().catch(() => undefined);
+      await thread.close();
+    })());
   try {
-    await client.waitReady;
-    await migratePglite(db, { migrationsFolder: findMigrationsFolder() });
+    await migrateNodePg(db, { migrationsFolder: findMigrationsFolder() });
   } catch (err) {
-    await client.close().catch(() => undefined);
+    await close();
     throw err;
   }
   return {
@@ -120,8 +155,6 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: async () => {
-      if (!client.closed) await client.close();
-    },
+    close,
   };
 }
