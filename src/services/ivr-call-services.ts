@@ -80,15 +80,15 @@ export function createIvrCallServices(deps: {
       await deps.requestCallback(input);
     },
 
-    async callStarted(callUniqueId, caller, at) {
-      await calls.start({ uniqueId: callUniqueId, caller: caller ? (normalizePhone(caller) ?? caller) : null, startedAt: at });
-    },
-
-    async findOpenCase(caller) {
+    async callStarted(callUniqueId, caller, at, opts) {
       const phone = caller ? normalizePhone(caller) : null;
-      if (!phone) return null;
-      const open = await cases.findOpenByPhone(phone);
-      return open[0] ? { trackingNumber: open[0].trackingNumber } : null;
+      const call = { uniqueId: callUniqueId, caller: phone ?? caller, startedAt: at };
+      if (!opts?.findOpenCase) {
+        await calls.start(call);
+        return { openCase: null };
+      }
+      const { openCase } = await calls.arrive(call, phone);
+      return { openCase: openCase ? { trackingNumber: openCase } : null };
     },
 
     async lookupCase(trackingNumber) {

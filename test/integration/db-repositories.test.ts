@@ -232,6 +232,31 @@ withTestDatabases((getDatabase, kind) => {
       expect(new Set(raced.map((c) => c.id)).size).toBe(1);
     });
 
+    it("records an arriving call once and answers the caller's newest open case in the same statement", async () => {
+      const phone = '09123334444';
+      const arrival = (uniqueId: string) => ({ uniqueId, caller: phone, startedAt: new Date('2025-03-01T08:00:00Z') });
+      expect(await repos.calls.arrive(arrival('1700000002.1'), phone)).toEqual({ openCase: null });
+      const row = await repos.calls.findByUniqueId('1700000002.1');
+      expect(row).toMatchObject({ caller: phone, direction: 'inbound', outcome: 'in_ivr', startedAt: new Date('2025-03-01T08:00:00Z') });
+
+      const older = await repos.cases.create(voicebox({ callerPhone: phone }));
+      const newer = await repos.cases.create(voicebox({ callerPhone: phone }));
+      const another = await repos.cases.create(voicebox({ callerPhone: '09125556666' }));
+      expect(older.trackingNumber).not.toBe(newer.trackingNumber);
+      expect((await repos.calls.arrive(arrival('1700000002.2'), phone)).openCase).toBe(
+        (await repos.cases.findOpenByPhone(phone))[0]!.trackingNumber,
+      );
+      expect(await repos.calls.arrive(arrival('1700000002.3'), null)).toEqual({ openCase: null });
+      expect(await repos.calls.arrive(arrival('1700000002.4'), '09125556666')).toEqual({ openCase: another.trackingNumber });
+
+      // Again for the same channel (a resumed caller): the first row stays, the answer is the same.
+      await repos.calls.update('1700000002.1', { category: 'parks_trees' });
+      expect((await repos.calls.arrive({ ...arrival('1700000002.1'), caller: '09129999999' }, phone)).openCase).not.toBeNull();
+      expect(await repos.calls.findByUniqueId('1700000002.1')).toMatchObject({ caller: phone, category: 'parks_trees' });
+      const raced = await Promise.all([1, 2, 3].map(() => repos.calls.arrive(arrival('1700000002.5'), phone)));
+      expect(new Set(raced.map((r) => r.openCase)).size).toBe(1);
+    });
+
     it('patches only the given fields and returns the row', async () => {
       const call = await startCall('1700000002.1');
       const created = await repos.cases.create(voicebox({ callId: call.id }));

@@ -26,10 +26,11 @@ const RESUME_CONCURRENCY = 100;
 
 
 export interface StasisAppServices extends CallServices {
-  /** Records the call (idempotent per channel). */
-  callStarted(callUniqueId: string, caller: string | null, at: Date): Promise<void>;
-  /** The caller's newest open case, if any. */
-  findOpenCase(caller: string | null): Promise<{ trackingNumber: string } | null>;
+  /**
+   * Records the call (idempotent per channel) and, with `findOpenCase`, answers the
+   * caller's newest open case in the same round trip (null otherwise).
+   */
+  callStarted(callUniqueId: string, caller: string | null, at: Date, opts?: { findOpenCase?: boolean }): Promise<{ openCase: { trackingNumber: string } | null }>;
 }
 
 /**
@@ -215,11 +216,21 @@ export class StasisApp<S extends IvrStateView> {
     // The caller hears the welcome without waiting on the database: a slow or absent one
     // costs the call row and the open-case notice, never the IVR itself (the choices
     // travel with the recording's name).
-    const recorded = services.callStarted(channel.id, caller, this.deps.now()).catch((err: Error) => {
-      log.warn({ err: err.message }, 'call row not written; the IVR goes on');
-    });
+    const started = services.callStarted(channel.id, caller, this.deps.now(), { findOpenCase: entry === 'inbound' });
+    const recorded = started.then(
+      () => undefined,
+      (err: Error) => log.warn({ err: err.message }, 'call row not written; the IVR goes on'),
+    );
     session.afterCallRow(recorded);
-    const openCase = entry === 'inbound' ? await within(services.findOpenCase(caller), resumed ? RESUMED_OPEN_CASE_WAIT_MS : OPEN_CASE_WAIT_MS).catch(() => null) : null;
+    // The open-case notice waits a bounded time for the same round trip; the row goes on
+    // being written in the background past it.
+    const openCase =
+      entry === 'inbound'
+        ? await within(
+            started.then((s) => s.openCase),
+            resumed ? RESUMED_OPEN_CASE_WAIT_MS : OPEN_CASE_WAIT_MS,
+          ).catch(() => null)
+        : null;
     await session.deliver({ type: 'started', caller, entry, openCase, queueStatus: entry === 'queue-exit' ? (args[1] ?? null) : null });
   }
 

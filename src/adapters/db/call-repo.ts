@@ -1,9 +1,10 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { OPEN_STATUSES } from '../../domain/cases/case.js';
 import type { Call, CallRepo } from '../../domain/cases/ports.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
 import { pageLimit } from './paging.js';
-import { calls } from './schema/index.js';
+import { calls, cases } from './schema/index.js';
 
 type CallRow = typeof calls.$inferSelect;
 
@@ -111,6 +112,25 @@ export function createCallRepo(db: Db): CallRepo {
       const existing = await findByUniqueId(call.uniqueId);
       if (!existing) throw new Error(`call ${call.uniqueId} conflicted on insert but cannot be read back`);
       return existing;
+    },
+
+    async arrive(call, phone) {
+      // A data-modifying WITH runs to completion whether or not the outer query reads it.
+      const column = (c: { name: string }) => sql.identifier(c.name);
+      const openCase = phone
+        ? sql`(select ${cases.trackingNumber} from ${cases}
+              where ${cases.callerPhone} = ${phone} and ${inArray(cases.status, OPEN_STATUSES)}
+              order by ${cases.createdAt} desc, ${cases.id} desc limit 1)`
+        : sql`null::text`;
+      const result = (await db.execute(sql`
+        with started as (
+          insert into ${calls} (${column(calls.uniqueId)}, ${column(calls.caller)}, ${column(calls.direction)}, ${column(calls.startedAt)})
+          values (${call.uniqueId}, ${call.caller}, ${call.direction ?? 'inbound'}, ${call.startedAt.toISOString()}::timestamptz)
+          on conflict (${column(calls.uniqueId)}) do nothing
+          returning 1
+        )
+        select ${openCase} as open_case`)) as unknown as { rows: { open_case: string | null }[] };
+      return { openCase: result.rows[0]?.open_case ?? null };
     },
 
     async update(uniqueId, patch, opts) {

@@ -171,6 +171,12 @@ export interface CallRepo {
   /** Idempotent on uniqueId: a second start for the same call returns the existing row. */
   start(call: NewCall): Promise<Call>;
   /**
+   * An inbound call reaching the IVR: recorded as `start` does (idempotent per uniqueId),
+   * and, in the same round trip, the tracking number of `phone`'s newest open case (null:
+   * none, or no phone). One statement instead of two on every call's first step.
+   */
+  arrive(call: NewCall, phone: string | null): Promise<{ openCase: string | null }>;
+  /**
    * `outcomeIfCase`: the outcome written instead of `patch.outcome` when the row already
    * holds a case (decided by the statement itself: the end of a call is one round trip).
    */
