@@ -520,7 +520,13 @@ async function main(): Promise<void> {
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
     const engineAsteriskCpu = engineAsterisk?.done() ?? null;
     const redisRun = (await redisCommands(redis)) - redisFrom - 1;
-    const cpuIdleSeconds = idlePerMs * runMs;
+    // Idle again after the run, as long as before: a minute's sweep falling in one window
+    // of the two no longer decides the figure alone (runs differed by 1 s of "idle" so).
+    const afterFrom = cpuSeconds(pid);
+    const afterStart = Date.now();
+    await settle(idleMs);
+    const idleAfterPerMs = (cpuSeconds(pid) - afterFrom) / (Date.now() - afterStart);
+    const cpuIdleSeconds = ((idlePerMs + idleAfterPerMs) / 2) * runMs;
     const engine = figures(`engine on ${storage} (${['node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
     engine.cpuIdleSeconds = cpuIdleSeconds;
@@ -567,7 +573,7 @@ async function main(): Promise<void> {
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
-  for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.join(' → ')}`);
+  for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(" → ")}`);
 
   console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | engine CPU | PostgreSQL commits | rows written | Redis commands |`);
   console.log('|---|---|---|---|---|---|');
