@@ -573,7 +573,7 @@ async function main(): Promise<void> {
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
-  for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(" → ")}`);
+  for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(' → ')}`);
 
   console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | engine CPU | PostgreSQL commits | rows written | Redis commands |`);
   console.log('|---|---|---|---|---|---|');
