@@ -78,9 +78,22 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<TestData
   }
 }
 
-/** Empties every table, for suites that share one database across tests. */
+/**
+ * Empties every table, for suites that share one database across tests. A statement the
+ * previous test left running in the background (a job's last write) can hold one of the
+ * tables while TRUNCATE holds another: PostgreSQL then aborts the TRUNCATE as a deadlock
+ * (seen in CI). It is tried again once that statement is through.
+ */
 export async function truncateAll(database: Database): Promise<void> {
-  await database.db.execute(sql`truncate table case_events, cases, calls, citizen_contacts, settings cascade`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.db.execute(sql`truncate table case_events, cases, calls, citizen_contacts, settings cascade`);
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
+      if (code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
 }
 
 /**
