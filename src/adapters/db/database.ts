@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -111,7 +111,17 @@ async function migratePostgres(url: string, connectMs: number): Promise<void> {
 async function openPglite(dir: string | undefined): Promise<Database> {
   if (dir) {
     await mkdir(dir, { recursive: true });
-    if (!existsSync(path.join(dir, 'PG_VERSION'))) await initialisePgliteFolder(dir);
+    if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+      // initdb writes PG_VERSION early: run in place, a first start killed midway would
+      // leave a half-made database that every later start takes for a whole one. So it
+      // runs in a folder of its own, renamed into place once complete.
+      const staging = `${dir}.initdb`;
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+      await initialisePgliteFolder(staging);
+      await rm(dir, { recursive: true, force: true });
+      await rename(staging, dir);
+    }
   }
   return startPglite(dir);
 }
