@@ -452,7 +452,13 @@ async function main(): Promise<void> {
   await once(floor, 'message');
   const floorWarmupFailed = await warmUp(observer, 'floor');
   const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, await CpuOverRun.idle(astPid, RAMP_MS / 2));
+  // The floor's own CPU: what the same events and ARI requests cost a bare app, no database.
+  const floorCpu = new CpuOverRun(floor.pid!, await CpuOverRun.idle(floor.pid!, RAMP_MS / 2));
   const floorFigures = figures('bare ari-client app (floor)', await observer.run('floor'));
+  const floorUsed = floorCpu.done();
+  floorFigures.cpuRunSeconds = floorUsed.runSeconds;
+  floorFigures.cpuIdleSeconds = floorUsed.idleSeconds;
+  floorFigures.cpuPerCallMs = ((floorUsed.runSeconds - floorUsed.idleSeconds) * 1000) / CALLS;
   floorFigures.warmupFailed = floorWarmupFailed;
   await settle(2_000); // as for the engine: the hang-ups' work belongs to the calls
   setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
@@ -564,7 +570,7 @@ async function main(): Promise<void> {
   }
 
   const f = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
-  console.log(`\n| ${CALLS} calls / ${RAMP_MS / 1000} s, barge-in | reaction p50 | p99 | max | ok | failed | engine CPU per call | RSS before → after |`);
+  console.log(`\n| ${CALLS} calls / ${RAMP_MS / 1000} s, barge-in | reaction p50 | p99 | max | ok | failed | app CPU per call | RSS before → after |`);
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of all) {
     const cpu = r.cpuPerCallMs === undefined ? '—' : `${f(r.cpuPerCallMs, 2)} ms (${f(r.cpuRunSeconds, 1)} s in the run, ${f(r.cpuIdleSeconds, 1)} s idle)`;
@@ -575,7 +581,7 @@ async function main(): Promise<void> {
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
   for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(' → ')}`);
 
-  console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | engine CPU | PostgreSQL commits | rows written | Redis commands |`);
+  console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | app CPU | PostgreSQL commits | rows written | Redis commands |`);
   console.log('|---|---|---|---|---|---|');
   for (const r of all) {
     const ast =

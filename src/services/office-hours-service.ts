@@ -36,6 +36,16 @@ const ASTDB_DAY: Record<(typeof WEEKDAYS)[number], string> = {
   friday: 'Fri',
 };
 
+/** isOpen and nextOpening for one minute of one calendar (see OfficeHoursService.minuteOf). */
+interface MinuteAnswer {
+  index: number;
+  override: OverrideMode;
+  hotline: HotlineHours;
+  stored: StoredHoliday[];
+  open: boolean;
+  next?: Date;
+}
+
 export interface OfficeHoursStatus {
   open: boolean;
   mode: OverrideMode;
@@ -86,6 +96,7 @@ export class OfficeHoursService {
   private override: OverrideMode = 'auto';
   private overrideBy: OverrideSetBy | null = null;
   private hotline: HotlineHours = { weekly: { ...DEFAULT_WEEKLY }, observeHolidays: true };
+  private lastMinute: MinuteAnswer | undefined;
 
   constructor(
     private readonly deps: {
@@ -138,14 +149,40 @@ export class OfficeHoursService {
 
   /** Synchronous: the IVR asks on every event. */
   isOpen(now: Date): boolean {
-    return isOpen(now, this.hotlineConfig(), this.override);
+    return this.minuteOf(now).open;
   }
 
   /** When agents answer again by the calendar (`now` while open); null when the override holds it closed. */
   nextOpening(now: Date): Date | null {
     if (this.override === 'closed') return null;
     if (this.override === 'open') return now;
-    return nextOpening(now, this.hotlineConfig());
+    const minute = this.minuteOf(now);
+    if (minute.open) return now;
+    // Closed: the next opening is a whole minute, the same for every instant of this one.
+    minute.next ??= nextOpening(now, this.hotlineConfig());
+    return minute.next;
+  }
+
+  /**
+   * The calendar's answer for the minute of `now`, kept until the minute or the calendar
+   * changes: the IVR asks on every event of every call, and working it out (Tehran's
+   * wall clock, the Jalali date, the holidays) was a tenth of the engine's CPU per call.
+   * The hours are whole minutes of Tehran time, so one answer holds for the whole minute.
+   * Every change replaces `override`, `hotline` or `stored`: a changed reference is a miss.
+   */
+  private minuteOf(now: Date): MinuteAnswer {
+    const index = Math.floor(now.getTime() / 60_000);
+    const kept = this.lastMinute;
+    if (kept && kept.index === index && kept.override === this.override && kept.hotline === this.hotline && kept.stored === this.stored) return kept;
+    const answer: MinuteAnswer = {
+      index,
+      override: this.override,
+      hotline: this.hotline,
+      stored: this.stored,
+      open: isOpen(now, this.hotlineConfig(), this.override),
+    };
+    this.lastMinute = answer;
+    return answer;
   }
 
   getOverride(): OverrideMode {

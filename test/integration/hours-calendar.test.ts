@@ -137,6 +137,30 @@ describe('the calendar API', () => {
     expect((await backend.repos.districts.get(5))?.officeHours).toBeNull();
   });
 
+  it('answers by the minute of the clock, and a change within the minute at once', async () => {
+    // Saturday 18:59:59.999 and 19:00:00.000 Tehran (15:29Z, 15:30Z): the hours close at 19:00.
+    const lastInstant = new Date('2027-05-15T15:29:59.999Z');
+    const closing = new Date('2027-05-15T15:30:00.000Z');
+    try {
+      now = new Date('2027-05-15T15:29:00.000Z');
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toMatchObject({ open: true });
+      now = lastInstant;
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toMatchObject({ open: true });
+      now = closing;
+      // Sunday 07:00 Tehran.
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toEqual({ open: false, mode: 'auto', nextOpening: '2027-05-16T03:30:00.000Z' });
+      await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'open' } });
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toMatchObject({ open: true, mode: 'open' });
+      await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'auto' } });
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toMatchObject({ open: false, mode: 'auto' });
+      now = lastInstant;
+      expect((await call({ method: 'GET', url: '/api/hours' })).json()).toMatchObject({ open: true });
+    } finally {
+      now = SAT_1406_02_25_10_00;
+      await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'auto' } });
+    }
+  });
+
   it('says who set the override and when', async () => {
     await call({ method: 'PUT', url: '/api/hours/override', payload: { mode: 'closed' } });
     try {
