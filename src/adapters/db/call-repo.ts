@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { OPEN_STATUSES } from '../../domain/cases/case.js';
 import type { Call, CallRepo } from '../../domain/cases/ports.js';
 import { hotlineError } from '../../domain/errors.js';
@@ -57,6 +58,25 @@ const PATCHABLE = [
 ] as const;
 type Patchable = (typeof PATCHABLE)[number];
 
+/** `calls.arrive`'s statement, rendered and prepared once (drizzle's builder has no WITH … INSERT). */
+function prepareArrive(db: Db, withPhone: boolean) {
+  const column = (c: { name: string }) => sql.identifier(c.name);
+  const openCase = withPhone
+    ? sql`(select ${cases.trackingNumber} from ${cases}
+          where ${cases.callerPhone} = ${sql.placeholder('phone')} and ${inArray(cases.status, OPEN_STATUSES)}
+          order by ${cases.createdAt} desc, ${cases.id} desc limit 1)`
+    : sql`null::text`;
+  const query = new PgDialect().sqlToQuery(sql`
+    with started as (
+      insert into ${calls} (${column(calls.uniqueId)}, ${column(calls.caller)}, ${column(calls.direction)}, ${column(calls.startedAt)})
+      values (${sql.placeholder('uniqueId')}, ${sql.placeholder('caller')}, ${sql.placeholder('direction')}, ${sql.placeholder('startedAt')}::timestamptz)
+      on conflict (${column(calls.uniqueId)}) do nothing
+      returning 1
+    )
+    select ${openCase} as open_case`);
+  return db._.session.prepareQuery(query, undefined, withPhone ? 'call_arrive' : 'call_arrive_anonymous', false);
+}
+
 /**
  * The call path's statements (a row per call, its progress, its end) are built once and
  * prepared: building drizzle's query object at every call step was the largest share of
@@ -80,6 +100,10 @@ export function createCallRepo(db: Db): CallRepo {
     .onConflictDoNothing({ target: calls.uniqueId })
     .returning()
     .prepare('call_start');
+  // A call's first statement: its row (idempotent) and the caller's newest open case, in one
+  // round trip. A data-modifying WITH runs to completion whether or not the outer query reads it.
+  const arriveWithPhone = prepareArrive(db, true);
+  const arriveWithoutPhone = prepareArrive(db, false);
   /**
    * One prepared UPDATE per set of columns patched (the IVR's progress, its end, a queue's
    * record…) and of those cleared: a null is written as SQL NULL, not through the column's
@@ -115,21 +139,10 @@ export function createCallRepo(db: Db): CallRepo {
     },
 
     async arrive(call, phone) {
-      // A data-modifying WITH runs to completion whether or not the outer query reads it.
-      const column = (c: { name: string }) => sql.identifier(c.name);
-      const openCase = phone
-        ? sql`(select ${cases.trackingNumber} from ${cases}
-              where ${cases.callerPhone} = ${phone} and ${inArray(cases.status, OPEN_STATUSES)}
-              order by ${cases.createdAt} desc, ${cases.id} desc limit 1)`
-        : sql`null::text`;
-      const result = (await db.execute(sql`
-        with started as (
-          insert into ${calls} (${column(calls.uniqueId)}, ${column(calls.caller)}, ${column(calls.direction)}, ${column(calls.startedAt)})
-          values (${call.uniqueId}, ${call.caller}, ${call.direction ?? 'inbound'}, ${call.startedAt.toISOString()}::timestamptz)
-          on conflict (${column(calls.uniqueId)}) do nothing
-          returning 1
-        )
-        select ${openCase} as open_case`)) as unknown as { rows: { open_case: string | null }[] };
+      const params = { uniqueId: call.uniqueId, caller: call.caller, direction: call.direction ?? 'inbound', startedAt: call.startedAt.toISOString() };
+      const result = (await (phone ? arriveWithPhone.execute({ ...params, phone }) : arriveWithoutPhone.execute(params))) as unknown as {
+        rows: { open_case: string | null }[];
+      };
       return { openCase: result.rows[0]?.open_case ?? null };
     },
 
