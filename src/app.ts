@@ -43,7 +43,7 @@ import { withPhoneReachability } from './services/phone-reachability.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
 import { createReportService } from './services/report-service.js';
 import { createSmsModule, type SmsModule } from './sms/sms-module.js';
-import { createEmailModule, type EmailModule } from './email/email-module.js';
+import type { EmailModule } from './email/email-module.js';
 import { createPlaceRouting } from './services/place-routing.js';
 import { createHttpGeocoder } from './adapters/geo/http-geocoder.js';
 import { createRecordingModule } from './recordings/recording-module.js';
@@ -223,9 +223,10 @@ export async function startHotline(
     outbound.surveyOnClose(routeOnDistrict(places.onCreate(repos.cases), jobs.dispatch.enqueue, logger.child({ component: 'dispatch' }))),
   );
 
-  // E-mail cases go through the same routed case repository as every other channel.
+  // E-mail cases go through the same routed case repository as every other channel. Loaded
+  // only when configured: IMAP, MIME parsing and SMTP are ~25 MB of the engine's memory.
   const email = config.email
-    ? createEmailModule({
+    ? (await import('./email/email-module.js')).createEmailModule({
         config: config.email,
         db: database.db,
         cases,
