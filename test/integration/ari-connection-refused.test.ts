@@ -5,10 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AriConnection } from '../../src/adapters/ari/ari-connection.js';
 
 /**
- * An Asterisk whose HTTP server answers the ARI API description with an error: a wrong
- * ARI_PASSWORD (401), or an Asterisk still loading (503). ari-client's loader throws such
- * an answer from a response callback, out of reach of any catch: the engine must not get
- * that far, and must keep retrying instead of ending.
+ * An Asterisk whose HTTP server answers the ARI event description with an error: a wrong
+ * ARI_PASSWORD (401), or an Asterisk still loading (503). The engine must say why, not
+ * open the WebSocket, and keep retrying instead of ending.
  */
 let server: Server | undefined;
 let connection: AriConnection | undefined;
@@ -41,9 +40,9 @@ describe('ARI that refuses the API description', () => {
     connection.on('connected', () => (connected = true));
     connection.start();
     await expect.poll(() => asked.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
-    expect(asked[0]).toBe(`/ari/api-docs/resources.json Basic ${Buffer.from('hotline:wrong-password-0123456789').toString('base64')}`);
-    // Only the description was asked: ari-client's loader never saw the error.
-    expect(new Set(asked.map((a) => a.split(' ')[0]))).toEqual(new Set(['/ari/api-docs/resources.json']));
+    expect(asked[0]).toBe(`/ari/api-docs/events.json Basic ${Buffer.from('hotline:wrong-password-0123456789').toString('base64')}`);
+    // Only the description was asked: no WebSocket was opened with refused credentials.
+    expect(new Set(asked.map((a) => a.split(' ')[0]))).toEqual(new Set(['/ari/api-docs/events.json']));
     expect(warnings[0]).toMatch(why);
     expect(connected).toBe(false);
     expect(connection.isConnected()).toBe(false);

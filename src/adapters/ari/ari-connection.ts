@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import ari, { type Client } from 'ari-client';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { createAriClient, type AriClient } from './ari-client.js';
 import { createAriRest } from './ari-rest.js';
 
 export interface AriConnectionOptions {
@@ -27,32 +27,30 @@ export interface AriConnectionOptions {
 const HEARTBEAT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The resources ari-client promotes in events (its `knownTypes`). */
+/** The resources ari-client promoted in events (its `knownTypes`): handed to listeners alike. */
 const RESOURCE_TYPES = new Set(['Application', 'Asterisk', 'Channel', 'Bridge', 'DeviceState', 'Endpoint', 'LiveRecording', 'Mailbox', 'Playback', 'Sound', 'StoredRecording']);
 
-/** What ari-client keeps of Asterisk's API description: the events' models. */
-type DescribedClient = Client & {
-  _swagger?: { apis?: { events?: { models?: Record<string, { properties?: Record<string, { name: string; dataType: string }> | { name: string; dataType: string }[] }> } } };
-};
+/** Asterisk's description of its events (/ari/api-docs/events.json), the part read here. */
+interface EventsDescription {
+  models?: Record<string, { properties?: Record<string, { type?: string }> }>;
+}
 
 /**
- * Keeps one ari-client connected to the Stasis application, for as long as the
- * service runs. ari-client's first connect (loading Asterisk's API description) has no
- * retry: it is supervised here. The WebSocket of events is this class's own (a plain
- * `ws` on /ari/events), reconnected with backoff for as long as the client lives, and
- * its events are emitted on the client as ari-client would: `(event, resource)`.
+ * Keeps the engine connected to its Stasis application, for as long as the service runs:
+ * Asterisk's event description read (which also proves the credentials), then a plain
+ * `ws` WebSocket on /ari/events, reconnected with backoff. Its events are emitted on an
+ * AriClient as ari-client did, `(event, resource)`, and requests go over `rest`.
  *
- * Why not ari-client's WebSocket: for every event it searches the API description and
- * builds an object per resource with every operation attached (lodash closures); with
- * 500 calls that was ~0.5 s of the engine's CPU. Here the resource handed to listeners
- * is Asterisk's JSON (`channel.id`, `channel.caller`, `playback.id`…), not an ari-client
- * instance: requests go through `client.channels.*` or `rest`, never through methods on it.
+ * Why not ari-client: for every event it searched the API description and built an object
+ * per resource with every operation attached (lodash closures), ~0.5 s of the engine's CPU
+ * with 500 calls; and loading it cost ~25 MB of memory. The resource handed to listeners
+ * is Asterisk's JSON (`channel.id`, `channel.caller`, `playback.id`…).
  *
  * Events: 'connected' (client, { reconnect }) after every (re)connection, so the owner
  * can reconcile channels still in Stasis; 'disconnected'.
  */
 export class AriConnection extends EventEmitter {
-  private current: Client | undefined;
+  private current: AriClient | undefined;
   private connected = false;
   private stopped = false;
   private retryMs: number;
@@ -76,7 +74,7 @@ export class AriConnection extends EventEmitter {
     this.retryMs = opts.reconnectMinMs ?? 500;
   }
 
-  get client(): Client | undefined {
+  get client(): AriClient | undefined {
     return this.connected ? this.current : undefined;
   }
 
@@ -112,14 +110,14 @@ export class AriConnection extends EventEmitter {
   }
 
   /** Resolves once connected (or rejects after the timeout). */
-  waitConnected(timeoutMs: number): Promise<Client> {
+  waitConnected(timeoutMs: number): Promise<AriClient> {
     if (this.connected && this.current) return Promise.resolve(this.current);
-    return new Promise<Client>((resolve, reject) => {
+    return new Promise<AriClient>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connected', done);
         reject(new Error('ARI is not connected'));
       }, timeoutMs);
-      const done = (client: Client) => {
+      const done = (client: AriClient) => {
         clearTimeout(timer);
         resolve(client);
       };
@@ -132,39 +130,21 @@ export class AriConnection extends EventEmitter {
     if (this.stopped) return;
     const generation = this.generation;
     const { logger } = this.opts;
-    // ari-client's API loader (swagger-client) throws from a response callback when
-    // Asterisk answers the API description with an error (a wrong ARI_PASSWORD: 401;
-    // Asterisk still booting): uncatchable, it would end the process. Asked first here.
-    const refused = await this.apiRefusal();
-    if (refused) {
-      if (this.stopped || generation !== this.generation) return;
-      logger.warn({ err: refused, retryMs: this.retryMs }, 'ARI connect failed');
-      this.scheduleRetry();
-      return;
-    }
+    const described = await this.describeEvents();
     if (this.stopped || generation !== this.generation) return;
-    let client: Client;
-    const connecting = ari.connect(this.opts.url, this.opts.user, this.opts.password);
-    try {
-      client = await withTimeout(connecting, this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
-    } catch (err) {
-      // A connect that answers after its timeout is not ours any more.
-      connecting.then((late) => this.discard(late), () => undefined);
-      logger.warn({ err: (err as Error).message, retryMs: this.retryMs }, 'ARI connect failed');
+    if (typeof described === 'string') {
+      logger.warn({ err: described, retryMs: this.retryMs }, 'ARI connect failed');
       this.scheduleRetry();
       return;
     }
-    if (this.stopped || generation !== this.generation) {
-      this.discard(client);
-      return;
-    }
+    const client = createAriClient(this.rest);
     this.current = client;
     this.emit('client', client);
-    this.openEvents(client, resourceNames(client as DescribedClient));
+    this.openEvents(client, resourceNames(described));
   }
 
   /** Opens (again) the event WebSocket of `client`; a close reopens it after the backoff. */
-  private openEvents(client: Client, resources: Map<string, string[]>): void {
+  private openEvents(client: AriClient, resources: Map<string, string[]>): void {
     this.retryTimer = undefined;
     if (this.stopped || this.current !== client) return;
     const { logger, url, user, password, app } = this.opts;
@@ -220,17 +200,19 @@ export class AriConnection extends EventEmitter {
     });
   }
 
-  /** Why Asterisk will not hand out its API description now, or null when it will. */
-  private async apiRefusal(): Promise<string | null> {
+  /** Asterisk's event models, or why it will not hand them out now (wrong credentials, still booting). */
+  private async describeEvents(): Promise<EventsDescription | string> {
     const auth = 'Basic ' + Buffer.from(`${this.opts.user}:${this.opts.password}`).toString('base64');
     try {
-      const res = await fetch(`${this.opts.url.replace(/\/+$/, '')}/ari/api-docs/resources.json`, {
+      const res = await fetch(`${this.opts.url.replace(/\/+$/, '')}/ari/api-docs/events.json`, {
         headers: { authorization: auth },
         signal: AbortSignal.timeout(this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS),
       });
-      await res.body?.cancel();
-      if (res.ok) return null;
-      return res.status === 401 ? 'ARI refused ARI_USER/ARI_PASSWORD (HTTP 401)' : `ARI API description: HTTP ${res.status}`;
+      if (!res.ok) {
+        await res.body?.cancel();
+        return res.status === 401 ? 'ARI refused ARI_USER/ARI_PASSWORD (HTTP 401)' : `ARI API description: HTTP ${res.status}`;
+      }
+      return (await res.json()) as EventsDescription;
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       return cause ?? (err as Error).message;
@@ -263,7 +245,7 @@ export class AriConnection extends EventEmitter {
     this.heartbeat.unref();
   }
 
-  private markDown(client: Client): void {
+  private markDown(client: AriClient): void {
     if (this.current !== client || !this.connected) return;
     clearInterval(this.heartbeat);
     this.connected = false;
@@ -271,7 +253,7 @@ export class AriConnection extends EventEmitter {
     this.emit('disconnected');
   }
 
-  private discard(client: Client): void {
+  private discard(client: AriClient): void {
     if (this.current === client) {
       this.current = undefined;
       clearInterval(this.heartbeat);
@@ -301,13 +283,13 @@ export class AriConnection extends EventEmitter {
 const LEADING_TYPE = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 
 /** Per event type, the properties ari-client would hand to listeners as resources. */
-function resourceNames(client: DescribedClient): Map<string, string[]> {
+function resourceNames(description: EventsDescription): Map<string, string[]> {
   const names = new Map<string, string[]>();
-  for (const [type, model] of Object.entries(client._swagger?.apis?.events?.models ?? {})) {
-    const props = Object.values(model.properties ?? {});
+  for (const [type, model] of Object.entries(description.models ?? {})) {
+    const props = Object.entries(model.properties ?? {});
     names.set(
       type,
-      props.filter((p) => RESOURCE_TYPES.has(p.dataType)).map((p) => p.name),
+      props.filter(([, p]) => RESOURCE_TYPES.has(p.type ?? '')).map(([name]) => name),
     );
   }
   return names;
@@ -318,7 +300,7 @@ function resourceNames(client: DescribedClient): Map<string, string[]> {
  * is the event's only resource (a channel, a playback…), or an object of them by property
  * name when there are several, or undefined.
  */
-function dispatch(client: Client, resources: Map<string, string[]>, data: Buffer | string, logger: Logger): void {
+function dispatch(client: AriClient, resources: Map<string, string[]>, data: Buffer | string, logger: Logger): void {
   const text = typeof data === 'string' ? data : data.toString('utf8');
   const emitter = client as unknown as EventEmitter;
   const heard = (type: string) => emitter.listenerCount(type) > 0 || emitter.listenerCount('*') > 0;
@@ -340,10 +322,4 @@ function dispatch(client: Client, resources: Map<string, string[]>, data: Buffer
   const resource = present.length === 1 ? event[present[0]!] : present.length > 1 ? Object.fromEntries(present.map((name) => [name, event[name]])) : undefined;
   emitter.emit('*', event, resource);
   emitter.emit(type, event, resource);
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

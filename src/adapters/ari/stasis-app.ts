@@ -1,4 +1,4 @@
-import type { Channel, Client, StasisStart } from 'ari-client';
+import type { Channel, AriClient, StasisStart } from './ari-client.js';
 import type { Logger } from 'pino';
 import type { AriConnection } from './ari-connection.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
@@ -54,7 +54,7 @@ export class StasisApp<S extends IvrStateView> {
       /** Context a caller is sent to when the engine shuts down mid-IVR. */
       shutdownContext?: string;
       /** Flows of calls the engine places itself, by the first Stasis argument (e.g. `callback`). */
-      outbound?: Record<string, (client: Client, channel: Channel, args: string[]) => Promise<void>>;
+      outbound?: Record<string, (client: AriClient, channel: Channel, args: string[]) => Promise<void>>;
       /** Channels of our own outbound calls: after a restart they are hung up, not greeted as callers. */
       isOutboundChannel?: (channelId: string) => boolean;
       /** Period of the background reconciliation (RECONCILE_EVERY_MS by default). */
@@ -66,10 +66,10 @@ export class StasisApp<S extends IvrStateView> {
       mayDrive?: () => boolean;
     },
   ) {
-    deps.connection.on('client', (client: Client) => this.attach(client));
+    deps.connection.on('client', (client: AriClient) => this.attach(client));
     // On every connection, the first one too: after a crash or a restart of the engine,
     // callers may still be waiting in Stasis with nobody serving them.
-    deps.connection.on('connected', (client: Client) => void this.reconcile(client));
+    deps.connection.on('connected', (client: AriClient) => void this.reconcile(client));
     this.reconcileTimer = setInterval(() => {
       const client = deps.connection.client;
       if (client && deps.connection.isConnected()) void this.reconcile(client);
@@ -105,7 +105,7 @@ export class StasisApp<S extends IvrStateView> {
     return this.deps.mayDrive?.() ?? true;
   }
 
-  private attach(client: Client): void {
+  private attach(client: AriClient): void {
     const { logger } = this.deps;
     client.on('StasisStart', (event: StasisStart, channel: Channel) => {
       if (!this.driving()) return;
@@ -241,12 +241,12 @@ export class StasisApp<S extends IvrStateView> {
    * Each channel on its own: one that fails (gone meanwhile, a database error) does not
    * strand the callers after it.
    */
-  reconcile(client: Client): Promise<void> {
+  reconcile(client: AriClient): Promise<void> {
     this.reconciling ??= this.reconcileOnce(client).finally(() => (this.reconciling = undefined));
     return this.reconciling;
   }
 
-  private async reconcileOnce(client: Client): Promise<void> {
+  private async reconcileOnce(client: AriClient): Promise<void> {
     const { logger } = this.deps;
     if (!this.driving()) return;
     // Sessions started after the listing below are not in it: they must not be ended.
@@ -290,7 +290,7 @@ export class StasisApp<S extends IvrStateView> {
    * listed too and must be left alone. Only a channel whose dialplan application is
    * Stasis(hotline…) is ours to pick up.
    */
-  private async resume(client: Client, channelId: string, listed?: Channel): Promise<void> {
+  private async resume(client: AriClient, channelId: string, listed?: Channel): Promise<void> {
     const channel =
       listed ??
       (await client.channels.get({ channelId }).catch((err: Error) => {
@@ -349,7 +349,7 @@ export class StasisApp<S extends IvrStateView> {
    * no dialplan to fall back to: left in Stasis it would sit in silence. Hang up, and
    * let each flow record what it collected while ARI still reports the hang-ups.
    */
-  private async endOutboundFlows(client: Client): Promise<void> {
+  private async endOutboundFlows(client: AriClient): Promise<void> {
     const flows = [...this.outboundFlows];
     if (flows.length === 0) return;
     this.deps.logger.info({ calls: flows.length }, 'ending outbound calls in progress before shutdown');
@@ -399,27 +399,30 @@ export class StasisApp<S extends IvrStateView> {
    * prompt would hold the caller (and the shutdown) back. So the playback is stopped
    * once the continue is queued, and the session hears no more events to start another.
    */
-  private handOff(client: Client, channelId: string, extension = 's'): Promise<void> {
+  private handOff(client: AriClient, channelId: string, extension = 's'): Promise<void> {
     const context = this.deps.shutdownContext ?? 'hotline-fallback';
     this.leaving.add(channelId);
     const continued = client.channels
       .continueInDialplan({ channelId, context, extension, priority: 1 })
-      .catch((err: Error) => {
+      .then(
+        () => undefined,
+        (err: Error) => {
         // A caller who hung up meanwhile needs no hand-off.
         const gone = /not found/i.test(err.message);
         this.deps.logger[gone ? 'debug' : 'warn']({ err: err.message, callId: channelId }, 'hand-off failed');
-      });
+        },
+      );
     for (const [playbackId, owner] of this.playbackOwner) if (owner === channelId) this.stopPlayback(client, playbackId);
     return continued;
   }
 
-  private stopPlayback(client: Client, playbackId: string): void {
+  private stopPlayback(client: AriClient, playbackId: string): void {
     client.playbacks.stop({ playbackId }).catch(() => undefined);
   }
 }
 
 /** Asterisk's channels by id; empty when the listing fails (each channel is then asked for alone). */
-async function listChannels(client: Client): Promise<Map<string, Channel>> {
+async function listChannels(client: AriClient): Promise<Map<string, Channel>> {
   const all = await client.channels.list().catch(() => [] as Channel[]);
   return new Map(all.map((c) => [c.id, c]));
 }

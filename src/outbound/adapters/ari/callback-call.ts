@@ -1,4 +1,4 @@
-import type { Channel, Client } from 'ari-client';
+import type { Channel, AriClient } from '../../../adapters/ari/ari-client.js';
 import type { CallbackService } from '../../services/callback-service.js';
 
 /** A callback goes ahead of callers who are only now joining: it kept its place. */
@@ -11,7 +11,7 @@ const CALLBACK_INTRO_MAX_MS = 30_000;
  * request's queue with priority.
  */
 export async function runCallbackCall(
-  client: Client,
+  client: AriClient,
   channel: Channel,
   callbackId: string,
   callbacks: Pick<CallbackService, 'answered' | 'connected'>,

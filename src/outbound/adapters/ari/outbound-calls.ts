@@ -1,4 +1,4 @@
-import type { Channel, Client } from 'ari-client';
+import type { Channel, AriClient } from '../../../adapters/ari/ari-client.js';
 import type { Logger } from 'pino';
 import type { AriConnection } from '../../../adapters/ari/ari-connection.js';
 import { outboundCallOfChannel, outboundIdOfChannel, type OutboundFlow } from '../../domain/outbound-channel.js';
@@ -8,7 +8,7 @@ import { runCallbackCall } from './callback-call.js';
 import { runSurveyCall } from './survey-call.js';
 
 /** Runs an answered outbound call in the `hotline` Stasis app (its Stasis args after the flow's name). */
-export type OutboundFlowHandler = (client: Client, channel: Channel, args: string[]) => Promise<void>;
+export type OutboundFlowHandler = (client: AriClient, channel: Channel, args: string[]) => Promise<void>;
 
 /**
  * The ARI side of the calls the engine places: the Stasis flows of answered calls
@@ -29,7 +29,7 @@ export function createOutboundCalls(deps: {
   const answeredChannels = new Set<string>();
 
   /** The citizen answered a survey call: ask the questions, then record the answers. */
-  async function survey(client: Client, channel: Channel, surveyId: string): Promise<void> {
+  async function survey(client: AriClient, channel: Channel, surveyId: string): Promise<void> {
     const callee = await deps.surveys.callee(surveyId);
     if (!callee) {
       await client.channels.hangup({ channelId: channel.id }).catch(() => undefined);
@@ -57,7 +57,7 @@ export function createOutboundCalls(deps: {
     },
   };
 
-  const follow = (client: Client) => {
+  const follow = (client: AriClient) => {
     client.on('ChannelDestroyed', (event: { cause?: number }, channel: Channel) => {
       const call = outboundCallOfChannel(channel.id);
       if (!call) return;
@@ -91,7 +91,7 @@ export function createOutboundCalls(deps: {
  */
 export function liveOutboundCalls(nodes: readonly { ari: AriConnection }[], flow: OutboundFlow): () => Promise<ReadonlySet<string>> {
   return async () => {
-    const clients = nodes.map((n) => n.ari.client).filter((c): c is Client => c !== undefined);
+    const clients = nodes.map((n) => n.ari.client).filter((c): c is AriClient => c !== undefined);
     if (clients.length === 0) throw new Error('ARI is not connected');
     const lists = await Promise.all(clients.map((c) => c.channels.list()));
     return new Set(lists.flat().map((c) => outboundIdOfChannel(flow, c.id)).filter((id): id is string => id !== null));

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import type { Channel, Client } from 'ari-client';
+import type { Channel, AriClient } from '../../../adapters/ari/ari-client.js';
 import type { Logger } from 'pino';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from '../../../adapters/ari/call-session.js';
 import type { CaseCategory } from '../../../domain/cases/case.js';
@@ -56,7 +56,7 @@ interface AriEventLike {
  * listeners removed, answers so far kept.
  */
 export function runSurveyCall(
-  client: Client,
+  client: AriClient,
   channel: Channel,
   deps: {
     survey: { trackingNumber: string; category: CaseCategory | null };
