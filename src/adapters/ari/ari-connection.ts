@@ -30,6 +30,15 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** The resources ari-client promoted in events (its `knownTypes`): handed to listeners alike. */
 const RESOURCE_TYPES = new Set(['Application', 'Asterisk', 'Channel', 'Bridge', 'DeviceState', 'Endpoint', 'LiveRecording', 'Mailbox', 'Playback', 'Sound', 'StoredRecording']);
 
+/** The emitter's own events, never Asterisk's. */
+const EMITTER_EVENTS = new Set(['newListener', 'removeListener', 'error']);
+
+/** The event types with a listener on `client`, or null when one listens to all ('*'). */
+function heardTypes(client: AriClient): string[] | null {
+  const names = client.eventNames().filter((name): name is string => typeof name === 'string' && !EMITTER_EVENTS.has(name) && client.listenerCount(name) > 0);
+  return names.includes('*') ? null : names.sort();
+}
+
 /** Asterisk's description of its events (/ari/api-docs/events.json), the part read here. */
 interface EventsDescription {
   models?: Record<string, { properties?: Record<string, { type?: string }> }>;
@@ -64,6 +73,9 @@ export class AriConnection extends EventEmitter {
   private generation = 0;
   /** Between start() and suspend(). */
   private active = false;
+  /** The event types Asterisk was told to send the app; null: all of them. */
+  private allowed: Set<string> | null = null;
+  private filterScheduled = false;
 
   /** The call path's requests, over kept-alive connections (ari-client opens one per request). */
   readonly rest: ReturnType<typeof createAriRest>;
@@ -138,6 +150,10 @@ export class AriConnection extends EventEmitter {
       return;
     }
     const client = createAriClient(this.rest);
+    // A listener of an event type Asterisk is told not to send: the filter is widened.
+    client.on('newListener', (type: string | symbol) => {
+      if (typeof type === 'string' && this.allowed && !this.allowed.has(type) && !EMITTER_EVENTS.has(type)) this.scheduleFilter(client);
+    });
     this.current = client;
     this.emit('client', client);
     this.openEvents(client, resourceNames(described));
@@ -176,6 +192,7 @@ export class AriConnection extends EventEmitter {
       this.connected = true;
       this.retryMs = this.opts.reconnectMinMs ?? 500;
       logger.info({ app, reconnect }, 'ARI connected');
+      this.applyFilter(client);
       this.startHeartbeat(socket);
       this.emit('connected', client, { reconnect });
     });
@@ -198,6 +215,32 @@ export class AriConnection extends EventEmitter {
       this.retryTimer = setTimeout(() => this.openEvents(client, resources), this.retryMs);
       this.retryMs = Math.min(this.retryMs * 2, this.opts.reconnectMaxMs ?? 15_000);
     });
+  }
+
+  /**
+   * Tells Asterisk to send the app only the event types something here listens to (its
+   * `eventFilter`, Asterisk 16.2 and later), at every connection. Every call's hang-up
+   * request, for one, has no listener, yet was sent, read and parsed on every call. A
+   * listener added later for another type widens the filter (scheduleFilter); until
+   * Asterisk has it, events of that type are not sent. Where Asterisk refuses the filter,
+   * it sends everything and the unheard events are dropped here as before.
+   */
+  private applyFilter(client: AriClient): void {
+    this.filterScheduled = false;
+    if (this.current !== client || !this.connected) return;
+    const types = heardTypes(client);
+    this.allowed = types ? new Set(types) : null;
+    this.rest.setEventFilter({ applicationName: this.opts.app, allowed: types ?? [] }).catch((err: Error) => {
+      if (this.current !== client) return;
+      this.allowed = null;
+      this.opts.logger.warn({ err: err.message }, 'ARI event filter not set: Asterisk sends every event type');
+    });
+  }
+
+  private scheduleFilter(client: AriClient): void {
+    if (this.filterScheduled) return;
+    this.filterScheduled = true;
+    setImmediate(() => this.applyFilter(client));
   }
 
   /** Asterisk's event models, or why it will not hand them out now (wrong credentials, still booting). */

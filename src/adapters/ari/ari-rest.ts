@@ -62,6 +62,8 @@ export function createAriRest(opts: { url: string; user: string; password: strin
   listChannels(): Promise<unknown[]>;
   application(p: { applicationName: string }): Promise<unknown>;
   subscribe(p: { applicationName: string; eventSource: string }): Promise<unknown>;
+  /** Asterisk sends the app only these event types (an empty list: all of them). */
+  setEventFilter(p: { applicationName: string; allowed: readonly string[] }): Promise<unknown>;
   close(): void;
   connectionsOpened(): number;
 } {
@@ -70,8 +72,8 @@ export function createAriRest(opts: { url: string; user: string; password: strin
   // Few sockets, kept open: Asterisk counts each as a session (http.conf sessionlimit).
   const send = base.protocol === 'https:' ? overHttps(base, auth) : overHttp(base, auth);
 
-  async function call(method: string, path: string): Promise<unknown> {
-    const answer = await send.request(method, path);
+  async function call(method: string, path: string, body?: string): Promise<unknown> {
+    const answer = await send.request(method, path, body);
     const json = parseJson(answer.body);
     if (answer.status >= 200 && answer.status < 300) return json;
     const reason = (json as { message?: string } | null)?.message ?? (answer.reason || 'error');
@@ -107,6 +109,8 @@ export function createAriRest(opts: { url: string; user: string; password: strin
     listChannels: () => call('GET', 'channels') as Promise<unknown[]>,
     application: ({ applicationName }) => call('GET', `applications/${id(applicationName)}`),
     subscribe: ({ applicationName, eventSource }) => call('POST', `applications/${id(applicationName)}/subscription${q({ eventSource })}`),
+    setEventFilter: ({ applicationName, allowed }) =>
+      call('PUT', `applications/${id(applicationName)}/eventFilter`, JSON.stringify({ allowed: allowed.map((type) => ({ type })) })),
     close: () => send.close(),
     /** How many connections were opened so far (for the tests: few, however many requests). */
     connectionsOpened: () => send.opened(),
@@ -116,7 +120,7 @@ export function createAriRest(opts: { url: string; user: string; password: strin
 const MAX_SOCKETS = 32;
 
 interface Sender {
-  request(method: string, path: string): Promise<{ status: number; reason: string; body: string }>;
+  request(method: string, path: string, json?: string): Promise<{ status: number; reason: string; body: string }>;
   close(): void;
   opened(): number;
 }
@@ -127,8 +131,11 @@ function overHttp(base: URL, auth: string): Sender {
   const prefix = base.pathname;
   const host = base.host;
   return {
-    async request(method, path) {
-      const head = `${method} ${prefix}${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${auth}\r\nContent-Length: 0\r\n\r\n`;
+    async request(method, path, json) {
+      // Written as latin1: a JSON body goes as its UTF-8 bytes.
+      const body = json === undefined ? '' : Buffer.from(json, 'utf8').toString('latin1');
+      const type = json === undefined ? '' : 'Content-Type: application/json\r\n';
+      const head = `${method} ${prefix}${path} HTTP/1.1\r\nHost: ${host}\r\nAuthorization: ${auth}\r\n${type}Content-Length: ${body.length}\r\n\r\n${body}`;
       try {
         return await client.request(head, REQUEST_TIMEOUT_MS);
       } catch (err) {
@@ -148,11 +155,12 @@ function overHttp(base: URL, auth: string): Sender {
 function overHttps(base: URL, auth: string): Sender {
   const agent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   let opened = 0;
-  function once(method: string, path: string): { request: ReturnType<typeof https.request>; answer: Promise<{ status: number; reason: string; body: string }> } {
+  function once(method: string, path: string, json?: string): { request: ReturnType<typeof https.request>; answer: Promise<{ status: number; reason: string; body: string }> } {
+    const body = json === undefined ? undefined : Buffer.from(json, 'utf8');
     const request = https.request(new URL(path, base), {
       method,
       agent,
-      headers: { authorization: auth, 'content-length': '0' },
+      headers: { authorization: auth, 'content-length': String(body?.length ?? 0), ...(body ? { 'content-type': 'application/json' } : {}) },
       timeout: REQUEST_TIMEOUT_MS,
     });
     const answer = new Promise<{ status: number; reason: string; body: string }>((resolve, reject) => {
@@ -166,19 +174,19 @@ function overHttps(base: URL, auth: string): Sender {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, reason: res.statusMessage ?? '', body: Buffer.concat(chunks).toString('utf8') }));
       });
     });
-    request.end();
+    request.end(body);
     return { request, answer };
   }
   return {
-    async request(method, path) {
-      const first = once(method, path);
+    async request(method, path, json) {
+      const first = once(method, path, json);
       try {
         return await first.answer;
       } catch (err) {
         // As over plain HTTP: a reused socket closed under the request is tried once afresh.
         const code = (err as { code?: string }).code;
         if (!first.request.reusedSocket || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
-        return once(method, path).answer;
+        return once(method, path, json).answer;
       }
     },
     close: () => agent.destroy(),
