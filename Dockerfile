@@ -40,6 +40,11 @@ EXPOSE 3000
 # Slim images have no curl; node's fetch does. PORT is read so an override keeps working.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/api/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Two malloc arenas instead of glibc's up to 8 per core: the PGlite thread, V8's helper
+# threads and libuv's pool each kept an arena of their own with freed memory in it. After
+# 500 calls on PGlite the engine's RSS was 205 MB with the default and 193 MB with 2
+# (docs/benchmarks.md). The benchmark and the production-build test read this line too.
+ENV MALLOC_ARENA_MAX=2
 # A young generation of 2 MB semi-spaces instead of 16: at 500 calls the engine's RSS
 # stays under 200 MB (docs/benchmarks.md, `npm run bench:calls`), for a few more cheap
 # scavenges. The benchmark and the production-build test read this line and run the same.

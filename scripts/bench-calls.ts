@@ -40,7 +40,7 @@ import ari, { type Client } from 'ari-client';
 import { config as loadEnv } from 'dotenv';
 import pg from 'pg';
 import { startPrivateRedis, type PrivateRedis } from '../test/helpers/private-redis.js';
-import { productionNodeArgs } from './lib/production-command.js';
+import { productionAllocatorEnv, productionNodeArgs } from './lib/production-command.js';
 import { envInt } from './lib/env-int.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -321,7 +321,7 @@ async function startEngine(env: Record<string, string>, dataDir: string): Promis
   const nodeArgs = [...productionNodeArgs(ROOT), ...(process.env.BENCH_ENGINE_NODE_ARGS?.trim().split(/\s+/) ?? [])];
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
     cwd: ROOT,
-    env: { ...process.env, ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
+    env: { ...process.env, ...productionAllocatorEnv(ROOT), ...env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(path.join(dataDir, 'engine.log'));
@@ -533,7 +533,7 @@ async function main(): Promise<void> {
     await settle(idleMs);
     const idleAfterPerMs = (cpuSeconds(pid) - afterFrom) / (Date.now() - afterStart);
     const cpuIdleSeconds = ((idlePerMs + idleAfterPerMs) / 2) * runMs;
-    const engine = figures(`engine on ${storage} (${['node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
+    const engine = figures(`engine on ${storage} (${[...Object.entries(productionAllocatorEnv(ROOT)).map(([key, value]) => `${key}=${value}`), 'node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
     engine.cpuIdleSeconds = cpuIdleSeconds;
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;

@@ -61,7 +61,8 @@ restart_delay=$RESTART_MIN_S
 status=0
 while [[ -z "$stop_requested_at" ]]; do
   started_at=$SECONDS
-  setsid node --import tsx src/main.ts &
+  # Two malloc arenas, as the Dockerfile sets (less memory kept by the PGlite and V8 threads).
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" setsid node --import tsx src/main.ts &
   service_pid=$!
   hotline_log "engine started (pid $service_pid)"
   # `wait` returns early whenever a trapped signal arrives; keep waiting for the engine.

@@ -14,3 +14,17 @@ export function productionNodeArgs(repo: string): string[] {
   if (cmd[0] !== 'node' || cmd.at(-1) !== 'dist/main.js') throw new Error(`unexpected Dockerfile CMD: ${line}`);
   return cmd.slice(1, -1);
 }
+
+/**
+ * The allocator settings (`ENV MALLOC_…=…` lines) the Dockerfile starts the engine with:
+ * glibc reads them at process start, so whoever starts the engine as it ships passes them.
+ */
+export function productionAllocatorEnv(repo: string): Record<string, string> {
+  const dockerfile = readFileSync(path.join(repo, 'Dockerfile'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const line of dockerfile.split('\n')) {
+    const match = /^ENV\s+(MALLOC_[A-Z_]+)=(\S+)\s*$/.exec(line);
+    if (match) env[match[1]!] = match[2]!;
+  }
+  return env;
+}

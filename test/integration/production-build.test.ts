@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_FILES, DISTRICT_FILES, QA_FILES, SHARED_FILES, WALLBOARD_FILES } from '../../src/adapters/http/routes/web-pages.js';
 import { REPORTS_FILES } from '../../src/adapters/http/routes/report-pages.js';
 import { REPORT_PATH, REPORT_SCRIPT_PATH, REPORT_STYLE_PATH } from '../../src/web/report-page.js';
-import { productionNodeArgs } from '../../scripts/lib/production-command.js';
+import { productionAllocatorEnv, productionNodeArgs } from '../../scripts/lib/production-command.js';
 import { NO_ASTERISK, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
 
 const run = promisify(execFile);
@@ -17,6 +18,8 @@ const BUILD = 'test-results/production-build/dist';
  * dist/main.js`. Every page and asset is requested from the built output. Asterisk
  * is pointed elsewhere: this engine must not take calls from the e2e tests' sandbox.
  */
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
 describe('npm run build && node dist/main.js', () => {
   let engine: EngineProcess;
 
@@ -24,12 +27,19 @@ describe('npm run build && node dist/main.js', () => {
     // Its own build folder: `dist/` belongs to the fault suite, whose engines (re)start from
     // it while this file runs alongside; emptying it under them broke their restarts.
     await run('npm', ['run', 'build'], { cwd: new URL('../..', import.meta.url), maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BUILD_DIR: BUILD } });
-    // With the Node options of the Dockerfile's CMD.
-    engine = await spawnEngine([...productionNodeArgs(fileURLToPath(new URL('../..', import.meta.url))), `${BUILD}/main.js`], { ...NO_ASTERISK });
+    // With the Node options of the Dockerfile's CMD and its allocator settings.
+    engine = await spawnEngine([...productionNodeArgs(REPO), `${BUILD}/main.js`], { ...productionAllocatorEnv(REPO), ...NO_ASTERISK });
   }, 240_000);
 
   afterAll(async () => {
     await engine?.cleanup();
+  });
+
+  it("starts as the Dockerfile does: its CMD's Node options and its allocator settings", () => {
+    expect(productionNodeArgs(REPO)).toContain('--max-semi-space-size=2');
+    expect(productionAllocatorEnv(REPO)).toEqual({ MALLOC_ARENA_MAX: '2' });
+    const environment = readFileSync(`/proc/${engine.child.pid}/environ`, 'utf8').split('\0');
+    expect(environment).toContain('MALLOC_ARENA_MAX=2');
   });
 
   it('answers /api/health with the database up (Asterisk deliberately unreachable)', async () => {
@@ -40,7 +50,8 @@ describe('npm run build && node dist/main.js', () => {
   });
 
   it('runs on the embedded PGlite (no DATABASE_URL): its thread starts from dist/, and it stops cleanly', async () => {
-    const lite = await spawnEngine([...productionNodeArgs(fileURLToPath(new URL('../..', import.meta.url))), `${BUILD}/main.js`], {
+    const lite = await spawnEngine([...productionNodeArgs(REPO), `${BUILD}/main.js`], {
+      ...productionAllocatorEnv(REPO),
       ...NO_ASTERISK,
       DATABASE_URL: '',
     });
