@@ -58,14 +58,12 @@ const PATCHABLE = [
 ] as const;
 type Patchable = (typeof PATCHABLE)[number];
 
-/** `calls.arrive`'s statement, rendered and prepared once (drizzle's builder has no WITH … INSERT). */
-function prepareArrive(db: Db, withPhone: boolean) {
+/**
+ * `calls.arrive`'s statement, rendered and prepared once (drizzle's builder has no WITH …
+ * INSERT). A caller without a number passes a null phone, which matches no case.
+ */
+function prepareArrive(db: Db) {
   const column = (c: { name: string }) => sql.identifier(c.name);
-  const openCase = withPhone
-    ? sql`(select ${cases.trackingNumber} from ${cases}
-          where ${cases.callerPhone} = ${sql.placeholder('phone')} and ${inArray(cases.status, OPEN_STATUSES)}
-          order by ${cases.createdAt} desc, ${cases.id} desc limit 1)`
-    : sql`null::text`;
   const query = new PgDialect().sqlToQuery(sql`
     with started as (
       insert into ${calls} (${column(calls.uniqueId)}, ${column(calls.caller)}, ${column(calls.direction)}, ${column(calls.startedAt)})
@@ -73,8 +71,10 @@ function prepareArrive(db: Db, withPhone: boolean) {
       on conflict (${column(calls.uniqueId)}) do nothing
       returning 1
     )
-    select ${openCase} as open_case`);
-  return db._.session.prepareQuery(query, undefined, withPhone ? 'call_arrive' : 'call_arrive_anonymous', false);
+    select (select ${cases.trackingNumber} from ${cases}
+            where ${cases.callerPhone} = ${sql.placeholder('phone')}::text and ${inArray(cases.status, OPEN_STATUSES)}
+            order by ${cases.createdAt} desc, ${cases.id} desc limit 1) as open_case`);
+  return db._.session.prepareQuery(query, undefined, 'call_arrive', false);
 }
 
 /**
@@ -102,8 +102,7 @@ export function createCallRepo(db: Db): CallRepo {
     .prepare('call_start');
   // A call's first statement: its row (idempotent) and the caller's newest open case, in one
   // round trip. A data-modifying WITH runs to completion whether or not the outer query reads it.
-  const arriveWithPhone = prepareArrive(db, true);
-  const arriveWithoutPhone = prepareArrive(db, false);
+  const arriveStatement = prepareArrive(db);
   /**
    * One prepared UPDATE per set of columns patched (the IVR's progress, its end, a queue's
    * record…) and of those cleared: a null is written as SQL NULL, not through the column's
@@ -139,10 +138,13 @@ export function createCallRepo(db: Db): CallRepo {
     },
 
     async arrive(call, phone) {
-      const params = { uniqueId: call.uniqueId, caller: call.caller, direction: call.direction ?? 'inbound', startedAt: call.startedAt.toISOString() };
-      const result = (await (phone ? arriveWithPhone.execute({ ...params, phone }) : arriveWithoutPhone.execute(params))) as unknown as {
-        rows: { open_case: string | null }[];
-      };
+      const result = (await arriveStatement.execute({
+        uniqueId: call.uniqueId,
+        caller: call.caller,
+        direction: call.direction ?? 'inbound',
+        startedAt: call.startedAt.toISOString(),
+        phone: phone || null,
+      })) as unknown as { rows: { open_case: string | null }[] };
       return { openCase: result.rows[0]?.open_case ?? null };
     },
 
