@@ -306,7 +306,7 @@ export class AriConnection extends EventEmitter {
       this.socket = undefined;
       socket?.terminate();
     }
-    (client as unknown as EventEmitter).removeAllListeners();
+    client.removeAllListeners();
   }
 
   private scheduleRetry(): void {
@@ -345,8 +345,7 @@ function resourceNames(description: EventsDescription): Map<string, string[]> {
  */
 function dispatch(client: AriClient, resources: Map<string, string[]>, data: Buffer | string, logger: Logger): void {
   const text = typeof data === 'string' ? data : data.toString('utf8');
-  const emitter = client as unknown as EventEmitter;
-  const heard = (type: string) => emitter.listenerCount(type) > 0 || emitter.listenerCount('*') > 0;
+  const heard = (type: string) => client.listenerCount(type) > 0 || client.listenerCount('*') > 0;
   // Most events of a call (variables, state changes, hang-up requests, dialplan steps) have
   // no listener. Asterisk writes "type" first: such an event is dropped unparsed (a key
   // other than "type" first just means a full parse).
@@ -363,6 +362,6 @@ function dispatch(client: AriClient, resources: Map<string, string[]>, data: Buf
   if (typeof type !== 'string' || !heard(type)) return;
   const present = (resources.get(type) ?? []).filter((name) => event[name] !== undefined);
   const resource = present.length === 1 ? event[present[0]!] : present.length > 1 ? Object.fromEntries(present.map((name) => [name, event[name]])) : undefined;
-  emitter.emit('*', event, resource);
-  emitter.emit(type, event, resource);
+  client.emit('*', event, resource);
+  client.emit(type, event, resource);
 }
