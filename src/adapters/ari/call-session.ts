@@ -87,6 +87,8 @@ export class CallSession<S extends IvrStateView> {
   private recording: ActiveRecording | undefined;
   private queued: QueueName | null = null;
   private over = false;
+  /** Handed to the dialplan (shutdown): the prompt stops and no other starts. */
+  private handingOff = false;
   private savedPathLength = 0;
   /** Progress rows are written in the background, in order: a slow database never holds up the caller. */
   private saving: Promise<void> = Promise.resolve();
@@ -234,6 +236,17 @@ export class CallSession<S extends IvrStateView> {
   }
 
   /**
+   * The call is being handed to the dialplan: Asterisk runs the continue only after the
+   * channel's current playback, so the prompt is stopped, now and, for a play request
+   * still on its way, as soon as Asterisk has it; no prompt starts after this.
+   */
+  stopPrompts(): void {
+    this.handingOff = true;
+    this.clearTimer();
+    this.bargeIn();
+  }
+
+  /**
    * Another engine drives this call now (the ARI lease was lost): stop at once, without
    * a command to Asterisk or a row, since the call goes on under the new holder.
    */
@@ -332,7 +345,7 @@ export class CallSession<S extends IvrStateView> {
     const { client, channelId } = this.deps;
     switch (command.type) {
       case 'play': {
-        if (afterEnd) return;
+        if (afterEnd || this.handingOff) return;
         const playbackId = randomUUID();
         this.playbackId = playbackId;
         await retryTransient(() =>
@@ -343,6 +356,12 @@ export class CallSession<S extends IvrStateView> {
             media: command.prompts.map((p) => `sound:${p}`).join(','),
           }),
         );
+        // Handed off while the request was on its way: the stop sent then may have come first.
+        if (this.handingOff) {
+          this.playbackId = playbackId;
+          this.bargeIn();
+          return;
+        }
         // From now on Asterisk knows the playback: a probe cannot mistake "not yet" for "over".
         if (this.playbackId === playbackId) this.waitingSince = Date.now();
         return;
