@@ -126,26 +126,21 @@ export function createIvrCallServices(deps: {
           : view.path.some((p) => p.startsWith('followup'))
             ? 'followup'
             : 'hangup';
-      let call;
-      try {
-        call = await calls.update(
-          callUniqueId,
-          {
-            ivrPath: view.path,
-            category: view.category,
-            district: view.district,
-            outcome,
-            // Back from a queue (timeout, key 1): the row keeps the queue it waited in.
-            ...(queued ? { queue: queued } : {}),
-            ...(endedAt ? { endedAt } : {}),
-          },
-          queued ? {} : { outcomeIfCase: 'voicebox' },
-        );
-      } catch (err) {
-        if ((err as { code?: string }).code === 'HOTLINE_ERR_NOT_FOUND') return;
-        throw err;
-      }
-      if (!queued) await removeTakes(call.caseId ? recordings : recordings.filter((name) => name !== kept));
+      const ended = await calls.end(
+        callUniqueId,
+        {
+          ivrPath: view.path,
+          category: view.category,
+          district: view.district,
+          outcome,
+          // Back from a queue (timeout, key 1): the row keeps the queue it waited in.
+          ...(queued ? { queue: queued } : {}),
+          ...(endedAt ? { endedAt } : {}),
+        },
+        queued ? {} : { outcomeIfCase: 'voicebox' },
+      );
+      if (!ended) return;
+      if (!queued) await removeTakes(ended.caseId ? recordings : recordings.filter((name) => name !== kept));
     },
   };
 }

@@ -313,6 +313,23 @@ withTestDatabases((getDatabase, kind) => {
       await expect(repos.calls.update('nope.3', end, { outcomeIfCase: 'voicebox' })).rejects.toMatchObject({ code: 'HOTLINE_ERR_NOT_FOUND' });
     });
 
+    it("ends a call answering only its case: the same row as update's, null for an unknown call", async () => {
+      const withCase = await startCall('1700000002.7');
+      const created = await repos.cases.create(voicebox({ callId: withCase.id }));
+      await repos.calls.update('1700000002.7', { caseId: created.id });
+      await startCall('1700000002.8');
+      const end = { ivrPath: ['menu:3'], category: 'parks_trees' as const, district: 7, outcome: 'hangup' as const, endedAt: new Date('2025-03-01T08:03:00Z') };
+      expect(await repos.calls.end('1700000002.7', end, { outcomeIfCase: 'voicebox' })).toEqual({ caseId: created.id });
+      expect(await repos.calls.end('1700000002.8', end, { outcomeIfCase: 'voicebox' })).toEqual({ caseId: null });
+      expect(await repos.calls.findByUniqueId('1700000002.7')).toMatchObject({ outcome: 'voicebox', ivrPath: ['menu:3'], district: 7, endedAt: end.endedAt });
+      expect(await repos.calls.findByUniqueId('1700000002.8')).toMatchObject({ outcome: 'hangup', category: 'parks_trees', caseId: null });
+      // Queued: written as given, and the queue kept.
+      expect(await repos.calls.end('1700000002.8', { outcome: 'queued', queue: 'general' })).toEqual({ caseId: null });
+      expect(await repos.calls.findByUniqueId('1700000002.8')).toMatchObject({ outcome: 'queued', queue: 'general' });
+      expect(await repos.calls.end('nope.4', end, { outcomeIfCase: 'voicebox' })).toBeNull();
+      expect(await repos.calls.end('nope.5', {})).toBeNull();
+    });
+
     it('refuses to update a call that was never started', async () => {
       await expect(repos.calls.update('nope.1', { outcome: 'hangup' })).rejects.toMatchObject({
         code: 'HOTLINE_ERR_NOT_FOUND',

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { OPEN_STATUSES } from '../../domain/cases/case.js';
-import type { Call, CallRepo } from '../../domain/cases/ports.js';
+import type { Call, CallOutcome, CallPatch, CallRepo } from '../../domain/cases/ports.js';
 import { hotlineError } from '../../domain/errors.js';
 import type { Db } from './database.js';
 import { pageLimit } from './paging.js';
@@ -109,13 +109,35 @@ export function createCallRepo(db: Db): CallRepo {
    * encoder (a timestamp's would call toISOString on it).
    */
   const updates = new Map<string, ReturnType<typeof prepareUpdate>>();
+  const ends = new Map<string, ReturnType<typeof prepareEnd>>();
   const maskOf = (keys: readonly Patchable[]) => keys.reduce((mask, key) => mask | (1 << PATCHABLE.indexOf(key)), 0).toString(36);
-  function prepareUpdate(keys: readonly Patchable[], cleared: readonly Patchable[], name: string, outcomeIfCase: boolean) {
+  function updating(keys: readonly Patchable[], cleared: readonly Patchable[], outcomeIfCase: boolean) {
     const set = Object.fromEntries(keys.map((key) => [key, cleared.includes(key) ? sql`null` : sql.placeholder(key)]));
     if (outcomeIfCase) {
       set.outcome = sql`case when ${calls.caseId} is null then ${sql.placeholder('outcome')}::text else ${sql.placeholder('outcomeIfCase')}::text end`;
     }
-    return db.update(calls).set(set).where(eq(calls.uniqueId, sql.placeholder('uniqueId'))).returning().prepare(name);
+    return db.update(calls).set(set).where(eq(calls.uniqueId, sql.placeholder('uniqueId')));
+  }
+  function prepareUpdate(keys: readonly Patchable[], cleared: readonly Patchable[], name: string, outcomeIfCase: boolean) {
+    return updating(keys, cleared, outcomeIfCase).returning().prepare(name);
+  }
+  function prepareEnd(keys: readonly Patchable[], cleared: readonly Patchable[], name: string, outcomeIfCase: boolean) {
+    return updating(keys, cleared, outcomeIfCase).returning({ caseId: calls.caseId }).prepare(name);
+  }
+
+  /** The statement's name and values for a patch (the prepared statement is found by the name). */
+  function patchOf(uniqueId: string, patch: CallPatch, opts?: { outcomeIfCase?: CallOutcome }) {
+    // Only keys the caller actually set: an explicit null clears, a missing key keeps.
+    const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
+    const cleared = keys.filter((key) => patch[key] === null);
+    // Named by bit masks: PostgreSQL cuts names at 63 bytes, and two long column lists cut
+    // alike would be two statements under one name.
+    const outcomeIfCase = opts?.outcomeIfCase !== undefined && typeof patch.outcome === 'string';
+    const name = `${maskOf(keys)}_${maskOf(cleared)}${outcomeIfCase ? '_c' : ''}`;
+    const values: Record<string, unknown> = { uniqueId };
+    for (const key of keys) if (patch[key] !== null) values[key] = patch[key];
+    if (outcomeIfCase) values.outcomeIfCase = opts!.outcomeIfCase;
+    return { keys, cleared, outcomeIfCase, name, values };
   }
 
   async function findByUniqueId(uniqueId: string): Promise<Call | null> {
@@ -149,26 +171,29 @@ export function createCallRepo(db: Db): CallRepo {
     },
 
     async update(uniqueId, patch, opts) {
-      // Only keys the caller actually set: an explicit null clears, a missing key keeps.
-      const keys = PATCHABLE.filter((key) => patch[key] !== undefined);
+      const { keys, cleared, outcomeIfCase, name, values } = patchOf(uniqueId, patch, opts);
       if (keys.length === 0) {
         const current = await findByUniqueId(uniqueId);
         if (!current) throw callNotFound(uniqueId);
         return current;
       }
-      const cleared = keys.filter((key) => patch[key] === null);
-      // Named by bit masks: PostgreSQL cuts names at 63 bytes, and two long column lists cut
-      // alike would be two statements under one name.
-      const outcomeIfCase = opts?.outcomeIfCase !== undefined && typeof patch.outcome === 'string';
-      const name = `call_update_${maskOf(keys)}_${maskOf(cleared)}${outcomeIfCase ? '_c' : ''}`;
       let prepared = updates.get(name);
-      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys, cleared, name, outcomeIfCase)));
-      const values: Record<string, unknown> = { uniqueId };
-      for (const key of keys) if (patch[key] !== null) values[key] = patch[key];
-      if (outcomeIfCase) values.outcomeIfCase = opts!.outcomeIfCase;
+      if (!prepared) updates.set(name, (prepared = prepareUpdate(keys, cleared, `call_update_${name}`, outcomeIfCase)));
       const [row] = await prepared.execute(values);
       if (!row) throw callNotFound(uniqueId);
       return toCall(row);
+    },
+
+    async end(uniqueId, patch, opts) {
+      const { keys, cleared, outcomeIfCase, name, values } = patchOf(uniqueId, patch, opts);
+      if (keys.length === 0) {
+        const current = await findByUniqueId(uniqueId);
+        return current ? { caseId: current.caseId } : null;
+      }
+      let prepared = ends.get(name);
+      if (!prepared) ends.set(name, (prepared = prepareEnd(keys, cleared, `call_end_${name}`, outcomeIfCase)));
+      const [row] = await prepared.execute(values);
+      return row ? { caseId: row.caseId } : null;
     },
 
     findByUniqueId,
