@@ -20,13 +20,16 @@ afterEach(async () => {
 });
 
 /** A server calling `behave` for each request head it reads (requests have no body). */
-async function serve(behave: Behaviour): Promise<{ port: number; heads: string[]; connections: () => number }> {
+async function serve(behave: Behaviour): Promise<{ port: number; heads: string[]; connections: () => number; reads: string[][] }> {
   const heads: string[] = [];
+  /** The request lines each read brought, read by read. */
+  const reads: string[][] = [];
   let connections = 0;
   const server = net.createServer((socket) => {
     connections++;
     let buffer = '';
     socket.on('data', (chunk) => {
+      reads.push(chunk.toString('latin1').split('\r\n').filter((line) => /^[A-Z]+ \//.test(line)));
       buffer += chunk.toString('latin1');
       for (let end = buffer.indexOf('\r\n\r\n'); end >= 0; end = buffer.indexOf('\r\n\r\n')) {
         const head = buffer.slice(0, end);
@@ -40,7 +43,7 @@ async function serve(behave: Behaviour): Promise<{ port: number; heads: string[]
   servers.push(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { port: (server.address() as net.AddressInfo).port, heads, connections: () => connections };
+  return { port: (server.address() as net.AddressInfo).port, heads, connections: () => connections, reads };
 }
 
 function answer(status: string, body: string): Buffer {
@@ -143,6 +146,81 @@ describe('the lean ARI HTTP client', () => {
       expect(answers.map((a) => JSON.parse(a.body) as { id: string })).toEqual(Array.from({ length: 30 }, (_, i) => ({ id: `p${i}` })));
       expect(http.opened()).toBe(3);
       expect(server.connections()).toBe(3);
+    } finally {
+      http.close();
+    }
+  });
+
+  it('sends the requests of one turn together, in one write on one socket, and answers each in order', async () => {
+    const server = await serve((socket, head) => socket.write(answer('200 OK', JSON.stringify({ line: head.split('\r\n')[0] }))));
+    const rest = createAriRest({ url: `http://127.0.0.1:${server.port}`, user: 'u', password: 'p' });
+    try {
+      // A key press: the prompt stopped and the next one started, in the same turn.
+      const [stopped, played] = await Promise.all([
+        rest.playbacks.stop({ playbackId: 'welcome-1' }),
+        rest.channels.play({ channelId: 'c-1', playbackId: 'menu-1', media: 'sound:fa/category-menu' }),
+      ]);
+      expect(stopped).toEqual({ line: 'DELETE /ari/playbacks/welcome-1 HTTP/1.1' });
+      expect(played).toEqual({ line: 'POST /ari/channels/c-1/play/menu-1?media=sound%3Afa%2Fcategory-menu HTTP/1.1' });
+      expect(server.reads).toEqual([['DELETE /ari/playbacks/welcome-1 HTTP/1.1', 'POST /ari/channels/c-1/play/menu-1?media=sound%3Afa%2Fcategory-menu HTTP/1.1']]);
+      expect(server.connections()).toBe(1);
+    } finally {
+      rest.close();
+    }
+  });
+
+  it('sends again the requests of a kept-alive socket closed before any answer, but not one written before an answer came', async () => {
+    let connection = 0;
+    const server = await serve((socket, head) => {
+      if (head.includes('/first')) {
+        socket.write(answer('200 OK', '{"n":"first"}'));
+        return;
+      }
+      // Second turn, on the kept-alive socket: the server had closed it (nothing read).
+      if (server.connections() === 1) {
+        socket.destroy();
+        return;
+      }
+      connection++;
+      // On the fresh socket: the first answered, then the socket dies under the second.
+      if (head.includes('/a')) socket.write(answer('200 OK', '{"n":"a"}'));
+      else socket.destroy();
+    });
+    const http = createAriHttp({ host: '127.0.0.1', port: server.port, maxSockets: 1 });
+    const get = (path: string) => http.request(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, 5_000);
+    try {
+      await expect(get('/first')).resolves.toMatchObject({ status: 200 });
+      const [a, b] = await Promise.allSettled([get('/a'), get('/b')]);
+      expect(a).toMatchObject({ status: 'rejected', reason: { code: 'ECONNRESET', reused: true } });
+      expect(b).toMatchObject({ status: 'rejected', reason: { code: 'ECONNRESET', reused: true } });
+      // On a fresh socket: /a answered, so /b, written with it, may have been read.
+      const [a2, b2] = await Promise.allSettled([get('/a'), get('/b')]);
+      expect(a2).toMatchObject({ status: 'fulfilled', value: { body: '{"n":"a"}' } });
+      expect(b2).toMatchObject({ status: 'rejected', reason: { code: 'ECONNRESET', reused: false } });
+      expect(connection).toBe(2);
+    } finally {
+      http.close();
+    }
+  });
+
+  it('sends again on a fresh socket the requests written after an answer that closes the connection', async () => {
+    const server = await serve((socket, head) => {
+      if (server.connections() === 1) {
+        // Answers the first request only, and closes (as after "Connection: close").
+        if (head.includes('/one')) {
+          const bytes = Buffer.from('{"n":1}');
+          socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: ${bytes.length}\r\n\r\n`), bytes]));
+        }
+        return;
+      }
+      socket.write(answer('200 OK', '{"n":2}'));
+    });
+    const http = createAriHttp({ host: '127.0.0.1', port: server.port, maxSockets: 1 });
+    const get = (path: string) => http.request(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, 5_000);
+    try {
+      const [one, two] = await Promise.all([get('/one'), get('/two')]);
+      expect([one.body, two.body]).toEqual(['{"n":1}', '{"n":2}']);
+      expect(server.connections()).toBe(2);
     } finally {
       http.close();
     }
