@@ -30,7 +30,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -225,6 +225,22 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
+/** CPU seconds of a process's threads named `name` (the PGlite worker names itself `pglite`); 0 without one. */
+function threadCpuSeconds(pid: number, name: string): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== name) continue;
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return total;
+}
+
 function rssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
@@ -394,6 +410,8 @@ interface Figures {
   asteriskRunSeconds?: number;
   asteriskIdleSeconds?: number;
   pgCommitsPerCall?: number;
+  /** Of the app's CPU per call, the embedded database's thread (PGlite only). */
+  dbThreadCpuPerCallMs?: number;
   pgRowsPerCall?: number;
   pgCommits?: number;
   pgRows?: number;
@@ -503,12 +521,14 @@ async function main(): Promise<void> {
     const warmupFailed = await warmUp(observer, 'engine');
     const rssBeforeMb = rssMb(pid);
     const idleFrom = cpuSeconds(pid);
+    const dbIdleFrom = threadCpuSeconds(pid, 'pglite');
     const astIdleFrom = astPid === null ? 0 : cpuSeconds(astPid);
     const redisIdleFrom = await redisCommands(redis);
     const idleStart = Date.now();
     await settle(RAMP_MS / 2);
     const idleMs = Date.now() - idleStart;
     const idlePerMs = (cpuSeconds(pid) - idleFrom) / idleMs;
+    const dbIdlePerMs = (threadCpuSeconds(pid, 'pglite') - dbIdleFrom) / idleMs;
     const astIdle = astPid === null ? null : { cpuSeconds: cpuSeconds(astPid) - astIdleFrom, ms: idleMs };
     // One INFO of ours at each end: not the engine's.
     const redisIdlePerMs = ((await redisCommands(redis)) - redisIdleFrom - 1) / idleMs;
@@ -517,6 +537,7 @@ async function main(): Promise<void> {
     const redisFrom = await redisCommands(redis);
     const engineAsterisk = astPid === null || !astIdle ? null : new CpuOverRun(astPid, astIdle);
     const runFrom = cpuSeconds(pid);
+    const dbRunFrom = threadCpuSeconds(pid, 'pglite');
     const runStart = Date.now();
     const running = observer.run('engine');
     const along = rssAlong(pid, running);
@@ -524,6 +545,7 @@ async function main(): Promise<void> {
     await settle(2_000); // the hang-ups' own work (call rows) belongs to the calls
     const runMs = Date.now() - runStart;
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
+    const dbRunSeconds = threadCpuSeconds(pid, 'pglite') - dbRunFrom;
     const engineAsteriskCpu = engineAsterisk?.done() ?? null;
     const redisRun = (await redisCommands(redis)) - redisFrom - 1;
     // Idle again after the run, as long as before: a minute's sweep falling in one window
@@ -537,6 +559,9 @@ async function main(): Promise<void> {
     engine.cpuRunSeconds = cpuRunSeconds;
     engine.cpuIdleSeconds = cpuIdleSeconds;
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;
+    // PGlite runs inside the engine's process: its thread's share, as a PostgreSQL
+    // server's CPU is apart from the engine's (the idle rate before the run only).
+    if (!databaseUrl) engine.dbThreadCpuPerCallMs = ((dbRunSeconds - dbIdlePerMs * runMs) * 1000) / CALLS;
     engine.rssBeforeMb = rssBeforeMb;
     engine.rssAfterMb = rssMb(pid);
     engine.rssAlongMb = await along;
@@ -588,7 +613,12 @@ async function main(): Promise<void> {
       r.asteriskCpuPerCallMs === undefined
         ? '—'
         : `${f(r.asteriskCpuPerCallMs, 2)} ms (${f(r.asteriskRunSeconds, 1)} s in the run, ${f(r.asteriskIdleSeconds, 1)} s idle)`;
-    const eng = r.cpuPerCallMs === undefined ? '—' : `${f(r.cpuPerCallMs, 2)} ms`;
+    const eng =
+      r.cpuPerCallMs === undefined
+        ? '—'
+        : r.dbThreadCpuPerCallMs === undefined
+          ? `${f(r.cpuPerCallMs, 2)} ms`
+          : `${f(r.cpuPerCallMs, 2)} ms, of which the PGlite thread ${f(r.dbThreadCpuPerCallMs, 2)} ms, the rest ${f(r.cpuPerCallMs - r.dbThreadCpuPerCallMs, 2)} ms`;
     const commits = r.pgCommitsPerCall === undefined ? '—' : `${f(r.pgCommitsPerCall, 2)} (${r.pgCommits})`;
     const rows = r.pgRowsPerCall === undefined ? '—' : `${f(r.pgRowsPerCall, 2)} (${r.pgRows})`;
     const cmds =
