@@ -225,4 +225,23 @@ describe('the lean ARI HTTP client', () => {
       http.close();
     }
   });
+
+  it('fails, rather than strands, the requests after a closing answer once the client is closed', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const server = await serve((socket, head) => {
+      if (!head.includes('/one')) return;
+      const bytes = Buffer.from('{"n":1}');
+      void held.then(() => socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: ${bytes.length}\r\n\r\n`), bytes])));
+    });
+    const http = createAriHttp({ host: '127.0.0.1', port: server.port, maxSockets: 1 });
+    const get = (path: string) => http.request(`GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`, 5_000);
+    const one = get('/one');
+    const two = get('/two');
+    await expect.poll(() => server.heads.length).toBe(2);
+    http.close();
+    release();
+    await expect(one).resolves.toMatchObject({ body: '{"n":1}' });
+    await expect(two).rejects.toMatchObject({ code: 'ECONNRESET', reused: false });
+  });
 });

@@ -165,7 +165,13 @@ export function createAriHttp(opts: { host: string; port: number; maxSockets: nu
   function retire(conn: Conn): void {
     conns.delete(conn);
     conn.socket.destroy();
-    queue.unshift(...conn.inFlight.splice(0));
+    const unread = conn.inFlight.splice(0);
+    // Closed meanwhile: nothing would send them again, so they fail rather than wait forever.
+    if (closed) {
+      for (const job of unread) job.reject(new AriHttpError('ARI: client closed', 'ECONNRESET', false));
+      return;
+    }
+    queue.unshift(...unread);
     if (queue.length > 0) schedule();
   }
 
