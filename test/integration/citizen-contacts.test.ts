@@ -2,7 +2,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -244,5 +244,57 @@ describe('contacts of one citizen written at once (postgres)', () => {
       [false, true],
       [true, false],
     ]);
+  });
+});
+
+withTestDatabases((getDatabase) => {
+  describe('a citizen who calls often', () => {
+    const C = '09127000003';
+    const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 6, minute));
+    const sinceOfAll = async () => {
+      const rows = await getDatabase().db.select().from(citizenContacts).where(eq(citizenContacts.citizen, C));
+      return new Set(rows.map((r) => r.citizenSince.toISOString()));
+    };
+
+    beforeAll(async () => {
+      const { db } = getDatabase();
+      for (let minute = 0; minute < 200; minute++) await db.insert(calls).values({ uniqueId: `often-${minute}`, caller: C, startedAt: at(minute) });
+    });
+
+    it('writes a new call of theirs reading a few of their contacts, not every one', async () => {
+      const { db } = getDatabase();
+      // Tuples of citizen_contacts read so far by this transaction (PostgreSQL's own count).
+      const read = async (tx: Pick<Db, 'execute'>) => {
+        const result = (await tx.execute(
+          sql`select coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) as n from pg_stat_xact_user_tables where relname = 'citizen_contacts'`,
+        )) as unknown as { rows: { n: string | number }[] };
+        return Number(result.rows[0]?.n ?? 0);
+      };
+      const used = await db.transaction(async (tx) => {
+        // As on a table of millions of contacts: a few hundred rows are cheaper to scan whole.
+        await tx.execute(sql`set local enable_seqscan = off`);
+        const before = await read(tx);
+        // As the IVR writes a call: its row at the answer, its topic at the end.
+        await tx.insert(calls).values({ uniqueId: 'often-new', caller: C, startedAt: at(500) });
+        await tx.update(calls).set({ category: 'parks_trees', district: 4 }).where(eq(calls.uniqueId, 'often-new'));
+        return (await read(tx)) - before;
+      });
+      // 0028 read all 200 earlier contacts at each of the two writes.
+      expect(used).toBeLessThan(20);
+      expect(await sinceOfAll()).toEqual(new Set([at(0).toISOString()]));
+    });
+
+    it('gives all their contacts the new first contact when the first one goes, moves or comes earlier', async () => {
+      const { db } = getDatabase();
+      await db.delete(calls).where(eq(calls.uniqueId, 'often-0'));
+      expect(await sinceOfAll()).toEqual(new Set([at(1).toISOString()]));
+      await db.update(calls).set({ startedAt: at(700) }).where(eq(calls.uniqueId, 'often-1'));
+      expect(await sinceOfAll()).toEqual(new Set([at(2).toISOString()]));
+      await db.insert(calls).values({ uniqueId: 'often-earlier', caller: C, startedAt: at(-30) });
+      expect(await sinceOfAll()).toEqual(new Set([at(-30).toISOString()]));
+      // No longer a citizen's call (an outbound survey, say): it leaves, and so does its first place.
+      await db.update(calls).set({ direction: 'outbound' }).where(eq(calls.uniqueId, 'often-earlier'));
+      expect(await sinceOfAll()).toEqual(new Set([at(2).toISOString()]));
+    });
   });
 });
