@@ -414,6 +414,26 @@ async function rssAlong(pid: number, running: Promise<unknown>): Promise<number[
   return samples;
 }
 
+/**
+ * `BENCH_CPU_ALONG=1`: a process's CPU in each second of the run and of the 2 s after it
+ * (ms per second), to see where a run's cost lies: a start-up or tail cost shows at an end.
+ */
+const CPU_ALONG = process.env.BENCH_CPU_ALONG === '1';
+
+async function cpuAlong(pid: number, running: Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  let done: number | null = null;
+  void running.finally(() => (done = Date.now()));
+  let last = cpuSeconds(pid);
+  while (done === null || Date.now() - done < 2_000) {
+    await settle(1_000);
+    const now = cpuSeconds(pid);
+    samples.push((now - last) * 1000);
+    last = now;
+  }
+  return samples;
+}
+
 // ─── figures ──────────────────────────────────────────────────────────────────────
 
 interface Figures {
@@ -430,6 +450,7 @@ interface Figures {
   warmupFailed?: number;
   rssBeforeMb?: number;
   rssAlongMb?: number[];
+  cpuAlongMs?: number[];
   rssAfterMb?: number;
   asteriskCpuPerCallMs?: number;
   asteriskRunSeconds?: number;
@@ -497,7 +518,10 @@ async function main(): Promise<void> {
   const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, await CpuOverRun.idle(astPid, RAMP_MS / 2));
   // The floor's own CPU: what the same events and ARI requests cost a bare app, no database.
   const floorCpu = new CpuOverRun(floor.pid!, await CpuOverRun.idle(floor.pid!, RAMP_MS / 2));
-  const floorFigures = figures('bare ari-client app (floor)', await observer.run('floor'));
+  const floorRunning = observer.run('floor');
+  const floorCpuAlong = CPU_ALONG ? cpuAlong(floor.pid!, floorRunning) : undefined;
+  const floorFigures = figures('bare ari-client app (floor)', await floorRunning);
+  floorFigures.cpuAlongMs = await floorCpuAlong;
   const floorUsed = floorCpu.done();
   floorFigures.cpuRunSeconds = floorUsed.runSeconds;
   floorFigures.cpuIdleSeconds = floorUsed.idleSeconds;
@@ -566,6 +590,7 @@ async function main(): Promise<void> {
     const runStart = Date.now();
     const running = observer.run('engine');
     const along = rssAlong(pid, running);
+    const engineCpuAlong = CPU_ALONG ? cpuAlong(pid, running) : undefined;
     const results = await running;
     await settle(2_000); // the hang-ups' own work (call rows) belongs to the calls
     const runMs = Date.now() - runStart;
@@ -590,6 +615,7 @@ async function main(): Promise<void> {
     engine.rssBeforeMb = rssBeforeMb;
     engine.rssAfterMb = rssMb(pid);
     engine.rssAlongMb = await along;
+    engine.cpuAlongMs = await engineCpuAlong;
     engine.warmupFailed = warmupFailed;
     setAsteriskCpu(engine, engineAsteriskCpu);
     engine.redisCommands = redisRun;
@@ -629,6 +655,7 @@ async function main(): Promise<void> {
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
+  for (const r of all) if (r.cpuAlongMs) console.log(`  ${r.label}: CPU along the run (ms in each second, the run then 2 s more): ${r.cpuAlongMs.map((ms) => ms.toFixed(0)).join(' ')}`);
   for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(' → ')}`);
 
   console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | app CPU | PostgreSQL commits | rows written | Redis commands |`);
