@@ -45,6 +45,12 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # 500 calls on PGlite the engine's RSS was 205 MB with the default and 193 MB with 2
 # (docs/benchmarks.md). The benchmark and the production-build test read this line too.
 ENV MALLOC_ARENA_MAX=2
+# Blocks of 32 KiB and more straight from mmap, and given back when freed. glibc's default
+# threshold rises to 32 MiB as big blocks come and go, so the start-up's compiling and
+# reading left up to 25 MB of freed blocks inside malloc's main heap, kept for good when a
+# small live block sat above them: the engine on PGlite started at 190 MB in some runs and
+# 214 MB in others; with this, 179-181 MB in every run (docs/benchmarks.md).
+ENV MALLOC_MMAP_THRESHOLD_=32768
 # A young generation of 2 MB semi-spaces instead of 16: at 500 calls the engine's RSS
 # stays under 200 MB (docs/benchmarks.md, `npm run bench:calls`), for a few more cheap
 # scavenges. The benchmark and the production-build test read this line and run the same.

@@ -61,8 +61,8 @@ restart_delay=$RESTART_MIN_S
 status=0
 while [[ -z "$stop_requested_at" ]]; do
   started_at=$SECONDS
-  # Two malloc arenas, as the Dockerfile sets (less memory kept by the PGlite and V8 threads).
-  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" setsid node --import tsx src/main.ts &
+  # malloc as the Dockerfile sets it: two arenas, big blocks from mmap (less memory kept).
+  MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-32768}" setsid node --import tsx src/main.ts &
   service_pid=$!
   hotline_log "engine started (pid $service_pid)"
   # `wait` returns early whenever a trapped signal arrives; keep waiting for the engine.

@@ -37,9 +37,10 @@ describe('npm run build && node dist/main.js', () => {
 
   it("starts as the Dockerfile does: its CMD's Node options and its allocator settings", () => {
     expect(productionNodeArgs(REPO)).toContain('--max-semi-space-size=2');
-    expect(productionAllocatorEnv(REPO)).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(productionAllocatorEnv(REPO)).toEqual({ MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' });
     const environment = readFileSync(`/proc/${engine.child.pid}/environ`, 'utf8').split('\0');
     expect(environment).toContain('MALLOC_ARENA_MAX=2');
+    expect(environment).toContain('MALLOC_MMAP_THRESHOLD_=32768');
   });
 
   it('answers /api/health with the database up (Asterisk deliberately unreachable)', async () => {
