@@ -1,6 +1,6 @@
 -- A citizen's first contact kept without reading every contact of the citizen at each write.
 -- 0028 recomputed min(at) over all of a citizen's contacts, and compared every one of their
--- rows, at every write: a number that calls often (a withheld or shared line, a building's
+-- rows, at every write: a number that calls often (a shared line, a building's
 -- trunk) made each of its calls' statements a little slower than the last, without end.
 -- Every contact of a citizen carries the same citizen_since, so one row tells it; all of
 -- them are rewritten only when the first contact itself changes (an earlier one is written,
