@@ -60,7 +60,23 @@ export function createRecordingService(deps: {
    */
   const ofUnknownCalls = new Set<string>();
 
-  async function start(event: Record<string, unknown>): Promise<void> {
+  /**
+   * AMI events are handled as they come, not one after the other: an AgentComplete may
+   * arrive while its AgentConnect still waits for the database or for MixMonitor's answer.
+   * Its stop waits for that start, or the recording would be left for the minute's sweep.
+   */
+  const starting = new Map<string, Promise<void>>();
+
+  function start(event: Record<string, unknown>): Promise<void> {
+    const uniqueId = String(event.uniqueid ?? '');
+    const started = startRecording(event).finally(() => {
+      if (starting.get(uniqueId) === started) starting.delete(uniqueId);
+    });
+    starting.set(uniqueId, started);
+    return started;
+  }
+
+  async function startRecording(event: Record<string, unknown>): Promise<void> {
     const uniqueId = String(event.uniqueid ?? '');
     const channel = String(event.channel ?? '');
     const queue = queueFromAsterisk(String(event.queue ?? ''));
@@ -76,6 +92,7 @@ export function createRecordingService(deps: {
 
   async function stop(event: Record<string, unknown>): Promise<void> {
     const uniqueId = String(event.uniqueid ?? '');
+    await starting.get(uniqueId)?.catch(() => undefined);
     const name = recording.get(uniqueId);
     if (!name) return;
     recording.delete(uniqueId);

@@ -40,6 +40,8 @@ export function recordingServiceFor(opts: {
   now?: () => Date;
   config?: RecordingConfig;
   channelsUp?: Set<string>;
+  /** Awaited before MixMonitor is answered: a slow Asterisk. */
+  mixMonitorAnswered?: Promise<void>;
 }) {
   const folder = asteriskFolder();
   const actions: Record<string, string | number | undefined>[] = [];
@@ -50,6 +52,7 @@ export function recordingServiceFor(opts: {
       isConnected: () => true,
       action: async (fields) => {
         actions.push(fields);
+        if (fields.action === 'MixMonitor') await opts.mixMonitorAnswered;
         return { response: 'Success' };
       },
     },

@@ -53,6 +53,23 @@ describe.each([
     expect(await backend.store.stat(row!.recording!)).toEqual({ size: wav(8000).length });
   });
 
+  it('imports the file of a conversation that ended before MixMonitor was answered', async () => {
+    let answer!: () => void;
+    const mixMonitorAnswered = new Promise<void>((resolve) => (answer = resolve));
+    const { service, folder, actions } = recordingServiceFor({ database: backend.database, calls: backend.repos.calls, store: backend.store, logger, mixMonitorAnswered });
+    const { call, uniqueId: uid } = await answeredCall();
+    const connecting = service.onAmiEvent(connect(uid));
+    // AMI's events are handled as they come: the conversation ends while the start waits.
+    await expect.poll(() => actions.length).toBe(1);
+    const storedName = String(actions[0]!.file).slice('/var/spool/asterisk/recording/'.length, -'.wav'.length);
+    folder.files.set(storedName, wav(8000));
+    const completing = service.onAmiEvent({ event: 'AgentComplete', uniqueid: uid, channel: `PJSIP/trunk-${uid}`, queue: 'general_queue' });
+    answer();
+    await Promise.all([connecting, completing]);
+    expect(actions[1]).toEqual({ action: 'StopMixMonitor', channel: `PJSIP/trunk-${uid}` });
+    expect(await service.list({ callId: call.id })).toMatchObject([{ callId: call.id, storedName }]);
+  });
+
   it('records only the configured share of calls, and never a queue switched off', async () => {
     const calls = await Promise.all(Array.from({ length: 8 }, () => answeredCall()));
     const { service, actions } = recordingServiceFor({
