@@ -227,43 +227,40 @@ function freePort(): Promise<number> {
  */
 const SCHEDSTAT = process.env.BENCH_CPU_CLOCK === 'schedstat';
 
-function schedstatSeconds(pid: number): number {
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // The thread ended meanwhile.
-    }
-  }
-  return ns / 1e9;
-}
-
-function cpuSeconds(pid: number): number {
-  if (SCHEDSTAT) return schedstatSeconds(pid);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** utime + stime of a /proc `stat` file (a process's or one thread's), in seconds. */
+function statSeconds(file: string): number {
+  const stat = readFileSync(file, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/** CPU seconds of a process's threads named `name` (the PGlite worker names itself `pglite`); 0 without one. */
-function threadCpuSeconds(pid: number, name: string): number {
+/** One thread's CPU seconds, by the chosen clock; throws if the thread has ended. */
+function taskSeconds(pid: number, tid: string): number {
+  if (!SCHEDSTAT) return statSeconds(`/proc/${pid}/task/${tid}/stat`);
+  return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+}
+
+/** CPU seconds of a process's threads that `keep` accepts (by their name). */
+function tasksSeconds(pid: number, keep: (tid: string) => boolean): number {
   let total = 0;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() !== name) continue;
-      if (SCHEDSTAT) {
-        total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
-        continue;
-      }
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      if (keep(tid)) total += taskSeconds(pid, tid);
     } catch {
       // The thread ended meanwhile.
     }
   }
   return total;
+}
+
+function cpuSeconds(pid: number): number {
+  // The process's own utime + stime also holds its threads that have ended.
+  return SCHEDSTAT ? tasksSeconds(pid, () => true) : statSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds of a process's threads named `name` (the PGlite worker names itself `pglite`); 0 without one. */
+function threadCpuSeconds(pid: number, name: string): number {
+  return tasksSeconds(pid, (tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name);
 }
 
 function rssMb(pid: number): number {
