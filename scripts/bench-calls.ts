@@ -14,11 +14,13 @@
  *   2. engine: `node dist/main.js` (the production form; run `npm run build` first, the npm
  *      script does), on PGlite in a temp folder or, with BENCH_DATABASE_URL (a PostgreSQL
  *      server), a database created for the run and dropped after it. Its CPU (utime+stime
- *      from /proc) over the calls, less its idle CPU over as long, divided by the calls,
- *      and its RSS after the run are printed.
+ *      from /proc) over the calls, less its idle rate (the median of its seconds in 10 s
+ *      before and 10 s after the calls) over as long, divided by the calls, and its RSS
+ *      after the run are printed; the run's CPU is also split by thread (the event loop's,
+ *      V8's and libuv's, PGlite's).
  *
  * For the capacity model (docs/scale.md) it also prints, per call: Asterisk's own CPU in
- * each phase (the sandbox's asterisk process, utime+stime from /proc, less its idle CPU
+ * each phase (the sandbox's asterisk process, utime+stime from /proc, less its idle rate
  * over as long), and in the engine's phase the PostgreSQL transactions committed and rows
  * written in the bench's database (pg_stat_database, once the backends' counters have been
  * flushed) and the Redis commands the engine sent (`INFO stats` of a private redis-server
@@ -61,9 +63,11 @@ const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
  */
 const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /**
- * Calls placed (over 2 s) before each phase's measured calls and not counted: a process
- * that has served a hotline for a minute has its call path compiled by V8's JIT and its
- * modules loaded; a cold one spends the first calls' CPU on that (0: measure it cold).
+ * Calls placed before each phase's measured calls, at their rate (over 2 s at least), and
+ * not counted: a cold process spends its first calls' CPU loading modules and compiling
+ * its call path (0: measure it cold). 50 is not a warm engine: V8 goes on compiling for
+ * the first ~1,000 calls (on its own threads, ~0.6 ms a call over the 500 after these 50)
+ * and the event loop's CPU per call falls by a third meanwhile; 500 measures one warm.
  */
 const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 50);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
@@ -281,25 +285,50 @@ function asteriskPid(): number | null {
   }
 }
 
+/**
+ * Idle rates (CPU seconds per ms) of what each of `reads` measures, over `ms`: for each, its
+ * CPU in every second of the window. The rate is the median of such seconds (`idleRate`).
+ * A mean let one burst decide it: V8's memory reducer collecting the warm-up's garbage some
+ * seconds after it (0.1–0.2 s of CPU), a minute's sweep. Counted as idle and taken off the
+ * calls, such a burst made the engine's figure 0.3–0.5 ms a call lower over 500 calls.
+ */
+async function idleSeconds(reads: (() => number)[], ms: number): Promise<number[][]> {
+  const slices = reads.map(() => [] as number[]);
+  let last = reads.map((read) => read());
+  for (let left = ms; left > 0; left -= 1_000) {
+    const start = Date.now();
+    await settle(Math.min(1_000, left));
+    const now = reads.map((read) => read());
+    const took = Date.now() - start;
+    now.forEach((value, i) => slices[i]!.push((value - last[i]!) / took));
+    last = now;
+  }
+  return slices;
+}
+
+/** The median of per-ms rates. */
+function idleRate(...windows: number[][]): number {
+  const all = windows.flat().sort((a, b) => a - b);
+  if (all.length === 0) return 0;
+  const mid = all.length >> 1;
+  return all.length % 2 ? all[mid]! : (all[mid - 1]! + all[mid]!) / 2;
+}
+
 /** CPU seconds of a process with its idle rate taken out, over a window that ends at `done()`. */
 class CpuOverRun {
-  private readonly idlePerMs: number;
   private readonly from: number;
   private readonly start = Date.now();
 
   constructor(
     private readonly pid: number,
-    idle: { cpuSeconds: number; ms: number },
+    private readonly idlePerMs: number,
   ) {
-    this.idlePerMs = idle.cpuSeconds / idle.ms;
     this.from = cpuSeconds(pid);
   }
 
-  static async idle(pid: number, ms: number): Promise<{ cpuSeconds: number; ms: number }> {
-    const from = cpuSeconds(pid);
-    const start = Date.now();
-    await settle(ms);
-    return { cpuSeconds: cpuSeconds(pid) - from, ms: Date.now() - start };
+  static async idle(pid: number, ms: number): Promise<number> {
+    const [slices] = await idleSeconds([() => cpuSeconds(pid)], ms);
+    return idleRate(slices!);
   }
 
   done(): { runSeconds: number; idleSeconds: number } {
@@ -393,7 +422,7 @@ async function stop(child: ChildProcess): Promise<void> {
 /** The warm-up calls of a phase; what failed among them is reported, not measured. */
 async function warmUp(observer: Observer, label: string): Promise<number> {
   if (WARMUP_CALLS === 0) return 0;
-  const results = await observer.run(`${label}-warmup`, WARMUP_CALLS, 2_000);
+  const results = await observer.run(`${label}-warmup`, WARMUP_CALLS, Math.max(2_000, (RAMP_MS * WARMUP_CALLS) / CALLS));
   await settle(2_000);
   return results.filter((r) => r.failure !== null).length;
 }
@@ -453,6 +482,10 @@ interface Figures {
   asteriskRunSeconds?: number;
   asteriskIdleSeconds?: number;
   pgCommitsPerCall?: number;
+  /** The run's CPU per call on the main thread (the event loop), idle included. */
+  mainThreadPerCallMs?: number;
+  /** … and on the other threads but PGlite's (V8's compiler and garbage collector, libuv's pool). */
+  otherThreadsPerCallMs?: number;
   /** Of the app's CPU per call, the embedded database's thread (PGlite only). */
   dbThreadCpuPerCallMs?: number;
   pgRowsPerCall?: number;
@@ -519,12 +552,12 @@ async function main(): Promise<void> {
   const floorCpuAlong = CPU_ALONG ? cpuAlong(floor.pid!, floorRunning) : undefined;
   const floorFigures = figures('bare ari-client app (floor)', await floorRunning);
   floorFigures.cpuAlongMs = await floorCpuAlong;
+  await settle(2_000); // as for the engine: the hang-ups' work belongs to the calls
   const floorUsed = floorCpu.done();
   floorFigures.cpuRunSeconds = floorUsed.runSeconds;
   floorFigures.cpuIdleSeconds = floorUsed.idleSeconds;
   floorFigures.cpuPerCallMs = ((floorUsed.runSeconds - floorUsed.idleSeconds) * 1000) / CALLS;
   floorFigures.warmupFailed = floorWarmupFailed;
-  await settle(2_000); // as for the engine: the hang-ups' work belongs to the calls
   setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
   all.push(floorFigures);
   floor.kill('SIGTERM');
@@ -566,23 +599,22 @@ async function main(): Promise<void> {
     await settle(5_000); // start-up work (migrations, first sweeps) is not the calls'
     const warmupFailed = await warmUp(observer, 'engine');
     const rssBeforeMb = rssMb(pid);
-    const idleFrom = cpuSeconds(pid);
-    const dbIdleFrom = threadCpuSeconds(pid, 'pglite');
-    const astIdleFrom = astPid === null ? 0 : cpuSeconds(astPid);
     const redisIdleFrom = await redisCommands(redis);
     const idleStart = Date.now();
-    await settle(RAMP_MS / 2);
+    const [idleBefore, dbIdle, astIdle] = await idleSeconds(
+      [() => cpuSeconds(pid), () => threadCpuSeconds(pid, 'pglite'), () => (astPid === null ? 0 : cpuSeconds(astPid))],
+      RAMP_MS / 2,
+    );
     const idleMs = Date.now() - idleStart;
-    const idlePerMs = (cpuSeconds(pid) - idleFrom) / idleMs;
-    const dbIdlePerMs = (threadCpuSeconds(pid, 'pglite') - dbIdleFrom) / idleMs;
-    const astIdle = astPid === null ? null : { cpuSeconds: cpuSeconds(astPid) - astIdleFrom, ms: idleMs };
+    const dbIdlePerMs = idleRate(dbIdle!);
     // One INFO of ours at each end: not the engine's.
     const redisIdlePerMs = ((await redisCommands(redis)) - redisIdleFrom - 1) / idleMs;
 
     const pgBefore = databaseUrl && serverUrl ? await pgCounters(serverUrl, dbName) : null;
     const redisFrom = await redisCommands(redis);
-    const engineAsterisk = astPid === null || !astIdle ? null : new CpuOverRun(astPid, astIdle);
+    const engineAsterisk = astPid === null ? null : new CpuOverRun(astPid, idleRate(astIdle!));
     const runFrom = cpuSeconds(pid);
+    const mainRunFrom = taskSeconds(pid, String(pid));
     const dbRunFrom = threadCpuSeconds(pid, 'pglite');
     const runStart = Date.now();
     const running = observer.run('engine');
@@ -593,19 +625,18 @@ async function main(): Promise<void> {
     const runMs = Date.now() - runStart;
     const cpuRunSeconds = cpuSeconds(pid) - runFrom;
     const dbRunSeconds = threadCpuSeconds(pid, 'pglite') - dbRunFrom;
+    const mainRunSeconds = taskSeconds(pid, String(pid)) - mainRunFrom;
     const engineAsteriskCpu = engineAsterisk?.done() ?? null;
     const redisRun = (await redisCommands(redis)) - redisFrom - 1;
-    // Idle again after the run, as long as before: a minute's sweep falling in one window
-    // of the two no longer decides the figure alone (runs differed by 1 s of "idle" so).
-    const afterFrom = cpuSeconds(pid);
-    const afterStart = Date.now();
-    await settle(idleMs);
-    const idleAfterPerMs = (cpuSeconds(pid) - afterFrom) / (Date.now() - afterStart);
-    const cpuIdleSeconds = ((idlePerMs + idleAfterPerMs) / 2) * runMs;
+    // Idle again after the run, as long as before: the median of both windows' seconds.
+    const [idleAfter] = await idleSeconds([() => cpuSeconds(pid)], idleMs);
+    const cpuIdleSeconds = idleRate(idleBefore!, idleAfter!) * runMs;
     const engine = figures(`engine on ${storage} (${[...Object.entries(productionAllocatorEnv(ROOT)).map(([key, value]) => `${key}=${value}`), 'node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
     engine.cpuIdleSeconds = cpuIdleSeconds;
     engine.cpuPerCallMs = ((cpuRunSeconds - cpuIdleSeconds) * 1000) / CALLS;
+    engine.mainThreadPerCallMs = (mainRunSeconds * 1000) / CALLS;
+    engine.otherThreadsPerCallMs = ((cpuRunSeconds - mainRunSeconds - (databaseUrl ? 0 : dbRunSeconds)) * 1000) / CALLS;
     // PGlite runs inside the engine's process: its thread's share, as a PostgreSQL
     // server's CPU is apart from the engine's (the idle rate before the run only).
     if (!databaseUrl) engine.dbThreadCpuPerCallMs = ((dbRunSeconds - dbIdlePerMs * runMs) * 1000) / CALLS;
@@ -653,6 +684,10 @@ async function main(): Promise<void> {
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
   for (const r of all) if (r.cpuAlongMs) console.log(`  ${r.label}: CPU along the run (ms in each second, the run then 2 s more): ${r.cpuAlongMs.map((ms) => ms.toFixed(0)).join(' ')}`);
+  for (const r of all) {
+    if (r.mainThreadPerCallMs === undefined) continue;
+    console.log(`  ${r.label}: the run's CPU per call by thread (idle not taken out): main thread ${f(r.mainThreadPerCallMs, 2)} ms, V8's and libuv's threads ${f(r.otherThreadsPerCallMs, 2)} ms${r.dbThreadCpuPerCallMs === undefined ? '' : ', PGlite\'s as above'}`);
+  }
   for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(' → ')}`);
 
   console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | app CPU | PostgreSQL commits | rows written | Redis commands |`);
