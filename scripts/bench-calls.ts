@@ -290,7 +290,7 @@ function asteriskPid(): number | null {
  * CPU in every second of the window. The rate is the median of such seconds (`idleRate`).
  * A mean let one burst decide it: V8's memory reducer collecting the warm-up's garbage some
  * seconds after it (0.1–0.2 s of CPU), a minute's sweep. Counted as idle and taken off the
- * calls, such a burst made the engine's figure 0.3–0.5 ms a call lower over 500 calls.
+ * calls, such a burst made the engine's figure 0.5–0.7 ms a call lower over 500 calls.
  */
 async function idleSeconds(reads: (() => number)[], ms: number): Promise<number[][]> {
   const slices = reads.map(() => [] as number[]);
