@@ -65,9 +65,8 @@ const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /**
  * Calls placed before each phase's measured calls, at their rate (over 2 s at least), and
  * not counted: a cold process spends its first calls' CPU loading modules and compiling
- * its call path (0: measure it cold). 50 is not a warm engine: V8 goes on compiling for
- * the first ~1,000 calls (on its own threads, ~0.6 ms a call over the 500 after these 50)
- * and the event loop's CPU per call falls by a third meanwhile; 500 measures one warm.
+ * its call path (0: measure it cold). Even so V8 goes on compiling past the 1,000th call,
+ * on its own threads: ~0.6 ms a call over 500 calls after 50 or after 500 of these.
  */
 const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 50);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
@@ -291,6 +290,9 @@ function asteriskPid(): number | null {
  * A mean let one burst decide it: V8's memory reducer collecting the warm-up's garbage some
  * seconds after it (0.1–0.2 s of CPU), a minute's sweep. Counted as idle and taken off the
  * calls, such a burst made the engine's figure 0.5–0.7 ms a call lower over 500 calls.
+ * Under the kernel's 10 ms ticks (the default clock) a quiet second reads 0 or 10 ms, so
+ * the median is 0 and the engine's ~1 ms a second of idle work counts against its calls
+ * (~0.05 ms a call over 500); BENCH_CPU_CLOCK=schedstat reads it to the nanosecond.
  */
 async function idleSeconds(reads: (() => number)[], ms: number): Promise<number[][]> {
   const slices = reads.map(() => [] as number[]);
