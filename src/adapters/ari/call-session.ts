@@ -199,6 +199,10 @@ export class CallSession<S extends IvrStateView> {
         presence(client.channels.get({ channelId })),
         rec ? presence(client.recordings.getLive({ recordingName: rec.storedName })) : presence(client.playbacks.get({ playbackId: playbackId! })),
       ]);
+      // The call may have ended (its StasisEnd came meanwhile) or gone to another engine
+      // (the lease was lost) while Asterisk was asked: the answer is then moot, and no
+      // event was missed.
+      if (this.over) return;
       const verdict = watchdogVerdict({ channel, media });
       if (verdict === 'wait') return;
       this.deps.logger.warn({ verdict, waitingOn: rec ? 'recording' : 'playback' }, 'watchdog: an Asterisk event was missed');
