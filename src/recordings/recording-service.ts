@@ -69,15 +69,14 @@ export function createRecordingService(deps: {
 
   function start(event: Record<string, unknown>): Promise<void> {
     const uniqueId = String(event.uniqueid ?? '');
-    const started = startRecording(event).finally(() => {
+    const started = startRecording(uniqueId, event).finally(() => {
       if (starting.get(uniqueId) === started) starting.delete(uniqueId);
     });
     starting.set(uniqueId, started);
     return started;
   }
 
-  async function startRecording(event: Record<string, unknown>): Promise<void> {
-    const uniqueId = String(event.uniqueid ?? '');
+  async function startRecording(uniqueId: string, event: Record<string, unknown>): Promise<void> {
     const channel = String(event.channel ?? '');
     const queue = queueFromAsterisk(String(event.queue ?? ''));
     if (!uniqueId || !channel || !queue) return;

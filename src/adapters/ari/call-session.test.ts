@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CallAri } from './ari-rest.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
 
@@ -29,6 +29,12 @@ const playsWelcome: IvrReducer<IvrStateView> = {
   step: (state, event) => ({ state, commands: event.type === 'started' ? [{ type: 'play', prompts: ['fa/welcome'] }] : [] }),
 };
 
+/** Sessions made by a test: abandoned after it, so no watchdog interval outlives it. */
+const made: CallSession<IvrStateView>[] = [];
+afterEach(() => {
+  for (const s of made.splice(0)) s.abandon();
+})
+
 function session() {
   const channelGet = held<unknown>();
   const playbackGet = held<unknown>();
@@ -48,6 +54,7 @@ function session() {
   const services = { officeOpen: () => true, finish, saveProgress: async () => undefined } as unknown as CallServices;
   const onGone = vi.fn();
   const s = new CallSession({ client, channelId: 'ch-1', caller: null, reducer: playsWelcome, services, logger, now: () => new Date('2026-03-01T08:00:00Z'), onGone });
+  made.push(s);
   return { s, channelGet, playbackGet, play, warnings, finish, onGone };
 }
 
