@@ -285,8 +285,26 @@ function asteriskPid(): number | null {
 }
 
 /**
- * Idle rates (CPU seconds per ms) of what each of `reads` measures, over `ms`: for each, its
- * CPU in every second of the window. The rate is the median of such seconds (`idleRate`).
+ * What each of `reads` counts (CPU seconds) in every second while `more(seconds so far)`
+ * holds, as a rate per ms of that second. Both the idle windows and BENCH_CPU_ALONG read so.
+ */
+async function cpuEverySecond(reads: (() => number)[], more: (seconds: number) => boolean): Promise<number[][]> {
+  const slices = reads.map(() => [] as number[]);
+  let last = reads.map((read) => read());
+  while (more(slices[0]!.length)) {
+    const start = Date.now();
+    await settle(1_000);
+    const now = reads.map((read) => read());
+    const took = Date.now() - start;
+    now.forEach((value, i) => slices[i]!.push((value - last[i]!) / took));
+    last = now;
+  }
+  return slices;
+}
+
+/**
+ * Idle rates (CPU seconds per ms) of what each of `reads` measures: its CPU in every second
+ * of a window of `ms`. The rate is the median of such seconds (`idleRate`).
  * A mean let one burst decide it: V8's memory reducer collecting the warm-up's garbage some
  * seconds after it (0.1–0.2 s of CPU), a minute's sweep. Counted as idle and taken off the
  * calls, such a burst made the engine's figure 0.5–0.7 ms a call lower over 500 calls.
@@ -294,18 +312,9 @@ function asteriskPid(): number | null {
  * the median is 0 and the engine's ~1 ms a second of idle work counts against its calls
  * (~0.05 ms a call over 500); BENCH_CPU_CLOCK=schedstat reads it to the nanosecond.
  */
-async function idleSeconds(reads: (() => number)[], ms: number): Promise<number[][]> {
-  const slices = reads.map(() => [] as number[]);
-  let last = reads.map((read) => read());
-  for (let left = ms; left > 0; left -= 1_000) {
-    const start = Date.now();
-    await settle(Math.min(1_000, left));
-    const now = reads.map((read) => read());
-    const took = Date.now() - start;
-    now.forEach((value, i) => slices[i]!.push((value - last[i]!) / took));
-    last = now;
-  }
-  return slices;
+function idleRates(reads: (() => number)[], ms: number): Promise<number[][]> {
+  const seconds = Math.max(1, Math.round(ms / 1_000));
+  return cpuEverySecond(reads, (done) => done < seconds);
 }
 
 /** The median of per-ms rates. */
@@ -329,7 +338,7 @@ class CpuOverRun {
   }
 
   static async idle(pid: number, ms: number): Promise<number> {
-    const [slices] = await idleSeconds([() => cpuSeconds(pid)], ms);
+    const [slices] = await idleRates([() => cpuSeconds(pid)], ms);
     return idleRate(slices!);
   }
 
@@ -448,18 +457,12 @@ async function rssAlong(pid: number, running: Promise<unknown>): Promise<number[
  */
 const CPU_ALONG = process.env.BENCH_CPU_ALONG === '1';
 
+/** The process's CPU (ms) in every second of the run, then 2 s more. */
 async function cpuAlong(pid: number, running: Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
   let done: number | null = null;
   void running.finally(() => (done = Date.now()));
-  let last = cpuSeconds(pid);
-  while (done === null || Date.now() - done < 2_000) {
-    await settle(1_000);
-    const now = cpuSeconds(pid);
-    samples.push((now - last) * 1000);
-    last = now;
-  }
-  return samples;
+  const [rates] = await cpuEverySecond([() => cpuSeconds(pid)], () => done === null || Date.now() - done < 2_000);
+  return rates!.map((perMs) => perMs * 1_000_000);
 }
 
 // ─── figures ──────────────────────────────────────────────────────────────────────
@@ -603,7 +606,7 @@ async function main(): Promise<void> {
     const rssBeforeMb = rssMb(pid);
     const redisIdleFrom = await redisCommands(redis);
     const idleStart = Date.now();
-    const [idleBefore, dbIdle, astIdle] = await idleSeconds(
+    const [idleBefore, dbIdle, astIdle] = await idleRates(
       [() => cpuSeconds(pid), () => threadCpuSeconds(pid, 'pglite'), () => (astPid === null ? 0 : cpuSeconds(astPid))],
       RAMP_MS / 2,
     );
@@ -631,7 +634,7 @@ async function main(): Promise<void> {
     const engineAsteriskCpu = engineAsterisk?.done() ?? null;
     const redisRun = (await redisCommands(redis)) - redisFrom - 1;
     // Idle again after the run, as long as before: the median of both windows' seconds.
-    const [idleAfter] = await idleSeconds([() => cpuSeconds(pid)], idleMs);
+    const [idleAfter] = await idleRates([() => cpuSeconds(pid)], idleMs);
     const cpuIdleSeconds = idleRate(idleBefore!, idleAfter!) * runMs;
     const engine = figures(`engine on ${storage} (${[...Object.entries(productionAllocatorEnv(ROOT)).map(([key, value]) => `${key}=${value}`), 'node', ...productionNodeArgs(ROOT), 'dist/main.js'].join(' ')})`, results);
     engine.cpuRunSeconds = cpuRunSeconds;
