@@ -15,9 +15,13 @@
  *      script does), on PGlite in a temp folder or, with BENCH_DATABASE_URL (a PostgreSQL
  *      server), a database created for the run and dropped after it. Its CPU (utime+stime
  *      from /proc) over the calls, less its idle rate (the median of its seconds in 10 s
- *      before and 10 s after the calls) over as long, divided by the calls, and its RSS
- *      after the run are printed; the run's CPU is also split by thread (the event loop's,
- *      V8's and libuv's, PGlite's).
+ *      before the warm-up calls and 10 s after the measured ones) over as long, divided by
+ *      the calls, and its RSS after the run are printed; the run's CPU is also split by
+ *      thread (the event loop's, V8's and libuv's, PGlite's).
+ *
+ * Each phase first places BENCH_WARMUP_CALLS (1,000) uncounted calls at the same pace,
+ * and the measured calls follow them at once: the figures are those of a process whose
+ * call path V8 has compiled (see WARMUP_CALLS).
  *
  * For the capacity model (docs/scale.md) it also prints, per call: Asterisk's own CPU in
  * each phase (the sandbox's asterisk process, utime+stime from /proc, less its idle rate
@@ -63,12 +67,15 @@ const BARGE_MS = envInt('BENCH_BARGE_MS', 1500);
  */
 const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /**
- * Calls placed before each phase's measured calls, at their rate (over 2 s at least), and
- * not counted: a cold process spends its first calls' CPU loading modules and compiling
- * its call path (0: measure it cold). Even so V8 goes on compiling past the 1,000th call,
- * on its own threads: ~0.6 ms a call over 500 calls after 50 or after 500 of these.
+ * Calls placed before each phase's measured calls, at their pace and with no pause before
+ * them, and not counted: a fresh process spends its first calls' CPU loading modules and
+ * having V8 compile its call path, and that goes on for some 1,000 calls (per-second CPU
+ * along a run: the engine's event loop from ~3.3 ms a call at the start to ~2.2 after
+ * 1,000; V8's compiler threads ~0.7 ms a call over calls 50–550, ~0.35 over 1,000–1,500).
+ * The figures are the steady state's. BENCH_WARMUP_CALLS=50 gives those of a freshly
+ * started engine; 0 measures it cold.
  */
-const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 50);
+const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 1000);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
 const STEP_TIMEOUT_MS = 15_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -192,17 +199,24 @@ class Observer {
     });
   }
 
-  async run(label: string, calls = CALLS, rampMs = RAMP_MS): Promise<CallResult[]> {
+  /** Places the calls evenly over `rampMs`: `placed` settles with the last one placed, `results` once every call is over. */
+  start(label: string, calls = CALLS, rampMs = RAMP_MS): { placed: Promise<void>; results: Promise<CallResult[]> } {
     const run = randomBytes(3).toString('hex');
     const pending: Promise<CallResult>[] = [];
-    const started = Date.now();
-    for (let i = 0; i < calls; i++) {
-      const due = started + (i * rampMs) / calls;
-      const wait = due - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      pending.push(this.call(`bench-${label}-${run}-${i}`));
-    }
-    return Promise.all(pending);
+    const placed = (async () => {
+      const started = Date.now();
+      for (let i = 0; i < calls; i++) {
+        const due = started + (i * rampMs) / calls;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        pending.push(this.call(`bench-${label}-${run}-${i}`));
+      }
+    })();
+    return { placed, results: placed.then(() => Promise.all(pending)) };
+  }
+
+  run(label: string, calls = CALLS, rampMs = RAMP_MS): Promise<CallResult[]> {
+    return this.start(label, calls, rampMs).results;
   }
 
   close(): void {
@@ -337,11 +351,6 @@ class CpuOverRun {
     this.from = cpuSeconds(pid);
   }
 
-  static async idle(pid: number, ms: number): Promise<number> {
-    const [slices] = await idleRates([() => cpuSeconds(pid)], ms);
-    return idleRate(slices!);
-  }
-
   done(): { runSeconds: number; idleSeconds: number } {
     const runSeconds = cpuSeconds(this.pid) - this.from;
     return { runSeconds, idleSeconds: this.idlePerMs * (Date.now() - this.start) };
@@ -431,11 +440,18 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** The warm-up calls of a phase; what failed among them is reported, not measured. */
-async function warmUp(observer: Observer, label: string): Promise<number> {
-  if (WARMUP_CALLS === 0) return 0;
-  const results = await observer.run(`${label}-warmup`, WARMUP_CALLS, Math.max(2_000, (RAMP_MS * WARMUP_CALLS) / CALLS));
-  await settle(2_000);
-  return results.filter((r) => r.failure !== null).length;
+/**
+ * The warm-up calls, at the measured calls' pace: `placed` settles when the last one is
+ * placed, and the measured calls follow at once, with no pause between. A pause of a few
+ * seconds lets V8's memory reducer run a full collection that throws away optimised code
+ * (traced: ~20 hot functions deoptimised, "weak objects"), and the measured calls would
+ * pay for compiling them again. Warm-up calls still on the line when the measured ones
+ * start do the rest of their work inside the measured window: that errs against the app.
+ */
+function warmUp(observer: Observer, label: string): { placed: Promise<void>; failed: Promise<number> } {
+  if (WARMUP_CALLS === 0) return { placed: Promise.resolve(), failed: Promise.resolve(0) };
+  const { placed, results } = observer.start(`${label}-warmup`, WARMUP_CALLS, (RAMP_MS * WARMUP_CALLS) / CALLS);
+  return { placed, failed: results.then((all) => all.filter((r) => r.failure !== null).length) };
 }
 
 /** RSS every tenth of the ramp while `running` is pending: a leak shows as a slope. */
@@ -549,10 +565,13 @@ async function main(): Promise<void> {
   // 1. the floor
   const floor = spawn(process.execPath, ['--import', 'tsx', SELF, '--floor'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(floor, 'message');
-  const floorWarmupFailed = await warmUp(observer, 'floor');
-  const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, await CpuOverRun.idle(astPid, RAMP_MS / 2));
+  // Idle rates first: the warm-up calls lead straight into the measured ones.
+  const [astIdleSlices, floorIdleSlices] = await idleRates([() => (astPid === null ? 0 : cpuSeconds(astPid)), () => cpuSeconds(floor.pid!)], RAMP_MS / 2);
+  const floorWarmup = warmUp(observer, 'floor');
+  await floorWarmup.placed;
+  const floorAsterisk = astPid === null ? null : new CpuOverRun(astPid, idleRate(astIdleSlices!));
   // The floor's own CPU: what the same events and ARI requests cost a bare app, no database.
-  const floorCpu = new CpuOverRun(floor.pid!, await CpuOverRun.idle(floor.pid!, RAMP_MS / 2));
+  const floorCpu = new CpuOverRun(floor.pid!, idleRate(floorIdleSlices!));
   const floorRunning = observer.run('floor');
   const floorCpuAlong = CPU_ALONG ? cpuAlong(floor.pid!, floorRunning) : undefined;
   const floorFigures = figures('bare ari-client app (floor)', await floorRunning);
@@ -562,7 +581,7 @@ async function main(): Promise<void> {
   floorFigures.cpuRunSeconds = floorUsed.runSeconds;
   floorFigures.cpuIdleSeconds = floorUsed.idleSeconds;
   floorFigures.cpuPerCallMs = ((floorUsed.runSeconds - floorUsed.idleSeconds) * 1000) / CALLS;
-  floorFigures.warmupFailed = floorWarmupFailed;
+  floorFigures.warmupFailed = await floorWarmup.failed;
   setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
   all.push(floorFigures);
   floor.kill('SIGTERM');
@@ -602,8 +621,7 @@ async function main(): Promise<void> {
     );
     const pid = child.pid!;
     await settle(5_000); // start-up work (migrations, first sweeps) is not the calls'
-    const warmupFailed = await warmUp(observer, 'engine');
-    const rssBeforeMb = rssMb(pid);
+    // Idle rates first: the warm-up calls lead straight into the measured ones.
     const redisIdleFrom = await redisCommands(redis);
     const idleStart = Date.now();
     const [idleBefore, dbIdle, astIdle] = await idleRates(
@@ -615,8 +633,15 @@ async function main(): Promise<void> {
     // One INFO of ours at each end: not the engine's.
     const redisIdlePerMs = ((await redisCommands(redis)) - redisIdleFrom - 1) / idleMs;
 
+    // The database and Redis work is counted over the warm-up and the measured calls
+    // together: PostgreSQL's counters lag by up to a second under load, so no read between
+    // the two would be exact, and a call's writes do not depend on how warm the code is.
     const pgBefore = databaseUrl && serverUrl ? await pgCounters(serverUrl, dbName) : null;
     const redisFrom = await redisCommands(redis);
+    const countedStart = Date.now();
+    const warmup = warmUp(observer, 'engine');
+    await warmup.placed;
+    const rssBeforeMb = rssMb(pid);
     const engineAsterisk = astPid === null ? null : new CpuOverRun(astPid, idleRate(astIdle!));
     const runFrom = cpuSeconds(pid);
     const mainRunFrom = taskSeconds(pid, String(pid));
@@ -633,6 +658,7 @@ async function main(): Promise<void> {
     const mainRunSeconds = taskSeconds(pid, String(pid)) - mainRunFrom;
     const engineAsteriskCpu = engineAsterisk?.done() ?? null;
     const redisRun = (await redisCommands(redis)) - redisFrom - 1;
+    const countedMs = Date.now() - countedStart;
     // Idle again after the run, as long as before: the median of both windows' seconds.
     const [idleAfter] = await idleRates([() => cpuSeconds(pid)], idleMs);
     const cpuIdleSeconds = idleRate(idleBefore!, idleAfter!) * runMs;
@@ -649,19 +675,19 @@ async function main(): Promise<void> {
     engine.rssAfterMb = rssMb(pid);
     engine.rssAlongMb = await along;
     engine.cpuAlongMs = await engineCpuAlong;
-    engine.warmupFailed = warmupFailed;
+    engine.warmupFailed = await warmup.failed;
     setAsteriskCpu(engine, engineAsteriskCpu);
     engine.redisCommands = redisRun;
     engine.redisIdlePerSecond = redisIdlePerMs * 1000;
-    engine.redisCommandsPerCall = (redisRun - redisIdlePerMs * runMs) / CALLS;
+    engine.redisCommandsPerCall = (redisRun - redisIdlePerMs * countedMs) / (WARMUP_CALLS + CALLS);
     if (pgBefore && serverUrl) {
       // The counters before the calls may still miss some of the start-up's writes (flushed
       // within 10 s): they then count here, an overestimate of a few rows at most.
       const pgAfter = await settledPgCounters(serverUrl, dbName);
       engine.pgCommits = pgAfter.commits - pgBefore.commits;
       engine.pgRows = pgAfter.rowsWritten - pgBefore.rowsWritten;
-      engine.pgCommitsPerCall = engine.pgCommits / CALLS;
-      engine.pgRowsPerCall = engine.pgRows / CALLS;
+      engine.pgCommitsPerCall = engine.pgCommits / (WARMUP_CALLS + CALLS);
+      engine.pgRowsPerCall = engine.pgRows / (WARMUP_CALLS + CALLS);
     }
     all.push(engine);
     await stop(child);
@@ -695,7 +721,8 @@ async function main(): Promise<void> {
   }
   for (const r of all) if (r.rssAlongMb) console.log(`  ${r.label}: RSS along the run (MB, every ${RAMP_MS / 10_000} s): ${r.rssAlongMb.map((mb) => mb.toFixed(0)).join(' → ')}`);
 
-  console.log(`\n| per call (${CALLS} calls) | Asterisk CPU | app CPU | PostgreSQL commits | rows written | Redis commands |`);
+  const counted = WARMUP_CALLS > 0 ? `; commits, rows and commands over the ${WARMUP_CALLS + CALLS} with the warm-up` : '';
+  console.log(`\n| per call (${CALLS} calls${counted}) | Asterisk CPU | app CPU | PostgreSQL commits | rows written | Redis commands |`);
   console.log('|---|---|---|---|---|---|');
   for (const r of all) {
     const ast =
