@@ -69,11 +69,11 @@ const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
 /**
  * Calls placed before each phase's measured calls, at their pace and with no pause before
  * them, and not counted: a fresh process spends its first calls' CPU loading modules and
- * having V8 compile its call path, and that goes on for some 1,000 calls (per-second CPU
- * along a run: the engine's event loop from ~3.3 ms a call at the start to ~2.2 after
- * 1,000; V8's compiler threads ~0.7 ms a call over calls 50–550, ~0.35 over 1,000–1,500).
- * The figures are the steady state's. BENCH_WARMUP_CALLS=50 gives those of a freshly
- * started engine; 0 measures it cold.
+ * having V8 compile its call path, and that goes on for some 1,000 calls: over calls
+ * 50–550 the engine's event loop took 2.9–3.3 ms a call and V8's compiler threads 0.7,
+ * over calls 1,000–1,500 2.5 and 0.3 (2026-12-05, PostgreSQL). The figures are so the
+ * steady state's; BENCH_WARMUP_CALLS=50 gives those of a freshly started engine, 0 of a
+ * cold one.
  */
 const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 1000);
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
@@ -109,6 +109,8 @@ async function runFloor(): Promise<void> {
 interface CallResult {
   reactionMs: number | null;
   failure: string | null;
+  /** The hotline side's channel id (set by `call`): what the engine's log names the call by. */
+  channel?: string;
 }
 
 interface AriEvent {
@@ -181,7 +183,7 @@ class Observer {
     const hotline = `${id}-hotline`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.finish(hotline, { reactionMs: null, failure: 'timeout' }), STEP_TIMEOUT_MS * 2);
-      this.calls.set(hotline, { citizen, firstPrompt: false, dtmfAt: null, done: resolve, timer });
+      this.calls.set(hotline, { citizen, firstPrompt: false, dtmfAt: null, done: (r) => resolve({ ...r, channel: hotline }), timer });
       const caller = `0912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
       this.client.channels
         .originate({
@@ -448,10 +450,16 @@ async function stop(child: ChildProcess): Promise<void> {
  * pay for compiling them again. Warm-up calls still on the line when the measured ones
  * start do the rest of their work inside the measured window: that errs against the app.
  */
-function warmUp(observer: Observer, label: string): { placed: Promise<void>; failed: Promise<number> } {
-  if (WARMUP_CALLS === 0) return { placed: Promise.resolve(), failed: Promise.resolve(0) };
-  const { placed, results } = observer.start(`${label}-warmup`, WARMUP_CALLS, (RAMP_MS * WARMUP_CALLS) / CALLS);
-  return { placed, failed: results.then((all) => all.filter((r) => r.failure !== null).length) };
+function warmUp(observer: Observer, label: string): { placed: Promise<void>; results: Promise<CallResult[]> } {
+  if (WARMUP_CALLS === 0) return { placed: Promise.resolve(), results: Promise.resolve([]) };
+  return observer.start(`${label}-warmup`, WARMUP_CALLS, (RAMP_MS * WARMUP_CALLS) / CALLS);
+}
+
+/** The warm-up's failures and slow reactions, added to the phase's figures. */
+async function addWarmup(figures: Figures, warmup: Promise<CallResult[]>): Promise<void> {
+  const results = await warmup;
+  figures.warmupFailed = results.filter((r) => r.failure !== null).length;
+  figures.slow.push(...results.filter((r) => r.reactionMs !== null && r.reactionMs >= SLOW_REACTION_MS).map((r) => `${r.channel} ${r.reactionMs} ms (warm-up)`));
 }
 
 /** RSS every tenth of the ramp while `running` is pending: a leak shows as a slope. */
@@ -491,6 +499,8 @@ interface Figures {
   ok: number;
   failed: number;
   failures: Map<string, number>;
+  /** Calls, measured or warm-up, whose reaction took SLOW_REACTION_MS or more. */
+  slow: string[];
   cpuPerCallMs?: number;
   cpuRunSeconds?: number;
   cpuIdleSeconds?: number;
@@ -542,8 +552,12 @@ function figures(label: string, results: CallResult[]): Figures {
     ok: reactions.length,
     failed: results.length - reactions.length,
     failures,
+    slow: results.filter((r) => r.reactionMs !== null && r.reactionMs >= SLOW_REACTION_MS).map((r) => `${r.channel} ${r.reactionMs} ms`),
   };
 }
+
+/** Reactions this slow are listed by channel, to be looked up in the engine's log (BENCH_KEEP_LOGS). */
+const SLOW_REACTION_MS = 1_000;
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -581,7 +595,7 @@ async function main(): Promise<void> {
   floorFigures.cpuRunSeconds = floorUsed.runSeconds;
   floorFigures.cpuIdleSeconds = floorUsed.idleSeconds;
   floorFigures.cpuPerCallMs = ((floorUsed.runSeconds - floorUsed.idleSeconds) * 1000) / CALLS;
-  floorFigures.warmupFailed = await floorWarmup.failed;
+  await addWarmup(floorFigures, floorWarmup.results);
   setAsteriskCpu(floorFigures, floorAsterisk?.done() ?? null);
   all.push(floorFigures);
   floor.kill('SIGTERM');
@@ -675,7 +689,7 @@ async function main(): Promise<void> {
     engine.rssAfterMb = rssMb(pid);
     engine.rssAlongMb = await along;
     engine.cpuAlongMs = await engineCpuAlong;
-    engine.warmupFailed = await warmup.failed;
+    await addWarmup(engine, warmup.results);
     setAsteriskCpu(engine, engineAsteriskCpu);
     engine.redisCommands = redisRun;
     engine.redisIdlePerSecond = redisIdlePerMs * 1000;
@@ -714,6 +728,7 @@ async function main(): Promise<void> {
   }
   for (const r of all) for (const [why, n] of r.failures) console.log(`  ${r.label}: ${n} × ${why}`);
   for (const r of all) if (r.warmupFailed) console.log(`  ${r.label}: ${r.warmupFailed} of ${WARMUP_CALLS} warm-up calls failed`);
+  for (const r of all) if (r.slow.length > 0) console.log(`  ${r.label}: reactions of ${SLOW_REACTION_MS} ms or more: ${r.slow.join(', ')}`);
   for (const r of all) if (r.cpuAlongMs) console.log(`  ${r.label}: CPU along the run (ms in each second, the run then 2 s more): ${r.cpuAlongMs.map((ms) => ms.toFixed(0)).join(' ')}`);
   for (const r of all) {
     if (r.mainThreadPerCallMs === undefined) continue;
