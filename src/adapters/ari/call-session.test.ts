@@ -35,13 +35,13 @@ afterEach(() => {
   for (const s of made.splice(0)) s.abandon();
 })
 
-function session() {
+function session(stop: (p: { playbackId: string }) => Promise<unknown> = async () => null) {
   const channelGet = held<unknown>();
   const playbackGet = held<unknown>();
   const play = vi.fn(async () => ({}));
   const client = {
     channels: { play, get: () => channelGet.promise },
-    playbacks: { get: () => playbackGet.promise },
+    playbacks: { get: () => playbackGet.promise, stop },
   } as unknown as CallAri;
   const warnings: string[] = [];
   const logger = {
@@ -97,6 +97,26 @@ describe("the watchdog's answer from Asterisk", () => {
     expect(onGone).not.toHaveBeenCalled();
     expect(play).toHaveBeenCalledTimes(1);
     expect(finish).toHaveBeenCalledTimes(1);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe('a key during a prompt', () => {
+  it('stops the prompt again when the stop failed on the way, so the caller does not hear the rest of it', async () => {
+    const second = held<void>();
+    const stop = vi
+      .fn<(p: { playbackId: string }) => Promise<unknown>>()
+      .mockRejectedValueOnce(Object.assign(new Error('ARI: connection closed before the answer'), { code: 'ECONNRESET' }))
+      .mockImplementationOnce(async () => {
+        second.resolve();
+        return null;
+      });
+    const { s, warnings } = session(stop);
+    await s.deliver({ type: 'started', caller: null, entry: 'inbound', openCase: null });
+    s.onDtmf('1');
+    await second.promise;
+    expect(stop).toHaveBeenCalledTimes(2);
+    expect(stop.mock.calls[1]![0]).toEqual(stop.mock.calls[0]![0]);
     expect(warnings).toEqual([]);
   });
 });

@@ -493,14 +493,20 @@ export class CallSession<S extends IvrStateView> {
     }
   }
 
+  /**
+   * Stops the prompt playing. The stop is retried when it fails on the way (a kept-alive
+   * connection Asterisk closed, a timeout), as a play is: lost, it would leave the caller
+   * to hear the rest of the prompt, with the next one queued behind it.
+   */
   private bargeIn(): void {
     const id = this.playbackId;
     if (!id) return;
     this.playbackId = undefined;
     this.waitingSince = null;
-    this.deps.client.playbacks
-      .stop({ playbackId: id })
-      .catch((err: Error) => this.deps.logger.debug({ err: err.message }, 'playback already over'));
+    retryTransient(() => this.deps.client.playbacks.stop({ playbackId: id })).catch((err: Error) => {
+      if (/not found|404/i.test(err?.message ?? '')) this.deps.logger.debug({ err: err.message }, 'playback already over');
+      else this.deps.logger.warn({ err: err.message }, 'prompt not stopped: Asterisk did not take the stop');
+    });
   }
 
   private clearTimer(): void {
