@@ -203,7 +203,9 @@ describe('agents answer the queues', () => {
     const before = await stats();
     // Three calls answered so far today in this queue, by the agents above.
     expect(before.today.answered).toBeGreaterThanOrEqual(3);
-    expect(before.agentsByState).toMatchObject({ paused: 1, wrapUp: 1 });
+    // The wallboard follows Asterisk's queue-member events, which may come a moment after
+    // the desk event the test above waited on.
+    await expect.poll(async () => (await stats()).agentsByState, { timeout: 5_000 }).toMatchObject({ paused: 1, wrapUp: 1 });
 
     // A is paused (missed), B in wrap-up: the caller waits with nobody to ring.
     const caller = randomMobile('0912');
