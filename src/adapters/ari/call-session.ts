@@ -6,7 +6,7 @@ import type { IvrCommand, IvrEvent, StepContext, StepResult } from '../../domain
 import { recordingEndReason, watchdogDue, watchdogVerdict, WATCHDOG_INTERVAL_MS, type Presence } from '../../domain/ivr/watchdog.js';
 import type { CallAri } from './ari-rest.js';
 import { within } from './time-limit.js';
-import { retryTransient } from './transient.js';
+import { isAriNotFound, retryTransient } from './transient.js';
 
 /**
  * Longest the caller waits on the database for one answer (case lookup, case creation):
@@ -504,7 +504,7 @@ export class CallSession<S extends IvrStateView> {
     this.playbackId = undefined;
     this.waitingSince = null;
     retryTransient(() => this.deps.client.playbacks.stop({ playbackId: id })).catch((err: Error) => {
-      if (/not found|404/i.test(err?.message ?? '')) this.deps.logger.debug({ err: err.message }, 'playback already over');
+      if (isAriNotFound(err)) this.deps.logger.debug({ err: err.message }, 'playback already over');
       else this.deps.logger.warn({ err: err.message }, 'prompt not stopped: Asterisk did not take the stop');
     });
   }
@@ -517,8 +517,7 @@ export class CallSession<S extends IvrStateView> {
 
 /** A 404 from ARI means the channel/playback is already gone: nothing left to do. */
 function ignoreGone(err: unknown): void {
-  const message = (err as Error)?.message ?? '';
-  if (/not found|404/i.test(message)) return;
+  if (isAriNotFound(err)) return;
   throw err;
 }
 
@@ -526,7 +525,7 @@ function ignoreGone(err: unknown): void {
 function presence(request: Promise<unknown>): Promise<Presence> {
   return request.then(
     () => 'present' as const,
-    (err: Error) => (/not found|404/i.test(err?.message ?? '') ? ('gone' as const) : ('unknown' as const)),
+    (err: Error) => (isAriNotFound(err) ? ('gone' as const) : ('unknown' as const)),
   );
 }
 

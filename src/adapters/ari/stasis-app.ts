@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AriConnection } from './ari-connection.js';
 import { CallSession, type CallServices, type IvrReducer, type IvrStateView } from './call-session.js';
 import { within } from './time-limit.js';
+import { isAriNotFound } from './transient.js';
 import { eachWithLimit } from '../../domain/concurrency.js';
 
 /** How long a shutdown waits for hung-up outbound calls to record what they collected. */
@@ -286,7 +287,7 @@ export class StasisApp<S extends IvrStateView> {
     const channel =
       listed ??
       (await client.channels.get({ channelId }).catch((err: Error) => {
-        if (/not found|404/i.test(err.message)) return null;
+        if (isAriNotFound(err)) return null;
         throw err;
       }));
     if (!channel) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTransientAriError, retryTransient } from './transient.js';
+import { isAriNotFound, isTransientAriError, retryTransient } from './transient.js';
 
 const err = (message: string, code?: string) => Object.assign(new Error(message), code ? { code } : {});
 
@@ -14,6 +14,15 @@ describe('isTransientAriError', () => {
   it.each([[err('{"message":"Channel not found"}')], [err('404 Not Found')], [err('{"message":"Playback ID already in use"}')]])(
     'takes %s as final',
     (e) => expect(isTransientAriError(e)).toBe(false),
+  );
+});
+
+describe('isAriNotFound', () => {
+  it.each([[err('{"message":"Channel not found"}')], [err('404 Playback not found (DELETE playbacks/x)')]])('takes %s as gone', (e) =>
+    expect(isAriNotFound(e)).toBe(true),
+  );
+  it.each([[err('socket hang up', 'ECONNRESET')], [err('409 Playback ID already in use')], [null]])('takes %s as not gone', (e) =>
+    expect(isAriNotFound(e)).toBe(false),
   );
 });
 

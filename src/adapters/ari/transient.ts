@@ -15,6 +15,11 @@ export function isTransientAriError(err: unknown): boolean {
   );
 }
 
+/** Asterisk answered that the channel, playback or recording is not there (404): it is over, not failing. */
+export function isAriNotFound(err: unknown): boolean {
+  return /not found|404/i.test((err as Error)?.message ?? '');
+}
+
 /** Pauses between attempts: a caller hears at most ~1.5 s more of the previous prompt. */
 export const TRANSIENT_RETRY_DELAYS_MS = [100, 400, 1_000] as const;
 
