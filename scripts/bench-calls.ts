@@ -76,6 +76,8 @@ const HOLD_MS = Number(process.env.BENCH_HOLD_MS?.trim() || 0);
  * cold one.
  */
 const WARMUP_CALLS = envInt('BENCH_WARMUP_CALLS', 1000);
+/** Reactions this slow are listed by channel, to be looked up in the engine's log (BENCH_KEEP_LOGS). */
+const SLOW_REACTION_MS = 1_000;
 /** A call with no first prompt, or no reaction to its key, within this is a failure. */
 const STEP_TIMEOUT_MS = 15_000;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -441,7 +443,6 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The warm-up calls of a phase; what failed among them is reported, not measured. */
 /**
  * The warm-up calls, at the measured calls' pace: `placed` settles when the last one is
  * placed, and the measured calls follow at once, with no pause between. A pause of a few
@@ -459,7 +460,7 @@ function warmUp(observer: Observer, label: string): { placed: Promise<void>; res
 async function addWarmup(figures: Figures, warmup: Promise<CallResult[]>): Promise<void> {
   const results = await warmup;
   figures.warmupFailed = results.filter((r) => r.failure !== null).length;
-  figures.slow.push(...results.filter((r) => r.reactionMs !== null && r.reactionMs >= SLOW_REACTION_MS).map((r) => `${r.channel} ${r.reactionMs} ms (warm-up)`));
+  figures.slow.push(...slowReactions(results, ' (warm-up)'));
 }
 
 /** RSS every tenth of the ramp while `running` is pending: a leak shows as a slope. */
@@ -552,12 +553,14 @@ function figures(label: string, results: CallResult[]): Figures {
     ok: reactions.length,
     failed: results.length - reactions.length,
     failures,
-    slow: results.filter((r) => r.reactionMs !== null && r.reactionMs >= SLOW_REACTION_MS).map((r) => `${r.channel} ${r.reactionMs} ms`),
+    slow: slowReactions(results, ''),
   };
 }
 
-/** Reactions this slow are listed by channel, to be looked up in the engine's log (BENCH_KEEP_LOGS). */
-const SLOW_REACTION_MS = 1_000;
+/** Calls whose reaction took SLOW_REACTION_MS or more, as "channel N ms" and `note`. */
+function slowReactions(results: CallResult[], note: string): string[] {
+  return results.filter((r) => r.reactionMs !== null && r.reactionMs >= SLOW_REACTION_MS).map((r) => `${r.channel} ${r.reactionMs} ms${note}`);
+}
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

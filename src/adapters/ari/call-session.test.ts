@@ -33,7 +33,7 @@ const playsWelcome: IvrReducer<IvrStateView> = {
 const made: CallSession<IvrStateView>[] = [];
 afterEach(() => {
   for (const s of made.splice(0)) s.abandon();
-})
+});
 
 function session(stop: (p: { playbackId: string }) => Promise<unknown> = async () => null) {
   const channelGet = held<unknown>();
