@@ -7,7 +7,7 @@ import { AGENT_FILES, DISTRICT_FILES, QA_FILES, SHARED_FILES, WALLBOARD_FILES } 
 import { REPORTS_FILES } from '../../src/adapters/http/routes/report-pages.js';
 import { REPORT_PATH, REPORT_SCRIPT_PATH, REPORT_STYLE_PATH } from '../../src/web/report-page.js';
 import { productionAllocatorEnv, productionNodeArgs } from '../../scripts/lib/production-command.js';
-import { NO_ASTERISK, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
+import { NO_ASTERISK, outputLine, spawnEngine, type EngineProcess } from '../helpers/engine-process.js';
 
 const run = promisify(execFile);
 /** Where this test builds (under the repository, so node_modules and migrations/ resolve as from dist/). */
@@ -41,6 +41,11 @@ describe('npm run build && node dist/main.js', () => {
     const environment = readFileSync(`/proc/${engine.child.pid}/environ`, 'utf8').split('\0');
     expect(environment).toContain('MALLOC_ARENA_MAX=2');
     expect(environment).toContain('MALLOC_MMAP_THRESHOLD_=32768');
+  });
+
+  it("collects start-up's garbage once up, giving its old-generation pages back (RSS budget)", async () => {
+    const line = JSON.parse(await outputLine(engine, /start-up garbage collected/)) as { oldSpaceMb: { before: number; after: number } };
+    expect(line.oldSpaceMb.after).toBeLessThan(line.oldSpaceMb.before);
   });
 
   it('answers /api/health with the database up (Asterisk deliberately unreachable)', async () => {
