@@ -5,17 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './adapters/log/logger.js';
 import type { Ami } from './adapters/ami/ami-client.js';
-import { AmiNodes } from './adapters/ami/ami-nodes.js';
 import type { AriConnection } from './adapters/ari/ari-connection.js';
 import type { AriLease } from './adapters/ari/ari-lease.js';
-import { SharedSignal } from './adapters/redis/fanout.js';
 import { SharedDesk } from './adapters/redis/shared-desk.js';
 import type { StasisApp } from './adapters/ari/stasis-app.js';
 import { within } from './adapters/ari/time-limit.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { createFileRecordingStore } from './adapters/db/recording-store.js';
 import { createRepositories } from './adapters/db/repositories.js';
-import { createLiveStatsRepo } from './adapters/db/live-stats-repo.js';
 import { createOverdueRepo } from './adapters/db/overdue-repo.js';
 import { closeEventStreams } from './adapters/http/event-stream.js';
 import { buildServer } from './adapters/http/server.js';
@@ -26,10 +23,11 @@ import type { Config } from './config.js';
 import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
 import type * as ivr from './domain/ivr/engine.js';
-import { defaultConfig as statsDefaults } from './domain/queues/live-stats.js';
 import { createAsteriskNodes, type AsteriskNode } from './modules/asterisk-nodes.js';
 import { createHoursModule } from './modules/hours-module.js';
 import { createIvrModule } from './modules/ivr-module.js';
+import { createLiveStatsModule } from './modules/live-stats-module.js';
+import { channelUpOnAnyNode, driveNodes, handOverToStandbys, type IvrNode } from './modules/ivr-nodes.js';
 import { createOpsModule } from './modules/ops-module.js';
 import { createRedisModule } from './modules/redis-module.js';
 import { OUTBOUND_QUEUE } from './outbound/adapters/jobs/outbound-jobs.js';
@@ -37,7 +35,7 @@ import { createOutboundModule, type OutboundModule } from './outbound/outbound-m
 import { createAccounts } from './services/auth-service.js';
 import { createAgentModule } from './services/agent-module.js';
 import { createCallCases } from './services/agent-desk.js';
-import { LiveStatsService } from './services/live-stats-service.js';
+import type { LiveStatsService } from './services/live-stats-service.js';
 import { createOverdueBoard } from './services/overdue-board.js';
 import { withPhoneReachability } from './services/phone-reachability.js';
 import type { OfficeHoursService } from './services/office-hours-service.js';
@@ -92,10 +90,6 @@ export interface HotlineNode extends AsteriskNode {
 const HAND_OFF_SHARE = 0.5;
 /** At shutdown, how long open HTTP requests may finish before their sockets are cut. */
 const HTTP_GRACE_MS = 2_000;
-/** Texts whose job Redis lost are looked for this often. */
-const SMS_SWEEP_MS = 60_000;
-/** Recorded conversations left in Asterisk are looked for this often. */
-const RECORDING_SWEEP_MS = 60_000;
 
 /**
  * Wires config → adapters → services → HTTP, ARI and AMI, and starts them. The
@@ -237,29 +231,21 @@ export async function startHotline(
       })
     : null;
 
-  const liveStatsRepo = createLiveStatsRepo(database.db);
-  // The wallboard and the reports charge the same configured wrap-up to a call without one recorded.
-  const statsConfig = statsDefaults({ wrapUpSec: wrapUpPerQueue(config) });
-  const liveStats = new LiveStatsService({
+  const stats = createLiveStatsModule({
     ami,
-    todaysCalls: (at) => liveStatsRepo.todaysQueuedCalls(at),
-    callbacksPending: () => outbound.callbacksPending(),
-    config: statsConfig,
+    db: database.db,
+    redis: redis.redis,
+    prefix: config.jobs.prefix,
+    wrapUpSec: wrapUpPerQueue(config),
+    callbacks: { pending: () => outbound.callbacksPending(), onChanged: (listener) => outbound.onCallbacksChanged(listener) },
     now,
-    logger: logger.child({ component: 'live-stats' }),
+    logger,
   });
-  // A restart does not zero the wallboard: each AMI connection rebuilds it from QueueStatus and today's rows.
-  ami.on('connected', () => void liveStats.seed());
-  ami.on('event', (event: Record<string, unknown>) => liveStats.onAmiEvent(event));
-  // Callbacks change on whichever instance asked for or ran them: every wallboard reads them again.
-  const callbacksChanged = new SharedSignal({ redis: redis.redis, channel: `${config.jobs.prefix}:callbacks-changed`, logger });
-  callbacksChanged.on(() => void liveStats.refreshCallbacks());
-  outbound.onCallbacksChanged(() => callbacksChanged.notify());
-  void liveStats.refreshCallbacks();
+  const liveStats = stats.service;
   ami.start().catch((err: Error) => logger.error({ err: err.message }, 'AMI login refused'));
 
   // The IVR app on every node: each node's callers are driven over that node's ARI.
-  const ivrNodes = asterisk.nodes.map((node) => ({
+  const ivrNodes: IvrNode[] = asterisk.nodes.map((node) => ({
     node,
     calls: createIvrModule({
       ari: node.ari,
@@ -293,45 +279,16 @@ export async function startHotline(
   ami.on('event', (event: Record<string, unknown>) => {
     if (asterisk.drivesEvent(event)) callRecordings.onAmiEvent(event);
   });
-  // Conversations a dead engine left in Asterisk: at every ARI connection and every minute.
-  for (const { node } of ivrNodes) node.ari.on('connected', () => void callRecordings.importLeftovers());
-  const recordingSweep = setInterval(() => {
-    if (asterisk.nodes.some((n) => n.ari.isConnected())) void callRecordings.importLeftovers();
-  }, RECORDING_SWEEP_MS);
-  recordingSweep.unref();
-  for (const { node, calls: nodeCalls } of ivrNodes) {
-    if (!node.lease) {
-      node.ari.start();
-      continue;
-    }
-    node.lease.on('acquired', () => {
-      // The same path as a start after a SIGKILL: connect, then reconcile the callers in Stasis.
-      node.ari.start();
+  callRecordings.sweepLeftovers(asterisk.nodes.map((n) => n.ari));
+  driveNodes(ivrNodes, {
+    onAcquired: (node) => {
       if (node.ami.isConnected()) void resyncAgents();
-    });
-    node.lease.on('lost', () => {
-      // Before the TTL can run out on the other side: no more events, no more commands.
-      node.ari.suspend();
-      const abandoned = nodeCalls.stasis.abandonAll();
-      logger.warn({ abandoned, node: node.name }, 'ARI lease lost: this engine stopped driving calls');
-    });
-  }
+    },
+    logger,
+  });
 
-  // Texts whose job Redis never got (down, or flushed) are queued again.
-  const smsSweep = setInterval(() => {
-    if (!sms || !redis.isReady()) return;
-    void sms.service
-      .sweep()
-      .then((requeued) => requeued && logger.info({ requeued }, 'SMS sweep'))
-      .catch((err: Error) => logger.warn({ err: err.message }, 'SMS sweep failed'));
-  }, SMS_SWEEP_MS);
-  smsSweep.unref();
+  sms?.sweepLost(redis.isReady);
 
-  // Queue callers by node: each is in the queue of the node their call came in on.
-  const waitingOn = (name: string): number => {
-    const waiting = liveStats.snapshot().overall.waiting;
-    return ami instanceof AmiNodes ? waiting.filter((c) => ami.nodeOf(c.uniqueId) === name).length : waiting.length;
-  };
   const ops = createOpsModule({
     database,
     redis,
@@ -341,7 +298,7 @@ export async function startHotline(
       ami: node.ami,
       lease: node.lease ? () => node.lease!.state() : undefined,
       callers: () => nodeCalls.stasis.activeCalls,
-      waiting: () => waitingOn(node.name),
+      waiting: () => stats.waitingOn(node.name),
     })),
     liveStats,
     // One queue for survey and callback calls (they share the trunk's cap).
@@ -369,7 +326,7 @@ export async function startHotline(
     nodes: ops.nodes,
     healthWarnings: () => ({ redis: redis.warnings(), calendar: hours.service.warnings(now()), other: [...ops.nodeWarnings(), ...(email?.warnings() ?? [])] }),
     hours: hours.api,
-    reports: createReportService(repos.reports, { now, stats: statsConfig }),
+    reports: createReportService(repos.reports, { now, stats: stats.config }),
     adminToken: config.adminToken,
     accounts: createAccounts(repos, now),
     // The desk shows whether the agent's phone can ring, as app_queue (and the wallboard) sees it.
@@ -408,19 +365,7 @@ export async function startHotline(
     stopping ??= (async () => {
       const deadline = Date.now() + config.shutdownDeadlineMs;
       const left = () => Math.max(0, deadline - Date.now());
-      // A standby pair's holder hands its callers to the other engine rather than to the
-      // dialplan: it lets go of the app and the lease, the other reconciles and resumes them.
-      // Node by node: each node's lease may be held by a different engine.
-      await Promise.all(
-        ivrNodes.map(async ({ node, calls: nodeCalls }) => {
-          const lease = node.lease;
-          if (!lease?.isHolder() || (await lease.standbys().catch(() => [])).length === 0) return;
-          node.ari.suspend();
-          const handed = nodeCalls.stasis.abandonAll();
-          logger.info({ callers: handed, node: node.name }, 'stopping: callers handed over to the standby engine');
-          await lease.stop();
-        }),
-      );
+      await handOverToStandbys(ivrNodes, logger);
       for (const n of ivrNodes) n.calls.stop();
       hours.stop();
       // The message being handled finishes; the rest waits in the mailbox for the next start.
@@ -437,11 +382,8 @@ export async function startHotline(
       http.server.closeAllConnections();
       agents.stop();
       desk.close();
-      callbacksChanged.close();
-      liveStats.stop();
+      stats.stop();
       // A graceful worker close waits for its active jobs: only as long as the deadline allows.
-      clearInterval(smsSweep);
-      clearInterval(recordingSweep);
       const force = !redis.isReady();
       await shutdownStep(Promise.all([outbound.close(force), jobs.close(force), sms?.close(force), callRecordings.close(force)]), left(), logger);
       await ami.close();
@@ -490,22 +432,4 @@ function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
 
 function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
-}
-
-/**
- * Whether any node still has the channel (a recording on it is not final yet). Only the
- * nodes connected now are asked: a node that is down took its calls with it, and one
- * dead node must not hold back every other node's recordings.
- */
-async function channelUpOnAnyNode(
-  nodes: readonly { node: AsteriskNode; calls: { isChannelUp(channelId: string): Promise<boolean> } }[],
-  channelId: string,
-): Promise<boolean> {
-  const up = nodes.filter((n) => n.node.ari.isConnected());
-  if (up.length === 0) throw new Error('ARI is not connected');
-  const answers = await Promise.allSettled(up.map((n) => n.calls.isChannelUp(channelId)));
-  if (answers.some((a) => a.status === 'fulfilled' && a.value)) return true;
-  const failed = answers.find((a) => a.status === 'rejected');
-  if (failed) throw failed.reason;
-  return false;
 }

@@ -24,6 +24,9 @@ export function createSmsProvider(config: SmsConfig): SmsProvider {
     : createHttpProvider({ urlTemplate: p.urlTemplate, method: p.method, authHeader: parseAuthHeader(p.authHeader), split: p.split, timeoutMs: config.timeoutMs });
 }
 
+/** Texts whose job Redis lost are looked for this often. */
+const SWEEP_MS = 60_000;
+
 export function createSmsModule(deps: {
   config: SmsConfig;
   db: Db;
@@ -82,10 +85,22 @@ export function createSmsModule(deps: {
     },
   };
 
+  let sweep: NodeJS.Timeout | undefined;
   return {
     service,
     jobs,
     webhooks,
+    /** Texts whose job Redis never got (it was down, or flushed) are queued again every minute while it is up. */
+    sweepLost(redisReady: () => boolean): void {
+      sweep = setInterval(() => {
+        if (!redisReady()) return;
+        void service
+          .sweep()
+          .then((requeued) => requeued && logger.info({ requeued }, 'SMS sweep'))
+          .catch((err: Error) => logger.warn({ err: err.message }, 'SMS sweep failed'));
+      }, SWEEP_MS);
+      sweep.unref();
+    },
     /**
      * For the phone survey under SURVEY_POLICY=sms-first: the call waits for the SMS
      * answer, and is not placed when there is one. Undefined under the other policies, or
@@ -97,7 +112,10 @@ export function createSmsModule(deps: {
         : undefined,
     /** Wraps a case repository so its creations and changes text the citizen. */
     wrapCases: <R extends Pick<CaseRepo, 'create' | 'transition'>>(repo: R) => textingCases(repo, service, logger),
-    close: (force = false) => jobs.close(force),
+    close: (force = false) => {
+      clearInterval(sweep);
+      return jobs.close(force);
+    },
   };
 }
 export type SmsModule = ReturnType<typeof createSmsModule>;
