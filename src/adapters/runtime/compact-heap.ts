@@ -17,10 +17,10 @@ export interface HeapCompaction {
  * resident for the life of the process: 207–217 MB RSS on PGlite under steady calls,
  * against the 200 MB budget (docs/benchmarks.md). Costs ~90 ms, once.
  *
- * V8's flags are the process's: `--expose-gc` only makes `gc` visible to new contexts
- * (the one made here), and compacting on every full GC is switched back off at once, so
- * the collections that follow are V8's own. Returns null where the runtime refuses
- * (flags frozen, or no `gc`): the engine then runs as before.
+ * V8's flags are the process's, so both are switched back off at once: `--expose-gc` only
+ * long enough to take `gc` from a new context (no later context sees it), compacting on
+ * every full GC for this one collection (the ones that follow are V8's own). Returns null
+ * where the runtime refuses (flags frozen, or no `gc`): the engine then runs as before.
  */
 export function compactHeap(): HeapCompaction | null {
   let gc: unknown;
@@ -29,6 +29,8 @@ export function compactHeap(): HeapCompaction | null {
     gc = runInNewContext('gc');
   } catch {
     return null;
+  } finally {
+    v8.setFlagsFromString('--no-expose-gc');
   }
   if (typeof gc !== 'function') return null;
   const before = oldSpaceMb();
@@ -39,7 +41,7 @@ export function compactHeap(): HeapCompaction | null {
   } finally {
     v8.setFlagsFromString('--no-compact-on-every-full-gc');
   }
-  return { oldSpaceMb: { before, after: oldSpaceMb() }, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  return { oldSpaceMb: { before, after: oldSpaceMb() }, ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10 };
 }
 
 function oldSpaceMb(): number {
