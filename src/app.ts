@@ -20,7 +20,6 @@ import { routeOnDistrict } from './adapters/jobs/routing.js';
 import { ESCALATION_NOTIFY_QUEUE } from './adapters/jobs/queues.js';
 import { startJobs, type Jobs } from './adapters/jobs/start-jobs.js';
 import type { Config } from './config.js';
-import { QUEUES, type QueueName } from './domain/cases/case.js';
 import { parseHolidays, type Holiday } from './domain/calendar/holidays.js';
 import type * as ivr from './domain/ivr/engine.js';
 import { createAsteriskNodes, type AsteriskNode } from './modules/asterisk-nodes.js';
@@ -236,7 +235,7 @@ export async function startHotline(
     db: database.db,
     redis: redis.redis,
     prefix: config.jobs.prefix,
-    wrapUpSec: wrapUpPerQueue(config),
+    wrapUpSeconds: config.agents.wrapUpSeconds,
     callbacks: { pending: () => outbound.callbacksPending(), onChanged: (listener) => outbound.onCallbacksChanged(listener) },
     now,
     logger,
@@ -423,11 +422,6 @@ export async function startHotline(
  */
 async function shutdownStep(work: Promise<unknown>, ms: number, logger: Logger): Promise<void> {
   await within(work, ms).catch((err: Error) => logger.warn({ err: err.message }, 'shutdown step failed'));
-}
-
-function wrapUpPerQueue(config: Config): Partial<Record<QueueName, number>> {
-  const { default: fallback, ...perQueue } = config.agents.wrapUpSeconds;
-  return { ...Object.fromEntries(QUEUES.map((q) => [q, fallback])), ...perQueue };
 }
 
 function hopsTrusted(hops: number): (address: string, hop: number) => boolean {

@@ -5,7 +5,7 @@ import { AmiNodes } from '../adapters/ami/ami-nodes.js';
 import type { Db } from '../adapters/db/database.js';
 import { createLiveStatsRepo } from '../adapters/db/live-stats-repo.js';
 import { SharedSignal } from '../adapters/redis/fanout.js';
-import type { QueueName } from '../domain/cases/case.js';
+import { QUEUES, type QueueName } from '../domain/cases/case.js';
 import { defaultConfig, type StatsConfig } from '../domain/queues/live-stats.js';
 import { LiveStatsService } from '../services/live-stats-service.js';
 
@@ -21,15 +21,16 @@ export function createLiveStatsModule(deps: {
   redis: Redis;
   /** The Redis key prefix shared by the instances (the jobs'). */
   prefix: string;
-  /** Wrap-up seconds per queue: the wallboard and the reports charge it to a call without one recorded. */
-  wrapUpSec: Partial<Record<QueueName, number>>;
+  /** The agents' wrap-up seconds (a default, and per queue): the wallboard and the reports charge it to a call without one recorded. */
+  wrapUpSeconds: Partial<Record<QueueName, number>> & { default: number };
   callbacks: { pending(): Promise<Partial<Record<QueueName, number>>>; onChanged(listener: () => void): void };
   now: () => Date;
   logger: Logger;
 }) {
   const { ami } = deps;
   const repo = createLiveStatsRepo(deps.db);
-  const config: StatsConfig = defaultConfig({ wrapUpSec: deps.wrapUpSec });
+  const { default: fallback, ...perQueue } = deps.wrapUpSeconds;
+  const config: StatsConfig = defaultConfig({ wrapUpSec: { ...Object.fromEntries(QUEUES.map((q) => [q, fallback])), ...perQueue } });
   const service = new LiveStatsService({
     ami,
     todaysCalls: (at) => repo.todaysQueuedCalls(at),
